@@ -1,0 +1,486 @@
+"""Stage 4: roles to articles. Groups the units of an issue's pages into articles in
+reading order and puts split text back together, each step on evidence and reported:
+
+- join.broken-wrap  a paragraph cut mid-sentence by a blank line or line break
+- join.line-wrap    lines of a hard-wrapped column
+- join.overlap      a column break that repeats the last characters of the column before
+- move.displaced-lead  a lead printed after its own tail
+- stitch.page-jump  an article continued on another page (下转2版 … 上接1版)
+- headline.split-word  a space that cuts a word of a headline
+- layout.banner / layout.byline / layout.orphan  page structure recorded as metadata
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+from rapidfuzz import fuzz
+
+from .blocks import Page
+from .classify import ends_sentence
+from .model import PROSE_ROLES, Change, Role, Source, Unit
+from .rulebook import Rulebook
+
+_DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISSUE_NUMBER = regex.compile(r"^第\s*(\d+)\s*期$")
+_PAGE_HEAD = regex.compile(r"第?\s*(\d{1,2})\s*版")
+_BYLINE_MARK = regex.compile(r"^■\s*")
+_BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
+_OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
+_OVERLAP_MAX = 12
+_JUMP_HEADLINE_MATCH = 40  # partial-ratio score a jump headline needs to pick its article
+_SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
+
+
+@dataclass(slots=True)
+class Draft:
+    """An article being put together: its units, not yet repaired."""
+
+    source: Source
+    page: Page
+    headline: list[Unit] = field(default_factory=list)
+    bylines: list[Unit] = field(default_factory=list)
+    body: list[Unit] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    continued_to: int | None = None
+    continued_from: int | None = None
+    kind: str = "news"
+    warnings: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.body and not self.bylines
+
+
+@dataclass(slots=True)
+class IssueDraft:
+    pages: list[Page]
+    drafts: list[Draft]
+    masthead: list[Unit]
+    banners: list[Unit]
+    changes: list[Change]
+    date: str | None
+    number: int | None
+    page_numbers: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+def page_facts(page: Page) -> tuple[str | None, int | None, int | None]:
+    """Date, issue number and page number, from the page's masthead lines or front matter."""
+    matter = page.front_matter
+    if matter:
+        return matter.get("date"), matter.get("issue"), matter.get("page")
+    date = number = page_no = None
+    for unit in page.units:
+        if unit.role is not Role.MASTHEAD:
+            continue
+        if date is None and (found := _DATE.search(unit.text)):
+            year, month, day = (int(g) for g in found.groups())
+            date = f"{year:04d}-{month:02d}-{day:02d}"
+        if number is None and (found := _ISSUE_NUMBER.match(unit.text)):
+            number = int(found.group(1))
+            page_no = 1  # the issue number is printed in the front-page masthead
+        if page_no is None and (found := _PAGE_HEAD.search(unit.text)) and "今日" not in unit.text[:2]:
+            page_no = int(found.group(1))
+    return date, number, page_no
+
+
+def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
+    """Every article of an issue's pages, in reading order, split text put back together."""
+    issue = IssueDraft(pages, [], [], [], [], None, None, {})
+    for page in pages:
+        date, number, page_no = page_facts(page)
+        issue.date = issue.date or date
+        issue.number = issue.number or number
+        if page_no:
+            issue.page_numbers[page.source.name] = page_no
+        issue.changes.extend(page.changes)
+        drafts = _group(page, issue, rulebook)
+        for draft in drafts:
+            _restore_lead(draft, rulebook)
+            _join_paragraphs(draft, rulebook)
+            _settle_kind(draft)
+        issue.drafts.extend(drafts)
+    _stitch_pages(issue, rulebook)
+    _infer_page_numbers(issue)
+    for draft in issue.drafts:
+        _close_headline_gaps(draft, rulebook)
+    return issue
+
+
+# --- grouping ----------------------------------------------------------------------------
+
+
+def _record(unit: Unit, rule: str, evidence: str, kind: str = "record") -> Change:
+    name, line, column = unit.trace.where(0)
+    return Change(rule, name, line, column, unit.text, "", kind=kind, evidence=evidence)
+
+
+def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    pending_from: int | None = None
+
+    def start() -> Draft:
+        draft = Draft(page.source, page, sources=[page.source.name])
+        drafts.append(draft)
+        return draft
+
+    matter = page.front_matter
+    for unit in page.units:
+        role = unit.role
+        if role is Role.MASTHEAD:
+            issue.masthead.append(unit)
+            issue.changes.append(_record(unit, "masthead.lines", "masthead line: kept as issue metadata"))
+            continue
+        if role is Role.BANNER:
+            issue.banners.append(unit)
+            issue.changes.append(_record(unit, "masthead.banners", "known column banner"))
+            continue
+        if role is Role.MARKER:
+            if unit.continued_to and current is not None:
+                current.continued_to = unit.continued_to
+            if unit.continued_from:
+                pending_from = unit.continued_from
+            continue
+        if role is Role.HEADLINE:
+            if current is None or not current.empty or (current.headline and unit.gap_before >= 2):
+                current = start()
+            current.headline.append(unit)
+        else:
+            if current is None:
+                current = start()
+            if role is Role.BYLINE and not current.body:
+                current.bylines.append(unit)
+            else:
+                current.body.append(unit)
+        if pending_from and current.continued_from is None:
+            current.continued_from, pending_from = pending_from, None
+        current.continued_to = unit.continued_to or current.continued_to
+        current.continued_from = current.continued_from or unit.continued_from
+    if matter:
+        for draft in drafts:
+            draft.kind = matter.get("kind") or draft.kind
+            draft.continued_to = draft.continued_to or matter.get("continued_to")
+            draft.continued_from = draft.continued_from or matter.get("continued_from")
+    return _settle_bodiless(drafts, issue, rulebook)
+
+
+def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
+    """A headline with no body is a column banner, unless it is the last line of the page and
+    its words come from the article before it: then it is that article's cut-off tail."""
+    kept: list[Draft] = []
+    for index, draft in enumerate(drafts):
+        if not draft.empty:
+            kept.append(draft)
+            continue
+        last = index == len(drafts) - 1
+        previous = kept[-1] if kept else None
+        if last and previous is not None and len(draft.headline) == 1 and not previous.continued_to:
+            line = draft.headline[0]
+            score = _affinity(line.text, previous)
+            if score >= _BANNER_AFFINITY:
+                line.role = Role.BODY
+                previous.body.append(line)
+                previous.changes.append(
+                    _record(
+                        line,
+                        "layout.orphan",
+                        f"{score:.0%} of its character pairs occur in the article before: "
+                        "the article's cut-off last line, not a banner",
+                        kind="move",
+                    )
+                )
+                continue
+        for line in draft.headline:
+            line.role = Role.BANNER
+            issue.banners.append(line)
+            issue.changes.append(_record(line, "layout.banner", "a headline with no body after it"))
+    return kept
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _affinity(text: str, draft: Draft) -> float:
+    pairs = _bigrams(text)
+    if not pairs:
+        return 0.0
+    article = "".join(u.text for u in (*draft.headline, *draft.body))
+    return sum(1 for p in pairs if p in article) / len(pairs)
+
+
+# --- reading order and joins -------------------------------------------------------------
+
+
+def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
+    """A lead (本报讯…) belongs right after the headline. When it comes later and the text
+    from it to the end stops mid-sentence, that text is the article's displaced beginning."""
+    body = draft.body
+    at = next((i for i, u in enumerate(body) if u.role is Role.LEAD), None)
+    if not at or not rulebook.active("move.displaced-lead"):
+        return
+    head = body[at:]
+    if ends_sentence(head[-1].text) or draft.continued_to:
+        draft.warnings.append(f"a lead stands in the middle of the article (line {body[at].line})")
+        return
+    body[:] = head + body[:at]
+    name, line, column = body[0].trace.where(0)
+    draft.changes.append(
+        Change(
+            "move.displaced-lead",
+            name,
+            line,
+            column,
+            body[0].text,
+            body[0].text,
+            kind="move",
+            applied=rulebook.applies("move.displaced-lead"),
+            level=rulebook.level("move.displaced-lead"),
+            evidence=(
+                f"the lead stood after {at} paragraph(s) and the text from it ends mid-sentence "
+                f"({head[-1].text[-8:]!r}): moved right after the headline"
+            ),
+        )
+    )
+
+
+def _join_reason(a: Unit, b: Unit, page: Page, uses_indent: bool) -> tuple[str, str] | None:
+    """(rule, evidence) for joining paragraph b onto a, or None."""
+    if a.role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
+        return None
+    if a.continued_to or b.continued_from:
+        return None
+    if page.wrap_width and a.full_width and not b.indented and (not b.block_start or uses_indent):
+        return (
+            "join.line-wrap",
+            f"the line fills the {page.wrap_width}-character column and the next is not indented",
+        )
+    if ends_sentence(a.text):
+        return None
+    cut = "a blank line" if b.block_start else "a line break"
+    tail = a.text[-6:]
+    return "join.broken-wrap", f"{tail!r} has no sentence end before {cut}"
+
+
+def _join_paragraphs(draft: Draft, rulebook: Rulebook) -> None:
+    body = draft.body
+    if len(body) < 2:
+        return
+    page = draft.page
+    uses_indent = sum(1 for u in page.units if u.indented) > len(page.units) // 10
+    joined = [body[0]]
+    for unit in body[1:]:
+        reason = _join_reason(joined[-1], unit, page, uses_indent)
+        if reason and rulebook.active(reason[0]):
+            joined[-1] = _join(joined[-1], unit, reason, draft, rulebook)
+        else:
+            joined.append(unit)
+    draft.body = joined
+
+
+def _join(a: Unit, b: Unit, reason: tuple[str, str], draft: Draft, rulebook: Rulebook) -> Unit:
+    rule, evidence = reason
+    name, line, column = a.trace.where(len(a.text))
+    applied = rulebook.applies(rule)
+    draft.changes.append(
+        Change(
+            rule,
+            name,
+            line,
+            column,
+            "\n" * (1 + b.gap_before),
+            "",
+            applied=applied,
+            level=rulebook.level(rule),
+            kind="join",
+            evidence=evidence,
+        )
+    )
+    if not applied:
+        return a
+    b = _drop_overlap(a, b, draft, rulebook)
+    return Unit(
+        text=a.text + b.text,
+        trace=a.trace.then(b.trace, len(a.text)),
+        line=a.line,
+        block_start=a.block_start,
+        gap_before=a.gap_before,
+        indented=a.indented,
+        role=a.role,
+        continued_to=b.continued_to,
+        continued_from=a.continued_from,
+    )
+
+
+def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
+    """At a column break OCR can read the last characters of a column twice."""
+    limit = min(_OVERLAP_MAX, len(a.text) // 2, len(b.text) // 2)
+    size = next((k for k in range(limit, 1, -1) if a.text.endswith(b.text[:k])), 0)
+    if size < 2 or not rulebook.active("join.overlap"):
+        return b
+    repeated = b.text[:size]
+    if not regex.search(r"\p{Han}", repeated) or (a.text[-size * 2 :] == repeated * 2):
+        return b  # digits or a real reduplication (研究研究) already in the first part
+    applied = size >= _OVERLAP_SAFE and rulebook.applies("join.overlap")
+    name, line, column = b.trace.where(0)
+    draft.changes.append(
+        Change(
+            "join.overlap",
+            name,
+            line,
+            column,
+            repeated,
+            "",
+            applied=applied,
+            level="safe" if size >= _OVERLAP_SAFE else "unsafe",
+            kind="edit",
+            evidence=f"the column before ends with the same {size} characters",
+        )
+    )
+    if not applied:
+        return b
+    return Unit(
+        text=b.text[size:],
+        trace=b.trace.sliced(size),
+        line=b.line,
+        block_start=b.block_start,
+        gap_before=b.gap_before,
+        role=b.role,
+        continued_to=b.continued_to,
+    )
+
+
+def _settle_kind(draft: Draft) -> None:
+    """A photo item: a title, a caption and a `（… 摄）` credit, and no lead."""
+    has_credit = any(u.role is Role.CREDIT for u in draft.body) or (
+        draft.body and regex.search(r"[（(][^（）()]{1,40}摄[）)]$", draft.body[-1].text)
+    )
+    if draft.kind == "photo" or (has_credit and not any(u.role is Role.LEAD for u in draft.body)):
+        draft.kind = "photo"
+        for unit in draft.body:
+            if unit.role is Role.BODY:
+                unit.role = Role.CAPTION
+
+
+# --- across pages ------------------------------------------------------------------------
+
+
+def _stitch_pages(issue: IssueDraft, rulebook: Rulebook) -> None:
+    """Join an article that says 下转N版 with the fragment on page N that says 上接…版.
+    Of several fragments, the one whose jump headline best matches the article's wins."""
+    if not rulebook.active("stitch.page-jump"):
+        return
+    drafts = issue.drafts
+    for draft in list(drafts):
+        if draft not in drafts or not draft.continued_to:
+            continue
+        page_no = issue.page_numbers.get(draft.source.name)
+        candidates = [
+            other
+            for other in drafts
+            if other.continued_from
+            and other.source is not draft.source
+            and (page_no is None or other.continued_from == page_no)
+            and issue.page_numbers.get(other.source.name, draft.continued_to) == draft.continued_to
+        ]
+        if not candidates:
+            continue
+        title = "".join(u.text for u in draft.headline)
+        scored = [(_jump_score(title, c), c) for c in candidates]
+        score, fragment = max(scored, key=lambda pair: pair[0])
+        if len(candidates) > 1 and score < _JUMP_HEADLINE_MATCH:
+            draft.warnings.append("several continuations could belong here; none was joined")
+            continue
+        _stitch(draft, fragment, score, issue, rulebook)
+        drafts.remove(fragment)
+
+
+def _jump_score(title: str, fragment: Draft) -> float:
+    jump = "".join(u.text for u in fragment.headline)
+    return fuzz.partial_ratio(jump, title) if jump and title else 0.0
+
+
+def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rulebook: Rulebook) -> None:
+    issue.page_numbers.setdefault(fragment.source.name, draft.continued_to)
+    applied = rulebook.applies("stitch.page-jump")
+    for line in fragment.headline:
+        change = _record(
+            line,
+            "stitch.page-jump",
+            f"jump headline of the continuation (matches {score:.0f}/100)",
+            kind="stitch",
+        )
+        change.applied = applied
+        draft.changes.append(change)
+    if not applied:
+        return
+    first = fragment.body[0] if fragment.body else None
+    evidence = f"下转{draft.continued_to}版 here, 上接{fragment.continued_from}版 in {fragment.source.name}"
+    draft.changes.extend(fragment.changes)
+    draft.warnings.extend(fragment.warnings)
+    if first is not None and draft.body and not ends_sentence(draft.body[-1].text):
+        draft.body[-1] = _join(draft.body[-1], first, ("join.broken-wrap", evidence), draft, rulebook)
+        draft.body.extend(fragment.body[1:])
+    else:
+        draft.body.extend(fragment.body)
+    draft.bylines.extend(fragment.bylines)
+    draft.sources.extend(s for s in fragment.sources if s not in draft.sources)
+    draft.continued_to = fragment.continued_to
+
+
+def _infer_page_numbers(issue: IssueDraft) -> None:
+    """A page whose articles continue on page 2 and that says nothing of its own number is
+    page 1: no other page comes before page 2."""
+    for page in issue.pages:
+        name = page.source.name
+        if name in issue.page_numbers:
+            continue
+        targets = [d.continued_to for d in issue.drafts if d.source is page.source and d.continued_to]
+        if targets and min(targets) == 2:
+            issue.page_numbers[name] = 1
+
+
+# --- headlines ---------------------------------------------------------------------------
+
+
+def _close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
+    """A space inside a headline that cuts a word the body prints whole (疫情 防控) goes;
+    the space between the parts of a two-part headline stays."""
+    if not draft.headline or not draft.body or not rulebook.active("headline.split-word"):
+        return
+    body = "".join(u.text for u in draft.body)
+    for position, unit in enumerate(draft.headline):
+        text = unit.text
+        for space in reversed([m.start() for m in regex.finditer(r"(?<=\S) (?=\S)", text)]):
+            left = text[:space].rsplit(" ", 1)[-1]
+            right = text[space + 1 :].split(" ", 1)[0]
+            if min(len(left), len(right)) < 2:
+                continue
+            probe = left[-_SPLIT_PROBE:] + right[:_SPLIT_PROBE]
+            if probe not in body:
+                continue
+            name, line, column = unit.trace.where(space)
+            applied = rulebook.applies("headline.split-word")
+            draft.changes.append(
+                Change(
+                    "headline.split-word",
+                    name,
+                    line,
+                    column,
+                    " ",
+                    "",
+                    applied=applied,
+                    level=rulebook.level("headline.split-word"),
+                    evidence=f"the body prints {probe!r} without the space",
+                )
+            )
+            if applied:
+                text = text[:space] + text[space + 1 :]
+                unit.trace = unit.trace.edited(space, space + 1, 0)
+        unit.text = text
+        draft.headline[position] = unit
+

@@ -1,0 +1,133 @@
+"""Stage 2: text to units. Splits a source into lines with their layout.
+
+A unit is one non-blank line with what the page layout says about it: does it open a
+block (after blank lines), how many blank lines came before, was it a markdown heading,
+is it indented, and is it as long as the column it was hard-wrapped at. Blank lines,
+indents and trailing spaces are layout, not text; a markdown heading marker is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .model import Change, Source, Trace, Unit
+
+_HEADING_MARKS = "#"
+_MIN_WRAPPED_LINES = 4  # fewer wrapped lines than this is no evidence of a column width
+_WRAP_SHARE = 0.6  # share of inner lines that must have the column width
+_MIN_COLUMN = 8  # narrower "columns" are short lines such as a byline block
+
+
+@dataclass(slots=True)
+class Page:
+    """One source split into units, plus what its layout told us."""
+
+    source: Source
+    units: list[Unit]
+    front_matter: dict = field(default_factory=dict)
+    wrap_width: int | None = None
+    changes: list[Change] = field(default_factory=list)
+
+
+def split_units(source: Source) -> Page:
+    text = source.text
+    front_matter, body_start = _front_matter(text)
+    page = Page(source, [], front_matter)
+    widths: list[int] = []  # line lengths with their indent: what the column width limits
+    gap = 0
+    previous_blank = True
+    offset = body_start
+    line_number = source.position(body_start)[0]
+    for raw in text[body_start:].split("\n"):
+        line_start = offset
+        offset += len(raw) + 1
+        content = raw.strip()
+        if not content:
+            gap += 1
+            previous_blank = True
+            line_number += 1
+            continue
+        start = line_start + (len(raw) - len(raw.lstrip()))
+        widths.append(len(raw.rstrip()))
+        indented = start > line_start
+        heading = 0
+        if content[0] in _HEADING_MARKS:
+            marks = len(content) - len(content.lstrip(_HEADING_MARKS))
+            rest = content[marks:]
+            if marks <= 6 and rest[:1].isspace() and rest.strip():
+                heading = marks
+                skipped = marks + len(rest) - len(rest.lstrip())
+                page.changes.append(
+                    Change(
+                        "layout.heading-marker",
+                        source.name,
+                        line_number,
+                        start - line_start + 1,
+                        content[:skipped],
+                        "",
+                        kind="record",
+                        evidence=f"markdown heading level {marks}",
+                    )
+                )
+                start += skipped
+                content = content[skipped:]
+        page.units.append(
+            Unit(
+                text=content,
+                trace=Trace.of(source, start),
+                line=line_number,
+                block_start=previous_blank,
+                gap_before=gap if previous_blank else 0,
+                heading=heading,
+                indented=indented,
+            )
+        )
+        gap = 0
+        previous_blank = False
+        line_number += 1
+    page.wrap_width = _wrap_width(page.units, widths)
+    if page.wrap_width:
+        for unit, width in zip(page.units, widths):
+            unit.full_width = abs(width - page.wrap_width) <= 1  # hanging punctuation: ±1
+    return page
+
+
+def _front_matter(text: str) -> tuple[dict, int]:
+    """kcclean's own article files start with `---` front matter holding JSON values."""
+    if not text.startswith("---\n"):
+        return {}, 0
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        return {}, 0
+    fields: dict = {}
+    for line in text[4:end].split("\n"):
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            return {}, 0
+        try:
+            fields[key.strip()] = json.loads(value.strip()) if value.strip() else None
+        except json.JSONDecodeError:
+            return {}, 0
+    return fields, end + 5
+
+
+def _wrap_width(units: list[Unit], widths: list[int]) -> int | None:
+    """The column width a hard-wrapped transcript was cut at, or None.
+
+    Evidence: lines that are followed by another line of the same block (so were cut, not
+    ended) mostly share one length. Hanging punctuation makes a line one longer or shorter.
+    """
+    inner = [
+        width
+        for unit, following, width in zip(units, units[1:], widths)
+        if not following.block_start and not unit.heading
+    ]
+    if len(inner) < _MIN_WRAPPED_LINES:
+        return None
+    width, _ = Counter(inner).most_common(1)[0]
+    near = sum(1 for length in inner if abs(length - width) <= 1)
+    if width < _MIN_COLUMN or near < _WRAP_SHARE * len(inner):
+        return None
+    return width

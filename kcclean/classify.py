@@ -1,0 +1,274 @@
+"""Stage 3: units to roles. Decides what each line of a page is, from its text and its
+neighbours: masthead, banner, headline, lead, standalone byline, body, photo credit,
+label, continuation marker.
+
+A headline is never decided by length alone: it must also stand where a headline can
+stand (after a finished paragraph, a credit, the masthead or another headline line) and be
+followed by something that does not continue it.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .blocks import Page
+from .model import Change, Role, Unit
+from .rulebook import Rulebook
+
+# Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
+SENTENCE_END = frozenset("。！？!?…；;：:")
+CLOSERS = "”’）)」』】》\"'"
+OPENERS = "“‘（(「『【《"
+_CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
+
+_LEAD = regex.compile(r"^(本报讯|本报记者|本报消息|新华社|据新华社)")
+_BYLINE = regex.compile(
+    r"^(■\s*)?(本报|特约|见习|实习)?(记者|通讯员|实习生)\s*\S.{0,40}$|^■\s*\S.{0,40}$"
+)
+_CREDIT = regex.compile(r"[（(][^（）()]{1,40}?\s*摄[）)]\s*$")
+_LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
+MARKER = regex.compile(
+    r"[（(]\s*(?P<dir>下转|上接|转|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
+)
+_CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+HEADLINE_MAX = 64
+_MASTHEAD_MAX = 40
+_TOP_REGION = 16  # the masthead block is among the first lines of a page
+_SUBHEAD_MAX = 20
+
+
+def ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def balanced(text: str) -> bool:
+    return (
+        text.count("“") == text.count("”")
+        and text.count("（") + text.count("(") == text.count("）") + text.count(")")
+        and text.count('"') % 2 == 0
+    )
+
+
+def opens_with_continuation(text: str) -> bool:
+    """Text that can only continue something: it starts with a comma or closing mark, or
+    closes a quote or bracket it never opened."""
+    if not text or text[0] in _CUT_STARTS:
+        return True
+    depth = 0
+    for ch in text:
+        if ch in "“（(":
+            depth += 1
+        elif ch in "”）)":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+def headline_like(unit: Unit) -> bool:
+    """Could this line be (part of) a headline, judging by its own text?"""
+    text = unit.text
+    if unit.heading:
+        return len(text) <= HEADLINE_MAX * 2
+    return (
+        len(text) <= HEADLINE_MAX
+        and "。" not in text
+        and not ends_sentence(text)
+        and text[-1] not in "，,、"
+        and text.count("，") + text.count(",") <= 1  # clauses make prose, not headlines
+        and balanced(text)
+        and not opens_with_continuation(text)
+        and not _LEAD.match(text)
+    )
+
+
+def page_number(word: str) -> int:
+    return int(word) if word.isdigit() else _chinese_number(word)
+
+
+def _chinese_number(word: str) -> int:
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + _CHINESE_NUMBERS[word[1]]
+    if word.endswith("十"):
+        return 10 * _CHINESE_NUMBERS[word[0]]
+    if "十" in word:
+        return 10 * _CHINESE_NUMBERS[word[0]] + _CHINESE_NUMBERS[word[2]]
+    return _CHINESE_NUMBERS[word]
+
+
+def classify(page: Page, rulebook: Rulebook) -> Page:
+    """Give every unit of the page its role. Continuation markers are cut out of the text
+    and kept on the unit; masthead lines damaged by OCR are restored."""
+    units = page.units
+    _take_markers(page)
+    _find_masthead(page, rulebook)
+    banners = rulebook.lexicons("banner")
+    for index, unit in enumerate(units):
+        if unit.role is not Role.BODY:
+            continue
+        text = unit.text
+        if _LABEL.match(text):
+            unit.role = Role.SUBHEAD
+        elif _LEAD.match(text):
+            unit.role = Role.LEAD
+        elif _CREDIT.match(text) and _CREDIT.match(text).start() == 0:
+            unit.role = Role.CREDIT
+        elif _BYLINE.match(text) and not ends_sentence(text) and "，" not in text:
+            unit.role = Role.BYLINE
+        elif any(lexicon.recognise(text) for lexicon in banners):
+            unit.role = Role.BANNER
+        elif _stands_as_headline(units, index, page.wrap_width):
+            unit.role = Role.HEADLINE
+    _find_subheads(units)
+    return page
+
+
+def _take_markers(page: Page) -> None:
+    """Cut `（下转2版）` from the end and `（上接1版）` from the start of a unit."""
+    for unit in page.units:
+        for match in reversed(list(MARKER.finditer(unit.text))):
+            forward = match.group("dir") in ("下转", "转")
+            at_end = not unit.text[match.end() :].strip()
+            at_start = not unit.text[: match.start()].strip()
+            if not (at_end or at_start):
+                continue
+            number = page_number(match.group("page"))
+            if forward:
+                unit.continued_to = number
+            else:
+                unit.continued_from = number
+            name, line, column = unit.trace.where(match.start())
+            page.changes.append(
+                Change(
+                    "layout.continuation",
+                    name,
+                    line,
+                    column,
+                    match.group(),
+                    "",
+                    kind="record",
+                    evidence=f"continued {'on' if forward else 'from'} page {number}",
+                )
+            )
+            if at_end:
+                unit.text = unit.text[: match.start()].rstrip()
+            else:
+                cut = match.end() + len(unit.text[match.end() :]) - len(unit.text[match.end() :].lstrip())
+                unit.text = unit.text[cut:]
+                unit.trace = unit.trace.sliced(cut)
+        if not unit.text:
+            unit.role = Role.MARKER
+
+
+def _find_masthead(page: Page, rulebook: Rulebook) -> None:
+    """Masthead lines: near the top of the page, or anywhere if a pattern matches them whole
+    (a running head of an inner page). Near matches are restored to the known line."""
+    lexicons = rulebook.lexicons("masthead")
+    if not lexicons:
+        return
+    for index, unit in enumerate(page.units):
+        if unit.role is not Role.BODY or len(unit.text) > _MASTHEAD_MAX:
+            continue
+        for lexicon in lexicons:
+            canonical = lexicon.recognise(unit.text)
+            if canonical is None:
+                continue
+            if index >= _TOP_REGION and canonical != unit.text:
+                continue  # far from the top only exact lines count: fewer false alarms
+            unit.role = Role.MASTHEAD
+            if canonical != unit.text:
+                name, line, column = unit.trace.where(0)
+                page.changes.append(
+                    Change(
+                        lexicon.id,
+                        name,
+                        line,
+                        column,
+                        unit.text,
+                        canonical,
+                        applied=rulebook.applies(lexicon.id),
+                        level=lexicon.level,
+                        evidence=f"close to the known masthead line {canonical!r}",
+                    )
+                )
+                if rulebook.applies(lexicon.id):
+                    unit.text = canonical
+            break
+
+
+def _previous(units: list[Unit], index: int) -> Unit | None:
+    for unit in reversed(units[:index]):
+        if unit.role is not Role.MARKER:
+            return unit
+    return None
+
+
+def _next(units: list[Unit], index: int) -> Unit | None:
+    for unit in units[index + 1 :]:
+        if unit.role not in (Role.MARKER, Role.MASTHEAD):
+            return unit
+    return None
+
+
+def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -> bool:
+    unit = units[index]
+    if not headline_like(unit):
+        return False
+    if wrap_width and (unit.indented or (unit.full_width and not unit.heading)):
+        return False  # in a hard-wrapped column, full and indented lines are body text
+    before = _previous(units, index)
+    if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
+        return False  # inside a block only the leading lines can be headline lines
+    if unit.heading:
+        return True
+    after = _next(units, index)
+    if after is None:
+        return True  # a last line: a banner or a cut-off tail, settled with its neighbours
+    if opens_with_continuation(after.text):
+        return False
+    cut = before is not None and before.role in (Role.BODY, Role.LEAD) and not (
+        ends_sentence(before.text) or before.continued_to
+    )
+    return _article_follows(units, index, strict=cut)
+
+
+def _article_follows(units: list[Unit], index: int, strict: bool) -> bool:
+    """Does an article start here? Past the headline lines there must be a lead, a byline, a
+    photo credit or a 上接 marker before the next possible headline. After a paragraph that
+    was cut off (strict), only a lead or byline right after the headline lines will do."""
+    position = index + 1
+    while position < len(units) and position - index <= 4:
+        unit = units[position]
+        if unit.role is not Role.MARKER and not (unit.block_start and headline_like(unit)):
+            break
+        position += 1
+    else:
+        return not strict  # only headline-like lines follow: banners at the foot of a page
+    for offset, unit in enumerate(units[position:]):
+        text = unit.text
+        if _LEAD.match(text) or _BYLINE.match(text) or unit.continued_from:
+            return not strict or offset == 0
+        if strict:
+            return False
+        if _CREDIT.search(text):
+            return True
+        previous = units[position + offset - 1]
+        if offset and (unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
+            return False
+    return False
+
+
+def _find_subheads(units: list[Unit]) -> None:
+    """A short line with no punctuation next to a label ([关键词] 一站式 幸福感) is a label too."""
+    for index, unit in enumerate(units):
+        if unit.role is not Role.BODY or unit.block_start or len(unit.text) > _SUBHEAD_MAX:
+            continue
+        if regex.search(r"[\p{P}]", unit.text.replace("·", "")):
+            continue
+        neighbours = [units[i] for i in (index - 1, index + 1) if 0 <= i < len(units)]
+        if any(n.role is Role.SUBHEAD and _LABEL.match(n.text) for n in neighbours):
+            unit.role = Role.SUBHEAD

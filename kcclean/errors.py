@@ -1,0 +1,64 @@
+"""The errors kcclean reports to users, and the exit codes they map to.
+
+Exit codes (documented in the README):
+  0  success
+  1  `kcclean check` found fixes to make; `kcclean rules test` found a failing example
+  2  usage or input error: a missing path, an unreadable file, a broken rule file
+  3  internal error (a bug in kcclean: please report it)
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class KccleanError(Exception):
+    """An error with a message meant for the user; never shown as a traceback."""
+
+    exit_code = EXIT_INPUT
+
+
+class InputError(KccleanError):
+    """An input file that cannot be used: missing, empty, binary or undecodable."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class RuleError(KccleanError):
+    """A rule file that cannot be loaded, located as file:line."""
+
+    def __init__(self, path: str, line: int | None, problem: str):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {problem}")
+        self.path = path
+        self.line = line
+        self.problem = problem
+
+
+class RuleErrors(KccleanError):
+    """Every problem found while loading a set of rule files."""
+
+    def __init__(self, errors: list[RuleError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+class RuleTimeout(KccleanError):
+    """A rule took too long on one text: usually a pattern that backtracks catastrophically."""
+
+    def __init__(self, rule: str, origin: str, seconds: float):
+        super().__init__(
+            f"rule {rule} gave up after {seconds:g} s on {origin}: "
+            "its pattern probably backtracks catastrophically; fix or --ignore it"
+        )
+        self.rule = rule
+
+
+class OutputError(KccleanError):
+    """The output folder cannot be written as asked."""

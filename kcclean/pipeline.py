@@ -1,0 +1,192 @@
+"""The whole pipeline over plain data: read → blocks → classify → articles → repair.
+
+`clean_text` is the notebook entry point; `clean_files` streams issues for the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import regex
+
+from .articles import Draft, IssueDraft, assemble, page_facts
+from .blocks import Page, split_units
+from .classify import classify, ends_sentence
+from .errors import InputError, KccleanError
+from .model import PROSE_ROLES, Article, Change, Issue, Role, Source
+from .read import read_source
+from .repair import SCOPE_OF_ROLE, Slot, repair
+from .rulebook import Rulebook, Settings, load_rulebook
+
+_LEAD_BYLINE = regex.compile(r"^(?:本报讯|本报记者|本报消息)\s*[（(]([^（）()]+)[）)]")
+_CREDIT = regex.compile(r"[（(]([^（）()]{1,40}?\s*摄)[）)]\s*$")
+_UNSAFE_NAME = regex.compile(r"[^\w.-]+")
+
+
+def load_page(source: Source, rulebook: Rulebook) -> Page:
+    return classify(split_units(source), rulebook)
+
+
+def clean_text(
+    text: str, name: str = "text", *, rulebook: Rulebook | None = None, unsafe: bool = False
+) -> Issue:
+    """Clean one transcript given as a string: the articles of its issue, with every change.
+
+    >>> issue = clean_text("区领导督导疫情防控工作\\n\\n本报讯（记者 方心怡）为加强疫情防控工作，连日来\\n\\n区领导深入一线。")
+    >>> issue.articles[0].body
+    ['本报讯（记者 方心怡）为加强疫情防控工作，连日来区领导深入一线。']
+    """
+    if rulebook is None:
+        rulebook = load_rulebook(Settings(unsafe=unsafe))
+    if not text.strip():
+        raise InputError(name, "empty text: nothing to clean")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return build_issue([load_page(Source.of(name, text), rulebook)], rulebook)
+
+
+def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | KccleanError]:
+    """Issues from files in order, one at a time. Consecutive files of the same date are the
+    pages of one issue; a file that cannot be read is yielded as its error and skipped."""
+    group: list[Page] = []
+    for path in paths:
+        try:
+            page = load_page(read_source(path), rulebook)
+        except KccleanError as error:
+            yield error
+            continue
+        if group and not _same_issue(group, page):
+            yield _built(group, rulebook)
+            group = []
+        group.append(page)
+    if group:
+        yield _built(group, rulebook)
+
+
+def _built(pages: list[Page], rulebook: Rulebook) -> Issue | KccleanError:
+    try:
+        return build_issue(pages, rulebook)
+    except KccleanError as error:  # a rule timing out on this issue: report it, go on
+        return error
+
+
+def _same_issue(group: list[Page], page: Page) -> bool:
+    key = _page_key(page)
+    if key is not None:
+        return any(_page_key(p) == key for p in group)
+    continues = any(u.continued_from for u in page.units)
+    return continues and any(u.continued_to for p in group for u in p.units)
+
+
+def _page_key(page: Page) -> str | None:
+    if page.front_matter.get("id"):
+        return str(page.front_matter["id"]).rsplit("-", 1)[0]
+    return page_facts(page)[0]
+
+
+def issue_key(draft: IssueDraft) -> str:
+    if draft.date and draft.number:
+        return f"{draft.date}_{draft.number}"
+    matter = draft.pages[0].front_matter
+    if matter.get("id"):
+        return safe_name(str(matter["id"]).rsplit("-", 1)[0])
+    return safe_name(Path(draft.pages[0].source.name).stem)
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A file or folder name: no separators, no leading dot, bounded length."""
+    name = _UNSAFE_NAME.sub("-", text).strip("-.")[:limit].strip("-.")
+    return name or "untitled"
+
+
+def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
+    draft = assemble(pages, rulebook)
+    key = issue_key(draft)
+    issue_changes: list[Change] = list(draft.changes)
+    slots = [Slot(u, SCOPE_OF_ROLE[u.role], issue_changes) for u in (*draft.masthead, *draft.banners)]
+    for article in draft.drafts:
+        for unit in (*article.headline, *article.bylines, *article.body):
+            slots.append(Slot(unit, SCOPE_OF_ROLE[unit.role], article.changes))
+    warnings = repair(slots, rulebook)
+    articles = [
+        _article(article, f"{key}-{n:02d}", draft) for n, article in enumerate(draft.drafts, 1)
+    ]
+    changes = issue_changes + [c for a in draft.drafts for c in a.changes]
+    changes.sort(key=lambda c: (c.source, c.line, c.column))
+    return Issue(
+        key=key,
+        date=draft.date,
+        number=draft.number,
+        sources=[p.source.name for p in pages],
+        encodings={p.source.name: p.source.encoding for p in pages},
+        masthead=[u.text for u in draft.masthead],
+        banners=[u.text for u in draft.banners],
+        articles=articles,
+        changes=changes,
+        warnings=warnings + draft.warnings,
+    )
+
+
+def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
+    byline = _byline(draft)
+    for change in draft.changes:
+        change.article = article_id
+    prose = [u for u in draft.body if u.role in PROSE_ROLES]
+    last = prose[-1].text if prose else ""
+    last = _CREDIT.sub("", last).rstrip()
+    truncated = bool(
+        draft.kind == "news" and last and not ends_sentence(last) and not draft.continued_to
+    )
+    warnings = list(draft.warnings)
+    if not draft.headline:
+        warnings.append("no headline: text that came before any headline on its page")
+    if truncated:
+        warnings.append(f"ends mid-sentence ({last[-10:]!r}) with no continuation marker")
+    return Article(
+        id=article_id,
+        source=draft.source.name,
+        sources=draft.sources,
+        date=issue.date,
+        issue=issue.number,
+        page=issue.page_numbers.get(draft.source.name),
+        headline=[u.text for u in draft.headline],
+        byline=byline,
+        kind=draft.kind,
+        body=[u.text for u in draft.body],
+        continued_to=draft.continued_to,
+        continued_from=draft.continued_from,
+        truncated=truncated,
+        changes=sum(1 for c in draft.changes if c.is_fix),
+        warnings=warnings,
+    )
+
+
+def _byline(draft: Draft) -> str | None:
+    """Who made the article: a standalone byline, the lead's bracket, a photo credit, or
+    (for kcclean's own output read back) the front matter."""
+    if draft.bylines:
+        parts = []
+        for unit in draft.bylines:
+            name, line, column = unit.trace.where(0)
+            draft.changes.append(
+                Change(
+                    "layout.byline",
+                    name,
+                    line,
+                    column,
+                    unit.text,
+                    "",
+                    kind="record",
+                    evidence="standalone byline: kept as the article's byline",
+                )
+            )
+            parts.append(unit.text.lstrip("■ "))
+        return " ".join(parts)
+    for unit in draft.body:
+        if unit.role is Role.LEAD and (found := _LEAD_BYLINE.match(unit.text)):
+            return found.group(1).strip()
+    if draft.kind == "photo":
+        for unit in reversed(draft.body):
+            if found := _CREDIT.search(unit.text):
+                return found.group(1).strip()
+    return draft.page.front_matter.get("byline")
