@@ -184,15 +184,15 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
             if score >= _BANNER_AFFINITY:
                 line.role = Role.BODY
                 previous.body.append(line)
-                previous.changes.append(
-                    _record(
-                        line,
-                        "layout.orphan",
-                        f"{score:.0%} of its character pairs occur in the article before: "
-                        "the article's cut-off last line, not a banner",
-                        kind="move",
-                    )
+                moved = _record(
+                    line,
+                    "layout.orphan",
+                    f"{score:.0%} of its character pairs occur in the article before: "
+                    "the article's cut-off last line, not a banner",
+                    kind="move",
                 )
+                moved.after = moved.before  # kept in the article, only its role changes
+                previous.changes.append(moved)
                 continue
         for line in draft.headline:
             line.role = Role.BANNER

@@ -121,6 +121,8 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             unit.role = Role.BYLINE
         elif any(lexicon.recognise(text) for lexicon in banners):
             unit.role = Role.BANNER
+        elif page.front_matter and not unit.heading:
+            continue  # kcclean's own article files mark every headline line with #
         elif _stands_as_headline(units, index, page.wrap_width):
             unit.role = Role.HEADLINE
     _find_subheads(units)
@@ -265,7 +267,7 @@ def _article_follows(units: list[Unit], index: int, strict: bool) -> bool:
 def _find_subheads(units: list[Unit]) -> None:
     """A short line with no punctuation next to a label ([关键词] 一站式 幸福感) is a label too."""
     for index, unit in enumerate(units):
-        if unit.role is not Role.BODY or unit.block_start or len(unit.text) > _SUBHEAD_MAX:
+        if unit.role is not Role.BODY or len(unit.text) > _SUBHEAD_MAX:
             continue
         if regex.search(r"[\p{P}]", unit.text.replace("·", "")):
             continue

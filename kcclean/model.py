@@ -48,6 +48,9 @@ class Source:
             pos = find("\n", pos + 1)
         return cls(name, text, encoding, tuple(starts))
 
+    def offset(self, line: int, column: int) -> int:
+        return self.line_starts[line - 1] + column - 1
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
         line = bisect_right(self.line_starts, offset)
@@ -125,6 +128,8 @@ class Change:
     kind: str = "edit"  # edit | join | move | stitch | remove | record
     evidence: str | None = None
     article: str | None = None
+    context_before: str = ""  # input text just before the change, for the report
+    context_after: str = ""
 
     @property
     def is_fix(self) -> bool:

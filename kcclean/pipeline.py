@@ -113,6 +113,7 @@ def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
     ]
     changes = issue_changes + [c for a in draft.drafts for c in a.changes]
     changes.sort(key=lambda c: (c.source, c.line, c.column))
+    _add_context(changes, {p.source.name: p.source for p in pages})
     return Issue(
         key=key,
         date=draft.date,
@@ -125,6 +126,20 @@ def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
         changes=changes,
         warnings=warnings + draft.warnings,
     )
+
+
+_CONTEXT = 16  # characters of input shown either side of a change
+
+
+def _add_context(changes: list[Change], sources: dict[str, Source]) -> None:
+    for change in changes:
+        source = sources[change.source]
+        start = source.offset(change.line, change.column)
+        end = start + len(change.before)
+        left = source.text[max(0, start - _CONTEXT) : start]
+        right = source.text[end : end + _CONTEXT]
+        change.context_before = left.rsplit("\n\n", 1)[-1]
+        change.context_after = right.split("\n\n", 1)[0]
 
 
 def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:

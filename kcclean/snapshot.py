@@ -32,3 +32,12 @@ def render(issues: list[Issue]) -> str:
             out.extend(article.body)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_plain(issue: Issue) -> str:
+    """Articles as `# headline` lines and paragraphs, separated by a blank line: how layout
+    rule examples are written."""
+    blocks = []
+    for article in issue.articles:
+        blocks.append("\n".join([*(f"# {line}" for line in article.headline), *article.body]))
+    return "\n\n".join(blocks) + "\n"

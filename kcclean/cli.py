@@ -1,0 +1,391 @@
+"""The `kcclean` command: a thin layer over the pipeline. All I/O of a run happens here and
+in write.py; errors meant for users become a message and an exit code, never a traceback.
+
+Exit codes: 0 ok · 1 check found fixes / a rule example failed · 2 usage or input error ·
+3 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .config import settings as load_settings
+from .errors import EXIT_FOUND, EXIT_INPUT, EXIT_INTERNAL, KccleanError
+from .model import Change, Issue
+from .pipeline import clean_files
+from .read import expand_paths
+from .report import Report
+from .rulebook import BUILTIN_RULES, Rulebook, Settings, load_rules, load_rulebook
+from .write import OutputFolder
+
+app = typer.Typer(
+    name="kcclean",
+    help=(
+        "Clean raw transcripts of 今日柯城 into one clean file per article, with a report of "
+        "every change and the rule that made it.\n\n"
+        "Start with:  kcclean fix fixtures/sample --out out   then open out/report.html."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rules_app = typer.Typer(
+    help="List, explain, test and create correction rules (TOML files in a rules folder).",
+    no_args_is_help=True,
+)
+app.add_typer(rules_app, name="rules")
+
+Paths = Annotated[
+    list[str], typer.Argument(help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False)
+]
+RuleDirs = Annotated[
+    Optional[list[Path]],
+    typer.Option("--rules", help="A folder of your own rule files, added to the built-in ones (repeatable).", show_default=False),
+]
+Select = Annotated[
+    Optional[str], typer.Option(help="Only these rules: ids or prefixes, comma-separated (punct,space.digit-han).", show_default=False)
+]
+Ignore = Annotated[
+    Optional[str], typer.Option(help="Skip these rules: ids or prefixes, comma-separated.", show_default=False)
+]
+Unsafe = Annotated[
+    bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kcclean {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Errors become one line on stderr and their exit code."""
+    try:
+        yield
+    except KccleanError as error:
+        typer.echo(f"kcclean: error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:  # a bug: say so plainly, keep the traceback for the curious
+        if os.environ.get("KCCLEAN_DEBUG"):
+            raise
+        typer.echo(
+            f"kcclean: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in kcclean. Run again with KCCLEAN_DEBUG=1 for the traceback and report it.",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool) -> Rulebook:
+    return load_rulebook(load_settings(Path.cwd(), rule_dirs, select, ignore, unsafe))
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long runs in a terminal; nothing otherwise."""
+    if quiet or total < 20 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("cleaning", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _shown(text: str) -> str:
+    return text.replace("\n", "⏎").replace(" ", "␣").replace("\u3000", "␣") or "∅"
+
+
+def describe(change: Change) -> str:
+    """One line for a terminal: where, rule, before → after."""
+    mark = "" if change.applied else "  (suggestion)"
+    return (
+        f"{change.source}:{change.line}:{change.column}  {change.rule}  "
+        f"{_shown(change.before)} → {_shown(change.after)}{mark}"
+    )
+
+
+def _file_line(name: str, issue: Issue) -> str:
+    articles = sum(1 for a in issue.articles if a.source == name)
+    fixes = sum(1 for c in issue.changes if c.source == name and c.is_fix)
+    suggestions = sum(1 for c in issue.changes if c.source == name and not c.applied)
+    warnings = sum(len(a.warnings) for a in issue.articles if a.source == name)
+    return (
+        f"{name}  {issue.encodings.get(name)}  {articles} articles  {fixes} fixes  "
+        f"{suggestions} suggestions  {warnings} warnings"
+    )
+
+
+@app.command()
+def fix(
+    paths: Paths,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles and the report to.")] = Path(
+        "kcclean-out"
+    ),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing; print every change that would be made.")] = False,
+    unsafe: Unsafe = False,
+    rules: RuleDirs = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
+) -> None:
+    """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
+    and a diff report (report.json, report.html).
+
+    Example:  kcclean fix scans/2021-01-20/ --out cleaned
+
+    Consecutive files with the same masthead date are pages of one issue, so an article
+    continued on page 2 becomes one article. A file that cannot be read is skipped with a
+    message and the run exits 2 at the end; the others are still cleaned.
+    """
+    with _user_errors():
+        rulebook = _rulebook(rules, select, ignore, unsafe)
+        files = expand_paths(paths)
+        report = Report(rulebook)
+        folder = nullcontext() if dry_run else OutputFolder(out)
+        with folder, _progress(len(files), quiet) as advance:
+            for item in clean_files(files, rulebook):
+                if isinstance(item, KccleanError):
+                    typer.echo(f"kcclean: skipped {item}", err=True)
+                    report.add_skipped(item)
+                    advance(1)
+                    continue
+                if not dry_run:
+                    folder.add(item)
+                report.add_issue(item)
+                for name in item.sources:
+                    if not quiet:
+                        typer.echo(_file_line(name, item))
+                    if dry_run:
+                        for change in item.changes:
+                            if change.source == name and change.kind != "record":
+                                typer.echo("    " + describe(change))
+                advance(len(item.sources))
+            if not dry_run:
+                folder.write("report.json", json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+                folder.write("report.html", report.to_html())
+                folder.finish()
+        total = report.summary()
+        where = "nothing written (dry run)" if dry_run else f"wrote {out}/ (open {out}/report.html)"
+        typer.echo(
+            f"{total['files']} files, {total['articles']} articles, {total['fixes']} fixes, "
+            f"{total['suggestions']} suggestions, {total['warnings']} warnings; {where}"
+        )
+        if total["skipped"]:
+            raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: Select = None, ignore: Ignore = None) -> None:
+    """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
+    team's CI), 0 when it would not. Suggestions of unsafe rules are listed but do not
+    count. Nothing is written.
+
+    Example:  kcclean check transcripts/*.txt
+    """
+    with _user_errors():
+        rulebook = _rulebook(rules, select, ignore, unsafe)
+        fixes = files_with_fixes = skipped = 0
+        for item in clean_files(expand_paths(paths), rulebook):
+            if isinstance(item, KccleanError):
+                typer.echo(f"kcclean: skipped {item}", err=True)
+                skipped += 1
+                continue
+            for name in item.sources:
+                mine = [c for c in item.changes if c.source == name and c.kind != "record"]
+                for change in mine:
+                    typer.echo(describe(change))
+                found = sum(1 for c in mine if c.is_fix)
+                fixes += found
+                files_with_fixes += bool(found)
+        if skipped:
+            raise typer.Exit(EXIT_INPUT)
+        if fixes:
+            typer.echo(f"{fixes} fixes to make in {files_with_fixes} files (kcclean fix makes them)")
+            raise typer.Exit(EXIT_FOUND)
+        typer.echo("clean: nothing to fix")
+
+
+@rules_app.command("list")
+def rules_list(rules: RuleDirs = None, select: Select = None, ignore: Ignore = None) -> None:
+    """Every rule in the order it runs: id, level, kind, scope, where it is defined, and
+    what it does. Rules switched off by --select/--ignore or the project settings are
+    marked `off`.
+
+    Example:  kcclean rules list --rules my_rules
+    """
+    with _user_errors():
+        book = _rulebook(rules, select, ignore, False)
+        rows = [
+            (
+                rule.id,
+                rule.level if book.active(rule.id) else "off",
+                rule.kind,
+                ",".join(sorted(rule.scope)),
+                f"{_short_origin(rule.origin)}:{rule.line}",
+                rule.description,
+            )
+            for rule in book.all_rules
+        ]
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for row in rows:
+            cells = [row[i].ljust(widths[i]) for i in range(5)]
+            typer.echo("  ".join(cells) + "  " + _first_sentence(row[5]))
+
+
+def _short_origin(origin: str) -> str:
+    path = Path(origin)
+    return f"(built-in) {path.name}" if path.parent == BUILTIN_RULES else origin
+
+
+def _first_sentence(text: str, limit: int = 90) -> str:
+    first = text.split(". ")[0].split("。")[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+@rules_app.command("explain")
+def rules_explain(rule_id: Annotated[str, typer.Argument(help="The rule's id, e.g. punct.comma-width.")], rules: RuleDirs = None) -> None:
+    """Show a rule in full: what it does and why, its level and scope, the file that
+    defines it, and its examples.
+
+    Example:  kcclean rules explain space.between-han
+    """
+    with _user_errors():
+        book = _rulebook(rules, None, None, False)
+        rule = book.by_id.get(rule_id)
+        if rule is None:
+            close = [r for r in book.by_id if rule_id.split(".")[0] in r]
+            hint = f" (did you mean {', '.join(close[:5])}?)" if close else ""
+            raise KccleanError(f"no rule is named {rule_id}{hint}; see `kcclean rules list`")
+        typer.echo(f"{rule.id}  ({rule.kind}, {rule.level}, scope: {', '.join(sorted(rule.scope))})")
+        typer.echo(f"defined in {rule.origin}:{rule.line}\n")
+        typer.echo(rule.description + "\n")
+        if rule.level == "unsafe":
+            typer.echo(f'Applied only with --unsafe or `unsafe = ["{rule.id}"]` in kcclean.toml.\n')
+        for example in rule.examples:
+            if example.fixed is None or example.fixed == example.text:
+                typer.echo(f"  stays:  {example.text}")
+            else:
+                typer.echo(f"  fixes:  {example.text}\n      →   {example.fixed}")
+
+
+@rules_app.command("test")
+def rules_test(
+    folder: Annotated[Optional[Path], typer.Argument(help="A folder of your own rules to test with the built-in ones.")] = None,
+    rules: RuleDirs = None,
+) -> None:
+    """Run every example of every rule, built-in and yours, as a test. Prints each failure
+    with a diff. Exit 1 on a failing example, 2 on a rule file that cannot be loaded (the
+    other files are still tested).
+
+    Example:  kcclean rules test my_rules
+    """
+    from .ruletest import check_rule
+
+    with _user_errors():
+        base = load_settings(Path.cwd(), rules)
+        folders = [BUILTIN_RULES, *base.rule_dirs, *([folder] if folder else [])]
+        loaded, errors = load_rules(folders)
+        for error in errors:
+            typer.echo(f"{error}", err=True)
+        book = Rulebook(loaded, Settings())
+        failures = [f for rule in loaded for f in check_rule(rule, book)]
+        for failure in failures:
+            typer.echo(str(failure))
+        count = sum(len(r.examples) for r in loaded)
+        typer.echo(f"{len(loaded)} rules, {count} examples: {len(failures)} failures, {len(errors)} broken files")
+        if errors:
+            raise typer.Exit(EXIT_INPUT)
+        if failures:
+            raise typer.Exit(EXIT_FOUND)
+
+
+_TEMPLATE = '''# A kcclean rule file. Put it in a folder and use it with:
+#   kcclean fix PATH --rules FOLDER        (or rules = ["FOLDER"] in kcclean.toml)
+#   kcclean rules test FOLDER               (runs the examples below as tests)
+# A rule with the id of a built-in rule replaces it. Rules run in file-name order, then
+# in their order in the file; `priority = -1` runs a rule before the others.
+
+[[rule]]
+id = "{id}"
+description = """Why this is wrong and what the fix is (shown in the report and by
+`kcclean rules explain {id}`)."""
+# regex: a pattern (Python `regex` syntax: \\p{{Han}} is a Chinese character) and its replacement.
+# Other kinds: table (`[rule.table]` of "wrong" = "right", or table_file = "x.tsv"),
+# lexicon (entries + threshold), script (convert = "t2s").
+kind = "regex"
+# Where it applies: body, caption, headline, subhead, byline, credit, masthead, banner, all.
+scope = ["body", "caption"]
+# safe: applied by kcclean fix. unsafe: only reported as a suggestion unless --unsafe.
+level = "unsafe"
+pattern = '柯城区区'
+replacement = "柯城区"
+
+# Examples are tests: one the rule fixes, and one it must leave as it is.
+[[rule.example]]
+text = "柯城区区委召开会议"
+fixed = "柯城区委召开会议"
+
+[[rule.example]]
+text = "柯城区委召开会议"
+'''
+
+
+@rules_app.command("new")
+def rules_new(
+    rule_id: Annotated[str, typer.Argument(help="The new rule's id, e.g. house.district-name.")],
+    folder: Annotated[Path, typer.Option("--dir", help="Folder to write the rule file to.")] = Path("."),
+) -> None:
+    """Write a commented template for a new rule to FOLDER/ID.toml, ready to edit and test.
+
+    Example:  kcclean rules new house.district-name --dir my_rules
+    """
+    with _user_errors():
+        import regex
+
+        if not regex.fullmatch(r"[A-Za-z][\w.-]*", rule_id):
+            raise KccleanError(f"{rule_id!r} is not a rule id: use letters, digits, '.', '-' and '_'")
+        path = folder / f"{rule_id}.toml"
+        if path.exists():
+            raise KccleanError(f"{path}: already exists; choose another id or edit it")
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(_TEMPLATE.format(id=rule_id), encoding="utf-8")
+        typer.echo(f"wrote {path}; edit it, then: kcclean rules test {folder}")
+

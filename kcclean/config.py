@@ -1,0 +1,82 @@
+"""Project settings: `kcclean.toml` in the working folder, or `[tool.kcclean]` in its
+`pyproject.toml`. Command-line options add to them (folders, ignores) or replace them."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import regex
+
+from .errors import RuleError, RuleErrors
+from .rulebook import Settings
+
+_KEYS = {"rules", "select", "ignore", "unsafe"}
+
+
+def find_config(folder: Path) -> tuple[Path, dict] | None:
+    """The settings table and the file it came from, or None when there is none."""
+    own = folder / "kcclean.toml"
+    if own.is_file():
+        return own, _read(own)
+    project = folder / "pyproject.toml"
+    if project.is_file():
+        table = _read(project).get("tool", {}).get("kcclean")
+        if table is not None:
+            return project, table
+    return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        found = regex.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(found.group(1)) if found else None
+        raise RuleErrors([RuleError(str(path), line, f"TOML syntax: {error}")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleErrors([RuleError(str(path), None, f"cannot be read: {error}")]) from None
+
+
+def _ids(value: object, path: Path, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleErrors([RuleError(str(path), None, f"`{key}` must be a list of rule ids")])
+    return [v.strip() for v in value]
+
+
+def split_ids(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def settings(
+    folder: Path,
+    rule_dirs: list[Path] | None = None,
+    select: str | None = None,
+    ignore: str | None = None,
+    unsafe: bool = False,
+) -> Settings:
+    """Settings from the project file in `folder`, then the command line."""
+    result = Settings()
+    found = find_config(folder)
+    if found:
+        path, table = found
+        unknown = set(table) - _KEYS
+        if unknown:
+            raise RuleErrors([RuleError(str(path), None, f"unknown setting(s): {', '.join(sorted(unknown))}")])
+        result.rule_dirs = [(path.parent / d) for d in _ids(table.get("rules", []), path, "rules")]
+        result.select = _ids(table.get("select", []), path, "select")
+        result.ignore = _ids(table.get("ignore", []), path, "ignore")
+        value = table.get("unsafe", False)
+        if isinstance(value, bool):
+            result.unsafe = value
+        else:
+            result.unsafe = frozenset(_ids(value, path, "unsafe"))
+    result.rule_dirs += list(rule_dirs or [])
+    if select:
+        result.select = split_ids(select)
+    result.ignore += split_ids(ignore)
+    if unsafe:
+        result.unsafe = True
+    return result
