@@ -379,13 +379,16 @@ def _stitch_pages(issue: IssueDraft, rulebook: Rulebook) -> None:
         if draft not in drafts or not draft.continued_to:
             continue
         page_no = issue.page_numbers.get(draft.source.name)
+        later = drafts[drafts.index(draft) + 1 :]  # a continuation is printed on a later page
         candidates = [
             other
-            for other in drafts
+            for other in later
             if other.continued_from
-            and other.source is not draft.source
             and (page_no is None or other.continued_from == page_no)
-            and issue.page_numbers.get(other.source.name, draft.continued_to) == draft.continued_to
+            and (
+                other.source is draft.source
+                or issue.page_numbers.get(other.source.name, draft.continued_to) == draft.continued_to
+            )
         ]
         if not candidates:
             continue
@@ -405,7 +408,8 @@ def _jump_score(title: str, fragment: Draft) -> float:
 
 
 def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rulebook: Rulebook) -> None:
-    issue.page_numbers.setdefault(fragment.source.name, draft.continued_to)
+    if fragment.source is not draft.source:
+        issue.page_numbers.setdefault(fragment.source.name, draft.continued_to)
     applied = rulebook.applies("stitch.page-jump")
     for line in fragment.headline:
         change = _record(

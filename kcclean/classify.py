@@ -220,8 +220,8 @@ def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -
     unit = units[index]
     if not headline_like(unit):
         return False
-    if wrap_width and (unit.indented or (unit.full_width and not unit.heading)):
-        return False  # in a hard-wrapped column, full and indented lines are body text
+    if wrap_width and (unit.indented or (unit.full_width and _wraps_on(units, index))):
+        return False  # in a hard-wrapped column, indented lines and lines cut at the width are body
     before = _previous(units, index)
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
         return False  # inside a block only the leading lines can be headline lines
@@ -236,6 +236,12 @@ def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -
         ends_sentence(before.text) or before.continued_to
     )
     return _article_follows(units, index, strict=cut)
+
+
+def _wraps_on(units: list[Unit], index: int) -> bool:
+    """Does the next line of the same block continue this one (not indented)?"""
+    following = units[index + 1] if index + 1 < len(units) else None
+    return following is not None and not following.block_start and not following.indented
 
 
 def _article_follows(units: list[Unit], index: int, strict: bool) -> bool:

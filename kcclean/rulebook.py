@@ -173,26 +173,28 @@ class ScriptRule(Rule):
     """Stray traditional characters in a simplified text, converted word by word with OpenCC."""
 
     convert: str = "t2s"
-    max_share: float = 0.05
+    max_share: float = 0.25
     ambiguous: frozenset[str] = frozenset()
     converter: opencc.OpenCC | None = None
-    changed: regex.Pattern | None = None
+    changed: regex.Pattern | None = None  # characters the conversion changes
+    simplified: regex.Pattern | None = None  # characters only simplified text uses
 
     def compile(self) -> None:
         self.converter = opencc.OpenCC(self.convert)
-        changing, ambiguous = _script_tables(self.convert)
+        changing, ambiguous, simplified_only = _script_tables(self.convert)
         self.ambiguous = self.ambiguous | ambiguous
         self.changed = regex.compile("[" + regex.escape("".join(sorted(changing))) + "]")
+        self.simplified = regex.compile("[" + regex.escape("".join(sorted(simplified_only))) + "]")
 
     def prepare(self, texts: list[str]) -> str | None:
-        han = stray = 0
+        traditional = simplified = 0
         for text in texts:
-            han += len(_HAN.findall(text))
-            stray += len(self.changed.findall(text))
-        if han and stray > self.max_share * han:
+            traditional += len(self.changed.findall(text))
+            simplified += len(self.simplified.findall(text))
+        if traditional and traditional > self.max_share * (traditional + simplified):
             return (
-                f"{stray} of {han} Chinese characters are traditional: the text is not "
-                f"overwhelmingly simplified, so {self.id} converts nothing"
+                f"{traditional} traditional-only and {simplified} simplified-only characters: "
+                f"the text is not overwhelmingly simplified, so {self.id} converts nothing"
             )
         return None
 
@@ -219,7 +221,6 @@ class ScriptRule(Rule):
         return edits
 
 
-_HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
 
 
@@ -235,15 +236,17 @@ def _spans(positions: list[int], gap: int = 2) -> list[tuple[int, int]]:
 
 
 @functools.cache
-def _script_tables(config: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Characters the conversion changes, and those among them that are also standard
-    simplified characters (in GB2312), whose conversion depends on the word."""
-    converter = opencc.OpenCC(config)
+def _script_tables(config: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Characters the conversion changes; those among them that are also standard simplified
+    characters (in GB2312), whose conversion depends on the word; and characters only
+    simplified text uses (the reverse conversion changes them)."""
     chars = "".join(chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
-    converted = converter.convert(chars)
+    converted = opencc.OpenCC(config).convert(chars)
     changing = frozenset(a for a, b in zip(chars, converted) if a != b)
     ambiguous = frozenset(ch for ch in changing if _in_gb2312(ch))
-    return changing, ambiguous
+    reverse = opencc.OpenCC("s2t").convert(chars)
+    simplified_only = frozenset(a for a, b in zip(chars, reverse) if a != b) - changing
+    return changing, ambiguous, simplified_only
 
 
 def _in_gb2312(ch: str) -> bool:
@@ -459,7 +462,7 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
         convert = entry.get("convert", "t2s")
         if convert not in ("t2s", "tw2s", "hk2s"):
             raise fail("convert", f"rule {rule.id}: `convert` must be t2s, tw2s or hk2s")
-        share = entry.get("max_share", 0.05)
+        share = entry.get("max_share", 0.25)
         if not isinstance(share, (int, float)) or not 0 <= share <= 1:
             raise fail("max_share", f"rule {rule.id}: `max_share` must be a fraction from 0 to 1")
         ambiguous = entry.get("ambiguous", "")

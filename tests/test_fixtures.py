@@ -1,0 +1,50 @@
+"""Whole-output tests: a fixture in, its hand-cleaned expected file out, compared exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SEEDS, fixture_cases, seed_inputs
+from kcclean.pipeline import clean_files
+from kcclean.snapshot import render
+
+
+def run(inputs: list[Path], rulebook) -> str:
+    results = list(clean_files(inputs, rulebook))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    return render(results)
+
+
+@pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_fixture_comes_out_as_hand_cleaned(case: Path, rulebook) -> None:
+    expected = next(case.glob("*.expected")).read_text(encoding="utf-8")
+    assert run(sorted(case.glob("*.txt")), rulebook) == expected
+
+
+@pytest.mark.skipif(not seed_inputs(), reason=f"the real seeds are not at {SEEDS}")
+@pytest.mark.parametrize("seed", seed_inputs(), ids=lambda p: p.stem[:3])
+def test_seed_comes_out_as_hand_cleaned(seed: Path, rulebook) -> None:
+    expected = (FIXTURES / "seeds" / f"{seed.stem}.expected").read_text(encoding="utf-8")
+    assert run([seed], rulebook) == expected
+
+
+def test_every_seed_has_an_expected_file() -> None:
+    expected = {p.stem for p in (FIXTURES / "seeds").glob("*.expected")}
+    if seed_inputs():
+        assert expected == {p.stem for p in seed_inputs()}
+    assert len(expected) == 5
+
+
+def test_clean_text_passes_through_unchanged(rulebook) -> None:
+    """Do no harm: an already-clean issue gets no fix at all, and its articles keep every
+    character of the input's paragraphs."""
+    source = FIXTURES / "clean" / "clean_issue.txt"
+    (issue,) = clean_files([source], rulebook)
+    assert [c for c in issue.changes if c.is_fix] == []
+    paragraphs = {line.strip() for line in source.read_text(encoding="utf-8").split("\n") if line.strip()}
+    for article in issue.articles:
+        for text in article.body:
+            assert text in paragraphs

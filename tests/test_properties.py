@@ -1,0 +1,157 @@
+"""Properties that hold for every input: idempotence, do no harm, nothing lost."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES, seed_inputs
+from kcclean.model import Issue, Role, Source, Trace, Unit
+from kcclean.pipeline import clean_files, clean_text
+from kcclean.repair import Slot, repair
+from kcclean.write import article_markdown
+
+HAN = "柯城区委书记召开会议疫情防控工作强调要进一步做好群众企业服务中心乡村振兴建设发展全面落实"
+TRADITIONAL = "區會議書記進強發"
+CLEAN_PUNCT = "，。、；：？！“”（）"
+DAMAGE = ",.()?!:;\"'-| \u3000\u200b\ufffd\x07０１２ＡＢ" + TRADITIONAL
+DIGITS = "0123456789"
+
+damaged_text = st.text(alphabet=HAN + CLEAN_PUNCT + DAMAGE + DIGITS + "abcAPP", min_size=1, max_size=80)
+
+
+def repaired(text: str, rulebook, scope: str = "body") -> str:
+    unit = Unit(text, Trace.of(Source.of("t", text), 0), 1, True, 0, role=Role.BODY)
+    repair([Slot(unit, scope, [])], rulebook)
+    return unit.text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=damaged_text, scope=st.sampled_from(["body", "headline", "byline", "credit"]))
+def test_rules_are_idempotent(text: str, scope: str, rulebook) -> None:
+    once = repaired(text, rulebook, scope)
+    assert repaired(once, rulebook, scope) == once
+
+
+sentence = st.builds(
+    lambda words, number, end: "".join(words) + number + end,
+    st.lists(st.text(alphabet=HAN, min_size=2, max_size=8), min_size=1, max_size=4).map(
+        lambda parts: "，".join(parts)
+    ),
+    st.sampled_from(["", "2021年1月20日", "2.2万", "140家", "“最多跑一次”"]),
+    st.sampled_from(["。", "！", "？"]),
+)
+paragraph = st.lists(sentence, min_size=1, max_size=4).map("".join)
+clean_article = st.tuples(
+    st.text(alphabet=HAN, min_size=4, max_size=14),
+    st.sampled_from(["记者 方心怡", "记者 方心怡 郑晨", "记者 王思 通讯员 严晨"]),
+    st.lists(paragraph, min_size=1, max_size=4),
+)
+
+
+def transcript(articles: list[tuple[str, str, list[str]]]) -> str:
+    blocks = []
+    for headline, byline, paragraphs in articles:
+        blocks.append(headline)
+        blocks.append(f"本报讯（{byline}）" + paragraphs[0])
+        blocks.extend(paragraphs[1:])
+    return "\n\n".join(blocks) + "\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(articles=st.lists(clean_article, min_size=1, max_size=3))
+def test_clean_transcripts_pass_through_unchanged(articles, rulebook) -> None:
+    issue = clean_text(transcript(articles), rulebook=rulebook)
+    assert [c for c in issue.changes if c.is_fix] == []
+    assert [(a.headline, a.byline, a.body) for a in issue.articles] == [
+        ([h], b, [f"本报讯（{b}）" + ps[0], *ps[1:]]) for h, b, ps in articles
+    ]
+
+
+def damage(text: str, cuts: list[int], commas: bool) -> str:
+    """Cut paragraphs mid-sentence with blank lines, and type commas half-width."""
+    for cut in sorted(cuts, reverse=True):
+        position = cut % max(1, len(text))
+        if text[position - 1 : position + 1].strip() == text[position - 1 : position + 1]:
+            text = text[:position] + "\n\n" + text[position:]
+    return text.replace("，", ",") if commas else text
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    articles=st.lists(clean_article, min_size=1, max_size=3),
+    cuts=st.lists(st.integers(min_value=1, max_value=10_000), max_size=4),
+    commas=st.booleans(),
+)
+def test_damaged_transcripts_keep_every_character(articles, cuts, commas, rulebook) -> None:
+    text = damage(transcript(articles), cuts, commas)
+    issue = clean_text(text, rulebook=rulebook)
+    assert_nothing_lost(text, issue)
+    assert_idempotent_on_own_output(issue, rulebook)
+
+
+# --- the same properties over every real and hand-written transcript ------------------------
+
+
+def all_inputs() -> list[Path]:
+    return sorted(FIXTURES.rglob("*.txt")) + seed_inputs()
+
+
+def _visible(text: str) -> Counter[str]:
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+def assert_nothing_lost(text: str, issue: Issue) -> None:
+    """Every visible input character is in an article or was recorded or removed by a named
+    rule: input = articles + recorded + removed − inserted (as multisets)."""
+    kept = Counter()
+    for article in issue.articles:
+        for part in (*article.headline, *article.body):
+            kept += _visible(part)
+    for change in issue.changes:
+        if not change.applied:
+            continue
+        if change.kind == "record" or change.kind == "stitch":
+            kept += _visible(change.before)
+        elif change.kind != "move":
+            kept += _visible(change.before)
+            kept -= _visible(change.after)
+    assert kept == _visible(text) - Counter("\ufeff")
+
+
+def assert_idempotent_on_own_output(issue: Issue, rulebook) -> None:
+    """Each article file kcclean writes comes back unchanged when cleaned again."""
+    for article in issue.articles:
+        again = clean_text(article_markdown(article), name="again.md", rulebook=rulebook)
+        assert [c for c in again.changes if c.is_fix] == []
+        (copy,) = again.articles
+        assert (copy.headline, copy.byline, copy.kind, copy.body, copy.truncated) == (
+            article.headline,
+            article.byline,
+            article.kind,
+            article.body,
+            article.truncated,
+        )
+
+
+@pytest.mark.parametrize("path", all_inputs(), ids=lambda p: p.name[:24])
+def test_real_transcripts_keep_every_character(path: Path, rulebook) -> None:
+    for issue in clean_files([path], rulebook):
+        assert_nothing_lost(path.read_text(encoding="utf-8").replace("\r\n", "\n"), issue)
+        assert_idempotent_on_own_output(issue, rulebook)
+
+
+@pytest.mark.parametrize("path", all_inputs(), ids=lambda p: p.name[:24])
+def test_change_locations_point_at_the_input(path: Path, rulebook) -> None:
+    """A character edit's line and column show its `before` text in the input file."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for issue in clean_files([path], rulebook):
+        for change in issue.changes:
+            if change.kind == "edit" and change.rule.split(".")[0] in ("punct", "stray", "space", "width"):
+                line = lines[change.line - 1]
+                found = line[change.column - 1 : change.column - 1 + len(change.before)]
+                assert found == change.before, (change, line)
