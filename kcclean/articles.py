@@ -31,6 +31,7 @@ _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more ar
 _OVERLAP_MAX = 12
 _JUMP_HEADLINE_MATCH = 40  # partial-ratio score a jump headline needs to pick its article
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
+_CONTEXT = 16  # characters of text shown either side of a change in the report
 
 
 @dataclass(slots=True)
@@ -298,6 +299,9 @@ def _join(a: Unit, b: Unit, reason: tuple[str, str], draft: Draft, rulebook: Rul
             level=rulebook.level(rule),
             kind="join",
             evidence=evidence,
+            # the joined texts need not be neighbours in the input (a moved lead, a page jump)
+            context_before=a.text[-_CONTEXT:],
+            context_after=b.text[:_CONTEXT],
         )
     )
     if not applied:

@@ -119,7 +119,7 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             unit.role = Role.CREDIT
         elif _BYLINE.match(text) and not ends_sentence(text) and "，" not in text:
             unit.role = Role.BYLINE
-        elif any(lexicon.recognise(text) for lexicon in banners):
+        elif headline_like(unit) and any(lexicon.recognise(text) for lexicon in banners):
             unit.role = Role.BANNER
         elif page.front_matter and not unit.heading:
             continue  # kcclean's own article files mark every headline line with #

@@ -172,6 +172,8 @@ class Article:
     changes: int = 0
     path: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # (source, first line, last line) of each headline line, byline and paragraph, in order
+    origin: list[tuple[str, int, int]] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -208,6 +210,7 @@ class Issue:
     articles: list[Article]
     changes: list[Change]
     warnings: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # each source's decoded text
 
     @property
     def fixes(self) -> list[Change]:

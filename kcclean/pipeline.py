@@ -125,6 +125,7 @@ def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
         articles=articles,
         changes=changes,
         warnings=warnings + draft.warnings,
+        texts={p.source.name: p.source.text for p in pages},
     )
 
 
@@ -133,6 +134,8 @@ _CONTEXT = 16  # characters of input shown either side of a change
 
 def _add_context(changes: list[Change], sources: dict[str, Source]) -> None:
     for change in changes:
+        if change.context_before or change.context_after:
+            continue
         source = sources[change.source]
         start = source.offset(change.line, change.column)
         end = start + len(change.before)
@@ -157,7 +160,9 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         warnings.append("no headline: text that came before any headline on its page")
     if truncated:
         warnings.append(f"ends mid-sentence ({last[-10:]!r}) with no continuation marker")
+    origin = [_lines(u) for u in (*draft.headline, *draft.bylines, *draft.body)]
     return Article(
+        origin=origin,
         id=article_id,
         source=draft.source.name,
         sources=draft.sources,
@@ -174,6 +179,13 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         changes=sum(1 for c in draft.changes if c.is_fix),
         warnings=warnings,
     )
+
+
+def _lines(unit) -> tuple[str, int, int]:
+    """The input file and lines a unit came from (the first and last source it touches)."""
+    first = unit.trace.where(0)
+    last = unit.trace.where(max(0, len(unit.text) - 1))
+    return first[0], first[1], last[1] if last[0] == first[0] else first[1]
 
 
 def _byline(draft: Draft) -> str | None:

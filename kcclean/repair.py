@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import regex
 
 from .errors import RuleTimeout
-from .model import Change, Role, Unit
+from .model import Change, Role, Source, Trace, Unit
 from .rulebook import TIMEOUT_SECONDS, RegexRule, Rule, Rulebook, ScriptRule, TableRule
 
 SCOPE_OF_ROLE = {
@@ -46,34 +46,54 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     by_scope: dict[str, list[Slot]] = {}
     for slot in slots:
         by_scope.setdefault(slot.scope, []).append(slot)
+    scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits something
     for rule in rulebook.text_rules:
-        scoped = [s for scope, group in by_scope.items() if rule.applies_to(scope) for s in group]
-        if not scoped:
+        scopes = frozenset(scope for scope in by_scope if rule.applies_to(scope))
+        if not scopes:
             continue
-        texts = [s.unit.text for s in scoped]
-        message = rule.prepare(texts)
+        scan = scans.get(scopes)
+        if scan is None:
+            scan = scans[scopes] = _Scan([s for scope in scopes for s in by_scope[scope]])
+        message = rule.prepare([scan.joined])
         if message:
             warnings.append(message)
             continue
-        for index in _touched(rule, texts):
-            _apply(rule, scoped[index], rulebook)
+        changed = False
+        for index in scan.touched(rule):
+            changed |= _apply(rule, scan.slots[index], rulebook)
+        if changed:
+            scans.clear()
     return warnings
 
 
-def _touched(rule: Rule, texts: list[str]) -> list[int]:
-    """Indexes of the texts a rule may change, from one scan of them all joined."""
-    joined = "\n".join(texts)
-    starts = []
-    position = 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + 1
-    touched: set[int] = set()
-    for start, end in _hits(rule, joined):
-        first = bisect_right(starts, start) - 1
-        last = bisect_right(starts, max(start, end - 1)) - 1
-        touched.update(range(first, last + 1))
-    return sorted(touched)
+class _Scan:
+    """The texts of some slots joined by newlines, scanned by a rule in one call."""
+
+    def __init__(self, slots: list[Slot]):
+        self.slots = slots
+        texts = [slot.unit.text for slot in slots]
+        self.joined = "\n".join(texts)
+        self.starts = []
+        position = 0
+        for text in texts:
+            self.starts.append(position)
+            position += len(text) + 1
+
+    def touched(self, rule: Rule) -> list[int]:
+        """Indexes of the slots the rule may change."""
+        touched: set[int] = set()
+        starts = self.starts
+        for start, end in _hits(rule, self.joined):
+            first = bisect_right(starts, start) - 1
+            last = bisect_right(starts, max(start, end - 1)) - 1
+            touched.update(range(first, last + 1))
+        return sorted(touched)
+
+
+def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
+    """Indexes of the texts a rule may change when they are scanned together."""
+    units = [Unit(t, Trace.of(Source.of("", t), 0), 1, True, 0) for t in texts]
+    return _Scan([Slot(u, "body", []) for u in units]).touched(rule)
 
 
 def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
@@ -93,11 +113,12 @@ def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
         yield 0, len(joined)
 
 
-def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> None:
+def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
+    """Record the rule's edits of one slot, and make the applicable ones; True if any was."""
     unit = slot.unit
     edits = rule.find(unit.text)
     if not edits:
-        return
+        return False
     text, trace = unit.text, unit.trace
     recorded = []
     for edit in reversed(edits):
@@ -118,5 +139,8 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> None:
         if applies:
             text = text[: edit.start] + edit.after + text[edit.end :]
             trace = trace.edited(edit.start, edit.end, len(edit.after))
-    unit.text, unit.trace = text, trace
     slot.changes.extend(reversed(recorded))
+    if text == unit.text:
+        return False
+    unit.text, unit.trace = text, trace
+    return True

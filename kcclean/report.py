@@ -39,11 +39,16 @@ class Report:
                 {
                     "id": article.id,
                     "headline": article.headline,
+                    "byline": article.byline,
+                    "body": article.body,
                     "kind": article.kind,
                     "path": article.path,
                     "changes": article.changes,
                     "truncated": article.truncated,
+                    "continued_to": article.continued_to,
+                    "continued_from": article.continued_from,
                     "sources": article.sources,
+                    "origin": [list(o) for o in article.origin],
                 }
             )
             for message in article.warnings:
@@ -67,13 +72,23 @@ class Report:
                     "fixes": sum(1 for c in mine if c.is_fix),
                     "suggestions": sum(1 for c in mine if not c.applied),
                     "error": None,
+                    "text": issue.texts.get(name, ""),
                 }
             )
 
     def add_skipped(self, error: KccleanError) -> None:
         source = getattr(error, "path", None) or "?"
         self.files.append(
-            {"source": source, "encoding": None, "issue": None, "articles": [], "fixes": 0, "suggestions": 0, "error": str(error)}
+            {
+                "source": source,
+                "encoding": None,
+                "issue": None,
+                "articles": [],
+                "fixes": 0,
+                "suggestions": 0,
+                "error": str(error),
+                "text": "",
+            }
         )
         self.warnings.append({"source": source, "article": None, "message": f"skipped: {error}"})
 

@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 
 from .errors import KccleanError
-from .repair import _touched
+from .repair import touched_texts
 from .rulebook import Example, LayoutRule, RegexRule, Rule, Rulebook
 from .snapshot import render_plain
 
@@ -45,7 +45,7 @@ def check_rule(rule: Rule, rulebook: Rulebook) -> list[Failure]:
             failures.append(Failure(rule, example.line, "example does not come out as written:\n" + diff(expected, got)))
         elif isinstance(rule, RegexRule) and got != example.text:
             texts = [_NEIGHBOURS[0], example.text, _NEIGHBOURS[1]]
-            if 1 not in _touched(rule, texts):
+            if 1 not in touched_texts(rule, texts):
                 failures.append(
                     Failure(
                         rule,
