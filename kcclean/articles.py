@@ -18,7 +18,8 @@ import regex
 from rapidfuzz import fuzz
 
 from .blocks import Page
-from .classify import ends_sentence
+from .classify import ends_sentence, opens_with_continuation
+from .evidence import IssueText, cut_evidence, starts_paragraph, word_across
 from .model import PROSE_ROLES, Change, Role, Source, Unit
 from .rulebook import Rulebook
 
@@ -98,12 +99,12 @@ def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
         if page_no:
             issue.page_numbers[page.source.name] = page_no
         issue.changes.extend(page.changes)
-        drafts = _group(page, issue, rulebook)
-        for draft in drafts:
-            _restore_lead(draft, rulebook)
-            _join_paragraphs(draft, rulebook)
-            _settle_kind(draft)
-        issue.drafts.extend(drafts)
+        issue.drafts.extend(_group(page, issue, rulebook))
+    text = IssueText("\n".join(u.text for page in pages for u in page.units))
+    for draft in issue.drafts:
+        _restore_lead(draft, rulebook)
+        _join_paragraphs(draft, rulebook, text)
+        _settle_kind(draft)
     _stitch_pages(issue, rulebook)
     _infer_page_numbers(issue)
     for draft in issue.drafts:
@@ -249,8 +250,9 @@ def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
     )
 
 
-def _join_reason(a: Unit, b: Unit, page: Page, uses_indent: bool) -> tuple[str, str] | None:
-    """(rule, evidence) for joining paragraph b onto a, or None."""
+def _join_reason(a: Unit, b: Unit, page: Page, uses_indent: bool, text: IssueText) -> tuple[str, str, bool] | None:
+    """(rule, evidence, certain) for joining paragraph b onto a, or None when a really ends.
+    An uncertain join is only suggested."""
     if a.role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
         return None
     if a.continued_to or b.continued_from:
@@ -259,15 +261,22 @@ def _join_reason(a: Unit, b: Unit, page: Page, uses_indent: bool) -> tuple[str, 
         return (
             "join.line-wrap",
             f"the line fills the {page.wrap_width}-character column and the next is not indented",
+            True,
         )
     if ends_sentence(a.text):
         return None
-    cut = "a blank line" if b.block_start else "a line break"
-    tail = a.text[-6:]
-    return "join.broken-wrap", f"{tail!r} has no sentence end before {cut}"
+    cut = f"{a.text[-6:]!r} has no sentence end before {'a blank line' if b.block_start else 'a line break'}"
+    why = cut_evidence(a.text, b.text, text)
+    if why is None and opens_with_continuation(b.text):
+        why = f"{b.text[:6]!r} starts mid-sentence"
+    if why:
+        return "join.broken-wrap", f"{cut}; {why}", True
+    if starts_paragraph(b.text):
+        return "join.broken-wrap", f"{cut}, but {b.text[:6]!r} starts like a new paragraph and nothing shows a cut", False
+    return "join.broken-wrap", cut, True
 
 
-def _join_paragraphs(draft: Draft, rulebook: Rulebook) -> None:
+def _join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
     body = draft.body
     if len(body) < 2:
         return
@@ -275,12 +284,36 @@ def _join_paragraphs(draft: Draft, rulebook: Rulebook) -> None:
     uses_indent = sum(1 for u in page.units if u.indented) > len(page.units) // 10
     joined = [body[0]]
     for unit in body[1:]:
-        reason = _join_reason(joined[-1], unit, page, uses_indent)
-        if reason and rulebook.active(reason[0]):
-            joined[-1] = _join(joined[-1], unit, reason, draft, rulebook)
+        reason = _join_reason(joined[-1], unit, page, uses_indent, text)
+        if reason is None or not rulebook.active(reason[0]):
+            joined.append(unit)
+        elif reason[2] or rulebook.applies(reason[0], unsafe_edit=True):
+            joined[-1] = _join(joined[-1], unit, reason[:2], draft, rulebook)
         else:
+            _suggest_join(joined[-1], unit, reason[1], draft)
             joined.append(unit)
     draft.body = joined
+
+
+def _suggest_join(a: Unit, b: Unit, evidence: str, draft: Draft) -> None:
+    name, line, column = a.trace.where(len(a.text))
+    draft.changes.append(
+        Change(
+            "join.broken-wrap",
+            name,
+            line,
+            column,
+            "\n" * (1 + b.gap_before),
+            "",
+            applied=False,
+            level="unsafe",
+            kind="join",
+            evidence=evidence,
+            context_before=a.text[-_CONTEXT:],
+            context_after=b.text[:_CONTEXT],
+        )
+    )
+    draft.warnings.append(f"line {line}: a paragraph ends without punctuation and was kept apart from the next")
 
 
 def _join(a: Unit, b: Unit, reason: tuple[str, str], draft: Draft, rulebook: Rulebook) -> Unit:
@@ -314,6 +347,7 @@ def _join(a: Unit, b: Unit, reason: tuple[str, str], draft: Draft, rulebook: Rul
         block_start=a.block_start,
         gap_before=a.gap_before,
         indented=a.indented,
+        full_width=b.full_width,  # how the joined text ends is how its last line ends
         role=a.role,
         continued_to=b.continued_to,
         continued_from=a.continued_from,
@@ -457,22 +491,26 @@ def _infer_page_numbers(issue: IssueDraft) -> None:
 
 def _close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
     """A space inside a headline that cuts a word the body prints whole (疫情 防控) goes;
-    the space between the parts of a two-part headline stays."""
-    if not draft.headline or not draft.body or not rulebook.active("headline.split-word"):
+    one that cuts a dictionary word the body does not print is only suggested; the space
+    between the parts of a two-part headline stays."""
+    if not draft.headline or not rulebook.active("headline.split-word"):
         return
     body = "".join(u.text for u in draft.body)
-    for position, unit in enumerate(draft.headline):
-        text = unit.text
-        for space in reversed([m.start() for m in regex.finditer(r"(?<=\S) (?=\S)", text)]):
-            left = text[:space].rsplit(" ", 1)[-1]
-            right = text[space + 1 :].split(" ", 1)[0]
+    for unit in draft.headline:
+        for space in reversed([m.start() for m in regex.finditer(r"(?<=\S) (?=\S)", unit.text)]):
+            left = unit.text[:space].rsplit(" ", 1)[-1]
+            right = unit.text[space + 1 :].split(" ", 1)[0]
             if min(len(left), len(right)) < 2:
                 continue
             probe = left[-_SPLIT_PROBE:] + right[:_SPLIT_PROBE]
-            if probe not in body:
+            if probe in body:
+                evidence, certain = f"the body prints {probe!r} without the space", True
+            elif word := word_across(left, right):
+                evidence, certain = f"{word!r} is one word (bundled word list); the body does not print it", False
+            else:
                 continue
             name, line, column = unit.trace.where(space)
-            applied = rulebook.applies("headline.split-word")
+            applied = rulebook.applies("headline.split-word", unsafe_edit=not certain)
             draft.changes.append(
                 Change(
                     "headline.split-word",
@@ -482,13 +520,10 @@ def _close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
                     " ",
                     "",
                     applied=applied,
-                    level=rulebook.level("headline.split-word"),
-                    evidence=f"the body prints {probe!r} without the space",
+                    level=rulebook.level("headline.split-word") if certain else "unsafe",
+                    evidence=evidence,
                 )
             )
             if applied:
-                text = text[:space] + text[space + 1 :]
+                unit.text = unit.text[:space] + unit.text[space + 1 :]
                 unit.trace = unit.trace.edited(space, space + 1, 0)
-        unit.text = text
-        draft.headline[position] = unit
-

@@ -33,8 +33,8 @@ class Page:
 
 def split_units(source: Source) -> Page:
     text = source.text
-    front_matter, body_start = _front_matter(text)
-    page = Page(source, [], front_matter)
+    matter, body_start = front_matter(text)
+    page = Page(source, [], matter)
     widths: list[int] = []  # line lengths with their indent: what the column width limits
     gap = 0
     previous_blank = True
@@ -94,7 +94,7 @@ def split_units(source: Source) -> Page:
     return page
 
 
-def _front_matter(text: str) -> tuple[dict, int]:
+def front_matter(text: str) -> tuple[dict, int]:
     """kcclean's own article files start with `---` front matter holding JSON values."""
     if not text.startswith("---\n"):
         return {}, 0

@@ -27,6 +27,8 @@ _BYLINE = regex.compile(
 )
 _CREDIT = regex.compile(r"[（(][^（）()]{1,40}?\s*摄[）)]\s*$")
 _LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
+# An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
+_ENUMERATED = regex.compile(r"^([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、])[^。！？；]{2,24}$")
 MARKER = regex.compile(
     r"[（(]\s*(?P<dir>下转|上接|转|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
 )
@@ -111,7 +113,7 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
         if unit.role is not Role.BODY:
             continue
         text = unit.text
-        if _LABEL.match(text):
+        if _LABEL.match(text) or (_ENUMERATED.match(text) and not ends_sentence(text)):
             unit.role = Role.SUBHEAD
         elif _LEAD.match(text):
             unit.role = Role.LEAD

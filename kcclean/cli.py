@@ -243,6 +243,35 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
         typer.echo("clean: nothing to fix")
 
 
+@app.command("eval")
+def evaluate(
+    predicted: Annotated[Path, typer.Argument(help="kcclean's output: an --out folder, article .md files, or articles.jsonl.")],
+    reference: Annotated[Path, typer.Argument(help="Hand-cleaned articles: a folder of corrected .md files, an articles.jsonl, or *.expected files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Measure cleaned articles against hand-cleaned references: article precision and
+    recall, character error rate (CER) of the bodies, and paragraph-break F1.
+
+    Example:  kcclean fix scans --out out && kcclean eval out corrected/
+
+    A simple way to make references: run kcclean fix on a few issues, correct the .md files
+    by hand (headline lines start with #, one paragraph per block), and keep them.
+    """
+    from .evaluate import load_articles, score
+
+    with _user_errors():
+        scores = score(load_articles(predicted), load_articles(reference))
+        figures = scores.to_json()
+        if as_json:
+            typer.echo(json.dumps(figures, indent=1))
+            return
+        typer.echo(f"articles   {scores.matched} matched of {scores.predicted} predicted, {scores.reference} in the reference")
+        typer.echo(f"precision  {scores.precision:.3f}")
+        typer.echo(f"recall     {scores.recall:.3f}")
+        typer.echo(f"CER        {scores.cer:.4f}  ({scores.edits} edits in {scores.characters} reference characters)")
+        typer.echo(f"break F1   {scores.break_f1:.3f}  (paragraph breaks)")
+
+
 @rules_app.command("list")
 def rules_list(rules: RuleDirs = None, select: Select = None, ignore: Ignore = None) -> None:
     """Every rule in the order it runs: id, level, kind, scope, where it is defined, and

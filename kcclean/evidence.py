@@ -1,0 +1,93 @@
+"""Evidence for layout decisions: is a cut inside a word, does a line start a paragraph?
+
+Two sources: the issue's own text (疫情防控 printed ten times makes 情|防 a natural pair),
+and a bundled word-frequency table derived from jieba's dictionary (kcclean/data/NOTICE.txt).
+Both are only consulted at the few places a decision is open, so they cost nothing on
+clean text.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from dataclasses import dataclass
+from importlib import resources
+
+import regex
+
+# How paragraphs of a news story open, unmistakably: a dated or time-word sentence start
+# with its comma, a meeting report's verb, a connective. Words that also continue
+# sentences (在, 为, 同时, a quote mark) are no evidence.
+_OPENER = regex.compile(
+    r"^(\d{1,2}月\d{1,2}日[上中下晚凌早]?[午晚]?[，,]|(近日|日前|近期|近年来|今年以来|据悉|据了解|会上|此外|另外|"
+    r"下一步|与此同时|接下来)[，,]|会议(指出|强调|要求|认为|提出|决定)|记者从)"
+)
+# The cut-through word must be this common relative to the rarer of its two pieces as words
+# of their own: 隐患 (502) against 隐 (1630) is; 开会 against 开 (27900) is not.
+_WORD_OVER_PIECES = 0.2
+
+
+@functools.cache
+def word_table() -> dict[str, int]:
+    """Word → frequency, from the bundled table (loaded once, on first need)."""
+    data = resources.files("kcclean").joinpath("data/words.tsv.gz").read_bytes()
+    table = {}
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        word, frequency = line.split("\t")
+        table[word] = int(frequency)
+    return table
+
+
+@functools.cache
+def _inner_pairs() -> frozenset[str]:
+    """Character pairs that occur inside some word of two or more characters."""
+    return frozenset(w[i : i + 2] for w in word_table() if len(w) > 1 for i in range(len(w) - 1))
+
+
+def word_across(left: str, right: str) -> str | None:
+    """A dictionary word that a cut between `left` and `right` would split, common enough
+    against its pieces as words of their own (隐|患: yes; 开|会: no)."""
+    table = word_table()
+    for size in (4, 3, 2):
+        for before in range(1, size):
+            after = size - before
+            if before > len(left) or after > len(right):
+                continue
+            piece_l, piece_r = left[-before:], right[:after]
+            if (piece_l + piece_r) not in table:
+                continue
+            pieces = min(table.get(piece_l, 0), table.get(piece_r, 0))
+            if table[piece_l + piece_r] >= _WORD_OVER_PIECES * pieces:
+                return piece_l + piece_r
+    return None
+
+
+@dataclass(slots=True)
+class IssueText:
+    """All the text of an issue, to count how often a character pair occurs in it."""
+
+    joined: str
+
+    def pair_count(self, pair: str) -> int:
+        return self.joined.count(pair)
+
+
+def cut_evidence(a: str, b: str, issue: IssueText) -> str | None:
+    """Why the end of `a` and the start of `b` look like one text cut in two, or None."""
+    if not a or not b:
+        return None
+    pair = a[-1] + b[0]
+    if a[-1] in "，,、“‘（(《":
+        return f"{a[-3:]!r} ends with {a[-1]!r}, which never ends a paragraph"
+    if a.count("“") > a.count("”") or a.count("（") + a.count("(") > a.count("）") + a.count(")"):
+        return f"a quote or bracket opened in {a[-8:]!r} is closed only in the next part"
+    if pair in _inner_pairs():
+        return f"{pair!r} occurs inside words"
+    seen = issue.pair_count(pair)  # the parts are still apart: every occurrence is elsewhere
+    if seen:
+        return f"{pair!r} occurs {seen} times elsewhere in this issue"
+    return None
+
+
+def starts_paragraph(text: str) -> bool:
+    return bool(_OPENER.match(text))
