@@ -94,6 +94,10 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except OSError as error:  # the disk, not kcclean: full, read-only, no permission
+        where = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"kcclean: error: {where}{error.strerror or error}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
     except Exception as error:  # a bug: say so plainly, keep the traceback for the curious
         if os.environ.get("KCCLEAN_DEBUG"):
             raise
@@ -142,6 +146,16 @@ def describe(change: Change) -> str:
     )
 
 
+def _inputs(paths: list[str]) -> tuple[list[Path], list[KccleanError]]:
+    """The files to read and the arguments that named none; an error if nothing is left."""
+    files, missing = expand_paths(paths)
+    if not files:
+        raise missing[0] if missing else KccleanError("no input files")
+    for error in missing:
+        typer.echo(f"kcclean: skipped {error}", err=True)
+    return files, missing
+
+
 def _file_line(name: str, issue: Issue) -> str:
     articles = sum(1 for a in issue.articles if a.source == name)
     fixes = sum(1 for c in issue.changes if c.source == name and c.is_fix)
@@ -177,8 +191,10 @@ def fix(
     """
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
-        files = expand_paths(paths)
+        files, missing = _inputs(paths)
         report = Report(rulebook)
+        for error in missing:
+            report.add_skipped(error)
         folder = nullcontext() if dry_run else OutputFolder(out)
         with folder, _progress(len(files), quiet) as advance:
             for item in clean_files(files, rulebook):
@@ -222,8 +238,10 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
     """
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
-        fixes = files_with_fixes = skipped = 0
-        for item in clean_files(expand_paths(paths), rulebook):
+        files, missing = _inputs(paths)
+        fixes = files_with_fixes = 0
+        skipped = len(missing)
+        for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {item}", err=True)
                 skipped += 1

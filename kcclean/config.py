@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-import regex
-
 from .errors import RuleError, RuleErrors
-from .rulebook import Settings
+from .rulebook import Settings, read_toml
 
 _KEYS = {"rules", "select", "ignore", "unsafe"}
 
@@ -28,14 +25,7 @@ def find_config(folder: Path) -> tuple[Path, dict] | None:
 
 
 def _read(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        found = regex.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(found.group(1)) if found else None
-        raise RuleErrors([RuleError(str(path), line, f"TOML syntax: {error}")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleErrors([RuleError(str(path), None, f"cannot be read: {error}")]) from None
+    return read_toml(path)[1]
 
 
 def _ids(value: object, path: Path, key: str) -> list[str]:

@@ -15,7 +15,7 @@ from .blocks import Page, split_units
 from .classify import classify, ends_sentence
 from .errors import InputError, KccleanError
 from .model import PROSE_ROLES, Article, Change, Issue, Role, Source
-from .read import read_source
+from .read import display_names, read_source
 from .repair import SCOPE_OF_ROLE, Slot, repair
 from .rulebook import Rulebook, Settings, load_rulebook
 
@@ -48,26 +48,28 @@ def clean_text(
 def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | KccleanError]:
     """Issues from files in order, one at a time. Consecutive files of the same date are the
     pages of one issue; a file that cannot be read is yielded as its error and skipped."""
+    paths = list(paths)
+    taken: set[str] = set()  # issue keys used so far: every article id is unique in a run
     group: list[Page] = []
-    for path in paths:
+    for path, name in zip(paths, display_names(paths)):
         try:
-            page = load_page(read_source(path), rulebook)
+            page = load_page(read_source(path, name), rulebook)
         except KccleanError as error:
             yield error
             continue
         if group and not _same_issue(group, page):
-            yield _built(group, rulebook)
+            yield _built(group, rulebook, taken)
             group = []
         group.append(page)
     if group:
-        yield _built(group, rulebook)
+        yield _built(group, rulebook, taken)
 
 
-def _built(pages: list[Page], rulebook: Rulebook) -> Issue | KccleanError:
+def _built(pages: list[Page], rulebook: Rulebook, taken: set[str]) -> Issue | KccleanError:
     try:
-        return build_issue(pages, rulebook)
+        return build_issue(pages, rulebook, taken)
     except KccleanError as error:  # a rule timing out on this issue: report it, go on
-        return error
+        return InputError(", ".join(p.source.name for p in pages), str(error))
 
 
 def _same_issue(group: list[Page], page: Page) -> bool:
@@ -90,7 +92,7 @@ def issue_key(draft: IssueDraft) -> str:
     matter = draft.pages[0].front_matter
     if matter.get("id"):
         return safe_name(str(matter["id"]).rsplit("-", 1)[0])
-    return safe_name(Path(draft.pages[0].source.name).stem)
+    return safe_name(Path(draft.pages[0].source.name).with_suffix("").as_posix())
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -99,9 +101,15 @@ def safe_name(text: str, limit: int = 60) -> str:
     return name or "untitled"
 
 
-def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
+def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = None) -> Issue:
+    """Clean the pages of one issue. `taken` holds the issue keys already used in this run."""
     draft = assemble(pages, rulebook)
     key = issue_key(draft)
+    if taken is not None:
+        base, number = key, 2
+        while key in taken:
+            key, number = f"{base}-{number}", number + 1
+        taken.add(key)
     issue_changes: list[Change] = list(draft.changes)
     slots = [Slot(u, SCOPE_OF_ROLE[u.role], issue_changes) for u in (*draft.masthead, *draft.banners)]
     for article in draft.drafts:

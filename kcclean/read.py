@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import glob
+import os
 import re
 from pathlib import Path
 
@@ -31,21 +32,22 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     anything else that is not valid UTF-8 is tried as GB18030, which covers GBK and GB2312.
     """
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    damaged_at = None  # where the UTF-8 reading failed: the byte a user should look at
     if encoding is None:
         if b"\x00" in data:
             raise InputError(name, "binary file (it contains NUL bytes): not a transcript")
         encoding = "utf-8"
         try:
             data.decode("utf-8")
-        except UnicodeDecodeError:
-            encoding = "gb18030"
+        except UnicodeDecodeError as error:
+            encoding, damaged_at = "gb18030", error.start
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        at = error.start if damaged_at is None else damaged_at
         raise InputError(
             name,
-            f"cannot be decoded as UTF-8 or GB18030/GBK (byte {error.start}): "
-            "convert it to UTF-8 first",
+            f"cannot be decoded as UTF-8 or GB18030/GBK (byte {at}): convert it to UTF-8 first",
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -56,44 +58,53 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     return text, encoding
 
 
-def read_source(path: Path) -> Source:
-    """Read and decode one input file."""
+def read_source(path: Path, name: str | None = None) -> Source:
+    """Read and decode one input file; `name` is how messages and the report call it."""
+    name = name or path.name
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
+        raise InputError(name, "no such file") from None
     except IsADirectoryError:
-        raise InputError(str(path), "is a folder, not a file") from None
+        raise InputError(name, "is a folder, not a file") from None
     except OSError as error:
-        raise InputError(str(path), f"cannot be read: {error.strerror}") from None
+        raise InputError(name, f"cannot be read: {error.strerror}") from None
     if not data:
-        raise InputError(path.name, "empty file: nothing to clean")
-    text, encoding = decode(data, path.name)
-    return Source.of(path.name, text, encoding)
+        raise InputError(name, "empty file: nothing to clean")
+    text, encoding = decode(data, name)
+    return Source.of(name, text, encoding)
 
 
-def expand_paths(arguments: list[str], pattern: str = "*.txt") -> list[Path]:
-    """Files named on the command line: files as given, folders as their sorted `*.txt`,
-    globs expanded. A path that names nothing is an error; duplicates are dropped."""
+def expand_paths(arguments: list[str], pattern: str = "*.txt") -> tuple[list[Path], list[InputError]]:
+    """Files named on the command line (files as given, folders as their sorted `*.txt`,
+    globs expanded; duplicates dropped), and an error for each argument that names none."""
     found: list[Path] = []
+    errors: list[InputError] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
             inside = sorted(p for p in path.glob(pattern) if p.is_file())
             if not inside:
-                raise InputError(argument, f"folder has no {pattern} files")
+                errors.append(InputError(argument, f"folder has no {pattern} files"))
             found.extend(inside)
         elif path.is_file():
             found.append(path)
         elif glob.has_magic(argument):
-            matches = sorted(Path(p) for p in glob.glob(argument, recursive=True))
-            files = [p for p in matches if p.is_file()]
+            files = [p for p in sorted(Path(p) for p in glob.glob(argument, recursive=True)) if p.is_file()]
             if not files:
-                raise InputError(argument, "the pattern matches no files")
+                errors.append(InputError(argument, "the pattern matches no files"))
             found.extend(files)
         else:
-            raise InputError(argument, "no such file or folder")
+            errors.append(InputError(argument, "no such file or folder"))
     unique: dict[Path, None] = {}
     for path in found:
         unique.setdefault(path.resolve(), None)
-    return [Path(p) for p in unique]
+    return list(unique), errors
+
+
+def display_names(paths: list[Path]) -> list[str]:
+    """Names that tell the files apart: their paths below the folder they all share."""
+    if not paths:
+        return []
+    base = Path(os.path.commonpath([p.resolve().parent for p in paths]))
+    return [p.resolve().relative_to(base).as_posix() for p in paths]

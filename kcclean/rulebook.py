@@ -310,23 +310,28 @@ class _Locator:
         return self.rule(index)
 
 
-def load_file(path: Path) -> list[Rule]:
-    """Every rule of one file; raises RuleErrors listing each problem as file:line."""
-    shown = str(path)
+def read_toml(path: Path) -> tuple[str, dict]:
+    """A TOML file's text and data; a problem is a RuleErrors naming file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise RuleErrors([RuleError(shown, None, f"cannot be read: {error}")]) from None
+        raise RuleErrors([RuleError(str(path), None, f"cannot be read: {error}")]) from None
     try:
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         line = None
-        found = regex.search(r"\(at line (\d+), column \d+\)", message)
+        found = regex.search(r"\(at (?:line (\d+), column \d+|end of document)\)", message)
         if found:
-            line = int(found.group(1))
+            line = int(found.group(1)) if found.group(1) else text.count("\n") + 1
             message = message[: found.start()].strip()
-        raise RuleErrors([RuleError(shown, line, f"TOML syntax: {message}")]) from None
+        raise RuleErrors([RuleError(str(path), line, f"TOML syntax: {message}")]) from None
+
+
+def load_file(path: Path) -> list[Rule]:
+    """Every rule of one file; raises RuleErrors listing each problem as file:line."""
+    shown = str(path)
+    text, data = read_toml(path)
     locate = _Locator(text)
     errors: list[RuleError] = []
     unknown = set(data) - {"rule"}

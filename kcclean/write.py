@@ -71,11 +71,13 @@ class OutputFolder:
                 "choose another --out or empty it first"
             )
         self.staging: Path | None = None
+        self._made: list[Path] = []
         self._articles = self._issues = None
         self._names: set[Path] = set()
 
     def __enter__(self) -> OutputFolder:
         parent = self.target.resolve().parent
+        self._made = [p for p in (parent, *parent.parents) if not p.exists()]  # removed on failure
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=parent))
@@ -133,3 +135,8 @@ class OutputFolder:
         self._close()
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
+            for folder in self._made:  # deepest first; only the empty ones this run made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
