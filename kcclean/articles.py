@@ -18,7 +18,7 @@ import regex
 from rapidfuzz import fuzz
 
 from .blocks import Page
-from .classify import ends_sentence, opens_with_continuation
+from .classify import CREDIT, ends_sentence, opens_with_continuation
 from .evidence import IssueText, cut_evidence, starts_paragraph, word_across
 from .model import PROSE_ROLES, Change, Role, Source, Unit
 from .rulebook import Rulebook
@@ -26,7 +26,8 @@ from .rulebook import Rulebook
 _DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISSUE_NUMBER = regex.compile(r"^第\s*(\d+)\s*期$")
 _PAGE_HEAD = regex.compile(r"第?\s*(\d{1,2})\s*版")
-_BYLINE_MARK = regex.compile(r"^■\s*")
+_HAN = regex.compile(r"\p{Han}")
+_INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
 _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
 _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
 _OVERLAP_MAX = 12
@@ -250,14 +251,14 @@ def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
     )
 
 
-def _join_reason(a: Unit, b: Unit, page: Page, uses_indent: bool, text: IssueText) -> tuple[str, str, bool] | None:
+def _join_reason(a: Unit, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
     """(rule, evidence, certain) for joining paragraph b onto a, or None when a really ends.
     An uncertain join is only suggested."""
     if a.role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
         return None
     if a.continued_to or b.continued_from:
         return None
-    if page.wrap_width and a.full_width and not b.indented and (not b.block_start or uses_indent):
+    if page.wrap_width and a.full_width and not b.indented and (not b.block_start or page.uses_indent):
         return (
             "join.line-wrap",
             f"the line fills the {page.wrap_width}-character column and the next is not indented",
@@ -280,11 +281,9 @@ def _join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
     body = draft.body
     if len(body) < 2:
         return
-    page = draft.page
-    uses_indent = sum(1 for u in page.units if u.indented) > len(page.units) // 10
     joined = [body[0]]
     for unit in body[1:]:
-        reason = _join_reason(joined[-1], unit, page, uses_indent, text)
+        reason = _join_reason(joined[-1], unit, draft.page, text)
         if reason is None or not rulebook.active(reason[0]):
             joined.append(unit)
         elif reason[2] or rulebook.applies(reason[0], unsafe_edit=True):
@@ -361,7 +360,7 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
     if size < 2 or not rulebook.active("join.overlap"):
         return b
     repeated = b.text[:size]
-    if not regex.search(r"\p{Han}", repeated) or (a.text[-size * 2 :] == repeated * 2):
+    if not _HAN.search(repeated) or (a.text[-size * 2 :] == repeated * 2):
         return b  # digits or a real reduplication (研究研究) already in the first part
     applied = size >= _OVERLAP_SAFE and rulebook.applies("join.overlap")
     name, line, column = b.trace.where(0)
@@ -395,7 +394,7 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
 def _settle_kind(draft: Draft) -> None:
     """A photo item: a title, a caption and a `（… 摄）` credit, and no lead."""
     has_credit = any(u.role is Role.CREDIT for u in draft.body) or (
-        draft.body and regex.search(r"[（(][^（）()]{1,40}摄[）)]$", draft.body[-1].text)
+        draft.body and CREDIT.search(draft.body[-1].text)
     )
     if draft.kind == "photo" or (has_credit and not any(u.role is Role.LEAD for u in draft.body)):
         draft.kind = "photo"
@@ -497,7 +496,7 @@ def _close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
         return
     body = "".join(u.text for u in draft.body)
     for unit in draft.headline:
-        for space in reversed([m.start() for m in regex.finditer(r"(?<=\S) (?=\S)", unit.text)]):
+        for space in reversed([m.start() for m in _INNER_SPACE.finditer(unit.text)]):
             left = unit.text[:space].rsplit(" ", 1)[-1]
             right = unit.text[space + 1 :].split(" ", 1)[0]
             if min(len(left), len(right)) < 2:
@@ -526,4 +525,4 @@ def _close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
             )
             if applied:
                 unit.text = unit.text[:space] + unit.text[space + 1 :]
-                unit.trace = unit.trace.edited(space, space + 1, 0)
+                unit.trace = unit.trace.edited([(space, space + 1, 0)])

@@ -28,6 +28,7 @@ class Page:
     units: list[Unit]
     front_matter: dict = field(default_factory=dict)
     wrap_width: int | None = None
+    uses_indent: bool = False  # paragraphs start with an indent: an unindented line continues
     changes: list[Change] = field(default_factory=list)
 
 
@@ -88,6 +89,7 @@ def split_units(source: Source) -> Page:
         previous_blank = False
         line_number += 1
     page.wrap_width = _wrap_width(page.units, widths)
+    page.uses_indent = sum(1 for unit in page.units if unit.indented) > len(page.units) // 10
     if page.wrap_width:
         for unit, width in zip(page.units, widths):
             unit.full_width = abs(width - page.wrap_width) <= 1  # hanging punctuation: ±1

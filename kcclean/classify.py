@@ -25,7 +25,9 @@ _LEAD = regex.compile(r"^(本报讯|本报记者|本报消息|新华社|据新�
 _BYLINE = regex.compile(
     r"^(■\s*)?(本报|特约|见习|实习)?(记者|通讯员|实习生)\s*\S.{0,40}$|^■\s*\S.{0,40}$"
 )
-_CREDIT = regex.compile(r"[（(][^（）()]{1,40}?\s*摄[）)]\s*$")
+# A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.
+CREDIT = regex.compile(r"[（(](?P<names>[^（）()]{1,40}?\s*摄)[）)]\s*$")
+_PUNCTUATION = regex.compile(r"[\p{P}--·]", regex.V1)
 _LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
 # An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
 _ENUMERATED = regex.compile(r"^([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、])[^。！？；]{2,24}$")
@@ -117,7 +119,7 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             unit.role = Role.SUBHEAD
         elif _LEAD.match(text):
             unit.role = Role.LEAD
-        elif _CREDIT.match(text) and _CREDIT.match(text).start() == 0:
+        elif CREDIT.match(text):
             unit.role = Role.CREDIT
         elif _BYLINE.match(text) and not ends_sentence(text) and "，" not in text:
             unit.role = Role.BYLINE
@@ -178,11 +180,10 @@ def _find_masthead(page: Page, rulebook: Rulebook) -> None:
         if unit.role is not Role.BODY or len(unit.text) > _MASTHEAD_MAX:
             continue
         for lexicon in lexicons:
-            canonical = lexicon.recognise(unit.text)
+            # far from the top of the page only exact lines count: fewer false alarms
+            canonical = lexicon.recognise(unit.text, fuzzy=index < _TOP_REGION)
             if canonical is None:
                 continue
-            if index >= _TOP_REGION and canonical != unit.text:
-                continue  # far from the top only exact lines count: fewer false alarms
             unit.role = Role.MASTHEAD
             if canonical != unit.text:
                 name, line, column = unit.trace.where(0)
@@ -264,7 +265,7 @@ def _article_follows(units: list[Unit], index: int, strict: bool) -> bool:
             return not strict or offset == 0
         if strict:
             return False
-        if _CREDIT.search(text):
+        if CREDIT.search(text):
             return True
         previous = units[position + offset - 1]
         if offset and (unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
@@ -277,7 +278,7 @@ def _find_subheads(units: list[Unit]) -> None:
     for index, unit in enumerate(units):
         if unit.role is not Role.BODY or len(unit.text) > _SUBHEAD_MAX:
             continue
-        if regex.search(r"[\p{P}]", unit.text.replace("·", "")):
+        if _PUNCTUATION.search(unit.text):
             continue
         neighbours = [units[i] for i in (index - 1, index + 1) if 0 <= i < len(units)]
         if any(n.role is Role.SUBHEAD and _LABEL.match(n.text) for n in neighbours):

@@ -19,12 +19,12 @@ import typer
 
 from . import __version__
 from .config import settings as load_settings
-from .errors import EXIT_FOUND, EXIT_INPUT, EXIT_INTERNAL, KccleanError
+from .errors import EXIT_FOUND, EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, KccleanError
 from .model import Change, Issue
 from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
-from .rulebook import BUILTIN_RULES, Rulebook, Settings, load_rules, load_rulebook
+from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook
 from .write import OutputFolder
 
 app = typer.Typer(
@@ -94,6 +94,9 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(error.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:  # the reader went away (kcclean rules list | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_PIPE) from None
     except OSError as error:  # the disk, not kcclean: full, read-only, no permission
         where = f"{error.filename}: " if error.filename else ""
         typer.echo(f"kcclean: error: {where}{error.strerror or error}", err=True)
@@ -425,9 +428,7 @@ def rules_new(
     Example:  kcclean rules new house.district-name --dir my_rules
     """
     with _user_errors():
-        import regex
-
-        if not regex.fullmatch(r"[A-Za-z][\w.-]*", rule_id):
+        if not RULE_ID.fullmatch(rule_id):
             raise KccleanError(f"{rule_id!r} is not a rule id: use letters, digits, '.', '-' and '_'")
         path = folder / f"{rule_id}.toml"
         if path.exists():

@@ -5,6 +5,7 @@ Exit codes (documented in the README):
   1  `kcclean check` found fixes to make; `kcclean rules test` found a failing example
   2  usage or input error: a missing path, an unreadable file, a broken rule file
   3  internal error (a bug in kcclean: please report it)
+141 the output pipe was closed by its reader (kcclean rules list | head), as for SIGPIPE
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_PIPE = 141
 
 
 class KccleanError(Exception):

@@ -102,15 +102,24 @@ class Trace:
         rest = tuple((p - start, s, o) for p, s, o in self.anchors if p > start)
         return Trace(((0, source, offset),) + rest)
 
-    def edited(self, start: int, end: int, new_length: int) -> Trace:
-        """The trace after text[start:end] was replaced by `new_length` characters."""
-        shift = new_length - (end - start)
-        head = tuple(a for a in self.anchors if a[0] < start)
-        source, offset = self.locate(start)
-        after_source, after_offset = self.locate(end)
-        tail = tuple((p + shift, s, o) for p, s, o in self.anchors if p > end)
-        middle = ((start, source, offset), (start + new_length, after_source, after_offset))
-        return Trace(head + middle + tail)
+    def edited(self, edits: list[tuple[int, int, int]]) -> Trace:
+        """The trace after replacing text[start:end] by `new_length` characters, for each
+        (start, end, new_length) of `edits`, given left to right and not overlapping."""
+        old = self.anchors
+        anchors = []
+        shift = index = 0
+        for start, end, new_length in edits:
+            while index < len(old) and old[index][0] < start:
+                position, source, offset = old[index]
+                anchors.append((position + shift, source, offset))
+                index += 1
+            anchors.append((start + shift, *self.locate(start)))
+            while index < len(old) and old[index][0] <= end:
+                index += 1
+            shift += new_length - (end - start)
+            anchors.append((end + shift, *self.locate(end)))
+        anchors.extend((position + shift, source, offset) for position, source, offset in old[index:])
+        return Trace(tuple(anchors))
 
 
 @dataclass(slots=True)

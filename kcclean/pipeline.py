@@ -12,7 +12,7 @@ import regex
 
 from .articles import Draft, IssueDraft, assemble, page_facts
 from .blocks import Page, split_units
-from .classify import classify, ends_sentence
+from .classify import CREDIT, classify, ends_sentence
 from .errors import InputError, KccleanError
 from .model import PROSE_ROLES, Article, Change, Issue, Role, Source
 from .read import display_names, read_source
@@ -20,7 +20,6 @@ from .repair import SCOPE_OF_ROLE, Slot, repair
 from .rulebook import Rulebook, Settings, load_rulebook
 
 _LEAD_BYLINE = regex.compile(r"^(?:本报讯|本报记者|本报消息)\s*[（(]([^（）()]+)[）)]")
-_CREDIT = regex.compile(r"[（(]([^（）()]{1,40}?\s*摄)[）)]\s*$")
 _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
 
 
@@ -159,7 +158,7 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         change.article = article_id
     prose = [u for u in draft.body if u.role in PROSE_ROLES]
     last = prose[-1].text if prose else ""
-    last = _CREDIT.sub("", last).rstrip()
+    last = CREDIT.sub("", last).rstrip()
     truncated = bool(
         draft.kind == "news" and last and not ends_sentence(last) and not draft.continued_to
     )
@@ -222,6 +221,6 @@ def _byline(draft: Draft) -> str | None:
             return found.group(1).strip()
     if draft.kind == "photo":
         for unit in reversed(draft.body):
-            if found := _CREDIT.search(unit.text):
-                return found.group(1).strip()
+            if found := CREDIT.search(unit.text):
+                return found.group("names").strip()
     return draft.page.front_matter.get("byline")

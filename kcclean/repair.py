@@ -120,11 +120,11 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
     if not edits:
         return False
     text, trace = unit.text, unit.trace
-    recorded = []
-    for edit in reversed(edits):
+    made = []
+    for edit in edits:
         applies = rulebook.applies(rule.id, edit.unsafe)
         name, line, column = trace.where(edit.start)
-        recorded.append(
+        slot.changes.append(
             Change(
                 rule.id,
                 name,
@@ -137,10 +137,14 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
             )
         )
         if applies:
-            text = text[: edit.start] + edit.after + text[edit.end :]
-            trace = trace.edited(edit.start, edit.end, len(edit.after))
-    slot.changes.extend(reversed(recorded))
-    if text == unit.text:
+            made.append(edit)
+    if not made:
         return False
-    unit.text, unit.trace = text, trace
+    pieces, position = [], 0
+    for edit in made:
+        pieces += (text[position : edit.start], edit.after)
+        position = edit.end
+    pieces.append(text[position:])
+    unit.text = "".join(pieces)
+    unit.trace = trace.edited([(e.start, e.end, len(e.after)) for e in made])
     return True

@@ -28,6 +28,7 @@ SCOPES = frozenset(
     {"masthead", "banner", "headline", "subhead", "byline", "body", "caption", "credit", "all"}
 )
 LEVELS = frozenset({"safe", "unsafe"})
+RULE_ID = regex.compile(r"[A-Za-z][\w.-]*")
 TIMEOUT_SECONDS = 2.0
 
 _COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example"}
@@ -148,12 +149,15 @@ class LexiconRule(Rule):
     threshold: float = 90.0
     _keys: list[str] | None = None  # entries without spaces, as they are compared
 
-    def recognise(self, text: str) -> str | None:
-        """The canonical form of a whole line this lexicon knows, or None."""
+    def recognise(self, text: str, fuzzy: bool = True) -> str | None:
+        """The canonical form of a whole line this lexicon knows, or None; with `fuzzy`
+        false only lines it knows exactly."""
         if any(p.fullmatch(text) for p in self.patterns):
             return text
         if text in self.entries:
             return text
+        if not fuzzy:
+            return None
         if self._keys is None:
             self._keys = [_squeeze(entry) for entry in self.entries]
         best = process.extractOne(_squeeze(text), self._keys, scorer=fuzz.ratio, score_cutoff=self.threshold)
@@ -360,7 +364,7 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
         return RuleError(shown, line, problem)
 
     rule_id = entry.get("id")
-    if not isinstance(rule_id, str) or not regex.fullmatch(r"[A-Za-z][\w.-]*", rule_id):
+    if not isinstance(rule_id, str) or not RULE_ID.fullmatch(rule_id):
         raise fail("id", "every rule needs an `id` like \"punct.comma-width\" (letters, digits, . - _)")
     kind = entry.get("kind")
     if kind not in _KIND_FIELDS:

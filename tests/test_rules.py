@@ -113,7 +113,7 @@ def test_user_rule_with_a_builtin_id_overrides_it_in_place(tmp_path: Path) -> No
     book = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
     ids = [r.id for r in book.rules]
     assert ids.count("punct.comma-width") == 1
-    assert ids.index("punct.comma-width") < ids.index("punct.paren-width")  # its old place
+    assert ids.index("punct.paren-width") < ids.index("punct.comma-width") < ids.index("punct.question-width")  # its old place
     assert book.by_id["punct.comma-width"].description == "This paper keeps half-width commas."
 
 
