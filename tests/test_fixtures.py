@@ -48,3 +48,19 @@ def test_clean_text_passes_through_unchanged(rulebook) -> None:
     for article in issue.articles:
         for text in article.body:
             assert text in paragraphs
+
+
+@pytest.mark.skipif(not seed_inputs(), reason=f"the real seeds are not at {SEEDS}")
+def test_unsafe_adds_exactly_the_suggestions(rulebook) -> None:
+    """--unsafe applies what a default run only suggests, and changes nothing else."""
+    from kcclean.rulebook import Settings, load_rulebook
+
+    unsafe = load_rulebook(Settings(unsafe=True))
+
+    def changes(book, keep):
+        return {(c.source, c.line, c.column, c.rule, c.before, c.after) for i in clean_files(seed_inputs(), book) for c in i.changes if keep(c)}
+
+    applied = changes(rulebook, lambda c: c.applied)
+    suggested = changes(rulebook, lambda c: not c.applied)
+    assert suggested, "the seeds have at least one suggestion (seed 002's `and`)"
+    assert changes(unsafe, lambda c: c.applied) == applied | suggested
