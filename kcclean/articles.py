@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from .blocks import Page
 from .classify import CREDIT, ends_sentence, opens_with_continuation
-from .evidence import IssueText, cut_evidence, starts_paragraph, word_across
+from .evidence import IssueText, cut_evidence, overlap, starts_paragraph, word_across
 from .model import PROSE_ROLES, Change, Role, Source, Unit
 from .rulebook import Rulebook
 
@@ -30,7 +30,6 @@ _HAN = regex.compile(r"\p{Han}")
 _INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
 _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
 _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
-_OVERLAP_MAX = 12
 _JUMP_HEADLINE_MATCH = 40  # partial-ratio score a jump headline needs to pick its article
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
 _CONTEXT = 16  # characters of text shown either side of a change in the report
@@ -355,14 +354,14 @@ def _join(a: Unit, b: Unit, reason: tuple[str, str], draft: Draft, rulebook: Rul
 
 def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
     """At a column break OCR can read the last characters of a column twice."""
-    limit = min(_OVERLAP_MAX, len(a.text) // 2, len(b.text) // 2)
-    size = next((k for k in range(limit, 1, -1) if a.text.endswith(b.text[:k])), 0)
+    size = overlap(a.text, b.text)
     if size < 2 or not rulebook.active("join.overlap"):
         return b
     repeated = b.text[:size]
-    if not _HAN.search(repeated) or (a.text[-size * 2 :] == repeated * 2):
-        return b  # digits or a real reduplication (研究研究) already in the first part
-    applied = size >= _OVERLAP_SAFE and rulebook.applies("join.overlap")
+    if not _HAN.search(repeated):
+        return b  # digits repeat in real numbers (2020年20日)
+    certain = size >= _OVERLAP_SAFE
+    applied = rulebook.applies("join.overlap", unsafe_edit=not certain)
     name, line, column = b.trace.where(0)
     draft.changes.append(
         Change(
@@ -373,7 +372,7 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
             repeated,
             "",
             applied=applied,
-            level="safe" if size >= _OVERLAP_SAFE else "unsafe",
+            level=rulebook.level("join.overlap") if certain else "unsafe",
             kind="edit",
             evidence=f"the column before ends with the same {size} characters",
         )
@@ -386,6 +385,8 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
         line=b.line,
         block_start=b.block_start,
         gap_before=b.gap_before,
+        indented=b.indented,
+        full_width=b.full_width,
         role=b.role,
         continued_to=b.continued_to,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import regex
 
 from .blocks import Page
+from .evidence import starts_paragraph
 from .model import Change, Role, Unit
 from .rulebook import Rulebook
 
@@ -43,8 +44,14 @@ _SUBHEAD_MAX = 20
 
 
 def ends_sentence(text: str) -> bool:
+    """Does the text end where a paragraph can end: a sentence end, or a photo credit?"""
     stripped = text.rstrip(CLOSERS + " ")
-    return bool(stripped) and stripped[-1] in SENTENCE_END
+    return bool(stripped) and (stripped[-1] in SENTENCE_END or bool(CREDIT.search(text)))
+
+
+def is_byline(text: str) -> bool:
+    """A standalone byline line: names, no sentence, no bracket left open or closed."""
+    return bool(_BYLINE.match(text)) and not ends_sentence(text) and "，" not in text and balanced(text)
 
 
 def balanced(text: str) -> bool:
@@ -85,6 +92,8 @@ def headline_like(unit: Unit) -> bool:
         and balanced(text)
         and not opens_with_continuation(text)
         and not _LEAD.match(text)
+        and not starts_paragraph(text)  # 5月7日，… opens a sentence, not a headline
+        and not unit.continued_to  # text before （下转2版） is the end of an article
     )
 
 
@@ -114,6 +123,8 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
     for index, unit in enumerate(units):
         if unit.role is not Role.BODY:
             continue
+        if page.wrap_width and _continues_line(units, index):
+            continue  # the rest of a line cut at the column width is body text
         text = unit.text
         if _LABEL.match(text) or (_ENUMERATED.match(text) and not ends_sentence(text)):
             unit.role = Role.SUBHEAD
@@ -121,7 +132,7 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             unit.role = Role.LEAD
         elif CREDIT.match(text):
             unit.role = Role.CREDIT
-        elif _BYLINE.match(text) and not ends_sentence(text) and "，" not in text:
+        elif is_byline(text):
             unit.role = Role.BYLINE
         elif headline_like(unit) and any(lexicon.recognise(text) for lexicon in banners):
             unit.role = Role.BANNER
@@ -219,13 +230,28 @@ def _next(units: list[Unit], index: int) -> Unit | None:
     return None
 
 
+def _continues_line(units: list[Unit], index: int) -> bool:
+    """In a hard-wrapped page: does this line go on from a full line of its block?"""
+    if index == 0:
+        return False
+    unit, previous = units[index], units[index - 1]
+    return not unit.block_start and not unit.indented and previous.full_width
+
+
 def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -> bool:
     unit = units[index]
     if not headline_like(unit):
         return False
-    if wrap_width and (unit.indented or (unit.full_width and _wraps_on(units, index))):
-        return False  # in a hard-wrapped column, indented lines and lines cut at the width are body
     before = _previous(units, index)
+    ended = (
+        before is None
+        or before.role not in (Role.BODY, Role.LEAD)
+        or ends_sentence(before.text)
+        or bool(before.continued_to)
+        or _jumps_off(units, index)
+    )
+    if wrap_width and (unit.indented or (unit.full_width and _wraps_on(units, index) and not ended)):
+        return False  # in a hard-wrapped column, indented lines and lines cut at the width are body
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
         return False  # inside a block only the leading lines can be headline lines
     if unit.heading:
@@ -233,12 +259,23 @@ def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -
     after = _next(units, index)
     if after is None:
         return True  # a last line: a banner or a cut-off tail, settled with its neighbours
+    found = _article_follows(units, index)
     if opens_with_continuation(after.text):
-        return False
-    cut = before is not None and before.role in (Role.BODY, Role.LEAD) and not (
-        ends_sentence(before.text) or before.continued_to
-    )
-    return _article_follows(units, index, strict=cut)
+        # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
+        return found in (_JUMP, _LEAD_LATER)
+    if not ended and not _ends_displaced_text(units, index):
+        return found == _LEAD_FIRST  # a cut paragraph continues here unless a lead follows at once
+    return found is not None
+
+
+def _jumps_off(units: list[Unit], index: int) -> bool:
+    """Is there a （下转N版） standing alone just before this line? The article before ended."""
+    for unit in reversed(units[:index]):
+        if unit.role is not Role.MARKER:
+            return False
+        if unit.continued_to:
+            return True
+    return False
 
 
 def _wraps_on(units: list[Unit], index: int) -> bool:
@@ -247,29 +284,60 @@ def _wraps_on(units: list[Unit], index: int) -> bool:
     return following is not None and not following.block_start and not following.indented
 
 
-def _article_follows(units: list[Unit], index: int, strict: bool) -> bool:
-    """Does an article start here? Past the headline lines there must be a lead, a byline, a
-    photo credit or a 上接 marker before the next possible headline. After a paragraph that
-    was cut off (strict), only a lead or byline right after the headline lines will do."""
+# What shows that an article starts after some headline lines:
+_LEAD_FIRST = "a lead or byline right after the headline"
+_LEAD_LATER = "a lead further on (a displaced beginning)"
+_JUMP = "a 上接 marker (the rest of an article from another page)"
+_CREDITED = "a photo credit"
+_FOOT = "only headline-like lines to the end of the page"
+
+
+def _article_follows(units: list[Unit], index: int) -> str | None:
+    """What, past the headline lines starting here and before the next possible headline,
+    shows that an article starts: one of the constants above, or None."""
     position = index + 1
     while position < len(units) and position - index <= 4:
         unit = units[position]
-        if unit.role is not Role.MARKER and not (unit.block_start and headline_like(unit)):
+        if unit.role is not Role.MARKER and not _could_be_headline_line(units, position):
             break
         position += 1
     else:
-        return not strict  # only headline-like lines follow: banners at the foot of a page
+        return _FOOT
     for offset, unit in enumerate(units[position:]):
         text = unit.text
-        if _LEAD.match(text) or _BYLINE.match(text) or unit.continued_from:
-            return not strict or offset == 0
-        if strict:
-            return False
+        if _LEAD.match(text) or is_byline(text):
+            return _LEAD_FIRST if offset == 0 else _LEAD_LATER
+        if unit.continued_from:
+            return _JUMP
         if CREDIT.search(text):
-            return True
+            return _CREDITED
         previous = units[position + offset - 1]
         if offset and (unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
+            return None
+    return None
+
+
+def _could_be_headline_line(units: list[Unit], index: int) -> bool:
+    """Could this line continue a run of headline lines? Not a byline, not the start of an
+    article's text (上接), and not a line of a hard-wrapped column."""
+    unit = units[index]
+    if is_byline(unit.text) or unit.continued_from or not headline_like(unit):
+        return False
+    column_text = unit.full_width and (_wraps_on(units, index) or not unit.block_start)
+    return not column_text and not _continues_line(units, index)
+
+
+def _ends_displaced_text(units: list[Unit], index: int) -> bool:
+    """Does the cut paragraph before this line end a displaced beginning? Then its rest is at
+    the top of its own article: a lead stood after other text since the last headline."""
+    lead_seen = False
+    for unit in reversed(units[:index]):
+        if unit.role is Role.HEADLINE:
             return False
+        if unit.role is Role.LEAD:
+            lead_seen = True
+        elif lead_seen and unit.role is Role.BODY:
+            return True  # body text before the lead: the lead was displaced
     return False
 
 

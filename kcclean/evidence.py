@@ -27,6 +27,7 @@ _OPENER = regex.compile(
 # of their own: 隐患 (502) against 隐 (1630) is; 开会 against 开 (27900) is not.
 _WORD_OVER_PIECES = 0.2
 _DIRECT_COUNTS = 16
+_OVERLAP_MAX = 12
 
 
 @functools.cache
@@ -85,10 +86,23 @@ class IssueText:
         return self._pairs[pair]
 
 
+def overlap(a: str, b: str) -> int:
+    """How many characters `b` repeats of the end of `a` (OCR reading a column break
+    twice): the longest repeat of 2 to 12 characters, or 0. A repeat that is also printed
+    twice at the end of `a` (研究研究) is real text, not an overlap."""
+    limit = min(_OVERLAP_MAX, len(a) - 1, len(b) - 1)
+    size = next((k for k in range(limit, 1, -1) if a.endswith(b[:k])), 0)
+    if size and a.endswith(b[:size] * 2):
+        return 0
+    return size
+
+
 def cut_evidence(a: str, b: str, issue: IssueText) -> str | None:
     """Why the end of `a` and the start of `b` look like one text cut in two, or None."""
     if not a or not b:
         return None
+    if (size := overlap(a, b)) >= 3:
+        return f"the next part repeats the last {size} characters, as OCR does at a column break"
     pair = a[-1] + b[0]
     if a[-1] in "，,、“‘（(《":
         return f"{a[-3:]!r} ends with {a[-1]!r}, which never ends a paragraph"
