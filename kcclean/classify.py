@@ -12,7 +12,7 @@ from __future__ import annotations
 import regex
 
 from .blocks import Page
-from .evidence import starts_paragraph
+from .evidence import overlap, starts_paragraph, word_across
 from .model import Change, Role, Unit
 from .rulebook import Rulebook
 
@@ -35,6 +35,7 @@ _ENUMERATED = regex.compile(r"^([一二三四五六七八九十]{1,3}、|[（(][
 MARKER = regex.compile(
     r"[（(]\s*(?P<dir>下转|上接|转|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
 )
+_INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
 _CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 HEADLINE_MAX = 64
@@ -85,7 +86,7 @@ def headline_like(unit: Unit) -> bool:
         return len(text) <= HEADLINE_MAX * 2
     return (
         len(text) <= HEADLINE_MAX
-        and "。" not in text
+        and not _INNER_SENTENCE_END.search(text)  # a sentence ends inside: prose
         and not ends_sentence(text)
         and text[-1] not in "，,、"
         and text.count("，") + text.count(",") <= 1  # clauses make prose, not headlines
@@ -125,16 +126,16 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             continue
         if page.wrap_width and _continues_line(units, index):
             continue  # the rest of a line cut at the column width is body text
-        text = unit.text
-        if _LABEL.match(text) or (_ENUMERATED.match(text) and not ends_sentence(text)):
+        line = unit.text
+        if _LABEL.match(line) or (_ENUMERATED.match(line) and not ends_sentence(line)):
             unit.role = Role.SUBHEAD
-        elif _LEAD.match(text):
+        elif _LEAD.match(line):
             unit.role = Role.LEAD
-        elif CREDIT.match(text):
+        elif CREDIT.match(line):
             unit.role = Role.CREDIT
-        elif is_byline(text):
+        elif is_byline(line):
             unit.role = Role.BYLINE
-        elif headline_like(unit) and any(lexicon.recognise(text) for lexicon in banners):
+        elif headline_like(unit) and any(lexicon.recognise(line) for lexicon in banners):
             unit.role = Role.BANNER
         elif page.front_matter and not unit.heading:
             continue  # kcclean's own article files mark every headline line with #
@@ -259,6 +260,8 @@ def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -
     after = _next(units, index)
     if after is None:
         return True  # a last line: a banner or a cut-off tail, settled with its neighbours
+    if overlap(unit.text, after.text) >= 3 or word_across(unit.text, after.text):
+        return False  # OCR repeated it at a column break, or a word runs on: one text cut in two
     found = _article_follows(units, index)
     if opens_with_continuation(after.text):
         # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
