@@ -230,23 +230,23 @@ def _describe(tally: layouts.Tally) -> str:
 # `benchmarks/quality.py --issues 120 --seed 1001`). Raise them when kcclean gets better.
 FLOORS = {
     # layout: CER at most; article precision, recall, paragraph-break F1, exact headline at least
-    None: dict(cer=0.135, precision=0.93, recall=0.895, break_f1=0.90, headline=0.79),
-    # (0.1226, 0.9455, 0.9067, 0.9138, 0.8041)
-    "blocks": dict(cer=0.14, precision=0.925, recall=0.895, break_f1=0.905, headline=0.77),
-    # (0.1272, 0.9412, 0.9072, 0.9195, 0.7835)
-    "wrapped": dict(cer=0.185, precision=0.935, recall=0.835, break_f1=0.855, headline=0.785),
-    # (0.1712, 0.9492, 0.8485, 0.8701, 0.7980)
-    "markdown": dict(cer=0.06, precision=0.935, recall=0.975, break_f1=0.955, headline=0.83),
-    # (0.0506, 0.9467, 0.9861, 0.9690, 0.8403)
+    None: dict(cer=0.03, precision=0.985, recall=0.985, break_f1=0.975, headline=0.935),
+    # (0.0225, 0.9925, 0.9925, 0.9839, 0.9478)
+    "blocks": dict(cer=0.03, precision=0.975, recall=0.985, break_f1=0.975, headline=0.95),
+    # (0.0239, 0.9847, 0.9948, 0.9836, 0.9639)
+    "wrapped": dict(cer=0.03, precision=0.985, recall=0.975, break_f1=0.97, headline=0.9),
+    # (0.0243, 0.9949, 0.9848, 0.9816, 0.9141)
+    "markdown": dict(cer=0.025, precision=0.99, recall=0.99, break_f1=0.98, headline=0.96),
+    # (0.0181, 1.0000, 1.0000, 0.9874, 0.9722)
 }
 DAMAGE_FLOORS = {
-    # damage: CER at most, article recall at least (measured in brackets)
-    "none": (0.035, 0.945),  # (0.0239, 0.9569) undamaged articles beside damaged ones
-    "wrap_cut": (0.14, 0.895),  # (0.1273, 0.9085)
-    "overlap": (0.15, 0.865),  # (0.1384, 0.8780)
-    "displaced_lead": (0.33, 0.76),  # (0.3111, 0.7765)
-    "page_jump": (0.235, 0.885),  # (0.2195, 0.8986)
-    "split_headline": (0.11, 0.94),  # (0.0967, 0.9519)
+    # damage: CER at most, article recall at least
+    "none": (0.005, 0.985),  # (0.0013, 0.9914) undamaged articles beside damaged ones
+    "wrap_cut": (0.03, 0.985),  # (0.0242, 0.9930)
+    "overlap": (0.012, 0.985),  # (0.0076, 0.9919)
+    "displaced_lead": (0.1, 0.975),  # (0.0849, 0.9882)
+    "page_jump": (0.03, 0.975),  # (0.0218, 0.9855)
+    "split_headline": (0.02, 0.99),  # (0.0141, 1.0000)
 }
 
 
