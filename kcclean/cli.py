@@ -264,6 +264,44 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
         typer.echo("clean: nothing to fix")
 
 
+@app.command()
+def diff(
+    paths: Paths,
+    unsafe: Unsafe = False,
+    rules: RuleDirs = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    color: Annotated[
+        Optional[bool],
+        typer.Option("--color/--no-color", help="Colour the diff (default: when printing to a terminal).", show_default=False),
+    ] = None,
+) -> None:
+    """Print every change kcclean makes, or suggests, as a diff labelled with its rule:
+    the page furniture kept as metadata, then each article's changes, with the evidence
+    for joins and moves. Nothing is written.
+
+    Example:  kcclean diff scans/2021-01-20/page1.txt | less -R
+
+    Without colour: [-removed-] {+inserted+} [=kept as metadata=] [?suggested → instead?].
+    """
+    from .terminal import render_issue
+
+    with _user_errors():
+        rulebook = _rulebook(rules, select, ignore, unsafe)
+        use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
+        files, missing = _inputs(paths)
+        skipped = len(missing)
+        for item in clean_files(files, rulebook):
+            if isinstance(item, KccleanError):
+                typer.echo(f"kcclean: skipped {item}", err=True)
+                skipped += 1
+                continue
+            for line in render_issue(item, use_color):
+                typer.echo(line, color=use_color)
+        if skipped:
+            raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("eval")
 def evaluate(
     predicted: Annotated[Path, typer.Argument(help="kcclean's output: an --out folder, article .md files, or articles.jsonl.")],

@@ -7,8 +7,9 @@ same data (no network, opens from disk).
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import dataclass, field, fields
 from importlib import resources
 
 from . import __version__
@@ -27,17 +28,21 @@ class Report:
         self.warnings: list[dict] = []
         self.counts: Counter[str] = Counter()
         self.suggested: Counter[str] = Counter()
+        self.recorded: Counter[str] = Counter()
         self.articles = 0
         self.issues = 0
 
     def add_issue(self, issue: Issue) -> None:
         self.issues += 1
         self.articles += len(issue.articles)
+        base = len(self.changes)
+        layout = locate(issue, base)
         by_source: dict[str, list[dict]] = {name: [] for name in issue.sources}
         for article in issue.articles:
             by_source[article.source].append(
                 {
                     "id": article.id,
+                    "source": article.source,
                     "headline": article.headline,
                     "byline": article.byline,
                     "body": article.body,
@@ -49,16 +54,23 @@ class Report:
                     "continued_from": article.continued_from,
                     "sources": article.sources,
                     "origin": [list(o) for o in article.origin],
+                    "page": article.page,
+                    "warnings": article.warnings,
+                    "units": layout.units.get(article.id, []),
                 }
             )
             for message in article.warnings:
                 self.warnings.append({"source": article.source, "article": article.id, "message": message})
         for message in issue.warnings:
             self.warnings.append({"source": issue.sources[0], "article": None, "message": message})
-        for change in issue.changes:
-            self.changes.append(change_json(change))
+        for number, change in enumerate(issue.changes):
+            data = change_json(change)
+            data["id"] = base + number
+            data["start"], data["end"] = layout.spans[number]
+            self.changes.append(data)
             if change.applied:
                 self.counts[change.rule] += 1
+                self.recorded[change.rule] += change.kind == "record"
             else:
                 self.suggested[change.rule] += 1
         for name in issue.sources:
@@ -73,11 +85,15 @@ class Report:
                     "suggestions": sum(1 for c in mine if not c.applied),
                     "error": None,
                     "text": issue.texts.get(name, ""),
+                    "furniture": layout.furniture.get(name, []),
                 }
             )
 
     def add_skipped(self, error: KccleanError) -> None:
-        source = getattr(error, "path", None) or "?"
+        for source in str(getattr(error, "path", "?")).split(", "):
+            self._skip(source, error)
+
+    def _skip(self, source: str, error: KccleanError) -> None:
         self.files.append(
             {
                 "source": source,
@@ -88,6 +104,7 @@ class Report:
                 "suggestions": 0,
                 "error": str(error),
                 "text": "",
+                "furniture": [],
             }
         )
         self.warnings.append({"source": source, "article": None, "message": f"skipped: {error}"})
@@ -115,6 +132,7 @@ class Report:
                 "origin": rule.origin if rule else "",
                 "applied": self.counts[rule_id],
                 "suggested": self.suggested[rule_id],
+                "recorded": self.recorded[rule_id],
             }
         return {
             "kcclean": __version__,
@@ -131,7 +149,381 @@ class Report:
         return template.replace("/*REPORT_DATA*/null", data)
 
 
+_CHANGE_FIELDS = tuple(f.name for f in fields(Change))
+
+
 def change_json(change: Change) -> dict:
-    data = asdict(change)
+    # the fields are plain strings, numbers and booleans: no deep copy (asdict) needed
+    data = {name: getattr(change, name) for name in _CHANGE_FIELDS}
     data["fix"] = change.is_fix
     return data
+
+
+# --- where things are in the input ------------------------------------------------------
+#
+# The report shows every change on the raw text and every article unit (headline line,
+# byline, paragraph) next to the raw text it came from. Positions are character (code point)
+# offsets into the file's decoded text, `files[].text`.
+
+@dataclass(slots=True)
+class Layout:
+    """Where an issue's changes and article units sit in its input files."""
+
+    spans: list[tuple[int | None, int | None]]  # per change: [start, end) in its file, or None
+    units: dict[str, list[dict]] = field(default_factory=dict)  # article id → its units
+    furniture: dict[str, list[list[int]]] = field(default_factory=dict)  # file → text outside articles
+
+
+@dataclass(slots=True)
+class _Line:
+    """One line of a file after every applied change: the text an article unit is cut from."""
+
+    source: str
+    text: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # input span of each character
+    ends: list[int] = field(default_factory=list)
+    tags: list[int] = field(default_factory=list)  # change index that put it there (or suggests), -1
+    tagged: list[int] = field(default_factory=list)  # positions whose tag is not -1, in order
+    points: list[tuple[int, int]] = field(default_factory=list)  # (position, change) of removals
+    used: int = 0  # characters already matched to a unit
+
+    @property
+    def string(self) -> str:
+        return "".join(self.text)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def place(text: str, starts: list[int], change: Change) -> tuple[int | None, int | None]:
+    """[start, end) of the input text a change replaced, or (None, None) when its `before` is not
+    at its line and column (a change of text another change made). A join of two paragraphs
+    that were not neighbours (a moved lead, a page jump) is a point: where the cut was."""
+    if not 1 <= change.line <= len(starts):
+        return None, None
+    line_start = starts[change.line - 1]
+    line_end = starts[change.line] - 1 if change.line < len(starts) else len(text)
+    offset = min(line_start + max(change.column, 1) - 1, line_end)
+    before = change.before
+    if change.kind == "move":  # where the moved text begins; `locate` gives it its unit's span
+        return offset, offset
+    if change.kind == "join":
+        skip = offset
+        while skip < len(text) and text[skip] != "\n" and text[skip].isspace():
+            skip += 1
+        if text.startswith(before, skip) and _joins_next(text, skip + len(before), change.context_after):
+            return offset, skip + len(before)
+        return line_end, line_end
+    if text.startswith(before, offset):
+        return offset, offset + len(before)
+    if before:  # the same text nearby (a column counted differently), nearest first
+        window_start = starts[max(change.line - 2, 0)]
+        window_end = starts[change.line + 1] if change.line + 1 < len(starts) else len(text)
+        found = []
+        at = text.find(before, window_start, window_end)
+        while at != -1:
+            found.append(at)
+            at = text.find(before, at + 1, window_end)
+        if found:
+            best = min(found, key=lambda p: abs(p - offset))
+            return best, best + len(before)
+    return None, None
+
+
+def _joins_next(text: str, at: int, joined: str) -> bool:
+    """Whether the text a join continued with is what follows the line break in the input
+    (else the two parts were not neighbours: a moved lead, a page jump)."""
+    while at < len(text) and text[at].isspace() and text[at] != "\n":
+        at += 1
+    size = min(2, len(joined))
+    return text[at : at + size] == joined[:size]
+
+
+def locate(issue: Issue, base: int = 0) -> Layout:
+    """Place each change of an issue on its input text, and find the input spans each article
+    unit came from. `base` is the index of the issue's first change in the report."""
+    texts = issue.texts
+    starts = {name: _line_starts(text) for name, text in texts.items()}
+    spans: list[tuple[int | None, int | None]] = []
+    for i, change in enumerate(issue.changes):
+        text = texts.get(change.source)
+        span = place(text, starts[change.source], change) if text is not None else (None, None)
+        if span[0] is None and change.before:
+            span = _follows(issue.changes, spans, i)
+        spans.append(span)
+    # A change is drawn with the changes on the same span (a fixed masthead line then recorded);
+    # one that overlaps another span cannot be drawn on the text: it is left unplaced.
+    marks: dict[str, list[tuple[int, int, list[int]]]] = {name: [] for name in texts}
+    order = sorted(
+        (i for i, (s, _) in enumerate(spans) if s is not None and issue.changes[i].kind != "move"),
+        key=lambda i: (issue.changes[i].source, spans[i][0], spans[i][1], i),
+    )
+    for i in order:
+        items = marks[issue.changes[i].source]
+        start, end = spans[i]
+        if items and (items[-1][0], items[-1][1]) == (start, end):
+            items[-1][2].append(i)
+        elif items and start < items[-1][1]:
+            spans[i] = (None, None)
+        else:
+            items.append((start, end, [i]))
+    covered = {name: bytearray(len(text)) for name, text in texts.items()}
+    for name, items in marks.items():
+        for start, end, _ in items:
+            covered[name][start:end] = b"\x01" * (end - start)
+    lines = {name: _derive(name, texts[name], starts[name], marks[name], issue.changes, base) for name in texts}
+    index: dict = {"all": [line for name in issue.sources for line in lines.get(name, [])], "at": {}}
+    for line in index["all"]:
+        number = bisect_right(starts[line.source], line.starts[0])
+        index["at"].setdefault((line.source, number), []).append(line)
+
+    layout = Layout(spans)
+    in_articles = {name: bytearray(len(text)) for name, text in texts.items()}
+    for article in issue.articles:
+        units = _units(article, index, texts, starts, covered)
+        for unit in units:
+            for source, start, end in unit["spans"]:
+                in_articles[source][start:end] = b"\x01" * (end - start)
+        layout.units[article.id] = units
+    # A move covers the unit it moved.
+    for i, change in enumerate(issue.changes):
+        if change.kind != "move" or spans[i][0] is None:
+            continue
+        for unit in (u for article in issue.articles for u in layout.units.get(article.id, [])):
+            first = unit["spans"][0] if unit["spans"] else None
+            if first and first[0] == change.source and first[1] <= spans[i][0] < first[2]:
+                unit["moved"] = base + i
+                spans[i] = (first[1], first[2])
+                break
+        else:
+            spans[i] = (None, None)
+    for name, text in texts.items():
+        layout.furniture[name] = _furniture(text, in_articles[name], marks[name])
+    return layout
+
+
+def _follows(changes: list[Change], spans: list, i: int) -> tuple[int | None, int | None]:
+    """The span of an earlier change whose result this change changes again."""
+    change = changes[i]
+    for j in range(i - 1, -1, -1):
+        other = changes[j]
+        if other.source == change.source and spans[j][0] is not None and other.after == change.before:
+            if abs(other.line - change.line) <= 1:
+                return spans[j]
+    return None, None
+
+
+def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int, list[int]]], changes: list[Change], base: int) -> list[_Line]:
+    """The file's lines after every applied change, layout whitespace (indents, trailing
+    spaces, line ends) left out, each character knowing where in the input it came from."""
+    content: list[tuple[int, int]] = []  # per input line: [start, end) of its text, not layout
+    for i, line_start in enumerate(starts):
+        line_end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        raw = text[line_start:line_end]
+        lead = len(raw) - len(raw.lstrip())
+        content.append((line_start + lead, line_start + lead + len(raw.strip())))
+    out: list[_Line] = []
+    line = _Line(name)
+    suggest_until, suggest = -1, -1
+    at = 0
+    pos = 0
+    row = 0  # input line of `pos`
+    size = len(text)
+    while True:
+        while at < len(marks) and marks[at][0] == pos:
+            start, end, group = marks[at]
+            at += 1
+            done = [i for i in group if changes[i].applied]
+            proposed = [i for i in group if not changes[i].applied]
+            if not done:  # only suggested: the input text stays, marked
+                if end > start:
+                    suggest_until, suggest = end, base + proposed[0]
+                else:
+                    line.points.append((len(line.text), base + proposed[0]))
+                continue
+            last = done[-1]
+            after = changes[last].after
+            tag = base + (proposed[0] if proposed else last)
+            if not after:
+                line.points.append((len(line.text), base + last))
+            line.tagged.extend(range(len(line.text), len(line.text) + len(after)))
+            line.text.extend(after)
+            line.starts.extend([start] * len(after))
+            line.ends.extend([end] * len(after))
+            line.tags.extend([tag] * len(after))
+            pos = max(pos, end)
+        if pos >= size:
+            break
+        while at < len(marks) and marks[at][0] < pos:  # inside a change already drawn
+            at += 1
+        while row + 1 < len(starts) and starts[row + 1] <= pos:
+            row += 1
+        # plain input up to the next change or the end of the line, layout left out
+        stop = min(marks[at][0] if at < len(marks) else size, starts[row + 1] - 1 if row + 1 < len(starts) else size)
+        if stop > pos:
+            low, high = max(pos, content[row][0]), min(stop, content[row][1])
+            if low < high:
+                line.text.extend(text[low:high])
+                line.starts.extend(range(low, high))
+                line.ends.extend(range(low + 1, high + 1))
+                marked = max(0, min(high, suggest_until) - low)
+                line.tagged.extend(range(len(line.tags), len(line.tags) + marked))
+                line.tags.extend([suggest] * marked + [-1] * (high - low - marked))
+            pos = stop
+            continue
+        # a line end that no change removed: the derived line ends
+        if line.text:
+            out.append(line)
+            line = _Line(name)
+        else:
+            line.points.clear()
+        pos += 1
+    if line.text:
+        out.append(line)
+    return out
+
+
+def _units(article, index, texts, starts, covered) -> list[dict]:
+    """Each headline line, byline and paragraph of an article with the input spans it came
+    from and the positions in it of the changes that made it (`exact`: the spans with their
+    changes give exactly this text)."""
+    heads, body = article.headline, article.body
+    origin = [tuple(o) for o in article.origin]
+    middle = len(origin) - len(heads) - len(body)
+    units: list[dict] = []
+    roles = [("headline", i, t) for i, t in enumerate(heads)]
+    hints = origin[: len(heads)] if middle >= 0 else []
+    for n in range(max(middle, 0)):
+        source, first, last = origin[len(heads) + n]
+        roles.append(("byline", n, article.byline or ""))
+        hints.append((source, first, last))
+    roles += [("body", i, t) for i, t in enumerate(body)]
+    hints += origin[len(origin) - len(body) :] if middle >= 0 else []
+    for k, (role, number, text) in enumerate(roles):
+        hint = hints[k] if k < len(hints) else None
+        unit = {"role": role, "index": number, "spans": [], "exact": False, "marks": [], "moved": None}
+        found = None if role == "byline" or not text else _match(text, hint, index)
+        if found:
+            offset = 0
+            for line, i, j in found:
+                unit["spans"].append(_widen(line.source, line.starts[i], line.ends[j - 1], texts, starts, covered))
+                unit["marks"] += _marks_of(line, i, j, offset)
+                offset += j - i
+            unit["exact"] = True
+        elif hint and hint[0] in texts:
+            source, first, last = hint
+            for line_no in sorted({first, last}) if first > last else range(first, last + 1):
+                span = _line_span(texts[source], starts[source], line_no)
+                if span:
+                    unit["spans"].append([source, *span])
+        units.append(unit)
+    return units
+
+
+def _match(text: str, hint, index: dict) -> list[tuple[_Line, int, int]] | None:
+    """The pieces of derived lines that spell `text`: first the line the hint names, then
+    (for a paragraph joined across a move or a page jump) wherever its rest is."""
+    pieces: list[tuple[_Line, int, int]] = []
+    pos = 0
+    while pos < len(text):
+        found = None
+        if hint:
+            source, first, last = hint
+            for number in (last, first) if pieces else (first, last):
+                found = _piece(text, pos, index["at"].get((source, number), ()))
+                if found:
+                    break
+        if not found:
+            found = _piece(text, pos, index["all"])
+        if not found:
+            for line, i, _ in pieces:  # give back what the failed attempt took
+                line.used = min(line.used, i)
+            return None
+        pieces.append(found)
+        found[0].used = found[2]
+        pos += found[2] - found[1]
+    return pieces or None
+
+
+def _piece(text: str, pos: int, lines) -> tuple[_Line, int, int] | None:
+    for line in lines:
+        if line.used >= len(line.text) or line.text[line.used] != text[pos]:
+            continue
+        rest = line.string[line.used :]
+        if text.startswith(rest, pos):
+            return line, line.used, len(line.text)
+        if rest.startswith(text[pos:]):
+            return line, line.used, line.used + len(text) - pos
+    return None
+
+
+def _marks_of(line: _Line, i: int, j: int, offset: int) -> list[list[int]]:
+    """[start, end, change] of the characters of line[i:j] a change put there (or suggests),
+    and [at, at, change] for what a change removed, as positions in the unit's text."""
+    marks: list[list[int]] = []
+    for k in line.tagged[bisect_left(line.tagged, i) : bisect_left(line.tagged, j)]:
+        tag = line.tags[k]
+        if marks and marks[-1][2] == tag and marks[-1][1] == offset + k - i:
+            marks[-1][1] += 1
+        else:
+            marks.append([offset + k - i, offset + k - i + 1, tag])
+    for at, change in line.points:
+        if i <= at <= j and (at < j or j == len(line.text)):
+            marks.append([offset + at - i, offset + at - i, change])
+    marks.sort(key=lambda m: (m[0], m[1]))
+    return marks
+
+
+def _widen(source: str, start: int, end: int, texts, starts, covered) -> list:
+    """A unit's span grown to the whole line when the rest of the line is layout or a change:
+    an indent, a heading marker, a continuation marker."""
+    text, cover = texts[source], covered[source]
+    line = bisect_right(starts[source], start) - 1
+    line_start = starts[source][line]
+    if all(text[p].isspace() or cover[p] for p in range(line_start, start)):
+        start = line_start
+    last = bisect_right(starts[source], max(end - 1, start)) - 1
+    line_end = starts[source][last + 1] - 1 if last + 1 < len(starts[source]) else len(text)
+    if end <= line_end and all(text[p].isspace() or cover[p] for p in range(end, line_end)):
+        end = line_end
+    return [source, start, end]
+
+
+def _line_span(text: str, starts: list[int], number: int) -> tuple[int, int] | None:
+    if not 1 <= number <= len(starts):
+        return None
+    start = starts[number - 1]
+    end = starts[number] - 1 if number < len(starts) else len(text)
+    return (start, end) if text[start:end].strip() else None
+
+
+def _furniture(text: str, in_articles: bytearray, marks: list[tuple[int, int, list[int]]]) -> list[list[int]]:
+    """[start, end) of each stretch of the input that is in no article (masthead, banners,
+    markers, jump headlines), from one article to the next."""
+    out: list[list[int]] = []
+    pos, size = 0, len(text)
+    while pos < size:
+        pos = in_articles.find(0, pos)
+        if pos == -1:
+            break
+        stop = in_articles.find(1, pos)
+        stop = size if stop == -1 else stop
+        stretch = text[pos:stop]
+        if stretch.strip():
+            start = pos + len(stretch) - len(stretch.lstrip())
+            end = pos + len(stretch.rstrip())
+            for mark_start, mark_end, _ in marks:  # never cut a change in two
+                if mark_start < end and mark_end > start:
+                    start, end = min(start, mark_start), max(end, mark_end)
+            if out and start <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], end)
+            else:
+                out.append([start, end])
+        pos = stop
+    return out

@@ -1,0 +1,249 @@
+"""`kcclean diff`: every change of a run as a rule-labelled diff for a terminal.
+
+One line per change (changes a few characters apart on one input line share a line):
+where it is, the input around it with what was removed and put in, and the rule. Colour
+when printing to a terminal; plain text with wdiff-style markers otherwise:
+`[-removed-]`, `{+inserted+}`, `[?suggested → instead?]`, `[=kept as metadata=]`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .model import Change, Issue
+from .report import locate
+
+_CONTEXT = 12  # input characters shown either side of a change
+_NEAR = 10  # changes closer than this on one line are shown together
+
+# ANSI styles
+_RESET = "\x1b[0m"
+_STYLE = {
+    "del": "\x1b[31;9m",  # red, struck through
+    "ins": "\x1b[32;1m",  # bold green
+    "meta": "\x1b[2;9m",  # dim, struck through
+    "sug": "\x1b[33m",  # yellow
+    "move": "\x1b[35m",  # magenta
+    "rule": "\x1b[36m",  # cyan
+    "dim": "\x1b[2m",
+    "head": "\x1b[1m",
+    "warn": "\x1b[33m",
+}
+_PLAIN = {"del": ("[-", "-]"), "ins": ("{+", "+}"), "meta": ("[=", "=]"), "sug": ("[?", "?]"), "move": ("<<", ">>")}
+
+
+@dataclass(slots=True)
+class _Placed:
+    change: Change
+    start: int | None
+    end: int | None
+
+
+class Painter:
+    """Styles text for a colour terminal, or marks it in plain text."""
+
+    def __init__(self, color: bool):
+        self.color = color
+
+    def __call__(self, style: str, text: str) -> str:
+        if not text:
+            return ""
+        if self.color:
+            return f"{_STYLE[style]}{text}{_RESET}"
+        left, right = _PLAIN.get(style, ("", ""))
+        return f"{left}{text}{right}"
+
+
+def shown(text: str) -> str:
+    """Removed or inserted text with its whitespace made visible."""
+    out = []
+    for char in text:
+        if char == "\n":
+            out.append("⏎")
+        elif char == " ":
+            out.append("␣")
+        elif char == "\u3000":
+            out.append("□")
+        elif char == "\t":
+            out.append("⇥")
+        elif char in "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad":
+            out.append(f"<U+{ord(char):04X}>")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def char_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """[(op, text)] with op "=", "-" or "+": a character-level diff of a change."""
+    ops: list[tuple[str, str]] = []
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(("=", before[i1:i2]))
+            continue
+        if i2 > i1:
+            ops.append(("-", before[i1:i2]))
+        if j2 > j1:
+            ops.append(("+", after[j1:j2]))
+    return ops
+
+
+def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
+    """The lines `kcclean diff` prints for one issue: per input file, the changes kept as
+    page metadata, then each article's changes in reading order."""
+    paint = Painter(color)
+    layout = locate(issue)
+    placed = [_Placed(c, *layout.spans[i]) for i, c in enumerate(issue.changes)]
+    home = _homes(issue, layout, placed)
+    for name in issue.sources:
+        text = issue.texts.get(name, "")
+        articles = [a for a in issue.articles if a.source == name]
+        mine = [p for p in placed if home[id(p)] in (name, *[a.id for a in articles])]
+        fixes = sum(1 for p in mine if p.change.is_fix)
+        recorded = sum(1 for p in mine if p.change.kind == "record")
+        suggestions = sum(1 for p in mine if not p.change.applied)
+        yield paint("head", f"━━ {name}") + paint(
+            "dim",
+            f"  {issue.encodings.get(name, '?')} · issue {issue.key} · {len(articles)} articles · "
+            f"{fixes} fixes · {recorded} kept as metadata · {suggestions} suggestions",
+        )
+        furniture = [p for p in mine if home[id(p)] == name]
+        if furniture:
+            yield "  " + paint("dim", "page furniture, kept as issue metadata")
+            yield from _lines(furniture, issue, name, paint)
+        for article in articles:
+            yield "  " + paint("head", f"── {article.id.rsplit('-', 1)[-1]}  {' '.join(article.headline) or '(no headline)'}") + paint(
+                "dim", f"  {article.id}"
+            )
+            changes = [p for p in mine if home[id(p)] == article.id]
+            if changes:
+                yield from _lines(changes, issue, name, paint)
+            else:
+                yield "        " + paint("dim", "no changes")
+            for warning in article.warnings:
+                yield "        " + paint("warn", f"⚠ {warning}")
+        yield ""
+
+
+def _homes(issue: Issue, layout, placed: list[_Placed]) -> dict[int, str]:
+    """Where each change is listed: its article (by its own field, or because it lies in one
+    of the article's lines), else the input file (page furniture)."""
+    spans: list[tuple[str, int, int, str]] = []
+    for article in issue.articles:
+        for unit in layout.units.get(article.id, []):
+            for source, start, end in unit["spans"]:
+                spans.append((source, start, end, article.id))
+    known = {a.id for a in issue.articles}
+    home: dict[int, str] = {}
+    for p in placed:
+        where = p.change.article if p.change.article in known else None
+        if where is None and p.start is not None:
+            where = next((a for s, b, e, a in spans if s == p.change.source and b <= p.start and p.end <= e), None)
+        home[id(p)] = where or p.change.source
+    return home
+
+
+def _lines(items: list[_Placed], issue: Issue, name: str, paint: Painter) -> Iterator[str]:
+    items = sorted(items, key=lambda p: (p.change.source != name, p.change.source, p.start if p.start is not None else -1, p.change.line))
+    group: list[_Placed] = []
+    for p in items:
+        if group and _together(group[-1], p, issue):
+            group.append(p)
+            continue
+        if group:
+            yield from _group(group, issue, name, paint)
+        group = [p]
+    if group:
+        yield from _group(group, issue, name, paint)
+
+
+def _together(a: _Placed, b: _Placed, issue: Issue) -> bool:
+    if a.start is None or b.start is None or a.change.source != b.change.source:
+        return False
+    if (a.start, a.end) == (b.start, b.end):  # changed again: a fixed line then recorded
+        return True
+    kinds = {a.change.kind, b.change.kind}
+    if "move" in kinds or "stitch" in kinds or ("record" in kinds and kinds != {"record"}):
+        return False
+    gap = issue.texts[a.change.source][a.end : b.start]
+    return b.start >= a.end and len(gap) <= _NEAR and "\n" not in gap
+
+
+def _group(group: list[_Placed], issue: Issue, name: str, paint: Painter) -> Iterator[str]:
+    first = group[0].change
+    where = f"{first.line}:{first.column}" if first.source == name else f"{first.source}:{first.line}"
+    counts = Counter(p.change.rule for p in group)
+    labels = []
+    for rule, count in counts.items():
+        members = [p.change for p in group if p.change.rule == rule]
+        label = rule + (f" ×{count}" if count > 1 else "")
+        if any(c.kind == "record" for c in members):
+            label += " → metadata"
+        if all(not c.applied for c in members):
+            label += f'  (suggestion: apply with --unsafe or unsafe = ["{rule}"])'
+        labels.append(paint("sug" if all(not c.applied for c in members) else "rule", label))
+    yield f"    {paint('dim', where.rjust(8))}  {_excerpt(group, issue, paint)}  {'  '.join(labels)}"
+    for p in group:
+        c = p.change
+        if c.evidence and c.kind != "record" and (c.kind in ("join", "move", "stitch") or len(group) == 1):
+            yield " " * 16 + paint("dim", f"why: {c.evidence}")
+
+
+def _excerpt(group: list[_Placed], issue: Issue, paint: Painter) -> str:
+    first = group[0]
+    if first.start is None:  # not on the input text: show it with the context it was found in
+        c = first.change
+        return f"…{c.context_before}{_mark(c, c.before, paint)}{c.context_after}…"
+    text = issue.texts[first.change.source]
+    start, end = first.start, group[-1].end
+    left = start
+    while left > 0 and start - left < _CONTEXT and text[left - 1] != "\n":
+        left -= 1
+    right = end
+    while right < len(text) and right - end < _CONTEXT and text[right] != "\n":
+        right += 1
+    out = ["…" if left > 0 and text[left - 1] != "\n" else "", text[left:start]]
+    pos = start
+    for p in group:
+        if p.start < pos or (p.start == p.end == pos and p is not first and p.change.kind != "join"):
+            continue  # drawn with the change before it
+        if p.start > pos:
+            out.append(text[pos : p.start])
+        if p.change.kind == "join" and p.start == p.end and p.change.context_after:
+            # joined to text that is not next to it (a page jump, a moved lead)
+            out.append(_mark(p.change, "", paint) + paint("dim", f" ⇢ {p.change.context_after}…"))
+            pos = right = max(pos, p.end)
+            continue
+        if p.change.kind == "move":
+            moved = text[p.start : p.end]
+            out.append(paint("move", "moved: " + (moved if len(moved) <= 24 else moved[:24] + "…")))
+        else:
+            again = any(q is not p and (q.start, q.end) == (p.start, p.end) and q.change.kind == "record" for q in group)
+            out.append(_mark(p.change, text[p.start : p.end], paint, metadata=again))
+        pos = max(pos, p.end)
+    out.append(text[pos:right])
+    out.append("…" if right < len(text) and text[right] != "\n" else "")
+    return "".join(out)
+
+
+def _mark(change: Change, before: str, paint: Painter, metadata: bool = False) -> str:
+    if change.kind in ("record", "stitch"):
+        return paint("meta", before or change.before)
+    if not change.applied:
+        return paint("sug", f"{shown(before)} → {shown(change.after)}")
+    if not before and change.kind == "join":
+        return paint("del", "⏎")
+    parts = []
+    for op, part in char_diff(before, change.after):
+        if op == "=":
+            parts.append(paint("meta", part) if metadata and paint.color else part)
+        elif op == "-":
+            parts.append(paint("del", shown(part)))
+        else:
+            parts.append(paint("ins", shown(part)))
+    if metadata and not paint.color:  # a line fixed, then kept as metadata
+        return paint("meta", "".join(parts))
+    return "".join(parts)

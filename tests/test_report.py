@@ -1,0 +1,311 @@
+"""report.json, the data behind report.html, and `kcclean diff`, the same changes in a terminal.
+
+What a reviewer relies on: every documented field is there (and every field there is
+documented), the counts add up, every change sits on the input text where its `before` is,
+every paragraph of every article is spelled exactly by its input spans and their changes, and
+the text that is in no article is accounted for by a change (masthead, banner, marker).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, ROOT, seed_inputs
+from kcclean.cli import app
+from kcclean.pipeline import clean_files, clean_text
+from kcclean.report import Report
+from kcclean.terminal import char_diff, render_issue
+
+SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
+INPUTS = {
+    "sample": SAMPLE,
+    "hard_wrapped": sorted((FIXTURES / "cases" / "hard_wrapped").glob("*.txt")),
+    "clean": sorted((FIXTURES / "clean").glob("*.txt")),
+    "seeds": seed_inputs(),
+}
+
+# Every field of report.json, by object. The README's "The diff report" section documents each.
+FIELDS = {
+    "top": {"kcclean", "summary", "rules", "files", "changes", "warnings"},
+    "summary": {"files", "skipped", "issues", "articles", "fixes", "recorded", "suggestions", "warnings"},
+    "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested"},
+    "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "furniture", "articles"},
+    "articles": {
+        "id", "source", "sources", "page", "headline", "byline", "kind", "body", "path", "changes",
+        "truncated", "continued_to", "continued_from", "warnings", "origin", "units",
+    },
+    "units": {"role", "index", "spans", "exact", "marks", "moved"},
+    "changes": {
+        "id", "rule", "source", "line", "column", "start", "end", "before", "after", "kind",
+        "applied", "level", "fix", "evidence", "article", "context_before", "context_after",
+    },
+    "warnings": {"source", "article", "message"},
+}
+
+
+def report_of(paths: list[Path], rulebook) -> dict:
+    report = Report(rulebook)
+    for item in clean_files(paths, rulebook):
+        if isinstance(item, Exception):
+            report.add_skipped(item)
+        else:
+            report.add_issue(item)
+    return json.loads(json.dumps(report.to_json(), ensure_ascii=False))
+
+
+@pytest.fixture(scope="module", params=list(INPUTS))
+def data(request, rulebook) -> dict:
+    paths = INPUTS[request.param]
+    if not paths:
+        pytest.skip("the real transcripts are not here (../shared/seeds or $KCCLEAN_SEEDS)")
+    return report_of(paths, rulebook)
+
+
+def articles(data: dict) -> list[dict]:
+    return [a for f in data["files"] for a in f["articles"]]
+
+
+def texts(data: dict) -> dict[str, str]:
+    return {f["source"]: f["text"] for f in data["files"]}
+
+
+# ---------------------------------------------------------------- fields and counts
+
+
+def test_every_field_is_there_and_documented(data: dict):
+    section = ROOT.joinpath("README.md").read_text(encoding="utf-8").split("## The diff report", 1)[1].split("\n## ", 1)[0]
+    found = {
+        "top": set(data),
+        "summary": set(data["summary"]),
+        "rules": {k for r in data["rules"].values() for k in r},
+        "files": {k for f in data["files"] for k in f},
+        "articles": {k for a in articles(data) for k in a},
+        "units": {k for a in articles(data) for u in a["units"] for k in u},
+        "changes": {k for c in data["changes"] for k in c},
+        "warnings": {k for w in data["warnings"] for k in w} or FIELDS["warnings"],
+    }
+    for name, fields in FIELDS.items():
+        assert found[name] == fields, name
+        for field in fields - {"kcclean"}:
+            assert f"`{field}`" in section, f"README does not document {name}.{field}"
+
+
+def test_the_counts_add_up(data: dict):
+    changes, summary = data["changes"], data["summary"]
+    assert [c["id"] for c in changes] == list(range(len(changes)))
+    assert summary["fixes"] == sum(c["applied"] and c["kind"] != "record" for c in changes)
+    assert summary["recorded"] == sum(c["kind"] == "record" for c in changes)
+    assert summary["suggestions"] == sum(not c["applied"] for c in changes)
+    assert summary["articles"] == len(articles(data))
+    assert summary["files"] == len(data["files"])
+    assert summary["warnings"] == len(data["warnings"])
+    for rule_id, rule in data["rules"].items():
+        mine = [c for c in changes if c["rule"] == rule_id]
+        assert rule["applied"] == sum(c["applied"] for c in mine)
+        assert rule["suggested"] == sum(not c["applied"] for c in mine)
+        assert rule["recorded"] == sum(c["kind"] == "record" for c in mine)
+    for f in data["files"]:
+        mine = [c for c in changes if c["source"] == f["source"]]
+        assert f["fixes"] == sum(c["fix"] for c in mine)
+        assert f["suggestions"] == sum(not c["applied"] for c in mine)
+
+
+# ---------------------------------------------------------------- positions
+
+
+def test_every_change_sits_where_its_text_is(data: dict):
+    text = texts(data)
+    for c in data["changes"]:
+        assert c["start"] is not None, f"{c['source']}:{c['line']} {c['rule']} is not on the text"
+        raw = text[c["source"]][c["start"] : c["end"]]
+        line = text[c["source"]].count("\n", 0, c["start"]) + 1
+        assert abs(line - c["line"]) <= 1, c
+        if c["kind"] == "join":
+            assert raw.strip() == "" and (raw == "" or c["before"] in raw), c
+        elif c["kind"] == "move":
+            assert raw.strip().startswith(c["before"][:4]), c
+        elif raw != c["before"]:  # changed again: the change before it on the span made `before`
+            earlier = [d for d in data["changes"][: c["id"]] if (d["source"], d["start"], d["end"]) == (c["source"], c["start"], c["end"])]
+            assert earlier and earlier[-1]["after"] == c["before"], c
+
+
+def test_every_paragraph_is_spelled_by_its_spans_and_changes(data: dict):
+    text = texts(data)
+    changes = data["changes"]
+    for a in articles(data):
+        roles = [(u["role"], u["index"]) for u in a["units"]]
+        assert [r for r in roles if r[0] == "headline"] == [("headline", i) for i in range(len(a["headline"]))]
+        assert [r for r in roles if r[0] == "body"] == [("body", i) for i in range(len(a["body"]))]
+        for unit in a["units"]:
+            if unit["role"] == "byline":
+                continue
+            clean = (a["headline"] if unit["role"] == "headline" else a["body"])[unit["index"]]
+            assert unit["exact"], (a["id"], unit)
+            assert rebuild(unit["spans"], text, changes) == clean, (a["id"], unit)
+            for start, end, change in unit["marks"]:
+                c = changes[change]
+                if c["applied"] and end > start and c["kind"] != "record":
+                    assert clean[start:end] == c["after"], (a["id"], c)
+                if not c["applied"] and end > start:
+                    assert clean[start:end] == text[c["source"]][c["start"] : c["end"]]
+
+
+def rebuild(spans: list, text: dict[str, str], changes: list[dict]) -> str:
+    """The clean text from input spans: each applied change's `after` in place of its span,
+    layout (line ends, indents, trailing spaces) left out."""
+    out = []
+    for source, start, end in spans:
+        raw = text[source]
+        last: dict[tuple[int, int], dict] = {}  # the last change of a span is what stays
+        for c in changes:
+            if c["source"] == source and c["applied"] and c["kind"] != "move" and c["start"] is not None and start <= c["start"] <= end:
+                last[(c["start"], c["end"])] = c
+        marks = sorted(last.values(), key=lambda c: (c["start"], c["end"]))
+        pos, at = start, 0
+        while pos < end or (at < len(marks) and marks[at]["start"] == pos):
+            if at < len(marks) and marks[at]["start"] == pos:
+                out.append(marks[at]["after"])
+                pos = max(pos, marks[at]["end"])
+                at += 1
+                continue
+            char = raw[pos]
+            line_start = raw.rfind("\n", 0, pos) + 1
+            line_end = raw.find("\n", pos) % (len(raw) + 1)
+            layout = char == "\n" or (char.isspace() and (not raw[line_start:pos].strip() or not raw[pos:line_end].strip()))
+            if not layout:
+                out.append(char)
+            pos += 1
+    return "".join(out)
+
+
+def test_text_in_no_article_is_kept_as_metadata(data: dict):
+    text = texts(data)
+    for f in data["files"]:
+        covered = bytearray(len(f["text"]))
+        for c in data["changes"]:
+            if c["source"] == f["source"] and c["start"] is not None:
+                covered[c["start"] : c["end"]] = b"\x01" * (c["end"] - c["start"])
+        for start, end in f["furniture"]:
+            lost = [ch for k, ch in enumerate(text[f["source"]][start:end], start) if not covered[k] and not ch.isspace()]
+            assert not lost, f"{f['source']}: {''.join(lost)!r} is in no article and no change"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_generated_damage_is_placed_exactly(seed: int, rulebook, tmp_path: Path):
+    """Displaced leads, page jumps, overlaps, hard-wrapped columns: the generator's issues."""
+    import layouts
+
+    issue = layouts.generate(seed)
+    data = report_of(sorted(issue.write(tmp_path)), rulebook)
+    for a in articles(data):
+        for unit in a["units"]:
+            assert unit["exact"] or unit["role"] == "byline", (seed, a["id"], unit)
+    unplaced = [c for c in data["changes"] if c["start"] is None]
+    # only a suggestion made on text joined across a line break can miss the input
+    assert all(not c["applied"] for c in unplaced), unplaced
+    test_text_in_no_article_is_kept_as_metadata(data)
+
+
+def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
+    import layouts
+
+    for seed in range(200):
+        issue = layouts.generate(seed, damages=("displaced_lead",))
+        folder = tmp_path / str(seed)
+        folder.mkdir()
+        data = report_of(sorted(issue.write(folder)), rulebook)
+        moves = [c for c in data["changes"] if c["kind"] == "move" and c["rule"] == "move.displaced-lead"]
+        if moves:
+            break
+    else:
+        pytest.fail("the generator made no displaced lead")
+    for move in moves:
+        units = [u for a in articles(data) for u in a["units"] if u["moved"] == move["id"]]
+        assert len(units) == 1
+        assert units[0]["role"] == "body" and units[0]["index"] == 0, "the lead comes first"
+        assert units[0]["spans"][0][1:] == [move["start"], move["end"]]
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_the_page_is_self_contained_and_carries_the_data(rulebook):
+    report = Report(rulebook)
+    report.add_issue(clean_text("标题</script><script>alert(1)</script>\n\n本报讯（记者 方心怡）连日来，区领导深入一线。", "x.txt", rulebook=rulebook))
+    html = report.to_html()
+    assert "/*REPORT_DATA*/null" not in html
+    assert html.count("</script>") == 2, "the data cannot end its script element"
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", html), "nothing is loaded from the network"
+    data = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert data["summary"] == report.summary()
+
+
+# ---------------------------------------------------------------- kcclean diff
+
+
+def diff(*args: str):
+    return CliRunner().invoke(app, ["diff", *args])
+
+
+def test_diff_prints_each_change_with_its_rule_plainly_when_not_a_terminal():
+    result = diff(*map(str, SAMPLE))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "\x1b[" not in out
+    assert "━━ 2023-05-10_p1.txt" in out and "━━ 2023-05-10_p2.txt" in out
+    assert re.search(r"29:90  …企业统一提供原料、培训技\[-⏎⏎-\]术、回收成品.*  join\.broken-wrap$", out, re.M)
+    assert "why: '原料、培训技' has no sentence end before a blank line" in out
+    assert re.search(r"\[=2023年5月10日=\]  masthead\.lines → metadata$", out, re.M)
+    assert "[-<U+200B>-]" in out and "stray.invisible" in out
+    assert re.search(r"\[-\(-\]\{\+（\+\}记者", out)
+    assert re.search(r"2023-05-10_p2\.txt:9  \[=柯城共富工坊带动群众增收=\]  stitch\.page-jump", out)
+
+
+def test_diff_colours_when_asked():
+    result = diff("--color", str(SAMPLE[0]))
+    assert result.exit_code == 0
+    assert "\x1b[31;9m" in result.stdout and "\x1b[32;1m" in result.stdout and "\x1b[36mjoin.broken-wrap" in result.stdout
+    assert "[-" not in result.stdout
+
+
+def test_diff_names_the_setting_that_applies_a_suggestion(tmp_path: Path):
+    path = tmp_path / "page.txt"
+    path.write_text("柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n", encoding="utf-8")
+    out = diff(str(path)).stdout
+    assert "[?␣and␣ → 和?]" in out
+    assert 'lang.and-between-han  (suggestion: apply with --unsafe or unsafe = ["lang.and-between-han"])' in out
+    applied = diff("--unsafe", str(path)).stdout
+    assert "[-␣and␣-]{+和+}" in applied and "(suggestion" not in applied
+
+
+def test_diff_of_a_missing_file_is_an_input_error(tmp_path: Path):
+    shutil.copy(SAMPLE[0], tmp_path / "a.txt")
+    result = diff(str(tmp_path / "a.txt"), str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2
+    assert "missing.txt" in result.stderr and "━━ a.txt" in result.stdout
+
+
+def test_every_change_of_an_issue_is_in_the_terminal_diff(rulebook):
+    issue = next(clean_files(SAMPLE, rulebook))
+    out = "\n".join(render_issue(issue, color=False))
+    for change in issue.changes:
+        assert re.search(rf"^ +(\S+\.txt:)?{change.line}(:\d+)?  .*{re.escape(change.rule)}", out, re.M), change
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "ops"),
+    [
+        (",", "，", [("-", ","), ("+", "，")]),
+        ("(记者 楼郁馨)", "（记者 楼郁馨）", [("-", "("), ("+", "（"), ("=", "记者 楼郁馨"), ("-", ")"), ("+", "）")]),
+        ("中共衢州市柯区委主办", "中共衢州市柯城区委主办", [("=", "中共衢州市柯"), ("+", "城"), ("=", "区委主办")]),
+        ("\n\n", "", [("-", "\n\n")]),
+    ],
+)
+def test_char_diff(before: str, after: str, ops: list):
+    assert char_diff(before, after) == ops
