@@ -218,8 +218,10 @@ def fix(
                                 typer.echo("    " + describe(change))
                 advance(len(item.sources))
             if not dry_run:
-                folder.write("report.json", json.dumps(report.to_json(), ensure_ascii=False, indent=1))
-                folder.write("report.html", report.to_html())
+                with folder.open("report.json") as handle:
+                    report.write_json(handle)
+                with folder.open("report.html") as handle:
+                    report.write_html(handle)
                 folder.finish()
         total = report.summary()
         where = "nothing written (dry run)" if dry_run else f"wrote {out}/ (open {out}/report.html)"

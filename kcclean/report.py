@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from importlib import resources
+from typing import Iterator, TextIO
 
 from . import __version__
 from .errors import KccleanError
@@ -19,18 +20,21 @@ from .rulebook import Rulebook
 
 
 class Report:
-    """Collects a run issue by issue, so a long run never holds every article at once."""
+    """Collects a run issue by issue. Each file's entry and each change is encoded to JSON as
+    soon as its issue is added, so a long run holds only the report's text, not every
+    article's objects, and the report is written piece by piece."""
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
-        self.files: list[dict] = []
-        self.changes: list[dict] = []
+        self.files: list[str] = []  # encoded entries of files[]
+        self.changes: list[str] = []  # encoded entries of changes[]
         self.warnings: list[dict] = []
         self.counts: Counter[str] = Counter()
         self.suggested: Counter[str] = Counter()
         self.recorded: Counter[str] = Counter()
         self.articles = 0
         self.issues = 0
+        self.skipped = 0
 
     def add_issue(self, issue: Issue) -> None:
         self.issues += 1
@@ -67,7 +71,7 @@ class Report:
             data = change_json(change)
             data["id"] = base + number
             data["start"], data["end"] = layout.spans[number]
-            self.changes.append(data)
+            self.changes.append(_encode(data))
             if change.applied:
                 self.counts[change.rule] += 1
                 self.recorded[change.rule] += change.kind == "record"
@@ -76,17 +80,19 @@ class Report:
         for name in issue.sources:
             mine = [c for c in issue.changes if c.source == name]
             self.files.append(
-                {
-                    "source": name,
-                    "encoding": issue.encodings.get(name),
-                    "issue": issue.key,
-                    "articles": by_source[name],
-                    "fixes": sum(1 for c in mine if c.is_fix),
-                    "suggestions": sum(1 for c in mine if not c.applied),
-                    "error": None,
-                    "text": issue.texts.get(name, ""),
-                    "furniture": layout.furniture.get(name, []),
-                }
+                _encode(
+                    {
+                        "source": name,
+                        "encoding": issue.encodings.get(name),
+                        "issue": issue.key,
+                        "articles": by_source[name],
+                        "fixes": sum(1 for c in mine if c.is_fix),
+                        "suggestions": sum(1 for c in mine if not c.applied),
+                        "error": None,
+                        "text": issue.texts.get(name, ""),
+                        "furniture": layout.furniture.get(name, []),
+                    }
+                )
             )
 
     def add_skipped(self, error: KccleanError) -> None:
@@ -94,34 +100,38 @@ class Report:
             self._skip(source, error)
 
     def _skip(self, source: str, error: KccleanError) -> None:
+        self.skipped += 1
         self.files.append(
-            {
-                "source": source,
-                "encoding": None,
-                "issue": None,
-                "articles": [],
-                "fixes": 0,
-                "suggestions": 0,
-                "error": str(error),
-                "text": "",
-                "furniture": [],
-            }
+            _encode(
+                {
+                    "source": source,
+                    "encoding": None,
+                    "issue": None,
+                    "articles": [],
+                    "fixes": 0,
+                    "suggestions": 0,
+                    "error": str(error),
+                    "text": "",
+                    "furniture": [],
+                }
+            )
         )
         self.warnings.append({"source": source, "article": None, "message": f"skipped: {error}"})
 
     def summary(self) -> dict:
+        recorded = sum(self.recorded.values())
         return {
             "files": len(self.files),
-            "skipped": sum(1 for f in self.files if f["error"]),
+            "skipped": self.skipped,
             "issues": self.issues,
             "articles": self.articles,
-            "fixes": sum(1 for c in self.changes if c["applied"] and c["kind"] != "record"),
-            "recorded": sum(1 for c in self.changes if c["kind"] == "record"),
-            "suggestions": sum(1 for c in self.changes if not c["applied"]),
+            "fixes": sum(self.counts.values()) - recorded,
+            "recorded": recorded,
+            "suggestions": sum(self.suggested.values()),
             "warnings": len(self.warnings),
         }
 
-    def to_json(self) -> dict:
+    def _rules(self) -> dict:
         rules = {}
         for rule_id in sorted(set(self.counts) | set(self.suggested)):
             rule = self.rulebook.by_id.get(rule_id)
@@ -134,19 +144,38 @@ class Report:
                 "suggested": self.suggested[rule_id],
                 "recorded": self.recorded[rule_id],
             }
-        return {
-            "kcclean": __version__,
-            "summary": self.summary(),
-            "rules": rules,
-            "files": self.files,
-            "changes": self.changes,
-            "warnings": self.warnings,
-        }
+        return rules
 
-    def to_html(self) -> str:
+    def _pieces(self) -> Iterator[str]:
+        """report.json's text in pieces, each ending on a JSON value."""
+        yield '{"kcclean":' + _encode(__version__)
+        yield ',"summary":' + _encode(self.summary())
+        yield ',"rules":' + _encode(self._rules())
+        for name, items in (("files", self.files), ("changes", self.changes)):
+            yield f',"{name}":['
+            for number, item in enumerate(items):
+                yield "," + item if number else item
+            yield "]"
+        yield ',"warnings":' + _encode(self.warnings) + "}"
+
+    def to_json(self) -> dict:
+        return json.loads("".join(self._pieces()))
+
+    def write_json(self, handle: TextIO) -> None:
+        handle.writelines(self._pieces())
+
+    def write_html(self, handle: TextIO) -> None:
+        """The page, with the report's JSON inside (`</` escaped so no piece ends the script)."""
         template = resources.files("kcclean").joinpath("report.html").read_text(encoding="utf-8")
-        data = json.dumps(self.to_json(), ensure_ascii=False).replace("</", "<\\/")
-        return template.replace("/*REPORT_DATA*/null", data)
+        head, tail = template.split("/*REPORT_DATA*/null")
+        handle.write(head)
+        handle.writelines(piece.replace("</", "<\\/") for piece in self._pieces())
+        handle.write(tail)
+
+
+def _encode(value: object) -> str:
+    """Compact JSON: the standard library's C encoder writes it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 _CHANGE_FIELDS = tuple(f.name for f in fields(Change))

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 from .errors import OutputError
 from .model import Article, Issue
@@ -105,12 +106,14 @@ class OutputFolder:
             candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
             n += 1
         self._names.add(candidate)
-        if not candidate.resolve().is_relative_to(self.staging.resolve()):
+        # names come from safe_name(): no separators, no leading dot; checked, not trusted
+        if candidate.name.startswith(".") or os.sep in candidate.name or candidate.parent.parent != self.staging:
             raise OutputError(f"refusing to write outside the output folder: {candidate}")
         return candidate
 
-    def write(self, name: str, text: str) -> None:
-        (self.staging / name).write_text(text, encoding="utf-8")
+    def open(self, name: str) -> TextIO:
+        """A file of the run's top folder, open for writing text."""
+        return open(self.staging / name, "w", encoding="utf-8")
 
     def finish(self) -> None:
         """Publish: the finished folder replaces the target in one rename."""

@@ -443,10 +443,11 @@ def _fail_on_second_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) -
 
 
 def _fail_on_report(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    def to_html(self):
+    def write_html(self, handle):
+        handle.write("<!doctype html>")  # half a page: it must not survive the failure
         raise error
 
-    monkeypatch.setattr(Report, "to_html", to_html)
+    monkeypatch.setattr(Report, "write_html", write_html)
 
 
 FAILURE_POINTS = [

@@ -8,6 +8,8 @@ the text that is in no article is accounted for by a change (masthead, banner, m
 
 from __future__ import annotations
 
+import io
+
 import json
 import re
 import shutil
@@ -238,7 +240,9 @@ def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
 def test_the_page_is_self_contained_and_carries_the_data(rulebook):
     report = Report(rulebook)
     report.add_issue(clean_text("标题</script><script>alert(1)</script>\n\n本报讯（记者 方心怡）连日来，区领导深入一线。", "x.txt", rulebook=rulebook))
-    html = report.to_html()
+    page = io.StringIO()
+    report.write_html(page)
+    html = page.getvalue()
     assert "/*REPORT_DATA*/null" not in html
     assert html.count("</script>") == 2, "the data cannot end its script element"
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", html), "nothing is loaded from the network"
