@@ -12,7 +12,7 @@ reading order and puts split text back together, each step on evidence and repor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 from rapidfuzz import fuzz
@@ -20,22 +20,22 @@ from rapidfuzz import fuzz
 from .blocks import Page
 from .classify import CREDIT, ends_sentence, opens_with_continuation
 from .evidence import IssueText, cut_evidence, overlap, starts_paragraph, word_across
-from .model import PROSE_ROLES, Change, Role, Source, Unit
+from .model import CONTEXT, PROSE_ROLES, Change, Role, Source, Trace, Unit
 from .rulebook import Rulebook
 
 _DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISSUE_NUMBER = regex.compile(r"^第\s*(\d+)\s*期$")
 _PAGE_HEAD = regex.compile(r"第?\s*(\d{1,2})\s*版")
+_PAGE_COUNT = regex.compile(r"^今日[一二三四五六七八九十\d]{1,3}版$")  # how many pages: not which
 _HAN = regex.compile(r"\p{Han}")
 _INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
 _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
 _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
 _JUMP_HEADLINE_MATCH = 40  # partial-ratio score a jump headline needs to pick its article
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
-_CONTEXT = 16  # characters of text shown either side of a change in the report
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # drafts are compared by identity
 class Draft:
     """An article being put together: its units, not yet repaired."""
 
@@ -84,7 +84,7 @@ def page_facts(page: Page) -> tuple[str | None, int | None, int | None]:
         if number is None and (found := _ISSUE_NUMBER.match(unit.text)):
             number = int(found.group(1))
             page_no = 1  # the issue number is printed in the front-page masthead
-        if page_no is None and (found := _PAGE_HEAD.search(unit.text)) and "今日" not in unit.text[:2]:
+        if page_no is None and not _PAGE_COUNT.match(unit.text) and (found := _PAGE_HEAD.search(unit.text)):
             page_no = int(found.group(1))
     return date, number, page_no
 
@@ -107,8 +107,6 @@ def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
         _settle_kind(draft)
     _stitch_pages(issue, rulebook)
     _infer_page_numbers(issue)
-    for draft in issue.drafts:
-        _close_headline_gaps(draft, rulebook)
     return issue
 
 
@@ -152,7 +150,8 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
                 current = start()
             current.headline.append(unit)
         else:
-            if current is None:
+            # text after a 下转 marker, or text that says it continues another page, starts anew
+            if current is None or current.continued_to or (unit.continued_from and not current.empty):
                 current = start()
             if role is Role.BYLINE and not current.body:
                 current.bylines.append(unit)
@@ -229,18 +228,19 @@ def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
     if ends_sentence(head[-1].text) or draft.continued_to:
         draft.warnings.append(f"a lead stands in the middle of the article (line {body[at].line})")
         return
-    body[:] = head + body[:at]
-    name, line, column = body[0].trace.where(0)
+    lead = head[0]
+    name, line, column = lead.trace.where(0)
+    applied = rulebook.applies("move.displaced-lead")
     draft.changes.append(
         Change(
             "move.displaced-lead",
             name,
             line,
             column,
-            body[0].text,
-            body[0].text,
+            lead.text,
+            lead.text,
             kind="move",
-            applied=rulebook.applies("move.displaced-lead"),
+            applied=applied,
             level=rulebook.level("move.displaced-lead"),
             evidence=(
                 f"the lead stood after {at} paragraph(s) and the text from it ends mid-sentence "
@@ -248,25 +248,62 @@ def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
             ),
         )
     )
+    if applied:
+        body[:] = head + body[:at]
 
 
-def _join_reason(a: Unit, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
-    """(rule, evidence, certain) for joining paragraph b onto a, or None when a really ends.
-    An uncertain join is only suggested."""
-    if a.role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
+@dataclass(slots=True)
+class _Run:
+    """Paragraph pieces being joined into one, and how many quotes or brackets they left open."""
+
+    units: list[Unit]
+    unclosed: int = 0
+
+    def add(self, unit: Unit) -> None:
+        text = unit.text
+        opened = text.count("“") + text.count("（") + text.count("(")
+        closed = text.count("”") + text.count("）") + text.count(")")
+        self.unclosed = max(0, self.unclosed + opened - closed)
+        self.units.append(unit)
+
+    def merged(self) -> Unit:
+        """One unit of all the pieces, built once (joining piece by piece is quadratic)."""
+        if len(self.units) == 1:
+            return self.units[0]
+        parts, at = [], 0
+        for unit in self.units:
+            parts.append((unit.trace, at))
+            at += len(unit.text)
+        last = self.units[-1]
+        return replace(
+            self.units[0],
+            text="".join(u.text for u in self.units),
+            trace=Trace.joined(parts),
+            full_width=last.full_width,  # how the joined text ends is how its last line ends
+            continued_to=last.continued_to,
+        )
+
+
+def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
+    """(rule, evidence, certain) for joining paragraph b onto the run, or None when the run
+    really ends there. An uncertain join is only suggested."""
+    a = run.units[-1]
+    if run.units[0].role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
         return None
     if a.continued_to or b.continued_from:
         return None
+    ended = ends_sentence(a.text)
     if page.wrap_width and a.full_width and not b.indented and (not b.block_start or page.uses_indent):
-        return (
-            "join.line-wrap",
-            f"the line fills the {page.wrap_width}-character column and the next is not indented",
-            True,
-        )
-    if ends_sentence(a.text):
+        if not ended or page.uses_indent:  # without indents, a full line ending 。 may end it
+            return (
+                "join.line-wrap",
+                f"the line fills the {page.wrap_width}-character column and the next is not indented",
+                True,
+            )
+    if ended:
         return None
     cut = f"{a.text[-6:]!r} has no sentence end before {'a blank line' if b.block_start else 'a line break'}"
-    why = cut_evidence(a.text, b.text, text)
+    why = cut_evidence(a.text, b.text, text, run.unclosed > 0)
     if why is None and opens_with_continuation(b.text):
         why = f"{b.text[:6]!r} starts mid-sentence"
     if why:
@@ -277,78 +314,48 @@ def _join_reason(a: Unit, b: Unit, page: Page, text: IssueText) -> tuple[str, st
 
 
 def _join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
-    body = draft.body
-    if len(body) < 2:
+    if len(draft.body) < 2:
         return
-    joined = [body[0]]
-    for unit in body[1:]:
-        reason = _join_reason(joined[-1], unit, draft.page, text)
+    runs = [_Run([])]
+    runs[0].add(draft.body[0])
+    for unit in draft.body[1:]:
+        run = runs[-1]
+        reason = _join_reason(run, unit, draft.page, text)
         if reason is None or not rulebook.active(reason[0]):
-            joined.append(unit)
-        elif reason[2] or rulebook.applies(reason[0], unsafe_edit=True):
-            joined[-1] = _join(joined[-1], unit, reason[:2], draft, rulebook)
+            runs.append(_Run([]))
+            runs[-1].add(unit)
+            continue
+        rule, evidence, certain = reason
+        tail = run.units[-1]
+        applied = rulebook.applies(rule, unsafe_edit=not certain)
+        draft.changes.append(_join_change(tail, unit, rule, evidence, applied, rulebook.level(rule) if certain else "unsafe"))
+        if applied:
+            run.add(_drop_overlap(tail, unit, draft, rulebook))
         else:
-            _suggest_join(joined[-1], unit, reason[1], draft)
-            joined.append(unit)
-    draft.body = joined
+            if not certain:
+                draft.warnings.append(f"line {tail.line}: a paragraph ends without punctuation and was kept apart from the next")
+            runs.append(_Run([]))
+            runs[-1].add(unit)
+    draft.body = [run.merged() for run in runs]
 
 
-def _suggest_join(a: Unit, b: Unit, evidence: str, draft: Draft) -> None:
+def _join_change(a: Unit, b: Unit, rule: str, evidence: str, applied: bool, level: str) -> Change:
+    """A join in the report: the line ends removed between a and b."""
     name, line, column = a.trace.where(len(a.text))
-    draft.changes.append(
-        Change(
-            "join.broken-wrap",
-            name,
-            line,
-            column,
-            "\n" * (1 + b.gap_before),
-            "",
-            applied=False,
-            level="unsafe",
-            kind="join",
-            evidence=evidence,
-            context_before=a.text[-_CONTEXT:],
-            context_after=b.text[:_CONTEXT],
-        )
-    )
-    draft.warnings.append(f"line {line}: a paragraph ends without punctuation and was kept apart from the next")
-
-
-def _join(a: Unit, b: Unit, reason: tuple[str, str], draft: Draft, rulebook: Rulebook) -> Unit:
-    rule, evidence = reason
-    name, line, column = a.trace.where(len(a.text))
-    applied = rulebook.applies(rule)
-    draft.changes.append(
-        Change(
-            rule,
-            name,
-            line,
-            column,
-            "\n" * (1 + b.gap_before),
-            "",
-            applied=applied,
-            level=rulebook.level(rule),
-            kind="join",
-            evidence=evidence,
-            # the joined texts need not be neighbours in the input (a moved lead, a page jump)
-            context_before=a.text[-_CONTEXT:],
-            context_after=b.text[:_CONTEXT],
-        )
-    )
-    if not applied:
-        return a
-    b = _drop_overlap(a, b, draft, rulebook)
-    return Unit(
-        text=a.text + b.text,
-        trace=a.trace.then(b.trace, len(a.text)),
-        line=a.line,
-        block_start=a.block_start,
-        gap_before=a.gap_before,
-        indented=a.indented,
-        full_width=b.full_width,  # how the joined text ends is how its last line ends
-        role=a.role,
-        continued_to=b.continued_to,
-        continued_from=a.continued_from,
+    return Change(
+        rule,
+        name,
+        line,
+        column,
+        "\n" * (1 + b.gap_before),
+        "",
+        applied=applied,
+        level=level,
+        kind="join",
+        evidence=evidence,
+        # the joined texts need not be neighbours in the input (a moved lead, a page jump)
+        context_before=a.text[-CONTEXT:],
+        context_after=b.text[:CONTEXT],
     )
 
 
@@ -379,17 +386,7 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
     )
     if not applied:
         return b
-    return Unit(
-        text=b.text[size:],
-        trace=b.trace.sliced(size),
-        line=b.line,
-        block_start=b.block_start,
-        gap_before=b.gap_before,
-        indented=b.indented,
-        full_width=b.full_width,
-        role=b.role,
-        continued_to=b.continued_to,
-    )
+    return replace(b, text=b.text[size:], trace=b.trace.sliced(size))
 
 
 def _settle_kind(draft: Draft) -> None:
@@ -408,70 +405,68 @@ def _settle_kind(draft: Draft) -> None:
 
 
 def _stitch_pages(issue: IssueDraft, rulebook: Rulebook) -> None:
-    """Join an article that says 下转N版 with the fragment on page N that says 上接…版.
-    Of several fragments, the one whose jump headline best matches the article's wins."""
+    """Give each fragment that says 上接…版 to the earlier article that says 下转 to its page,
+    the one whose headline its jump headline matches best. An article can jump again."""
     if not rulebook.active("stitch.page-jump"):
         return
     drafts = issue.drafts
-    for draft in list(drafts):
-        if draft not in drafts or not draft.continued_to:
-            continue
-        page_no = issue.page_numbers.get(draft.source.name)
-        later = drafts[drafts.index(draft) + 1 :]  # a continuation is printed on a later page
+    for fragment in [d for d in drafts if d.continued_from]:
+        if any(u.role is Role.LEAD for u in fragment.body):
+            continue  # a lead starts an article: this is no continuation
+        page = issue.page_numbers.get(fragment.source.name)
         candidates = [
-            other
-            for other in later
-            if other.continued_from
-            and (page_no is None or other.continued_from == page_no)
-            and (
-                other.source is draft.source
-                or issue.page_numbers.get(other.source.name, draft.continued_to) == draft.continued_to
-            )
+            draft
+            for draft in drafts[: drafts.index(fragment)]
+            if draft.continued_to
+            and (page is None or draft.continued_to == page)
+            and issue.page_numbers.get(draft.sources[-1]) in (None, fragment.continued_from)
         ]
         if not candidates:
             continue
-        title = "".join(u.text for u in draft.headline)
-        scored = [(_jump_score(title, c), c) for c in candidates]
-        score, fragment = max(scored, key=lambda pair: pair[0])
+        score, best = max(((_jump_score(d, fragment), d) for d in candidates), key=lambda pair: pair[0])
         if len(candidates) > 1 and score < _JUMP_HEADLINE_MATCH:
-            draft.warnings.append("several continuations could belong here; none was joined")
+            fragment.warnings.append("it continues an article from another page, but which one is unclear")
             continue
-        _stitch(draft, fragment, score, issue, rulebook)
-        drafts.remove(fragment)
+        if _stitch(best, fragment, score, issue, rulebook):
+            drafts.remove(fragment)
 
 
-def _jump_score(title: str, fragment: Draft) -> float:
+def _jump_score(draft: Draft, fragment: Draft) -> float:
     jump = "".join(u.text for u in fragment.headline)
+    title = "".join(u.text for u in draft.headline)
     return fuzz.partial_ratio(jump, title) if jump and title else 0.0
 
 
-def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rulebook: Rulebook) -> None:
-    if fragment.source is not draft.source:
-        issue.page_numbers.setdefault(fragment.source.name, draft.continued_to)
+def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rulebook: Rulebook) -> bool:
+    """Append the fragment to the article; False when the rule only suggests it."""
     applied = rulebook.applies("stitch.page-jump")
     for line in fragment.headline:
-        change = _record(
-            line,
-            "stitch.page-jump",
-            f"jump headline of the continuation (matches {score:.0f}/100)",
-            kind="stitch",
-        )
+        change = _record(line, "stitch.page-jump", f"jump headline of the continuation (matches {score:.0f}/100)", kind="stitch")
         change.applied = applied
         draft.changes.append(change)
     if not applied:
-        return
-    first = fragment.body[0] if fragment.body else None
-    evidence = f"下转{draft.continued_to}版 here, 上接{fragment.continued_from}版 in {fragment.source.name}"
+        return False
+    if fragment.source is not draft.source:
+        issue.page_numbers.setdefault(fragment.source.name, draft.continued_to)
     draft.changes.extend(fragment.changes)
     draft.warnings.extend(fragment.warnings)
-    if first is not None and draft.body and not ends_sentence(draft.body[-1].text):
-        draft.body[-1] = _join(draft.body[-1], first, ("join.broken-wrap", evidence), draft, rulebook)
-        draft.body.extend(fragment.body[1:])
-    else:
-        draft.body.extend(fragment.body)
+    body = list(fragment.body)
+    if body and draft.body and not ends_sentence(draft.body[-1].text) and rulebook.active("join.broken-wrap"):
+        tail, first = draft.body[-1], body.pop(0)
+        evidence = f"下转{draft.continued_to}版 here, 上接{fragment.continued_from}版 in {fragment.source.name}"
+        applied = rulebook.applies("join.broken-wrap")
+        draft.changes.append(_join_change(tail, first, "join.broken-wrap", evidence, applied, rulebook.level("join.broken-wrap")))
+        if applied:
+            run = _Run([tail])
+            run.add(_drop_overlap(tail, first, draft, rulebook))
+            draft.body[-1] = run.merged()
+        else:
+            body.insert(0, first)
+    draft.body.extend(body)
     draft.bylines.extend(fragment.bylines)
     draft.sources.extend(s for s in fragment.sources if s not in draft.sources)
     draft.continued_to = fragment.continued_to
+    return True
 
 
 def _infer_page_numbers(issue: IssueDraft) -> None:
@@ -489,7 +484,7 @@ def _infer_page_numbers(issue: IssueDraft) -> None:
 # --- headlines ---------------------------------------------------------------------------
 
 
-def _close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
+def close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
     """A space inside a headline that cuts a word the body prints whole (疫情 防控) goes;
     one that cuts a dictionary word the body does not print is only suggested; the space
     between the parts of a two-part headline stays."""

@@ -18,6 +18,7 @@ _HEADING_MARKS = "#"
 _MIN_WRAPPED_LINES = 4  # fewer wrapped lines than this is no evidence of a column width
 _WRAP_SHARE = 0.6  # share of inner lines that must have the column width
 _MIN_COLUMN = 8  # narrower "columns" are short lines such as a byline block
+_SENTENCE_ENDS = frozenset("。！？”")
 
 
 @dataclass(slots=True)
@@ -89,7 +90,7 @@ def split_units(source: Source) -> Page:
         previous_blank = False
         line_number += 1
     page.wrap_width = _wrap_width(page.units, widths)
-    page.uses_indent = sum(1 for unit in page.units if unit.indented) > len(page.units) // 10
+    page.uses_indent = _uses_indent(page.units)
     if page.wrap_width:
         for unit, width in zip(page.units, widths):
             unit.full_width = abs(width - page.wrap_width) <= 1  # hanging punctuation: ±1
@@ -113,6 +114,14 @@ def front_matter(text: str) -> tuple[dict, int]:
         except json.JSONDecodeError:
             return {}, 0
     return fields, end + 5
+
+
+def _uses_indent(units: list[Unit]) -> bool:
+    """Do paragraphs start indented? Measured on the lines that can start one: those after a
+    line ending a sentence (in a long paragraph most lines are neither)."""
+    starts = [unit for previous, unit in zip(units, units[1:]) if previous.text[-1:] in _SENTENCE_ENDS]
+    indented = sum(1 for unit in starts if unit.indented)
+    return indented >= 2 and indented >= len(starts) / 2
 
 
 def _wrap_width(units: list[Unit], widths: list[int]) -> int | None:

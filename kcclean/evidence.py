@@ -20,8 +20,8 @@ import regex
 # with its comma, a meeting report's verb, a connective. Words that also continue
 # sentences (在, 为, 同时, a quote mark) are no evidence.
 _OPENER = regex.compile(
-    r"^(\d{1,2}月\d{1,2}日[上中下晚凌早]?[午晚]?[，,]|(近日|日前|近期|近年来|今年以来|据悉|据了解|会上|此外|另外|"
-    r"下一步|与此同时|接下来)[，,]|会议(指出|强调|要求|认为|提出|决定)|记者从)"
+    r"^(\d{1,2}月\d{1,2}日[上中下晚凌早]?[午晚]?[，,]|(近日|日前|近期|近年来|据悉|据了解|会上|此外|另外|"
+    r"下一步|与此同时|接下来|\p{Han}{1,6}以来)[，,]|会议(指出|强调|要求|认为|提出|决定)|记者从)"
 )
 # The cut-through word must be this common relative to the rarer of its two pieces as words
 # of their own: 隐患 (502) against 隐 (1630) is; 开会 against 开 (27900) is not.
@@ -97,8 +97,9 @@ def overlap(a: str, b: str) -> int:
     return size
 
 
-def cut_evidence(a: str, b: str, issue: IssueText) -> str | None:
-    """Why the end of `a` and the start of `b` look like one text cut in two, or None."""
+def cut_evidence(a: str, b: str, issue: IssueText, unclosed: bool = False) -> str | None:
+    """Why the end of `a` and the start of `b` look like one text cut in two, or None.
+    `unclosed`: the paragraph `a` ends has a quote or bracket still open."""
     if not a or not b:
         return None
     if (size := overlap(a, b)) >= 3:
@@ -106,8 +107,8 @@ def cut_evidence(a: str, b: str, issue: IssueText) -> str | None:
     pair = a[-1] + b[0]
     if a[-1] in "，,、“‘（(《":
         return f"{a[-3:]!r} ends with {a[-1]!r}, which never ends a paragraph"
-    if a.count("“") > a.count("”") or a.count("（") + a.count("(") > a.count("）") + a.count(")"):
-        return f"a quote or bracket opened in {a[-8:]!r} is closed only in the next part"
+    if unclosed:
+        return "a quote or bracket opened before the cut is closed only after it"
     if pair in _inner_pairs():
         return f"{pair!r} occurs inside words"
     seen = issue.pair_count(pair)  # the parts are still apart: every occurrence is elsewhere

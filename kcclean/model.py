@@ -25,6 +25,9 @@ class Role(StrEnum):
     SUBHEAD = "subhead"  # a label or short line inside an article: [成绩单]
 
 
+# Characters of text shown either side of a change in the report.
+CONTEXT = 16
+
 # Roles whose text is running prose: they may be joined with their neighbours.
 PROSE_ROLES = frozenset({Role.LEAD, Role.BODY, Role.CAPTION})
 
@@ -90,9 +93,10 @@ class Trace:
         line, column = source.position(offset)
         return source.name, line, column
 
-    def then(self, other: Trace, at: int) -> Trace:
-        """This trace followed by `other`, whose text starts at position `at`."""
-        return Trace(self.anchors + tuple((p + at, s, o) for p, s, o in other.anchors))
+    @classmethod
+    def joined(cls, parts: list[tuple[Trace, int]]) -> Trace:
+        """The trace of texts put end to end: each part's trace and where its text starts."""
+        return cls(tuple((p + at, s, o) for trace, at in parts for p, s, o in trace.anchors))
 
     def sliced(self, start: int) -> Trace:
         """The trace of text[start:]."""
@@ -134,7 +138,7 @@ class Change:
     after: str
     applied: bool = True
     level: str = "safe"
-    kind: str = "edit"  # edit | join | move | stitch | remove | record
+    kind: str = "edit"  # edit | join | move | stitch | record
     evidence: str | None = None
     article: str | None = None
     context_before: str = ""  # input text just before the change, for the report

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import regex
 
-from .articles import Draft, IssueDraft, assemble, page_facts
+from .articles import Draft, IssueDraft, assemble, close_headline_gaps, page_facts
 from .blocks import Page, split_units
 from .classify import CREDIT, classify, ends_sentence
 from .errors import InputError, KccleanError
-from .model import PROSE_ROLES, Article, Change, Issue, Role, Source
+from .model import CONTEXT, PROSE_ROLES, Article, Change, Issue, Role, Source
 from .read import display_names, read_source
 from .repair import SCOPE_OF_ROLE, Slot, repair
 from .rulebook import Rulebook, Settings, load_rulebook
@@ -115,6 +115,8 @@ def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = 
         for unit in (*article.headline, *article.bylines, *article.body):
             slots.append(Slot(unit, SCOPE_OF_ROLE[unit.role], article.changes))
     warnings = repair(slots, rulebook)
+    for article in draft.drafts:  # after repair: the body it is checked against is final
+        close_headline_gaps(article, rulebook)
     articles = [
         _article(article, f"{key}-{n:02d}", draft) for n, article in enumerate(draft.drafts, 1)
     ]
@@ -136,9 +138,6 @@ def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = 
     )
 
 
-_CONTEXT = 16  # characters of input shown either side of a change
-
-
 def _add_context(changes: list[Change], sources: dict[str, Source]) -> None:
     for change in changes:
         if change.context_before or change.context_after:
@@ -146,8 +145,8 @@ def _add_context(changes: list[Change], sources: dict[str, Source]) -> None:
         source = sources[change.source]
         start = source.offset(change.line, change.column)
         end = start + len(change.before)
-        left = source.text[max(0, start - _CONTEXT) : start]
-        right = source.text[end : end + _CONTEXT]
+        left = source.text[max(0, start - CONTEXT) : start]
+        right = source.text[end : end + CONTEXT]
         change.context_before = left.rsplit("\n\n", 1)[-1]
         change.context_after = right.split("\n\n", 1)[0]
 
