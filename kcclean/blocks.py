@@ -98,7 +98,8 @@ def split_units(source: Source) -> Page:
 
 
 def front_matter(text: str) -> tuple[dict, int]:
-    """kcclean's own article files start with `---` front matter holding JSON values."""
+    """kcclean's own article files start with `---` front matter holding JSON values and
+    the article's id."""
     if not text.startswith("---\n"):
         return {}, 0
     end = text.find("\n---\n", 3)
@@ -113,6 +114,8 @@ def front_matter(text: str) -> tuple[dict, int]:
             fields[key.strip()] = json.loads(value.strip()) if value.strip() else None
         except json.JSONDecodeError:
             return {}, 0
+    if "id" not in fields:  # a transcript that happens to start with ---: not ours
+        return {}, 0
     return fields, end + 5
 
 

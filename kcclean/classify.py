@@ -9,12 +9,14 @@ followed by something that does not continue it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import regex
 
 from .blocks import Page
 from .evidence import overlap, starts_paragraph, word_across
 from .model import Change, Role, Unit
-from .rulebook import Rulebook
+from .rulebook import LexiconRule, Rulebook
 
 # Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
 SENTENCE_END = frozenset("。！？!?…；;：:")
@@ -22,18 +24,20 @@ CLOSERS = "”’）)」』】》\"'"
 OPENERS = "“‘（(「『【《"
 _CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
-_LEAD = regex.compile(r"^(本报讯|本报记者|本报消息|新华社|据新华社)")
-_BYLINE = regex.compile(
-    r"^(■\s*)?(本报|特约|见习|实习)?(记者|通讯员|实习生)\s*\S.{0,40}$|^■\s*\S.{0,40}$"
-)
+# The paper's cue words, in simplified and traditional script (a transcript may be either).
+_LEAD = regex.compile(r"^(本[报報][讯訊]|本[报報][记記]者|本[报報]消息|据?新[华華]社|據新華社)")
+_ROLE = r"(?:本[报報]|特约|特約|见习|見習|实习|實習)?(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影)"
+_NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
+# A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴).
+_BYLINE = regex.compile(rf"^(?:■\s*)?{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*$")
 # A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.
-CREDIT = regex.compile(r"[（(](?P<names>[^（）()]{1,40}?\s*摄)[）)]\s*$")
+CREDIT = regex.compile(r"[（(](?P<names>[^（）()]{1,40}?\s*[摄攝])[）)]\s*$")
 _PUNCTUATION = regex.compile(r"[\p{P}--·]", regex.V1)
 _LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
 # An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
 _ENUMERATED = regex.compile(r"^([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、])[^。！？；]{2,24}$")
 MARKER = regex.compile(
-    r"[（(]\s*(?P<dir>下转|上接|转|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
+    r"[（(]\s*(?P<dir>下[转轉]|上接|[转轉]|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
 )
 _INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
 _CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
@@ -42,12 +46,29 @@ HEADLINE_MAX = 64
 _MASTHEAD_MAX = 40
 _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _SUBHEAD_MAX = 20
+_LOOKAHEAD = 200  # lines searched for the start of an article after possible headline lines
 
 
 def ends_sentence(text: str) -> bool:
     """Does the text end where a paragraph can end: a sentence end, or a photo credit?"""
     stripped = text.rstrip(CLOSERS + " ")
     return bool(stripped) and (stripped[-1] in SENTENCE_END or bool(CREDIT.search(text)))
+
+
+def lead_byline(text: str) -> str | None:
+    """The names in a lead's bracket: 本报讯（记者 方心怡 郑晨）… gives 记者 方心怡 郑晨.
+    Brackets inside it (记者 王思（实习）) are kept."""
+    found = _LEAD.match(text)
+    rest = text[found.end() :].lstrip() if found else ""
+    if not rest or rest[0] not in "（(":
+        return None
+    depth = 0
+    for position, ch in enumerate(rest):
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth == 0:
+            return rest[1:position].strip() or None
+    return None
 
 
 def is_byline(text: str) -> bool:
@@ -82,6 +103,8 @@ def opens_with_continuation(text: str) -> bool:
 def headline_like(unit: Unit) -> bool:
     """Could this line be (part of) a headline, judging by its own text?"""
     text = unit.text
+    if not text:
+        return False
     if unit.heading:
         return len(text) <= HEADLINE_MAX * 2
     return (
@@ -135,7 +158,7 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             unit.role = Role.CREDIT
         elif is_byline(line):
             unit.role = Role.BYLINE
-        elif headline_like(unit) and any(lexicon.recognise(line) for lexicon in banners):
+        elif headline_like(unit) and _known_line(unit, banners, True, page, rulebook):
             unit.role = Role.BANNER
         elif page.front_matter and not unit.heading:
             continue  # kcclean's own article files mark every headline line with #
@@ -149,7 +172,7 @@ def _take_markers(page: Page) -> None:
     """Cut `（下转2版）` from the end and `（上接1版）` from the start of a unit."""
     for unit in page.units:
         for match in reversed(list(MARKER.finditer(unit.text))):
-            forward = match.group("dir") in ("下转", "转")
+            forward = match.group("dir")[-1] in "转轉"
             at_end = not unit.text[match.end() :].strip()
             at_start = not unit.text[: match.start()].strip()
             if not (at_end or at_start):
@@ -186,49 +209,55 @@ def _find_masthead(page: Page, rulebook: Rulebook) -> None:
     """Masthead lines: near the top of the page, or anywhere if a pattern matches them whole
     (a running head of an inner page). Near matches are restored to the known line."""
     lexicons = rulebook.lexicons("masthead")
-    if not lexicons:
-        return
     for index, unit in enumerate(page.units):
         if unit.role is not Role.BODY or len(unit.text) > _MASTHEAD_MAX:
             continue
-        for lexicon in lexicons:
-            # far from the top of the page only exact lines count: fewer false alarms
-            canonical = lexicon.recognise(unit.text, fuzzy=index < _TOP_REGION)
-            if canonical is None:
-                continue
+        # far from the top of the page only exact lines count: fewer false alarms
+        if _known_line(unit, lexicons, index < _TOP_REGION, page, rulebook):
             unit.role = Role.MASTHEAD
-            if canonical != unit.text:
-                name, line, column = unit.trace.where(0)
-                page.changes.append(
-                    Change(
-                        lexicon.id,
-                        name,
-                        line,
-                        column,
-                        unit.text,
-                        canonical,
-                        applied=rulebook.applies(lexicon.id),
-                        level=lexicon.level,
-                        evidence=f"close to the known masthead line {canonical!r}",
-                    )
+
+
+def _known_line(unit: Unit, lexicons: list[LexiconRule], fuzzy: bool, page: Page, rulebook: Rulebook) -> bool:
+    """Is this a line a lexicon knows (masthead, banner)? A near match is restored to the
+    known line, as a change of that lexicon's rule, unless the rule is switched off."""
+    for lexicon in lexicons:
+        canonical = lexicon.recognise(unit.text, fuzzy)
+        if canonical is None:
+            continue
+        if canonical != unit.text and rulebook.active(lexicon.id):
+            name, line, column = unit.trace.where(0)
+            applied = rulebook.applies(lexicon.id)
+            page.changes.append(
+                Change(
+                    lexicon.id,
+                    name,
+                    line,
+                    column,
+                    unit.text,
+                    canonical,
+                    applied=applied,
+                    level=lexicon.level,
+                    evidence=f"close to the known line {canonical!r}",
                 )
-                if rulebook.applies(lexicon.id):
-                    unit.text = canonical
-            break
+            )
+            if applied:
+                unit.text = canonical
+        return True
+    return False
+
+
+def _before(units: list[Unit], index: int) -> Iterator[Unit]:
+    """The units before `index`, nearest first (without copying the list)."""
+    return (units[i] for i in range(index - 1, -1, -1))
 
 
 def _previous(units: list[Unit], index: int) -> Unit | None:
-    for unit in reversed(units[:index]):
-        if unit.role is not Role.MARKER:
-            return unit
-    return None
+    return next((unit for unit in _before(units, index) if unit.role is not Role.MARKER), None)
 
 
 def _next(units: list[Unit], index: int) -> Unit | None:
-    for unit in units[index + 1 :]:
-        if unit.role not in (Role.MARKER, Role.MASTHEAD):
-            return unit
-    return None
+    following = (units[i] for i in range(index + 1, len(units)))
+    return next((u for u in following if u.role not in (Role.MARKER, Role.MASTHEAD)), None)
 
 
 def _continues_line(units: list[Unit], index: int) -> bool:
@@ -273,7 +302,7 @@ def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -
 
 def _jumps_off(units: list[Unit], index: int) -> bool:
     """Is there a （下转N版） standing alone just before this line? The article before ended."""
-    for unit in reversed(units[:index]):
+    for unit in _before(units, index):
         if unit.role is not Role.MARKER:
             return False
         if unit.continued_to:
@@ -306,7 +335,8 @@ def _article_follows(units: list[Unit], index: int) -> str | None:
         position += 1
     else:
         return _FOOT
-    for offset, unit in enumerate(units[position:]):
+    for offset in range(min(len(units), position + _LOOKAHEAD) - position):
+        unit = units[position + offset]
         text = unit.text
         if _LEAD.match(text) or is_byline(text):
             return _LEAD_FIRST if offset == 0 else _LEAD_LATER
@@ -334,7 +364,7 @@ def _ends_displaced_text(units: list[Unit], index: int) -> bool:
     """Does the cut paragraph before this line end a displaced beginning? Then its rest is at
     the top of its own article: a lead stood after other text since the last headline."""
     lead_seen = False
-    for unit in reversed(units[:index]):
+    for _, unit in zip(range(_LOOKAHEAD), _before(units, index)):
         if unit.role is Role.HEADLINE:
             return False
         if unit.role is Role.LEAD:

@@ -198,12 +198,14 @@ def fix(
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
+        worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out)
         with folder, _progress(len(files), quiet) as advance:
             for item in clean_files(files, rulebook):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {item}", err=True)
                     report.add_skipped(item)
+                    worst = max(worst, item.exit_code)
                     advance(1)
                     continue
                 if not dry_run:
@@ -212,7 +214,7 @@ def fix(
                 for name in item.sources:
                     if not quiet:
                         typer.echo(_file_line(name, item))
-                    if dry_run:
+                    if dry_run and not quiet:
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
                                 typer.echo("    " + describe(change))
@@ -229,8 +231,8 @@ def fix(
             f"{total['files']} files, {total['articles']} articles, {total['fixes']} fixes, "
             f"{total['suggestions']} suggestions, {total['warnings']} warnings; {where}"
         )
-        if total["skipped"]:
-            raise typer.Exit(EXIT_INPUT)
+        if worst:
+            raise typer.Exit(worst)
 
 
 @app.command()
@@ -245,11 +247,11 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
         rulebook = _rulebook(rules, select, ignore, unsafe)
         files, missing = _inputs(paths)
         fixes = files_with_fixes = 0
-        skipped = len(missing)
+        worst = max((error.exit_code for error in missing), default=0)
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {item}", err=True)
-                skipped += 1
+                worst = max(worst, item.exit_code)
                 continue
             for name in item.sources:
                 mine = [c for c in item.changes if c.source == name and c.kind != "record"]
@@ -258,8 +260,8 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
                 found = sum(1 for c in mine if c.is_fix)
                 fixes += found
                 files_with_fixes += bool(found)
-        if skipped:
-            raise typer.Exit(EXIT_INPUT)
+        if worst:
+            raise typer.Exit(worst)
         if fixes:
             typer.echo(f"{fixes} fixes to make in {files_with_fixes} files (kcclean fix makes them)")
             raise typer.Exit(EXIT_FOUND)

@@ -62,5 +62,18 @@ class RuleTimeout(KccleanError):
         self.rule = rule
 
 
+class InternalError(KccleanError):
+    """A bug in kcclean met while cleaning some files; the run goes on without them."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, path: str, error: Exception):
+        super().__init__(
+            f"{path}: internal error: {type(error).__name__}: {error} "
+            "(a bug in kcclean: please report it with this file; KCCLEAN_DEBUG=1 shows the traceback)"
+        )
+        self.path = path
+
+
 class OutputError(KccleanError):
     """The output folder cannot be written as asked."""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -12,14 +13,13 @@ import regex
 
 from .articles import Draft, IssueDraft, assemble, close_headline_gaps, page_facts
 from .blocks import Page, split_units
-from .classify import CREDIT, classify, ends_sentence
-from .errors import InputError, KccleanError
+from .classify import CREDIT, classify, ends_sentence, lead_byline
+from .errors import InputError, InternalError, KccleanError
 from .model import CONTEXT, PROSE_ROLES, Article, Change, Issue, Role, Source
 from .read import display_names, read_source
 from .repair import SCOPE_OF_ROLE, Slot, repair
 from .rulebook import Rulebook, Settings, load_rulebook
 
-_LEAD_BYLINE = regex.compile(r"^(?:本报讯|本报记者|本报消息)\s*[（(]([^（）()]+)[）)]")
 _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
 
 
@@ -49,34 +49,60 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
     pages of one issue; a file that cannot be read is yielded as its error and skipped."""
     paths = list(paths)
     taken: set[str] = set()  # issue keys used so far: every article id is unique in a run
-    group: list[Page] = []
+    group = _Group()
     for path, name in zip(paths, display_names(paths)):
         try:
             page = load_page(read_source(path, name), rulebook)
         except KccleanError as error:
             yield error
             continue
-        if group and not _same_issue(group, page):
-            yield _built(group, rulebook, taken)
-            group = []
-        group.append(page)
-    if group:
-        yield _built(group, rulebook, taken)
+        except Exception as error:  # a bug: lose this file, not the run
+            if os.environ.get("KCCLEAN_DEBUG"):
+                raise
+            yield InternalError(name, error)
+            continue
+        if group.pages and not group.takes(page):
+            yield _built(group.pages, rulebook, taken)
+            group = _Group()
+        group.add(page)
+    if group.pages:
+        yield _built(group.pages, rulebook, taken)
 
 
 def _built(pages: list[Page], rulebook: Rulebook, taken: set[str]) -> Issue | KccleanError:
+    names = ", ".join(p.source.name for p in pages)
     try:
         return build_issue(pages, rulebook, taken)
     except KccleanError as error:  # a rule timing out on this issue: report it, go on
-        return InputError(", ".join(p.source.name for p in pages), str(error))
+        return InputError(names, str(error))
+    except Exception as error:  # a bug: lose this issue, not the run
+        if os.environ.get("KCCLEAN_DEBUG"):
+            raise
+        return InternalError(names, error)
 
 
-def _same_issue(group: list[Page], page: Page) -> bool:
-    key = _page_key(page)
-    if key is not None:
-        return any(_page_key(p) == key for p in group)
-    continues = any(u.continued_from for u in page.units)
-    return continues and any(u.continued_to for p in group for u in p.units)
+class _Group:
+    """The pages of the issue being read: a page belongs to it when it has the same date
+    (or article id, for kcclean's own files), or has no date but continues (上接) what a
+    page of the group breaks off (下转)."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+        self.keys: set[str] = set()
+        self.jumps = False
+
+    def takes(self, page: Page) -> bool:
+        key = _page_key(page)
+        if key is not None:
+            return key in self.keys
+        return self.jumps and any(u.continued_from for u in page.units)
+
+    def add(self, page: Page) -> None:
+        self.pages.append(page)
+        key = _page_key(page)
+        if key is not None:
+            self.keys.add(key)
+        self.jumps = self.jumps or any(u.continued_to for u in page.units)
 
 
 def _page_key(page: Page) -> str | None:
@@ -216,8 +242,8 @@ def _byline(draft: Draft) -> str | None:
             parts.append(unit.text.lstrip("■ "))
         return " ".join(parts)
     for unit in draft.body:
-        if unit.role is Role.LEAD and (found := _LEAD_BYLINE.match(unit.text)):
-            return found.group(1).strip()
+        if unit.role is Role.LEAD and (names := lead_byline(unit.text)):
+            return names
     if draft.kind == "photo":
         for unit in reversed(draft.body):
             if found := CREDIT.search(unit.text):

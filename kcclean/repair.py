@@ -16,7 +16,7 @@ import regex
 
 from .errors import RuleTimeout
 from .model import Change, Role, Source, Trace, Unit
-from .rulebook import TIMEOUT_SECONDS, RegexRule, Rule, Rulebook, ScriptRule, TableRule
+from .rulebook import TIMEOUT_SECONDS, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
 
 SCOPE_OF_ROLE = {
     Role.LEAD: "body",
@@ -102,6 +102,9 @@ def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
             yield start, end
     elif isinstance(rule, ScriptRule):
         for match in rule.changed.finditer(joined):
+            yield match.span()
+    elif isinstance(rule, PairsRule):
+        for match in rule.marks.finditer(joined):
             yield match.span()
     elif isinstance(rule, RegexRule):
         try:

@@ -37,6 +37,7 @@ _KIND_FIELDS = {
     "table": {"table", "table_file", "exceptions"},
     "lexicon": {"entries", "patterns", "threshold"},
     "script": {"convert", "max_share", "ambiguous"},
+    "pairs": {"mark", "open", "close", "inside"},
     "layout": set(),
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
@@ -148,11 +149,12 @@ class LexiconRule(Rule):
     patterns: list[regex.Pattern] = field(default_factory=list)
     threshold: float = 90.0
     _keys: list[str] | None = None  # entries without spaces, as they are compared
+    _any_pattern: regex.Pattern | None = None  # the patterns as one alternation
 
     def recognise(self, text: str, fuzzy: bool = True) -> str | None:
         """The canonical form of a whole line this lexicon knows, or None; with `fuzzy`
         false only lines it knows exactly."""
-        if any(p.fullmatch(text) for p in self.patterns):
+        if self.patterns and self._any_pattern.fullmatch(text):
             return text
         if text in self.entries:
             return text
@@ -266,6 +268,29 @@ def _in_gb2312(ch: str) -> bool:
 
 
 @dataclass(slots=True)
+class PairsRule(Rule):
+    """A straight mark used for both ends of a quotation ("…") made into its opening and
+    closing forms (“…”). Marks pair up from the start of the text, and only when there are
+    an even number of them, so a pair is never made across an unmatched mark."""
+
+    mark: str = '"'
+    open: str = "“"
+    close: str = "”"
+    inside: regex.Pattern | None = None  # what the quoted text must contain
+    marks: re.Pattern | None = None
+
+    def find(self, text: str) -> list[Edit]:
+        positions = [m.start() for m in self.marks.finditer(text)]
+        if not positions or len(positions) % 2:
+            return []
+        edits = []
+        for start, end in zip(positions[::2], positions[1::2]):
+            if self.inside.search(text, start + 1, end):
+                edits += (Edit(start, start + 1, self.open), Edit(end, end + 1, self.close))
+        return edits
+
+
+@dataclass(slots=True)
 class LayoutRule(Rule):
     """A rule about page structure (joins, moves, page furniture). Its logic is in the pipeline;
     its id, level and description are data so it can be listed, explained, selected, ignored."""
@@ -276,6 +301,7 @@ _RULE_CLASSES = {
     "table": TableRule,
     "lexicon": LexiconRule,
     "script": ScriptRule,
+    "pairs": PairsRule,
     "layout": LayoutRule,
 }
 
@@ -470,7 +496,16 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
             raise fail("threshold", f"rule {rule.id}: `threshold` must be a score from 50 to 100")
         rule.entries = entries
         rule.patterns = [_compile_regex(p, rule.id, "patterns", fail) for p in patterns]
+        rule._any_pattern = regex.compile("|".join(f"(?:{p.pattern})" for p in rule.patterns)) if patterns else None
         rule.threshold = float(threshold)
+    elif isinstance(rule, PairsRule):
+        for key in ("mark", "open", "close"):
+            value = entry.get(key)
+            if not isinstance(value, str) or len(value) != 1:
+                raise fail(key, f"rule {rule.id}: `{key}` must be one character")
+        rule.mark, rule.open, rule.close = entry["mark"], entry["open"], entry["close"]
+        rule.inside = _compile_regex(entry.get("inside", r"\p{Han}"), rule.id, "inside", fail)
+        rule.marks = re.compile(re.escape(rule.mark))
     elif isinstance(rule, ScriptRule):
         convert = entry.get("convert", "t2s")
         if convert not in ("t2s", "tw2s", "hk2s"):
@@ -561,7 +596,9 @@ class Rulebook:
         return unsafe is True or (isinstance(unsafe, frozenset) and rule_id in unsafe)
 
     def lexicons(self, scope: str) -> list[LexiconRule]:
-        return [r for r in self.rules if isinstance(r, LexiconRule) and scope in r.scope]
+        """Every lexicon of a scope, selected or not: they say how the page is laid out;
+        --select and --ignore only decide whether their corrections are made."""
+        return [r for r in self.all_rules if isinstance(r, LexiconRule) and scope in r.scope]
 
 
 def rule_files(folder: Path) -> list[Path]:
