@@ -47,7 +47,8 @@ rules_app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 
 Paths = Annotated[
-    list[str], typer.Argument(help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False)
+    list[str],
+    typer.Argument(metavar="PATH...", help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False),
 ]
 RuleDirs = Annotated[
     Optional[list[Path]],
@@ -351,7 +352,7 @@ def rules_list(rules: RuleDirs = None, select: Select = None, ignore: Ignore = N
                 rule.level if book.active(rule.id) else "off",
                 rule.kind,
                 ",".join(sorted(rule.scope)),
-                f"{_short_origin(rule.origin)}:{rule.line}",
+                f"{'(built-in) ' + Path(rule.origin).name if rule.builtin else rule.origin}:{rule.line}",
                 rule.description,
             )
             for rule in book.all_rules
@@ -360,11 +361,6 @@ def rules_list(rules: RuleDirs = None, select: Select = None, ignore: Ignore = N
         for row in rows:
             cells = [row[i].ljust(widths[i]) for i in range(5)]
             typer.echo("  ".join(cells) + "  " + _first_sentence(row[5]))
-
-
-def _short_origin(origin: str) -> str:
-    path = Path(origin)
-    return f"(built-in) {path.name}" if path.parent == BUILTIN_RULES else origin
 
 
 def _first_sentence(text: str, limit: int = 90) -> str:

@@ -43,6 +43,8 @@ class Source:
 
     @classmethod
     def of(cls, name: str, text: str, encoding: str = "str") -> Source:
+        """A source from decoded text: CRLF and CR line ends become LF."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         starts = [0]
         find = text.find
         pos = find("\n")

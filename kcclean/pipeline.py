@@ -40,7 +40,6 @@ def clean_text(
         rulebook = load_rulebook(Settings(unsafe=unsafe))
     if not text.strip():
         raise InputError(name, "empty text: nothing to clean")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return build_issue([load_page(Source.of(name, text), rulebook)], rulebook)
 
 

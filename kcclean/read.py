@@ -26,7 +26,7 @@ _MAX_CONTROL_SHARE = 0.01
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode a transcript: (text with LF line ends, encoding used).
+    """Decode a transcript: (its text, the encoding used).
 
     UTF-8 (with or without BOM) and UTF-16/32 with a BOM are recognised by their bytes;
     anything else that is not valid UTF-8 is tried as GB18030, which covers GBK and GB2312.
@@ -49,7 +49,6 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             name,
             f"cannot be decoded as UTF-8 or GB18030/GBK (byte {at}): convert it to UTF-8 first",
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(name, "empty file: nothing to clean")
     controls = len(_CONTROL.findall(text))

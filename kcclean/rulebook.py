@@ -562,7 +562,7 @@ class Settings:
     rule_dirs: list[Path] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    unsafe: bool | frozenset[str] = False  # True: every unsafe rule; a set: those ids
+    unsafe: bool | frozenset[str] = False  # True: every unsafe rule; a set: those ids or prefixes
 
 
 def matches(rule_id: str, codes: list[str]) -> bool:
@@ -593,7 +593,7 @@ class Rulebook:
         unsafe = self.settings.unsafe
         if self.level(rule_id) == "safe" and not unsafe_edit:
             return True
-        return unsafe is True or (isinstance(unsafe, frozenset) and rule_id in unsafe)
+        return unsafe is True or (isinstance(unsafe, frozenset) and matches(rule_id, list(unsafe)))
 
     def lexicons(self, scope: str) -> list[LexiconRule]:
         """Every lexicon of a scope, selected or not: they say how the page is laid out;
@@ -643,7 +643,8 @@ def load_rulebook(settings: Settings | None = None) -> Rulebook:
     if errors:
         raise RuleErrors(errors)
     known = {rule.id for rule in rules}
-    unknown = [c for c in settings.select + settings.ignore if not any(matches(i, [c]) for i in known)]
+    named = settings.select + settings.ignore + sorted(settings.unsafe if isinstance(settings.unsafe, frozenset) else ())
+    unknown = [c for c in named if not any(matches(i, [c]) for i in known)]
     if unknown:
         raise RuleErrors([RuleError("settings", None, f"no rule is named {', '.join(unknown)}")])
     return Rulebook(rules, settings)

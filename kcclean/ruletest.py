@@ -17,7 +17,7 @@ from .snapshot import render_plain
 
 # Text a rule's example is put between, to check the rule still finds it among other
 # paragraphs (the engine scans all paragraphs of a scope joined by newlines).
-_NEIGHBOURS = ("本报讯（记者 王思", "“他说")
+_NEIGHBOURS = ("“本报讯（记者 王思", "“他说（")  # each leaves a quote and a bracket open
 
 
 @dataclass(frozen=True, slots=True)

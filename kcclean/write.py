@@ -122,7 +122,12 @@ class OutputFolder:
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
             os.replace(self.target, old)
-        os.replace(self.staging, self.target)
+        try:
+            os.replace(self.staging, self.target)
+        except OSError:
+            if old is not None:  # put the previous output back where it was
+                os.replace(old, self.target)
+            raise
         self.staging = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
