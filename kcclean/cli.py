@@ -48,7 +48,7 @@ app.add_typer(rules_app, name="rules")
 
 Paths = Annotated[
     list[str],
-    typer.Argument(metavar="PATH...", help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False),
+    typer.Argument(metavar="PATH", help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False),
 ]
 RuleDirs = Annotated[
     Optional[list[Path]],
