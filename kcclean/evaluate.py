@@ -154,7 +154,7 @@ def _from_expected(text: str, name: str) -> list[Text]:
 
 
 def score(predicted: list[Text], reference: list[Text]) -> Scores:
-    pairs = _match(predicted, reference)
+    pairs = match_articles(predicted, reference)
     edits = characters = found = n_pred = n_ref = 0
     matched_refs = {id(r) for _, r in pairs}
     for pred, ref in pairs:
@@ -170,7 +170,7 @@ def score(predicted: list[Text], reference: list[Text]) -> Scores:
     return Scores(len(predicted), len(reference), len(pairs), edits, characters, found, n_pred, n_ref)
 
 
-def _match(predicted: list[Text], reference: list[Text]) -> list[tuple[Text, Text]]:
+def match_articles(predicted: list[Text], reference: list[Text]) -> list[tuple[Text, Text]]:
     """Greedy one-to-one matching by shared text, best pairs first."""
     candidates = []
     for i, pred in enumerate(predicted):
@@ -190,14 +190,15 @@ def _match(predicted: list[Text], reference: list[Text]) -> list[tuple[Text, Tex
 
 def _breaks(pred: Text, ref: Text) -> tuple[int, int, int]:
     """(breaks in both, breaks predicted, breaks in the reference) after aligning the texts."""
-    pred_breaks = _offsets(pred.body)
-    ref_breaks = _offsets(ref.body)
+    pred_breaks = break_offsets(pred.body)
+    ref_breaks = break_offsets(ref.body)
     alignment = Levenshtein.opcodes(pred.joined, ref.joined)
-    mapped = {_map(alignment, offset, len(ref.joined)) for offset in pred_breaks}
+    mapped = {map_offset(alignment, offset, len(ref.joined)) for offset in pred_breaks}
     return len(mapped & ref_breaks), len(pred_breaks), len(ref_breaks)
 
 
-def _offsets(body: tuple[str, ...]) -> set[int]:
+def break_offsets(body: tuple[str, ...]) -> set[int]:
+    """Where the paragraphs break, as offsets in the body's joined text."""
     offsets, position = set(), 0
     for paragraph in body[:-1]:
         position += len(paragraph)
@@ -205,8 +206,9 @@ def _offsets(body: tuple[str, ...]) -> set[int]:
     return offsets
 
 
-def _map(alignment, offset: int, length: int) -> int:
-    """Where a position of the predicted text falls in the reference text."""
+def map_offset(alignment, offset: int, length: int) -> int:
+    """Where a position of the predicted text falls in the reference text, given their
+    alignment (`Levenshtein.opcodes(predicted, reference)`)."""
     for tag, s1, s2, t1, t2 in alignment:
         if s1 <= offset < s2 or (offset == s2 and tag == "equal"):
             return t1 + min(offset - s1, t2 - t1)

@@ -39,7 +39,7 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Indel, Levenshtein
 
-from kcclean.evaluate import Scores, Text, score
+from kcclean.evaluate import Scores, Text, break_offsets, map_offset, match_articles, score
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -701,44 +701,6 @@ def _clip(text: str, size: int = 40) -> str:
     return text if len(text) <= size else f"{text[:size // 2]}…({len(text) - size} more)…{text[-size // 2:]}"
 
 
-# The pairing and break alignment of kcclean.evaluate, repeated here (it keeps them private)
-# so that every expected article can be given its own figures.
-_MATCH = 0.5
-
-
-def _match(predicted: list[Text], reference: list[Text]) -> list[tuple[Text, Text]]:
-    """Greedy one-to-one pairs, best first: a pair shares at least half of its longer text."""
-    candidates = []
-    for i, pred in enumerate(predicted):
-        for j, ref in enumerate(reference):
-            longest = max(len(pred.joined), len(ref.joined)) or 1
-            shared = (len(pred.joined) + len(ref.joined) - Indel.distance(pred.joined, ref.joined)) / 2
-            if shared / longest >= _MATCH:
-                candidates.append((shared / longest, i, j))
-    used_pred, used_ref, pairs = set(), set(), []
-    for _, i, j in sorted(candidates, reverse=True):
-        if i not in used_pred and j not in used_ref:
-            used_pred.add(i)
-            used_ref.add(j)
-            pairs.append((predicted[i], reference[j]))
-    return pairs
-
-
-def _offsets(body: tuple[str, ...]) -> set[int]:
-    offsets, position = set(), 0
-    for paragraph in body[:-1]:
-        position += len(paragraph)
-        offsets.add(position)
-    return offsets
-
-
-def _map(alignment, offset: int, length: int) -> int:
-    for tag, s1, s2, t1, t2 in alignment:
-        if s1 <= offset < s2 or (offset == s2 and tag == "equal"):
-            return t1 + min(offset - s1, t2 - t1)
-    return length
-
-
 def _around(text: str, at: int, size: int = 8) -> str:
     return f"{text[max(0, at - size):at]}|{text[at:at + size]}"
 
@@ -755,9 +717,9 @@ def _best_home(text: Text, candidates: list[Text]) -> Text | None:
 def break_errors(predicted: Text, expected: Text) -> tuple[list[int], list[int]]:
     """Paragraph breaks of the expected text kcclean did not make (wrong joins), and breaks
     it made where the expected text has none (cuts left open), as offsets in the expected text."""
-    wanted = _offsets(expected.body)
+    wanted = break_offsets(expected.body)
     alignment = Levenshtein.opcodes(predicted.joined, expected.joined)
-    made = {_map(alignment, offset, len(expected.joined)) for offset in _offsets(predicted.body)}
+    made = {map_offset(alignment, offset, len(expected.joined)) for offset in break_offsets(predicted.body)}
     return sorted(wanted - made), sorted(made - wanted)
 
 
@@ -794,7 +756,7 @@ def run_kcclean(issue: GeneratedIssue, folder: Path, rulebook) -> IssueResult:
 
 
 def measure(issue: GeneratedIssue, predicted: list[Text], issues_out: int = 1, errors=()) -> IssueResult:
-    pairs = {id(ref): pred for pred, ref in _match(predicted, issue.expected)}
+    pairs = {id(ref): pred for pred, ref in match_articles(predicted, issue.expected)}
     matched_predictions = {id(p) for p in pairs.values()}
     articles = [
         ArticleResult(
