@@ -197,11 +197,11 @@ class ScriptRule(Rule):
         self.simplified = re.compile("[" + re.escape("".join(sorted(simplified_only))) + "]")
 
     def prepare(self, texts: list[str]) -> str | None:
-        traditional = simplified = 0
-        for text in texts:
-            traditional += len(self.changed.findall(text))
-            simplified += len(self.simplified.findall(text))
-        if traditional and traditional > self.max_share * (traditional + simplified):
+        traditional = sum(len(self.changed.findall(text)) for text in texts)
+        if not traditional:
+            return None  # the usual case: nothing to weigh
+        simplified = sum(len(self.simplified.findall(text)) for text in texts)
+        if traditional > self.max_share * (traditional + simplified):
             return (
                 f"{traditional} traditional-only and {simplified} simplified-only characters: "
                 f"the text is not overwhelmingly simplified, so {self.id} converts nothing"
