@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -117,24 +118,30 @@ def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | No
     return load_rulebook(load_settings(Path.cwd(), rule_dirs, select, ignore, unsafe))
 
 
+@dataclass(slots=True)
+class _Terminal:
+    """Where a run reports: `say` prints a line on stdout (above the progress bar when there
+    is one), `advance` moves the bar."""
+
+    say: Callable[[str], None]
+    advance: Callable[[int], None]
+
+
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for long runs in a terminal; nothing otherwise."""
-    if quiet or total < 20 or not sys.stderr.isatty():
-        yield lambda n: None
+def _progress(total: int, quiet: bool) -> Iterator[_Terminal]:
+    """A progress bar for long runs in a terminal; plain lines otherwise."""
+    if quiet or total < 20 or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        yield _Terminal(typer.echo, lambda n: None)
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    console = Console(highlight=False, markup=False, soft_wrap=True)
     with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True),
+        "{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True, console=console
     ) as bar:
         task = bar.add_task("cleaning", total=total)
-        yield lambda n: bar.advance(task, n)
+        yield _Terminal(console.print, lambda n: bar.advance(task, n))
 
 
 def _shown(text: str) -> str:
@@ -201,25 +208,25 @@ def fix(
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out)
-        with folder, _progress(len(files), quiet) as advance:
+        with folder, _progress(len(files), quiet) as terminal:
             for item in clean_files(files, rulebook):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {item}", err=True)
                     report.add_skipped(item)
                     worst = max(worst, item.exit_code)
-                    advance(1)
+                    terminal.advance(1)
                     continue
                 if not dry_run:
                     folder.add(item)
                 report.add_issue(item)
                 for name in item.sources:
                     if not quiet:
-                        typer.echo(_file_line(name, item))
+                        terminal.say(_file_line(name, item))
                     if dry_run and not quiet:
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
-                                typer.echo("    " + describe(change))
-                advance(len(item.sources))
+                                terminal.say("    " + describe(change))
+                terminal.advance(len(item.sources))
             if not dry_run:
                 with folder.open("report.json") as handle:
                     report.write_json(handle)
