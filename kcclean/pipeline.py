@@ -213,10 +213,14 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
 
 
 def _lines(unit) -> tuple[str, int, int]:
-    """The input file and lines a unit came from (the first and last source it touches)."""
-    first = unit.trace.where(0)
-    last = unit.trace.where(max(0, len(unit.text) - 1))
-    return first[0], first[1], last[1] if last[0] == first[0] else first[1]
+    """The input file a unit starts in, and the first and last of its lines there (a
+    paragraph joined across a moved lead or a page jump has pieces from elsewhere)."""
+    first_source = unit.trace.anchors[0][1]
+    lines = [first_source.position(offset)[0] for _, source, offset in unit.trace.anchors if source is first_source]
+    end_source, end_offset = unit.trace.locate(max(0, len(unit.text) - 1))
+    if end_source is first_source:
+        lines.append(end_source.position(end_offset)[0])
+    return first_source.name, min(lines), max(lines)
 
 
 def _byline(draft: Draft) -> str | None:
