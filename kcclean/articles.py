@@ -66,7 +66,6 @@ class IssueDraft:
     date: str | None
     number: int | None
     page_numbers: dict[str, int]
-    warnings: list[str] = field(default_factory=list)
 
 
 def page_facts(page: Page) -> tuple[str | None, int | None, int | None]:

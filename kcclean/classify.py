@@ -21,7 +21,6 @@ from .rulebook import LexiconRule, Rulebook
 # Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
 SENTENCE_END = frozenset("。！？!?…；;：:")
 CLOSERS = "”’）)」』】》\"'"
-OPENERS = "“‘（(「『【《"
 _CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
 # The paper's cue words, in simplified and traditional script (a transcript may be either).

@@ -158,7 +158,7 @@ def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = 
         banners=[u.text for u in draft.banners],
         articles=articles,
         changes=changes,
-        warnings=warnings + draft.warnings,
+        warnings=warnings,
         texts={p.source.name: p.source.text for p in pages},
     )
 

@@ -33,7 +33,7 @@ import datetime as dt
 import functools
 import random
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import regex
@@ -779,29 +779,16 @@ def measure(issue: GeneratedIssue, predicted: list[Text], issues_out: int = 1, e
 
 @dataclass(slots=True)
 class Tally:
-    """Figures over a group of expected articles (a layout, a damage type, everything)."""
+    """Figures over a group of expected articles (a layout, a damage type, everything): the
+    evaluation's Scores summed, plus what only the generator knows (issues, headlines)."""
 
     issues: int = 0
-    articles: int = 0
-    matched: int = 0
-    predicted: int = 0  # matched + extra articles charged to the group
-    edits: int = 0
-    characters: int = 0
-    breaks_found: int = 0
-    breaks_predicted: int = 0
-    breaks_reference: int = 0
     headlines_ok: int = 0
+    total: Scores = field(default_factory=lambda: Scores(0, 0, 0, 0, 0, 0, 0, 0))
 
     def add_article(self, result: ArticleResult) -> None:
-        s = result.scores
-        self.articles += 1
-        self.matched += s.matched
-        self.predicted += s.matched + result.extras
-        self.edits += s.edits
-        self.characters += s.characters
-        self.breaks_found += s.breaks_found
-        self.breaks_predicted += s.breaks_predicted
-        self.breaks_reference += s.breaks_reference
+        # an extra article holding mostly this article's text is charged to its group
+        self.total += replace(result.scores, predicted=result.scores.matched + result.extras, reference=1)
         self.headlines_ok += result.headline_ok
 
     def add_issue(self, result: IssueResult) -> None:
@@ -809,24 +796,28 @@ class Tally:
         self.issues += 1
         for article in result.articles:
             self.add_article(article)
-        self.predicted += len(result.unmatched) - sum(a.extras for a in result.articles)
+        unmatched = len(result.unmatched) - sum(a.extras for a in result.articles)
+        self.total = replace(self.total, predicted=self.total.predicted + unmatched)
+
+    @property
+    def articles(self) -> int:
+        return self.total.reference
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return self.total.precision
 
     @property
     def recall(self) -> float:
-        return self.matched / self.articles if self.articles else 0.0
+        return self.total.recall
 
     @property
     def cer(self) -> float:
-        return self.edits / self.characters if self.characters else 0.0
+        return self.total.cer
 
     @property
     def break_f1(self) -> float:
-        total = self.breaks_predicted + self.breaks_reference
-        return 2 * self.breaks_found / total if total else 1.0
+        return self.total.break_f1
 
     @property
     def headline_accuracy(self) -> float:
