@@ -10,6 +10,7 @@ must walk from change to change, and a large run must open quickly.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -173,6 +174,22 @@ def test_a_rule_filter_shows_only_that_rules_changes(page, report):
     # and clearing the filter brings every file back
     page.click("#f-clear")
     assert page.locator("#files details.file").count() == len(data["files"])
+
+
+def test_a_filter_never_changes_the_clean_text(page, report):
+    """Changes of other rules are shown plain, not hidden: the clean column still reads as
+    the article does."""
+    data = report[1]
+    paragraphs = {p for f in data["files"] for a in f["articles"] for p in a["body"]}
+    page.select_option("#f-rule", "join.broken-wrap")
+    for source in page.eval_on_selector_all("#files details.file", "ds => ds.map(d => d.dataset.file)"):
+        open_file(page, source)
+    shown = page.eval_on_selector_all(
+        "#files .cell.clean.body", "cells => cells.filter(c => c.offsetParent !== null).map(c => c.innerText)"
+    )
+    assert shown
+    for text in shown:
+        assert re.sub(r"^¶\d+\s*|[⏎‸\s]", "", text) in {re.sub(r"\s", "", p) for p in paragraphs}, text
 
 
 def test_level_filter_and_search(page, report):
