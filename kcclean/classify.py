@@ -51,7 +51,9 @@ _LOOKAHEAD = 200  # lines searched for the start of an article after possible he
 def ends_sentence(text: str) -> bool:
     """Does the text end where a paragraph can end: a sentence end, or a photo credit?"""
     stripped = text.rstrip(CLOSERS + " ")
-    return bool(stripped) and (stripped[-1] in SENTENCE_END or bool(CREDIT.search(text)))
+    if not stripped:
+        return False
+    return stripped[-1] in SENTENCE_END or (text.rstrip()[-1:] in "）)" and bool(CREDIT.search(text)))
 
 
 def lead_byline(text: str) -> str | None:
