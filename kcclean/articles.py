@@ -18,8 +18,9 @@ import regex
 from rapidfuzz import fuzz
 
 from .blocks import Page
-from .classify import CREDIT, ends_sentence, opens_with_continuation
-from .evidence import IssueText, cut_evidence, overlap, starts_paragraph, word_across
+from .classify import CREDIT, bare_lead, ends_sentence, is_lead, near_width, opens_paragraph, opens_with_continuation
+from .decisions import JOIN, JOIN_AT, JOIN_SUGGESTED_AT, Weighing
+from .evidence import IssueText, certain_cut, overlap, word_across
 from .model import CONTEXT, PROSE_ROLES, Change, Role, Source, Trace, Unit
 from .rulebook import Rulebook
 
@@ -33,6 +34,11 @@ _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the articl
 _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
 _JUMP_HEADLINE_MATCH = 40  # partial-ratio score a jump headline needs to pick its article
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
+_SHORT_PIECE = 20  # as short as a subhead, a dateline or a byline: no running prose
+_CUTTING_PAGE = 2  # certain cuts that show a page was transcribed cutting at column breaks
+_CLAUSE_MARKS = regex.compile(r"[，,；;、]")
+_MAY_END = "”’》）)」』"
+_BARE_LEAD_LONGEST = 60  # a cue and its bracket of names
 
 
 @dataclass(slots=True, eq=False)  # drafts are compared by identity
@@ -257,9 +263,13 @@ class _Run:
 
     units: list[Unit]
     unclosed: int = 0
+    size: int = 0
+    clauses: bool = False  # has a clause mark (，、；) somewhere
 
     def add(self, unit: Unit) -> None:
         text = unit.text
+        self.size += len(text)
+        self.clauses = self.clauses or bool(_CLAUSE_MARKS.search(text))
         opened = text.count("“") + text.count("（") + text.count("(")
         closed = text.count("”") + text.count("）") + text.count(")")
         self.unclosed = max(0, self.unclosed + opened - closed)
@@ -274,9 +284,14 @@ class _Run:
             parts.append((unit.trace, at))
             at += len(unit.text)
         last = self.units[-1]
+        text = "".join(u.text for u in self.units)
+        role = self.units[0].role
+        if role is Role.BODY and is_lead(text):  # a lead cut inside its cue (本|报讯…)
+            role = Role.LEAD
         return replace(
             self.units[0],
-            text="".join(u.text for u in self.units),
+            text=text,
+            role=role,
             trace=Trace.joined(parts),
             full_width=last.full_width,  # how the joined text ends is how its last line ends
             continued_to=last.continued_to,
@@ -285,31 +300,54 @@ class _Run:
 
 def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
     """(rule, evidence, certain) for joining paragraph b onto the run, or None when the run
-    really ends there. An uncertain join is only suggested."""
+    really ends there. A break is kept unless something shows the text was cut
+    (decisions.JOIN); a close case is only suggested."""
     a = run.units[-1]
     if run.units[0].role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
         return None
     if a.continued_to or b.continued_from:
         return None
     ended = ends_sentence(a.text)
-    if page.wrap_width and a.full_width and not b.indented and (not b.block_start or page.uses_indent):
-        if not ended or page.uses_indent:  # without indents, a full line ending 。 may end it
-            return (
-                "join.line-wrap",
-                f"the line fills the {page.wrap_width}-character column and the next is not indented",
-                True,
-            )
-    if ended:
+    weighing = Weighing(JOIN)
+    rule = "join.broken-wrap"
+    if page.wrap_width and near_width(a, page.wrap_width) and not b.indented and (not b.block_start or page.uses_indent):
+        if not ended or page.uses_indent:
+            rule = "join.line-wrap"
+            weighing.add("the line fills the column", f"{page.wrap_width} characters, the next line not indented")
+        elif not b.block_start:  # without indents a full line ending 。 is more often cut than ended
+            rule = "join.line-wrap"
+            weighing.add("a full line may go on", f"{page.wrap_width} characters")
+    if ended and rule == "join.broken-wrap":
         return None
-    cut = f"{a.text[-6:]!r} has no sentence end before {'a blank line' if b.block_start else 'a line break'}"
-    why = cut_evidence(a.text, b.text, text, run.unclosed > 0)
-    if why is None and opens_with_continuation(b.text):
-        why = f"{b.text[:6]!r} starts mid-sentence"
-    if why:
-        return "join.broken-wrap", f"{cut}; {why}", True
-    if starts_paragraph(b.text):
-        return "join.broken-wrap", f"{cut}, but {b.text[:6]!r} starts like a new paragraph and nothing shows a cut", False
-    return "join.broken-wrap", cut, True
+    if not ended:
+        weighing.add("no sentence end", repr(a.text[-6:]))
+        sign = certain_cut(a.text, b.text, run.unclosed > 0)
+        if sign is None and run.size <= _BARE_LEAD_LONGEST and bare_lead("".join(u.text for u in run.units)):
+            sign = ("a clause cannot end there", "a lead with no text after its cue")
+        if sign is None and opens_with_continuation(b.text):
+            sign = ("the next part starts mid-sentence", repr(b.text[:4]))
+        if sign is not None:
+            weighing.add(*sign)
+        elif text.prints(a.text[-2:] + b.text[:2]):
+            weighing.add("a phrase printed elsewhere runs across", repr(a.text[-2:] + b.text[:2]))
+        elif seen := text.pair_count(a.text[-1] + b.text[:1]):
+            weighing.add("the pair occurs elsewhere in the issue", f"{a.text[-1] + b.text[:1]!r} {seen} times")
+        if rule == "join.broken-wrap":
+            if run.size <= _SHORT_PIECE and sign is None:
+                weighing.add("the first part is short", f"{run.size} characters")
+            elif sign is None and run.clauses:
+                weighing.add("a long paragraph stops mid-clause")
+            if page.cuts >= _CUTTING_PAGE:
+                weighing.add("the page cuts paragraphs at column breaks", f"{page.cuts} certain cuts")
+        if a.text.rstrip()[-1:] in _MAY_END:
+            weighing.add("the first part may end with a quote", repr(a.text[-3:]))
+    if opens_paragraph(b.text):
+        weighing.add("the next part opens a paragraph", repr(b.text[:6]))
+    if weighing.score >= JOIN_AT:
+        return rule, weighing.evidence(), True
+    if weighing.score >= JOIN_SUGGESTED_AT:
+        return rule, weighing.evidence(), False
+    return None
 
 
 def _join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
@@ -332,7 +370,7 @@ def _join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
             run.add(_drop_overlap(tail, unit, draft, rulebook))
         else:
             if not certain:
-                draft.warnings.append(f"line {tail.line}: a paragraph ends without punctuation and was kept apart from the next")
+                draft.warnings.append(f"line {tail.line}: a paragraph may have been cut here; it was kept apart from the next (a suggested join)")
             runs.append(_Run([]))
             runs[-1].add(unit)
     draft.body = [run.merged() for run in runs]

@@ -30,6 +30,7 @@ class Page:
     front_matter: dict = field(default_factory=dict)
     wrap_width: int | None = None
     uses_indent: bool = False  # paragraphs start with an indent: an unindented line continues
+    cuts: int = 0  # blank lines where the text certainly goes on (set when roles are decided)
     changes: list[Change] = field(default_factory=list)
 
 
@@ -84,6 +85,7 @@ def split_units(source: Source) -> Page:
                 gap_before=gap if previous_blank else 0,
                 heading=heading,
                 indented=indented,
+                width=len(raw.rstrip()),
             )
         )
         gap = 0

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 import regex
 
 from .blocks import Page
-from .evidence import overlap, starts_paragraph, word_across
-from .model import Change, Role, Unit
+from .decisions import HEADLINE, HEADLINE_AT, Weighing
+from .evidence import certain_cut, overlap, starts_paragraph, word_across
+from .model import PROSE_ROLES, Change, Role, Unit
 from .rulebook import LexiconRule, Rulebook
 
 # Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
@@ -23,14 +24,44 @@ SENTENCE_END = frozenset("。！？!?…；;：:")
 CLOSERS = "”’）)」』】》\"'"
 _CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
-# The paper's cue words, in simplified and traditional script (a transcript may be either).
-_LEAD = regex.compile(r"^(本[报報][讯訊]|本[报報][记記]者|本[报報]消息|据?新[华華]社|據新華社)")
-_ROLE = r"(?:本[报報]|特约|特約|见习|見習|实习|實習)?(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影)"
+# Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
+# 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
+_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端)"
+_LEAD = regex.compile(
+    r"^(?:本[报報](?:[讯訊]|[记記]者|消息)"
+    r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
+    rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
+    r"|[据據]\p{Han}{2,12}[报報]道[，,]"
+    r"|[据據]?新[华華]社)"
+)
+_ROLE = r"(?:本[报報]|特约|特約|见习|見習|实习|實習)?(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿)"
 _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
-# A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴).
-_BYLINE = regex.compile(rf"^(?:■\s*)?{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*$")
+_MARK = r"[□■▲●◆★☆◎]"
+_CREDIT_WORD = r"(?:文字?|图片?|圖片?|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
+# A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
+# 文/张三 图/李四 / □ 张三, a marker and an author's name).
+_BYLINE = regex.compile(
+    rf"^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*"
+    rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*)$"
+    rf"|^{_MARK}\s*{_NAMES}$"
+)
 # A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.
 CREDIT = regex.compile(r"[（(](?P<names>[^（）()]{1,40}?\s*[摄攝])[）)]\s*$")
+# A credit standing as its own line without brackets: 张 三 摄 / 来源：某某网 记者 李四 摄 /
+# 图/记者 李四 / （图片由区文广旅体局提供）.
+CREDIT_LINE = regex.compile(
+    rf"^(?:[来來]源[:：]\s*\S{{2,16}}\s+)?(?P<names>(?:{_ROLE}\s*)?(?:[\p{{Han}}·]{{1,4}}\s+){{1,4}}[摄攝])$"
+    rf"|^(?:图|圖)\s*[/|｜丨:：]\s*(?P<names>(?:{_ROLE}\s*)?{_NAMES})$"
+    r"|^[（(](?:图片?|圖片?|照片)由\p{Han}[^（）()]{0,30}提供[）)]$"
+)
+# A source line: 来源：柯城发布. It stays in its article, after the text.
+_SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
+# Characters that keying and OCR leave inside words. They are looked through while roles are
+# decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
+_LOOK_THROUGH = regex.compile(
+    r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    r"|(?<=\p{Han})[|丨l_](?=\p{Han})"
+)
 _PUNCTUATION = regex.compile(r"[\p{P}--·]", regex.V1)
 _LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
 # An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
@@ -45,7 +76,14 @@ HEADLINE_MAX = 64
 _MASTHEAD_MAX = 40
 _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _SUBHEAD_MAX = 20
-_LOOKAHEAD = 200  # lines searched for the start of an article after possible headline lines
+_SUBHEAD_LEVEL = 3  # ### marks a subhead, # and ## a headline
+_LOOKAHEAD = 200
+_SUBHEAD_LONGEST = 20
+_WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
+_ARTICLE_WINDOW = 3000
+_HAN = regex.compile(r"\p{Han}")
+# How the first paragraph of a news story opens: a date or a word for recent days.
+_ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从)")  # lines searched for the start of an article after possible headline lines
 
 
 def ends_sentence(text: str) -> bool:
@@ -59,17 +97,35 @@ def ends_sentence(text: str) -> bool:
 def lead_byline(text: str) -> str | None:
     """The names in a lead's bracket: 本报讯（记者 方心怡 郑晨）… gives 记者 方心怡 郑晨.
     Brackets inside it (记者 王思（实习）) are kept."""
+    names, _ = _lead_parts(seen(text))
+    return names
+
+
+def is_lead(text: str) -> bool:
+    return bool(_LEAD.match(seen(text)))
+
+
+def bare_lead(text: str) -> bool:
+    """A lead with nothing after its cue and bracket (本报讯（记者 王思）): its text was cut off."""
+    found = _LEAD.match(seen(text))
+    return bool(found) and not _lead_parts(seen(text))[1].strip(" ：:，,")
+
+
+def _lead_parts(text: str) -> tuple[str | None, str]:
+    """The names in the bracket after a lead's cue, and the text after them."""
     found = _LEAD.match(text)
-    rest = text[found.end() :].lstrip() if found else ""
+    if not found:
+        return None, text
+    rest = text[found.end() :].lstrip()
     if not rest or rest[0] not in "（(":
-        return None
+        return None, rest
     depth = 0
     for position, ch in enumerate(rest):
         depth += ch in "（("
         depth -= ch in "）)"
         if depth == 0:
-            return rest[1:position].strip() or None
-    return None
+            return rest[1:position].strip() or None, rest[position + 1 :]
+    return None, rest
 
 
 def is_byline(text: str) -> bool:
@@ -103,7 +159,7 @@ def opens_with_continuation(text: str) -> bool:
 
 def headline_like(unit: Unit) -> bool:
     """Could this line be (part of) a headline, judging by its own text?"""
-    text = unit.text
+    text = seen(unit.text)
     if not text:
         return False
     if unit.heading:
@@ -138,6 +194,11 @@ def _chinese_number(word: str) -> int:
     return _CHINESE_NUMBERS[word]
 
 
+def seen(text: str) -> str:
+    """The text as a reader sees it: without the stray characters that hide cue words."""
+    return _LOOK_THROUGH.sub("", text) if _LOOK_THROUGH.search(text) else text
+
+
 def classify(page: Page, rulebook: Rulebook) -> Page:
     """Give every unit of the page its role. Continuation markers are cut out of the text
     and kept on the unit; masthead lines damaged by OCR are restored."""
@@ -150,23 +211,35 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
             continue
         if page.wrap_width and _continues_line(units, index):
             continue  # the rest of a line cut at the column width is body text
-        line = unit.text
-        if _LABEL.match(line) or (_ENUMERATED.match(line) and not ends_sentence(line)):
+        line = seen(unit.text)
+        if unit.heading >= _SUBHEAD_LEVEL or _LABEL.match(line) or (_ENUMERATED.match(line) and not ends_sentence(line)):
             unit.role = Role.SUBHEAD
-        elif _LEAD.match(line):
-            unit.role = Role.LEAD
-        elif CREDIT.match(line):
+        elif CREDIT.match(line) or CREDIT_LINE.match(line) or _SOURCE_LINE.match(line):
             unit.role = Role.CREDIT
         elif is_byline(line):
             unit.role = Role.BYLINE
+        elif _LEAD.match(line):
+            unit.role = Role.LEAD
         elif headline_like(unit) and _known_line(unit, banners, True, page, rulebook):
             unit.role = Role.BANNER
         elif page.front_matter and not unit.heading:
             continue  # kcclean's own article files mark every headline line with #
-        elif _stands_as_headline(units, index, page.wrap_width):
-            unit.role = Role.HEADLINE
+        else:
+            decide_headline(units, index, page)
     _find_subheads(units)
+    page.cuts = _certain_cuts(units)
     return page
+
+
+def _certain_cuts(units: list[Unit]) -> int:
+    """How many blank lines of the page fall where the text certainly goes on: a page
+    transcribed cutting paragraphs at column breaks shows it several times."""
+    count = 0
+    for a, b in zip(units, units[1:]):
+        if b.block_start and a.role in PROSE_ROLES and b.role in PROSE_ROLES and not ends_sentence(a.text):
+            unclosed = a.text.count("“") > a.text.count("”") or a.text.count("（") > a.text.count("）")
+            count += certain_cut(a.text, b.text, unclosed) is not None
+    return count
 
 
 def _take_markers(page: Page) -> None:
@@ -269,36 +342,101 @@ def _continues_line(units: list[Unit], index: int) -> bool:
     return not unit.block_start and not unit.indented and previous.full_width
 
 
-def _stands_as_headline(units: list[Unit], index: int, wrap_width: int | None) -> bool:
+def decide_headline(units: list[Unit], index: int, page: Page) -> None:
+    """Headline, subhead or body: a line shaped like a headline is weighed on where it
+    stands and what follows it (decisions.HEADLINE); a line that is no headline but stands
+    alone after a finished paragraph, with fresh text after it, is a subhead."""
     unit = units[index]
-    if not headline_like(unit):
-        return False
+    if not headline_like(unit) or unit.continued_from:
+        return  # text after a 上接 marker goes on from another page
     before = _previous(units, index)
-    ended = (
-        before is None
-        or before.role not in (Role.BODY, Role.LEAD)
-        or ends_sentence(before.text)
-        or bool(before.continued_to)
-        or _jumps_off(units, index)
-    )
-    if wrap_width and (unit.indented or (unit.full_width and _wraps_on(units, index) and not ended)):
-        return False  # in a hard-wrapped column, indented lines and lines cut at the width are body
+    text_before = before is not None and before.role not in (Role.MASTHEAD, Role.BANNER)
+    ended = not text_before or _ended(before) or _jumps_off(units, index)
+    if page.wrap_width and (unit.indented or (near_width(unit, page.wrap_width) and _wraps_on(units, index) and not ended)):
+        return  # in a hard-wrapped column, indented lines and lines cut at the width are body
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
-        return False  # inside a block only the leading lines can be headline lines
-    if unit.heading:
-        return True
+        return  # inside a block only the leading lines can be headline lines
     after = _next(units, index)
-    if after is None:
-        return True  # a last line: a banner or a cut-off tail, settled with its neighbours
-    if overlap(unit.text, after.text) >= 3 or word_across(unit.text, after.text):
-        return False  # OCR repeated it at a column break, or a word runs on: one text cut in two
-    found = _article_follows(units, index)
-    if opens_with_continuation(after.text):
-        # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
-        return found in (_JUMP, _LEAD_LATER)
-    if not ended and not _ends_displaced_text(units, index):
-        return found == _LEAD_FIRST  # a cut paragraph continues here unless a lead follows at once
-    return found is not None
+    if not unit.heading and after is not None and (overlap(unit.text, after.text) >= 3 or word_across(unit.text, after.text)):
+        return  # OCR repeated it at a column break, or a word runs on: one text cut in two
+    found, position = _article_follows(units, index)
+    if not unit.heading and after is not None and opens_with_continuation(seen(after.text)) and found not in (_JUMP, _LEAD_LATER):
+        return  # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
+    weighing = Weighing(HEADLINE)
+    if unit.heading:
+        weighing.add("markdown heading")
+    if not text_before:
+        weighing.add("top of the page")
+    elif before.role is Role.HEADLINE:
+        weighing.add("under a headline line")
+    elif ended:
+        weighing.add("after a finished text")
+    elif _ends_displaced_text(units, index):
+        weighing.add("after a displaced beginning", repr(before.text[-6:]))
+    else:
+        weighing.add("after a cut sentence", repr(before.text[-6:]))
+    if found:
+        weighing.add(found)
+    following = [u for u in units[position : position + 2] if u.role in PROSE_ROLES or u.role is Role.BODY]
+    if following and _ARTICLE_OPENING.match(seen(following[0].text)):
+        weighing.add("an article opening follows", repr(following[0].text[:6]))
+    if text_before and before.role is not Role.HEADLINE:
+        ahead = _share(unit.text, "".join(u.text for u in following))
+        behind = _share(unit.text, _article_so_far(units, index))
+        if ahead >= _WORDS_SHARED:
+            weighing.add("its words open the next text", f"{ahead:.0%}")
+        if behind >= _WORDS_SHARED and behind > ahead:
+            weighing.add("its words echo the article before", f"{behind:.0%}")
+    unit.why = weighing.evidence()
+    if weighing.score >= HEADLINE_AT:
+        unit.role = Role.HEADLINE
+    elif (
+        text_before
+        and ended
+        and before.role is not Role.HEADLINE
+        and len(unit.text) <= _SUBHEAD_LONGEST
+        and after is not None
+        and after.block_start
+    ):
+        unit.role = Role.SUBHEAD
+
+
+def _ended(unit: Unit) -> bool:
+    """Did the text end with this unit: a sentence end, a credit, a byline, a jump?"""
+    return unit.role not in (Role.BODY, Role.LEAD) or ends_sentence(unit.text) or bool(unit.continued_to)
+
+
+def near_width(unit: Unit, wrap_width: int | None) -> bool:
+    """As long as the column, or two short of it (OCR drops a paragraph's indent)."""
+    return unit.full_width or (wrap_width is not None and wrap_width - 2 <= unit.width <= wrap_width + 1)
+
+
+def opens_paragraph(text: str) -> bool:
+    """Does the text open like a paragraph of a news story (a date, 近日，, a lead)?"""
+    text = seen(text)
+    return starts_paragraph(text) or bool(_ARTICLE_OPENING.match(text) or _LEAD.match(text))
+
+
+def _han_pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if _HAN.match(text[i]) and _HAN.match(text[i + 1])}
+
+
+def _share(line: str, text: str) -> float:
+    """The share of the line's character pairs that the text prints."""
+    pairs = _han_pairs(line)
+    return sum(1 for pair in pairs if pair in text) / len(pairs) if pairs and text else 0.0
+
+
+def _article_so_far(units: list[Unit], index: int) -> str:
+    """The text since the last headline before this line (its last few thousand characters)."""
+    parts, size = [], 0
+    for unit in _before(units, index):
+        if unit.role is Role.HEADLINE or size > _ARTICLE_WINDOW:
+            break
+        if unit.role not in (Role.MASTHEAD, Role.BANNER, Role.MARKER):
+            parts.append(unit.text)
+            size += len(unit.text)
+    return "".join(parts)
 
 
 def _jumps_off(units: list[Unit], index: int) -> bool:
@@ -318,16 +456,17 @@ def _wraps_on(units: list[Unit], index: int) -> bool:
 
 
 # What shows that an article starts after some headline lines:
-_LEAD_FIRST = "a lead or byline right after the headline"
-_LEAD_LATER = "a lead further on (a displaced beginning)"
-_JUMP = "a 上接 marker (the rest of an article from another page)"
-_CREDITED = "a photo credit"
-_FOOT = "only headline-like lines to the end of the page"
+_LEAD_FIRST = "a lead or byline follows"
+_LEAD_LATER = "a lead further on"
+_JUMP = "a 上接 marker follows"
+_CREDITED = "a photo credit follows"
+_FOOT = "only headline-like lines follow"
 
 
-def _article_follows(units: list[Unit], index: int) -> str | None:
+def _article_follows(units: list[Unit], index: int) -> tuple[str | None, int]:
     """What, past the headline lines starting here and before the next possible headline,
-    shows that an article starts: one of the constants above, or None."""
+    shows that an article starts (one of the constants above, or None), and where the
+    text after the headline lines begins."""
     position = index + 1
     while position < len(units) and position - index <= 4:
         unit = units[position]
@@ -335,27 +474,27 @@ def _article_follows(units: list[Unit], index: int) -> str | None:
             break
         position += 1
     else:
-        return _FOOT
+        return _FOOT, position
     for offset in range(min(len(units), position + _LOOKAHEAD) - position):
         unit = units[position + offset]
-        text = unit.text
+        text = seen(unit.text)
         if _LEAD.match(text) or is_byline(text):
-            return _LEAD_FIRST if offset == 0 else _LEAD_LATER
+            return (_LEAD_FIRST if offset == 0 else _LEAD_LATER), position
         if unit.continued_from:
-            return _JUMP
-        if CREDIT.search(text):
-            return _CREDITED
+            return _JUMP, position
+        if CREDIT.search(text) or CREDIT_LINE.match(text):
+            return _CREDITED, position
         previous = units[position + offset - 1]
         if offset and (unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
-            return None
-    return None
+            return None, position
+    return None, position
 
 
 def _could_be_headline_line(units: list[Unit], index: int) -> bool:
     """Could this line continue a run of headline lines? Not a byline, not the start of an
     article's text (上接), and not a line of a hard-wrapped column."""
     unit = units[index]
-    if is_byline(unit.text) or unit.continued_from or not headline_like(unit):
+    if is_byline(seen(unit.text)) or unit.continued_from or not headline_like(unit):
         return False
     column_text = unit.full_width and (_wraps_on(units, index) or not unit.block_start)
     return not column_text and not _continues_line(units, index)

@@ -28,6 +28,13 @@ _OPENER = regex.compile(
 _WORD_OVER_PIECES = 0.2
 _DIRECT_COUNTS = 16
 _OVERLAP_MAX = 12
+# A paragraph never ends on these: a comma, an enumeration mark, an opening mark, or a
+# particle or preposition that needs what follows it.
+_NEVER_ENDS = frozenset("，,、“‘（(《「『【")
+_DANGLING = frozenset("的和与及或把被将从")
+_NUMERALS = frozenset("〇一二三四五六七八九十百千万亿两")
+_UNITS = frozenset("年月日号时分秒%％万亿元个名家人次项户亩米倍")
+_CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
 
 @functools.cache
@@ -39,12 +46,6 @@ def word_table() -> dict[str, int]:
         word, frequency = line.split("\t")
         table[word] = int(frequency)
     return table
-
-
-@functools.cache
-def _inner_pairs() -> frozenset[str]:
-    """Character pairs that occur inside some word of two or more characters."""
-    return frozenset(w[i : i + 2] for w in word_table() if len(w) > 1 for i in range(len(w) - 1))
 
 
 def word_across(left: str, right: str) -> str | None:
@@ -67,14 +68,16 @@ def word_across(left: str, right: str) -> str | None:
 
 @dataclass(slots=True)
 class IssueText:
-    """All the text of an issue, to count how often a character pair occurs in it.
+    """All the text of an issue, to count how often a short string occurs in it.
 
     A page has a handful of open joins, each counted with one fast scan; an issue with many
-    counts all its pairs once instead, so the cost stays linear in its size."""
+    counts all its pairs and four-character strings once instead, so the cost stays linear
+    in its size."""
 
     joined: str
     _asked: int = 0
     _pairs: Counter[str] | None = None
+    _quads: frozenset[str] | None = None
 
     def pair_count(self, pair: str) -> int:
         self._asked += 1
@@ -84,6 +87,16 @@ class IssueText:
             text = self.joined
             self._pairs = Counter(map(str.__add__, text, text[1:]))
         return self._pairs[pair]
+
+    def prints(self, quad: str) -> bool:
+        """Does the issue print this four-character string?"""
+        self._asked += 1
+        if self._quads is None and self._asked <= _DIRECT_COUNTS:
+            return quad in self.joined
+        if self._quads is None:
+            text = self.joined
+            self._quads = frozenset(text[i : i + 4] for i in range(len(text) - 3))
+        return quad in self._quads
 
 
 def overlap(a: str, b: str) -> int:
@@ -97,23 +110,24 @@ def overlap(a: str, b: str) -> int:
     return size
 
 
-def cut_evidence(a: str, b: str, issue: IssueText, unclosed: bool = False) -> str | None:
-    """Why the end of `a` and the start of `b` look like one text cut in two, or None.
-    `unclosed`: the paragraph `a` ends has a quote or bracket still open."""
+def certain_cut(a: str, b: str, unclosed: bool = False) -> tuple[str, str] | None:
+    """The strongest sign, from the two texts alone, that `a` and `b` are one text cut in
+    two: (feature of decisions.JOIN, detail), or None. `unclosed`: `a` leaves a quote or
+    bracket open."""
     if not a or not b:
         return None
     if (size := overlap(a, b)) >= 3:
-        return f"the next part repeats the last {size} characters, as OCR does at a column break"
-    pair = a[-1] + b[0]
-    if a[-1] in "，,、“‘（(《":
-        return f"{a[-3:]!r} ends with {a[-1]!r}, which never ends a paragraph"
+        return "OCR repeated the column's end", f"{b[:size]!r} twice"
+    if a[-1] in _NEVER_ENDS or a[-1] in _DANGLING:
+        return "a clause cannot end there", f"{a[-4:]!r} ends with {a[-1]!r}"
     if unclosed:
-        return "a quote or bracket opened before the cut is closed only after it"
-    if pair in _inner_pairs():
-        return f"{pair!r} occurs inside words"
-    seen = issue.pair_count(pair)  # the parts are still apart: every occurrence is elsewhere
-    if seen:
-        return f"{pair!r} occurs {seen} times elsewhere in this issue"
+        return "a quote or bracket is still open", ""
+    if (a[-1].isdigit() or a[-1] in _NUMERALS) and (b[0].isdigit() or b[0] in _NUMERALS or b[0] in _UNITS):
+        return "a number runs across", f"{a[-3:]!r}|{b[:3]!r}"
+    if word := word_across(a, b):
+        return "a word runs across", repr(word)
+    if b[0] in _CUT_STARTS:
+        return "the next part starts mid-sentence", repr(b[:4])
     return None
 
 

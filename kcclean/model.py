@@ -25,6 +25,9 @@ class Role(StrEnum):
     SUBHEAD = "subhead"  # a label or short line inside an article: [成绩单]
 
 
+# How Markdown and the expected files mark a subhead paragraph.
+SUBHEAD_MARK = "### "
+
 # Characters of text shown either side of a change in the report.
 CONTEXT = 16
 
@@ -164,9 +167,11 @@ class Unit:
     heading: int = 0  # markdown heading level it was written with
     indented: bool = False
     full_width: bool = False  # as long as the column it was wrapped at
+    width: int = 0  # length of the line with its indent: what the column width limits
     role: Role = Role.BODY
     continued_to: int | None = None
     continued_from: int | None = None
+    why: str = ""  # the evidence that decided its role, when a decision was open
 
 
 @dataclass(slots=True)
@@ -181,6 +186,7 @@ class Article:
     byline: str | None
     kind: str
     body: list[str]
+    subheads: list[int] = field(default_factory=list)  # indexes of body paragraphs that are subheads
     continued_to: int | None = None
     continued_from: int | None = None
     truncated: bool = False
@@ -202,6 +208,7 @@ class Article:
             "byline": self.byline,
             "kind": self.kind,
             "body": self.body,
+            "subheads": self.subheads,
             "continued_to": self.continued_to,
             "continued_from": self.continued_from,
             "truncated": self.truncated,

@@ -204,6 +204,7 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         byline=byline,
         kind=draft.kind,
         body=[u.text for u in draft.body],
+        subheads=[index for index, unit in enumerate(draft.body) if unit.role is Role.SUBHEAD],
         continued_to=draft.continued_to,
         continued_from=draft.continued_from,
         truncated=truncated,

@@ -17,6 +17,7 @@ import ahocorasick_rs
 import opencc
 import regex
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .errors import RuleError, RuleErrors, RuleTimeout
 
@@ -162,14 +163,37 @@ class LexiconRule(Rule):
             return None
         if self._keys is None:
             self._keys = [_squeeze(entry) for entry in self.entries]
-        best = process.extractOne(_squeeze(text), self._keys, scorer=fuzz.ratio, score_cutoff=self.threshold)
-        return self.entries[best[2]] if best else None
+        squeezed = _squeeze(text)
+        best = process.extractOne(squeezed, self._keys, scorer=fuzz.ratio, score_cutoff=self.threshold)
+        if best:
+            return self.entries[best[2]]
+        # OCR loses or adds a character or two: a short line may differ by one edit, a long
+        # one by two (中共雷州市柯区委主办), never by a word (中共衢州市委主办 is another paper's)
+        allowed = 1 if len(squeezed) < _TWO_EDITS_FROM else 2
+        near = process.extractOne(squeezed, self._keys, scorer=Levenshtein.distance, score_cutoff=allowed)
+        if near and len(squeezed) >= _FUZZY_SHORTEST:
+            return self.entries[near[2]]
+        if self._merged(squeezed):
+            return text  # two known lines read as one: furniture, but nothing to restore
+        return None
+
+    def _merged(self, squeezed: str) -> bool:
+        """Is the line two known lines run together (柯城发布运动柯城APP)?"""
+        for key in self._keys:
+            if squeezed.startswith(key) and squeezed[len(key) :] in self._keys:
+                return True
+        return False
 
     def find(self, text: str) -> list[Edit]:
         canonical = self.recognise(text)
         if canonical is None or canonical == text:
             return []
         return [Edit(0, len(text), canonical)]
+
+
+# Lines shorter than this may differ from a known line by one edit, longer ones by two.
+_TWO_EDITS_FROM = 9
+_FUZZY_SHORTEST = 3
 
 
 def _squeeze(text: str) -> str:

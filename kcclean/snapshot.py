@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .model import Issue
+from .model import SUBHEAD_MARK, Issue
 
 
 def _value(value: object) -> str:
@@ -29,7 +29,8 @@ def render(issues: list[Issue]) -> str:
             out.extend(f"headline: {line}" for line in article.headline)
             out.append(f"byline: {_value(article.byline)}")
             out.append("")
-            out.extend(article.body)
+            subheads = set(article.subheads)
+            out.extend(f"{SUBHEAD_MARK}{text}" if index in subheads else text for index, text in enumerate(article.body))
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TextIO
 
 from .errors import OutputError
-from .model import Article, Issue
+from .model import SUBHEAD_MARK, Article, Issue
 from .pipeline import safe_name
 
 MARKER = ".kcclean"
@@ -46,8 +46,9 @@ def article_markdown(article: Article) -> str:
     lines += ["---", ""]
     if article.headline:
         lines += [f"# {line}" for line in article.headline] + [""]
-    for paragraph in article.body:
-        lines += [paragraph, ""]
+    subheads = set(article.subheads)
+    for index, paragraph in enumerate(article.body):
+        lines += [f"{SUBHEAD_MARK}{paragraph}" if index in subheads else paragraph, ""]
     return "\n".join(lines)
 
 
