@@ -18,7 +18,7 @@ import regex
 from rapidfuzz import fuzz
 
 from .blocks import Page
-from .classify import CREDIT, bare_lead, ends_sentence, is_lead, near_width, opens_paragraph, opens_with_continuation
+from .classify import CREDIT, bare_lead, is_photo_credit, ends_sentence, is_lead, near_width, opens_paragraph, opens_with_continuation
 from .decisions import JOIN, JOIN_AT, JOIN_SUGGESTED_AT, Weighing
 from .evidence import IssueText, certain_cut, overlap, word_across
 from .model import CONTEXT, PROSE_ROLES, Change, Role, Source, Trace, Unit
@@ -158,7 +158,7 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
             # text after a 下转 marker, or text that says it continues another page, starts anew
             if current is None or current.continued_to or (unit.continued_from and not current.empty):
                 current = start()
-            if role is Role.BYLINE and not current.body:
+            if role is Role.BYLINE:  # before the text or after it: the article's byline either way
                 current.bylines.append(unit)
             else:
                 current.body.append(unit)
@@ -305,10 +305,11 @@ def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, 
     a = run.units[-1]
     if run.units[0].role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
         return None
-    if a.continued_to or b.continued_from:
-        return None
+    if a.continued_to or b.continued_from or page.front_matter:
+        return None  # kcclean's own article files hold the paragraphs it decided on
     ended = ends_sentence(a.text)
     weighing = Weighing(JOIN)
+    sign = None
     rule = "join.broken-wrap"
     if page.wrap_width and near_width(a, page.wrap_width) and not b.indented and (not b.block_start or page.uses_indent):
         if not ended or page.uses_indent:
@@ -343,6 +344,10 @@ def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, 
             weighing.add("the first part may end with a quote", repr(a.text[-3:]))
     if opens_paragraph(b.text):
         weighing.add("the next part opens a paragraph", repr(b.text[:6]))
+    if page.wrap_width and page.uses_indent and b.indented:
+        weighing.add("the next line is indented")
+    if page.wrap_width and not near_width(a, page.wrap_width) and not ended and sign is None:
+        weighing.add("the line stops short of the column", f"{a.width} of {page.wrap_width} characters")
     if weighing.score >= JOIN_AT:
         return rule, weighing.evidence(), True
     if weighing.score >= JOIN_SUGGESTED_AT:
@@ -428,7 +433,7 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
 
 def _settle_kind(draft: Draft) -> None:
     """A photo item: a title, a caption and a `（… 摄）` credit, and no lead."""
-    has_credit = any(u.role is Role.CREDIT for u in draft.body) or (
+    has_credit = any(u.role is Role.CREDIT and is_photo_credit(u.text) for u in draft.body) or (
         draft.body and CREDIT.search(draft.body[-1].text)
     )
     if draft.kind == "photo" or (has_credit and not any(u.role is Role.LEAD for u in draft.body)):

@@ -36,7 +36,8 @@ _LEAD = regex.compile(
 )
 _ROLE = r"(?:本[报報]|特约|特約|见习|見習|实习|實習)?(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿)"
 _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
-_MARK = r"[□■▲●◆★☆◎]"
+BYLINE_MARKS = "□■▲●◆★☆◎"
+_MARK = f"[{BYLINE_MARKS}]"
 _CREDIT_WORD = r"(?:文字?|图片?|圖片?|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
 # 文/张三 图/李四 / □ 张三, a marker and an author's name).
@@ -55,13 +56,17 @@ CREDIT_LINE = regex.compile(
     r"|^[（(](?:图片?|圖片?|照片)由\p{Han}[^（）()]{0,30}提供[）)]$"
 )
 # A source line: 来源：柯城发布. It stays in its article, after the text.
-_SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
+SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
 # Characters that keying and OCR leave inside words. They are looked through while roles are
 # decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
 _LOOK_THROUGH = regex.compile(
     r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
     r"|(?<=\p{Han})[|丨l_](?=\p{Han})"
 )
+# A dateline standing alone in a diary-style piece: 3月5日 九华乡双溪村 / 3月5日 晴.
+_DATELINE = regex.compile(r"^\d{1,2}月\d{1,2}日(?:\s*[上中下晚凌早]?[午晚上])?\s+[\p{Han}\d·]{1,12}$")
+# A line that ends by quoting what something is called (主题是“…”) is a sentence, not a subhead.
+_QUOTED_PREDICATE = regex.compile(r"(?:是|为|叫|称|名为)“[^“”]+”$")
 _PUNCTUATION = regex.compile(r"[\p{P}--·]", regex.V1)
 _LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
 # An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
@@ -79,6 +84,8 @@ _SUBHEAD_MAX = 20
 _SUBHEAD_LEVEL = 3  # ### marks a subhead, # and ## a headline
 _LOOKAHEAD = 200
 _SUBHEAD_LONGEST = 20
+_SUBHEAD_SHORT = 8
+QUOTE_CLOSERS = "”’》」』"
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
 _ARTICLE_WINDOW = 3000
 _HAN = regex.compile(r"\p{Han}")
@@ -99,6 +106,16 @@ def lead_byline(text: str) -> str | None:
     Brackets inside it (记者 王思（实习）) are kept."""
     names, _ = _lead_parts(seen(text))
     return names
+
+
+def is_photo_credit(text: str) -> bool:
+    """A photo credit: （张三 摄） at the end of a caption, or a credit line of its own."""
+    return bool(CREDIT.search(text) or CREDIT_LINE.match(text))
+
+
+def _credit_across(text: str, following: Unit) -> bool:
+    """A credit wrapped over two lines of a column: （通讯员 祝晓峰 郑丽 / 雯 摄）."""
+    return text.count("（") > text.count("）") and not following.block_start and bool(CREDIT.search(text + following.text))
 
 
 def is_lead(text: str) -> bool:
@@ -129,7 +146,12 @@ def _lead_parts(text: str) -> tuple[str | None, str]:
 
 
 def is_byline(text: str) -> bool:
-    """A standalone byline line: names, no sentence, no bracket left open or closed."""
+    """A standalone byline line: names, no sentence, no bracket left open or closed. Stray
+    characters are looked through, except the bar of 文|张三, which is the byline's own."""
+    return _byline_shaped(text) or (text != (cleaned := seen(text)) and _byline_shaped(cleaned))
+
+
+def _byline_shaped(text: str) -> bool:
     return bool(_BYLINE.match(text)) and not ends_sentence(text) and "，" not in text and balanced(text)
 
 
@@ -212,11 +234,16 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
         if page.wrap_width and _continues_line(units, index):
             continue  # the rest of a line cut at the column width is body text
         line = seen(unit.text)
-        if unit.heading >= _SUBHEAD_LEVEL or _LABEL.match(line) or (_ENUMERATED.match(line) and not ends_sentence(line)):
+        if (
+            unit.heading >= _SUBHEAD_LEVEL
+            or _LABEL.match(line)
+            or _DATELINE.match(line)
+            or (_ENUMERATED.match(line) and not ends_sentence(line))
+        ):
             unit.role = Role.SUBHEAD
-        elif CREDIT.match(line) or CREDIT_LINE.match(line) or _SOURCE_LINE.match(line):
+        elif CREDIT.match(line) or CREDIT_LINE.match(line) or SOURCE_LINE.match(line):
             unit.role = Role.CREDIT
-        elif is_byline(line):
+        elif is_byline(unit.text) and not _cut_before(units, index):
             unit.role = Role.BYLINE
         elif _LEAD.match(line):
             unit.role = Role.LEAD
@@ -373,10 +400,14 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         weighing.add("after a finished text")
     elif _ends_displaced_text(units, index):
         weighing.add("after a displaced beginning", repr(before.text[-6:]))
-    else:
+    elif before.text.rstrip()[-1:] not in QUOTE_CLOSERS:  # a paragraph may end on a quotation
         weighing.add("after a cut sentence", repr(before.text[-6:]))
     if found:
         weighing.add(found)
+    if found != _FOOT and any(u.role is not Role.MARKER for u in units[index + 1 : position]):
+        weighing.add("headline lines follow")
+    if len(unit.text) <= _SUBHEAD_SHORT and not unit.heading:
+        weighing.add("as short as a subhead", f"{len(unit.text)} characters")
     following = [u for u in units[position : position + 2] if u.role in PROSE_ROLES or u.role is Role.BODY]
     if following and _ARTICLE_OPENING.match(seen(following[0].text)):
         weighing.add("an article opening follows", repr(following[0].text[:6]))
@@ -395,10 +426,17 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         and ended
         and before.role is not Role.HEADLINE
         and len(unit.text) <= _SUBHEAD_LONGEST
+        and not _QUOTED_PREDICATE.search(unit.text)
         and after is not None
         and after.block_start
     ):
         unit.role = Role.SUBHEAD
+
+
+def _cut_before(units: list[Unit], index: int) -> bool:
+    """Does the text before this line stop mid-sentence (so this line goes on with it)?"""
+    before = _previous(units, index)
+    return before is not None and before.role in PROSE_ROLES and not _ended(before)
 
 
 def _ended(unit: Unit) -> bool:
@@ -478,11 +516,11 @@ def _article_follows(units: list[Unit], index: int) -> tuple[str | None, int]:
     for offset in range(min(len(units), position + _LOOKAHEAD) - position):
         unit = units[position + offset]
         text = seen(unit.text)
-        if _LEAD.match(text) or is_byline(text):
+        if _LEAD.match(text) or is_byline(unit.text):
             return (_LEAD_FIRST if offset == 0 else _LEAD_LATER), position
         if unit.continued_from:
             return _JUMP, position
-        if CREDIT.search(text) or CREDIT_LINE.match(text):
+        if is_photo_credit(text) or (offset + position + 1 < len(units) and _credit_across(text, units[position + offset + 1])):
             return _CREDITED, position
         previous = units[position + offset - 1]
         if offset and (unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
@@ -494,7 +532,7 @@ def _could_be_headline_line(units: list[Unit], index: int) -> bool:
     """Could this line continue a run of headline lines? Not a byline, not the start of an
     article's text (上接), and not a line of a hard-wrapped column."""
     unit = units[index]
-    if is_byline(seen(unit.text)) or unit.continued_from or not headline_like(unit):
+    if is_byline(unit.text) or unit.continued_from or not headline_like(unit):
         return False
     column_text = unit.full_width and (_wraps_on(units, index) or not unit.block_start)
     return not column_text and not _continues_line(units, index)

@@ -31,6 +31,8 @@ HEADLINE = {
     "an article opening follows": 1.5,
     "its words open the next text": 1.5,
     "its words echo the article before": -1.5,
+    "headline lines follow": 1.5,
+    "as short as a subhead": -1.0,
 }
 HEADLINE_AT = 3.0
 
@@ -50,6 +52,8 @@ JOIN = {
     "the pair occurs elsewhere in the issue": 0.5,
     "no sentence end": 0.5,
     "the next part opens a paragraph": -2.0,
+    "the next line is indented": -3.0,
+    "the line stops short of the column": -2.0,
     "the first part may end with a quote": -1.0,
     "the first part is short": -2.5,
 }

@@ -13,7 +13,7 @@ import regex
 
 from .articles import Draft, IssueDraft, assemble, close_headline_gaps, page_facts
 from .blocks import Page, split_units
-from .classify import CREDIT, classify, ends_sentence, lead_byline
+from .classify import BYLINE_MARKS, CREDIT, QUOTE_CLOSERS, CREDIT_LINE, classify, ends_sentence, lead_byline
 from .errors import InputError, InternalError, KccleanError
 from .model import CONTEXT, PROSE_ROLES, Article, Change, Issue, Role, Source
 from .read import display_names, read_source
@@ -184,7 +184,11 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
     last = prose[-1].text if prose else ""
     last = CREDIT.sub("", last).rstrip()
     truncated = bool(
-        draft.kind == "news" and last and not ends_sentence(last) and not draft.continued_to
+        draft.kind == "news"
+        and last
+        and not ends_sentence(last)
+        and last[-1] not in QUOTE_CLOSERS  # a paragraph may end on a quotation
+        and not draft.continued_to
     )
     warnings = list(draft.warnings)
     if not draft.headline:
@@ -243,13 +247,13 @@ def _byline(draft: Draft) -> str | None:
                     evidence="standalone byline: kept as the article's byline",
                 )
             )
-            parts.append(unit.text.lstrip("■ "))
+            parts.append(unit.text.lstrip(BYLINE_MARKS + " "))
         return " ".join(parts)
     for unit in draft.body:
         if unit.role is Role.LEAD and (names := lead_byline(unit.text)):
             return names
     if draft.kind == "photo":
         for unit in reversed(draft.body):
-            if found := CREDIT.search(unit.text):
-                return found.group("names").strip()
+            if found := CREDIT.search(unit.text) or CREDIT_LINE.match(unit.text):
+                return found.group("names").strip() if found.group("names") else None
     return draft.page.front_matter.get("byline")

@@ -118,9 +118,9 @@ def assert_nothing_lost(text: str, issue: Issue) -> None:
         if change.kind == "record" or change.kind == "stitch":
             kept += _visible(change.before)
         elif change.kind != "move":
-            kept += _visible(change.before)
-            kept -= _visible(change.after)
-    assert kept == _visible(text) - Counter("\ufeff")
+            kept.update(_visible(change.before))
+            kept.subtract(_visible(change.after))  # `-=` would clamp at zero and hide a count
+    assert +kept == _visible(text) - Counter("\ufeff") and not -kept
 
 
 def assert_idempotent_on_own_output(issue: Issue, rulebook) -> None:
