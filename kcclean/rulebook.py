@@ -38,7 +38,7 @@ _KIND_FIELDS = {
     "table": {"table", "table_file", "exceptions"},
     "lexicon": {"entries", "patterns", "threshold"},
     "script": {"convert", "max_share", "ambiguous", "name_before", "name_after"},
-    "pairs": {"mark", "open", "close", "inside"},
+    "pairs": {"mark", "open", "close", "inside", "around"},
     "layout": set(),
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
@@ -328,12 +328,15 @@ def _script_tables(config: str) -> tuple[frozenset[str], frozenset[str], frozens
 class PairsRule(Rule):
     """A straight mark used for both ends of a quotation ("…") made into its opening and
     closing forms (“…”). Marks pair up from the start of the text, and only when there are
-    an even number of them, so a pair is never made across an unmatched mark."""
+    an even number of them, so a pair is never made across an unmatched mark. A pair is
+    made when the quoted text matches `inside`, or when the character just before it or
+    just after it matches `around` (Chinese prose around "141" makes it “141”)."""
 
     mark: str = '"'
     open: str = "“"
     close: str = "”"
     inside: regex.Pattern | None = None  # what the quoted text must contain
+    around: regex.Pattern | None = None  # or what must stand next to the pair, outside it
     marks: re.Pattern | None = None
 
     def find(self, text: str) -> list[Edit]:
@@ -342,9 +345,17 @@ class PairsRule(Rule):
             return []
         edits = []
         for start, end in zip(positions[::2], positions[1::2]):
-            if self.inside.search(text, start + 1, end):
+            if self.inside.search(text, start + 1, end) or self._in_context(text, start, end):
                 edits += (Edit(start, start + 1, self.open), Edit(end, end + 1, self.close))
         return edits
+
+    def _in_context(self, text: str, start: int, end: int) -> bool:
+        if self.around is None:
+            return False
+        return bool(
+            (start and self.around.fullmatch(text, start - 1, start))
+            or (end + 1 < len(text) and self.around.fullmatch(text, end + 1, end + 2))
+        )
 
 
 @dataclass(slots=True)
@@ -562,6 +573,8 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
                 raise fail(key, f"rule {rule.id}: `{key}` must be one character")
         rule.mark, rule.open, rule.close = entry["mark"], entry["open"], entry["close"]
         rule.inside = _compile_regex(entry.get("inside", r"\p{Han}"), rule.id, "inside", fail)
+        if "around" in entry:
+            rule.around = _compile_regex(entry["around"], rule.id, "around", fail)
         rule.marks = re.compile(re.escape(rule.mark))
     elif isinstance(rule, ScriptRule):
         convert = entry.get("convert", "t2s")
