@@ -9,7 +9,7 @@ is the rule's own description.
 import sys
 from pathlib import Path
 
-from kcclean.rulebook import BUILTIN_RULES, LayoutRule, Rulebook, Settings, load_rules
+from kcclean.rulebook import BUILTIN_RULES, LayoutRule, Rulebook, ScriptRule, Settings, load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table: start -->", "<!-- rules-table: end -->"
@@ -24,7 +24,10 @@ def table() -> str:
             continue
         where = ", ".join(sorted(rule.scope))
         why = rule.description.replace("|", "\\|")
-        rows.append(f"| `{rule.id}` | {_LEVEL[rule.level]} | {where} | {why} |")
+        level = _LEVEL[rule.level]
+        if isinstance(rule, ScriptRule) and rule.level == "safe":
+            level = "applied where certain, else suggested"  # it weighs each word
+        rows.append(f"| `{rule.id}` | {level} | {where} | {why} |")
     return "\n".join(rows) + "\n"
 
 
