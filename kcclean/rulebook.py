@@ -11,6 +11,7 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import ahocorasick_rs
@@ -37,8 +38,8 @@ _KIND_FIELDS = {
     "regex": {"pattern", "replacement"},
     "table": {"table", "table_file", "exceptions"},
     "lexicon": {"entries", "patterns", "threshold"},
-    "script": {"convert", "max_share", "ambiguous"},
-    "pairs": {"mark", "open", "close", "inside"},
+    "script": {"convert", "max_share", "ambiguous", "name_before", "name_after"},
+    "pairs": {"mark", "open", "close", "inside", "around"},
     "layout": set(),
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
@@ -90,9 +91,11 @@ class Rule:
         return None
 
     def fix(self, text: str) -> str:
-        """The text with every edit of this rule applied (how examples are checked)."""
+        """The text with every edit of this rule applied, except those it marks as less
+        certain than itself, which a default run only suggests (how examples are checked)."""
         for edit in reversed(self.find(text)):
-            text = text[: edit.start] + edit.after + text[edit.end :]
+            if not edit.unsafe:
+                text = text[: edit.start] + edit.after + text[edit.end :]
         return text
 
 
@@ -202,25 +205,36 @@ def _squeeze(text: str) -> str:
 
 @dataclass(slots=True)
 class ScriptRule(Rule):
-    """Stray traditional characters in a simplified text, converted word by word with OpenCC."""
+    """Stray traditional characters in a simplified text, converted word by word with OpenCC.
+
+    A conversion is only suggested (an unsafe edit) when it may be wrong: the character is
+    also valid simplified text (in the 通用规范汉字表) and no known word supports the change,
+    the result is not a standard character, the word's conversion depends on its
+    neighbours, or the place looks like a name (`name_before`, `name_after`, or the
+    character repeated the same way through the issue)."""
 
     convert: str = "t2s"
     max_share: float = 0.25
     ambiguous: frozenset[str] = frozenset()
+    name_before: regex.Pattern | None = None  # searched in the text just before a conversion
+    name_after: regex.Pattern | None = None  # matched at the text just after it
     converter: opencc.OpenCC | None = None
     # Character classes of thousands of members: the standard `re` compiles them to a bitmap
     # (about 1 GB/s); the `regex` module scans them at about 3 MB/s.
     changed: re.Pattern | None = None  # characters the conversion changes
     simplified: re.Pattern | None = None  # characters only simplified text uses
+    valid: frozenset[str] = frozenset()  # changed characters that are also standard simplified
+    repeated: frozenset[str] = frozenset()  # changed characters printed the same way throughout the issue
 
     def compile(self) -> None:
         self.converter = opencc.OpenCC(self.convert)
-        changing, ambiguous, simplified_only = _script_tables(self.convert)
-        self.ambiguous = self.ambiguous | ambiguous
+        changing, valid, simplified_only = _script_tables(self.convert)
+        self.valid = valid
         self.changed = re.compile("[" + re.escape("".join(sorted(changing))) + "]")
         self.simplified = re.compile("[" + re.escape("".join(sorted(simplified_only))) + "]")
 
     def prepare(self, texts: list[str]) -> str | None:
+        self.repeated = frozenset()
         traditional = sum(len(self.changed.findall(text)) for text in texts)
         if not traditional:
             return None  # the usual case: nothing to weigh
@@ -230,7 +244,20 @@ class ScriptRule(Rule):
                 f"{traditional} traditional-only and {simplified} simplified-only characters: "
                 f"the text is not overwhelmingly simplified, so {self.id} converts nothing"
             )
+        self.repeated = self._repeated_alike(texts)
         return None
+
+    def _repeated_alike(self, texts: list[str]) -> frozenset[str]:
+        """Changed characters seen at least `_NAME_REPEATS` times, always between the same
+        neighbours: a name (a village, a person) printed the same way each time."""
+        contexts: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        for text in texts:
+            for match in self.changed.finditer(text):
+                ch, at = match.group(), match.start()
+                contexts.setdefault(ch, set()).add(text[max(0, at - 1) : at + 2])
+                counts[ch] = counts.get(ch, 0) + 1
+        return frozenset(ch for ch, n in counts.items() if n >= _NAME_REPEATS and len(contexts[ch]) == 1)
 
     def find(self, text: str) -> list[Edit]:
         edits = []
@@ -245,17 +272,55 @@ class ScriptRule(Rule):
                 continue
             differing = [i for i in range(len(word)) if by_word[i] != word[i]]
             for first, last in _spans(differing):
-                piece = word[first : last + 1]
-                unsafe = any(ch in self.ambiguous for ch in piece) or (
-                    by_word[first : last + 1] != by_char[first : last + 1]
-                )
-                edits.append(
-                    Edit(run.start() + first, run.start() + last + 1, by_word[first : last + 1], unsafe)
-                )
+                start, end = run.start() + first, run.start() + last + 1
+                after = by_word[first : last + 1]
+                unsafe = after != by_char[first : last + 1] or self._doubtful(text, start, end, after)
+                edits.append(Edit(start, end, after, unsafe))
         return edits
+
+    def _doubtful(self, text: str, start: int, end: int, after: str) -> bool:
+        """Whether converting text[start:end] to `after` may be wrong (see the class)."""
+        piece = text[start:end]
+        if any(ch in self.ambiguous for ch in piece):
+            return True
+        if not standard_characters().issuperset(new for ch, new in zip(piece, after) if ch != new):
+            return True  # the result would be a character most fonts and readers lack
+        supported = _word_supports(text, start, end, after)
+        if all(ch in self.valid for ch, new in zip(piece, after) if ch != new) and not supported:
+            return True  # valid simplified text as it stands (毕昇, 於 as a surname)
+        if any(ch in self.repeated for ch in piece) and not supported:
+            return True
+        before = text[max(0, start - _NAME_WINDOW) : start]
+        return bool(
+            (self.name_before and self.name_before.search(before))
+            or (self.name_after and self.name_after.match(text, end, end + _NAME_WINDOW))
+        )
 
 
 _HAN_RUN = regex.compile(r"\p{Han}+")
+_NAME_REPEATS = 3
+_NAME_WINDOW = 8  # characters of context looked at for a name
+
+
+@functools.cache
+def standard_characters() -> frozenset[str]:
+    """The 8,105 characters of the 通用规范汉字表 (2013), bundled (see data/NOTICE.txt)."""
+    lines = resources.files("kcclean").joinpath("data/standard-chars.txt").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[1] for line in lines.splitlines() if line and not line.startswith("#"))
+
+
+def _word_supports(text: str, start: int, end: int, after: str) -> bool:
+    """Whether the conversion makes a known word of two to four characters across the
+    changed text that the original is not (徵收 → 征收, 位於 → 位于)."""
+    from .evidence import word_table  # loaded only when a conversion is weighed
+
+    words = word_table()
+    converted = text[:start] + after + text[end:]
+    for size in (2, 3, 4):
+        for first in range(max(0, start - size + 1), min(end, len(text) - size + 1)):
+            if converted[first : first + size] in words and text[first : first + size] not in words:
+                return True
+    return False
 
 
 def _spans(positions: list[int], gap: int = 2) -> list[tuple[int, int]]:
@@ -271,36 +336,31 @@ def _spans(positions: list[int], gap: int = 2) -> list[tuple[int, int]]:
 
 @functools.cache
 def _script_tables(config: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Characters the conversion changes; those among them that are also standard simplified
-    characters (in GB2312), whose conversion depends on the word; and characters only
-    simplified text uses (the reverse conversion changes them)."""
+    """Characters the conversion changes; those among them that are also valid simplified
+    characters (in the 通用规范汉字表), whose conversion depends on the word; and characters
+    only simplified text uses (the reverse conversion changes them)."""
     chars = "".join(chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
     converted = opencc.OpenCC(config).convert(chars)
     changing = frozenset(a for a, b in zip(chars, converted) if a != b)
-    ambiguous = frozenset(ch for ch in changing if _in_gb2312(ch))
+    valid = changing & standard_characters()
     reverse = opencc.OpenCC("s2t").convert(chars)
     simplified_only = frozenset(a for a, b in zip(chars, reverse) if a != b) - changing
-    return changing, ambiguous, simplified_only
-
-
-def _in_gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return changing, valid, simplified_only
 
 
 @dataclass(slots=True)
 class PairsRule(Rule):
     """A straight mark used for both ends of a quotation ("…") made into its opening and
     closing forms (“…”). Marks pair up from the start of the text, and only when there are
-    an even number of them, so a pair is never made across an unmatched mark."""
+    an even number of them, so a pair is never made across an unmatched mark. A pair is
+    made when the quoted text matches `inside`, or when the character just before it or
+    just after it matches `around` (Chinese prose around "141" makes it “141”)."""
 
     mark: str = '"'
     open: str = "“"
     close: str = "”"
     inside: regex.Pattern | None = None  # what the quoted text must contain
+    around: regex.Pattern | None = None  # or what must stand next to the pair, outside it
     marks: re.Pattern | None = None
 
     def find(self, text: str) -> list[Edit]:
@@ -309,9 +369,17 @@ class PairsRule(Rule):
             return []
         edits = []
         for start, end in zip(positions[::2], positions[1::2]):
-            if self.inside.search(text, start + 1, end):
+            if self.inside.search(text, start + 1, end) or self._in_context(text, start, end):
                 edits += (Edit(start, start + 1, self.open), Edit(end, end + 1, self.close))
         return edits
+
+    def _in_context(self, text: str, start: int, end: int) -> bool:
+        if self.around is None:
+            return False
+        return bool(
+            (start and self.around.fullmatch(text, start - 1, start))
+            or (end + 1 < len(text) and self.around.fullmatch(text, end + 1, end + 2))
+        )
 
 
 @dataclass(slots=True)
@@ -529,6 +597,8 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
                 raise fail(key, f"rule {rule.id}: `{key}` must be one character")
         rule.mark, rule.open, rule.close = entry["mark"], entry["open"], entry["close"]
         rule.inside = _compile_regex(entry.get("inside", r"\p{Han}"), rule.id, "inside", fail)
+        if "around" in entry:
+            rule.around = _compile_regex(entry["around"], rule.id, "around", fail)
         rule.marks = re.compile(re.escape(rule.mark))
     elif isinstance(rule, ScriptRule):
         convert = entry.get("convert", "t2s")
@@ -543,6 +613,9 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
         rule.convert = convert
         rule.max_share = float(share)
         rule.ambiguous = frozenset(ambiguous.replace(" ", ""))
+        for key in ("name_before", "name_after"):
+            if key in entry:
+                setattr(rule, key, _compile_regex(entry[key], rule.id, key, fail))
         rule.compile()
 
 

@@ -1,0 +1,48 @@
+"""Print the README's table of built-in rules (between its `rules-table` markers), or with
+`--write` put it there. One row per rule, in the order rules run: what it fixes, where, and
+whether a default run applies it (safe) or only suggests it (unsafe), with the reason, which
+is the rule's own description.
+
+    python scripts/rules_table.py --write
+"""
+
+import sys
+from pathlib import Path
+
+from kcclean.rulebook import BUILTIN_RULES, LayoutRule, Rulebook, ScriptRule, Settings, load_rules
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- rules-table: start -->", "<!-- rules-table: end -->"
+_LEVEL = {"safe": "applied", "unsafe": "suggested"}
+
+
+def table() -> str:
+    rules, _ = load_rules([BUILTIN_RULES])
+    rows = ["| rule | by default | where | what and why |", "|---|---|---|---|"]
+    for rule in Rulebook(rules, Settings()).all_rules:
+        if isinstance(rule, LayoutRule):
+            continue
+        where = ", ".join(sorted(rule.scope))
+        why = rule.description.replace("|", "\\|")
+        level = _LEVEL[rule.level]
+        if isinstance(rule, ScriptRule) and rule.level == "safe":
+            level = "applied where certain, else suggested"  # it weighs each word
+        rows.append(f"| `{rule.id}` | {level} | {where} | {why} |")
+    return "\n".join(rows) + "\n"
+
+
+def current_readme_table(text: str) -> str:
+    return text[text.index(START) + len(START) : text.index(END)].strip("\n") + "\n"
+
+
+def main(argv: list[str]) -> None:
+    if "--write" not in argv:
+        sys.stdout.write(table())
+        return
+    text = README.read_text(encoding="utf-8")
+    head, tail = text[: text.index(START) + len(START)], text[text.index(END) :]
+    README.write_text(f"{head}\n{table()}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
