@@ -64,17 +64,19 @@ def run(count: int, first_seed: int, only_layouts=LAYOUTS, only_damages=DAMAGES)
     return results
 
 
-def tallies(results: list[IssueResult]) -> tuple[Tally, dict[str, Tally], dict[str, Tally]]:
+def tallies(results: list[IssueResult]) -> tuple[Tally, dict[str, Tally], dict[str, Tally], dict[str, Tally]]:
     overall = Tally()
     by_layout = {name: Tally() for name in LAYOUTS}
     by_damage = {name: Tally() for name in ("none", *DAMAGES)}
+    by_genre = {name: Tally() for name in layouts.genres()}
     for result in results:
         overall.add_issue(result)
         by_layout[result.issue.layout].add_issue(result)
         for article in result.articles:
+            by_genre[article.log.genre].add_article(article)
             for damage in article.log.damages or ("none",):
                 by_damage[damage].add_article(article)
-    return overall, by_layout, by_damage
+    return overall, by_layout, by_damage, by_genre
 
 
 def dump(result: IssueResult, folder: Path) -> None:
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = run(args.issues, args.seed, only_layouts, only_damages)
     elapsed = time.perf_counter() - started
-    overall, by_layout, by_damage = tallies(results)
+    overall, by_layout, by_damage, by_genre = tallies(results)
     worst = sorted(results, key=lambda r: (-r.badness, r.issue.seed))[: args.worst]
     if args.dump:
         for result in worst:
@@ -124,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                     "overall": figures(overall),
                     "layout": {k: figures(v) for k, v in by_layout.items()},
                     "damage": {k: figures(v) for k, v in by_damage.items()},
+                    "genre": {k: figures(v) for k, v in by_genre.items()},
                     "worst": [{"seed": r.issue.seed, "problems": r.problems()} for r in worst],
                 },
                 ensure_ascii=False,
@@ -140,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         print(row(name, tally))
     print("\nby damage (articles with it; an article can have several)")
     for name, tally in by_damage.items():
+        print(row(name, tally))
+    print("\nby genre (fixtures/corpus/<genre>; paper: the seeds and the other fixtures)")
+    for name, tally in by_genre.items():
         print(row(name, tally))
     print(
         "\nCER: edits / expected characters of the bodies (an unmatched article counts whole);"

@@ -39,7 +39,9 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Indel, Levenshtein
 
+from kcclean.classify import CREDIT_LINE, SOURCE_LINE, is_lead
 from kcclean.evaluate import Scores, Text, break_offsets, map_offset, match_articles, score
+from kcclean.model import SUBHEAD_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -80,7 +82,6 @@ BACKWARD_MARKERS = ("（上接1版）", "（上接1版）", "（上接第1版）
 _SENTENCE_END = frozenset("。！？!?…；;：:")
 _CLOSERS = "”’）)」』】》\"'"
 _CREDIT = regex.compile(r"^[（(][^（）()]{1,40}?\s*摄[）)]$")
-_LEAD = regex.compile(r"^本报讯")
 
 
 # --- clean articles ----------------------------------------------------------------------
@@ -95,10 +96,17 @@ class Clean:
     byline: str | None
     kind: str  # news | photo
     body: tuple[str, ...]
+    subheads: frozenset[int] = frozenset()  # indexes of body paragraphs that are subheads
+    genre: str = "paper"  # the corpus folder it comes from; "paper" for the other fixtures
 
     @property
     def has_lead(self) -> bool:
-        return self.kind == "news" and bool(_LEAD.match(self.body[0]))
+        return self.kind == "news" and is_lead(self.body[0])
+
+
+def stands_alone(text: str) -> bool:
+    """A credit or source line: printed on its own line, never cut or wrapped."""
+    return bool(_CREDIT.match(text) or CREDIT_LINE.match(text) or SOURCE_LINE.match(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -128,11 +136,15 @@ def parse_expected(text: str, name: str) -> list[tuple[Clean, dict[str, str]]]:
                 byline = None if value == "-" else value
             index += 1
         index += 1  # the blank line before the body
-        body = []
+        body, subheads = [], set()
         while index < len(lines) and lines[index]:
-            body.append(lines[index])
+            if lines[index].startswith(SUBHEAD_MARK):
+                subheads.add(len(body))
+            body.append(lines[index].removeprefix(SUBHEAD_MARK))
             index += 1
-        article = Clean(f"{name}-{number}", tuple(headline), byline, header.get("kind", "news"), tuple(body))
+        article = Clean(
+            f"{name}-{number}", tuple(headline), byline, header.get("kind", "news"), tuple(body), frozenset(subheads)
+        )
         found.append((article, header))
     return found
 
@@ -143,7 +155,9 @@ def clean_articles() -> tuple[Clean, ...]:
     with a headline and a body that ends where the article ends."""
     pool = []
     for path in sorted(FIXTURES.rglob("*.expected")):
+        genre = path.parent.name if path.parent.parent.name == "corpus" else "paper"
         for article, header in parse_expected(path.read_text(encoding="utf-8"), path.stem):
+            article = replace(article, genre=genre)
             if header.get("truncated") == "yes" or header.get("continued_to", "-") != "-":
                 continue
             if not article.headline or not article.body:
@@ -151,10 +165,13 @@ def clean_articles() -> tuple[Clean, ...]:
             last = article.body[-1]
             if article.kind == "news" and not ends_sentence(last):
                 continue
-            if article.kind == "news" and not article.has_lead and not article.byline:
-                continue
             pool.append(article)
     return tuple(pool)
+
+
+def genres() -> list[str]:
+    """The genres of the clean articles, in a fixed order."""
+    return sorted({article.genre for article in clean_articles()})
 
 
 # --- what a page holds before it is laid out ---------------------------------------------
@@ -166,6 +183,7 @@ class Segment:
 
     text: str
     starts_paragraph: bool = True  # indented in a hard-wrapped column
+    subhead: bool = False  # a line of its own between paragraphs
     forward: str = ""  # a （下转2版） marker printed after the text
     backward: str = ""  # a （上接1版） marker printed before the text
 
@@ -189,6 +207,7 @@ class ArticleLog:
     page: int
     damages: tuple[str, ...]
     printed_headline: tuple[str, ...] = ()  # the headline lines as laid out (split_headline)
+    genre: str = "paper"
 
 
 @dataclass(slots=True)
@@ -256,7 +275,7 @@ def _split_segment(rng: random.Random, segments: list[Segment], overlap: bool) -
     the last 3–5 characters of the first. False when no segment can be cut."""
     options = []
     for index, segment in enumerate(segments):
-        if segment.forward or segment.backward or _CREDIT.match(segment.text):
+        if segment.forward or segment.backward or segment.subhead or stands_alone(segment.text):
             continue
         for position in cut_positions(segment.text):
             if overlap:
@@ -307,7 +326,7 @@ def jump_cut(rng: random.Random, segments: list[Segment]) -> tuple[list[Segment]
     options = [
         (index, position)
         for index, segment in enumerate(segments)
-        if not _CREDIT.match(segment.text)
+        if not segment.subhead and not stands_alone(segment.text)
         for position in cut_positions(segment.text)
     ]
     if not options:
@@ -482,7 +501,12 @@ def lay_out(
             _wrapped_body(rng, out, story.segments, width, furniture)
         else:
             for segment in story.segments:
-                out.block(_segment_text(segment))
+                if segment.subhead:
+                    shown = f"{SUBHEAD_MARK}{segment.text}" if layout == "markdown" else segment.text
+                    furniture.add(shown)
+                    out.block(shown)
+                else:
+                    out.block(_segment_text(segment))
     return out.text(), furniture
 
 
@@ -490,10 +514,17 @@ def _wrapped_body(rng: random.Random, out: _Writer, segments: list[Segment], wid
     out.gap()
     in_block, block_size = 0, rng.randint(*BLOCK_LINES)
     for segment in segments:
-        if _CREDIT.match(segment.text):  # a photo credit stands on its own line
+        if stands_alone(segment.text):  # a photo credit stands on its own line
             out.lines.append(segment.text)
             furniture.add(segment.text)
             in_block += 1
+            continue
+        if segment.subhead:  # so does a subhead, with a blank line either side
+            out.gap()
+            out.lines.append(segment.text)
+            furniture.add(segment.text)
+            out.gap()
+            in_block, block_size = 0, rng.randint(*BLOCK_LINES)
             continue
         if not segment.starts_paragraph and in_block:
             out.gap()  # the cut: a blank line mid-paragraph
@@ -560,7 +591,7 @@ def generate(
         if "split_headline" in allowed and rng.random() < P_SPLIT_HEADLINE and (split := split_headline(rng, headline, article.body)):
             headline = split
             done.append("split_headline")
-        segments = [Segment(p) for p in article.body]
+        segments = [Segment(p, subhead=i in article.subheads) for i, p in enumerate(article.body)]
         jumps = (
             "page_jump" in allowed
             and two_pages
@@ -568,7 +599,7 @@ def generate(
             and article.kind == "news"
             and rng.random() < P_PAGE_JUMP
         )
-        if not jumps and article.has_lead and "displaced_lead" in allowed and rng.random() < P_DISPLACED_LEAD:
+        if not jumps and article.has_lead and not article.subheads and "displaced_lead" in allowed and rng.random() < P_DISPLACED_LEAD:
             if displaced := displace_lead(rng, article.body):
                 segments = displaced
                 done.append("displaced_lead")
@@ -578,7 +609,7 @@ def generate(
                 done.append("wrap_cut")
         if "overlap" in allowed and rng.random() < P_OVERLAP and _split_segment(rng, segments, overlap=True):
             done.append("overlap")
-        byline = byline_lines(article.byline) if article.kind == "news" and not article.has_lead else []
+        byline = byline_lines(article.byline) if article.kind == "news" and article.byline and not article.has_lead else []
         story = Story(list(headline), byline, segments)
         if jumps and (parts := jump_cut(rng, segments)):
             story.segments, rest = parts
@@ -588,7 +619,7 @@ def generate(
         number_in_issue = len(expected) + 1
         text_id = f"{seed}-{number_in_issue:02d}"
         expected.append(Text(text_id, article.headline, article.body))
-        logs.append(ArticleLog(text_id, article.id, article.kind, page, tuple(done), tuple(headline)))
+        logs.append(ArticleLog(text_id, article.id, article.kind, page, tuple(done), tuple(headline), article.genre))
 
     # Continuations are printed on page 2 among its own articles, in any order.
     for fragment in fragments:
