@@ -85,6 +85,7 @@ _SUBHEAD_LEVEL = 3  # ### marks a subhead, # and ## a headline
 _LOOKAHEAD = 200
 _SUBHEAD_LONGEST = 20
 _SUBHEAD_SHORT = 8
+_SUBTITLE_DASH = ("——", "—", "--")
 QUOTE_CLOSERS = "”’》」』"
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
 _ARTICLE_WINDOW = 3000
@@ -396,14 +397,16 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         weighing.add("top of the page")
     elif before.role is Role.HEADLINE:
         weighing.add("under a headline line")
+        if unit.text.startswith(_SUBTITLE_DASH):
+            weighing.add("a —— subtitle")
     elif ended:
         weighing.add("after a finished text")
     elif _ends_displaced_text(units, index):
         weighing.add("after a displaced beginning", repr(before.text[-6:]))
     elif before.text.rstrip()[-1:] not in QUOTE_CLOSERS:  # a paragraph may end on a quotation
         weighing.add("after a cut sentence", repr(before.text[-6:]))
-    if found:
-        weighing.add(found)
+    if found and not (found == _CREDITED and text_before and before.role is Role.HEADLINE):
+        weighing.add(found)  # (a photo item's title is one line: a credit shows only where it starts)
     if found != _FOOT and any(u.role is not Role.MARKER for u in units[index + 1 : position]):
         weighing.add("headline lines follow")
     if len(unit.text) <= _SUBHEAD_SHORT and not unit.heading:

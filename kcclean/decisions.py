@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 HEADLINE = {
     "markdown heading": 10.0,
     "top of the page": 3.0,
-    "under a headline line": 3.0,
+    "under a headline line": 2.0,
+    "a —— subtitle": 2.0,
     "after a finished text": 1.5,
     "after a displaced beginning": 1.5,  # a lead stood after other text: its tail ends here
     "after a cut sentence": -3.0,
