@@ -86,6 +86,7 @@ _LOOKAHEAD = 200
 _SUBHEAD_LONGEST = 20
 _SUBHEAD_SHORT = 8
 _SUBTITLE_DASH = ("——", "—", "--")
+_CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
 _ARTICLE_WINDOW = 3000
@@ -197,6 +198,7 @@ def headline_like(unit: Unit) -> bool:
         and not opens_with_continuation(text)
         and not _LEAD.match(text)
         and not starts_paragraph(text)  # 5月7日，… opens a sentence, not a headline
+        and not text.startswith(_CAPTION_OPENING)  # 图为… is a caption
         and not unit.continued_to  # text before （下转2版） is the end of an article
     )
 
@@ -232,9 +234,9 @@ def classify(page: Page, rulebook: Rulebook) -> Page:
     for index, unit in enumerate(units):
         if unit.role is not Role.BODY:
             continue
-        if page.wrap_width and _continues_line(units, index):
-            continue  # the rest of a line cut at the column width is body text
         line = seen(unit.text)
+        if page.wrap_width and _continues_line(units, index) and not CREDIT_LINE.match(line):
+            continue  # the rest of a line cut at the column width is body text (a credit line is not)
         if (
             unit.heading >= _SUBHEAD_LEVEL
             or _LABEL.match(line)
@@ -519,12 +521,12 @@ def _article_follows(units: list[Unit], index: int) -> tuple[str | None, int]:
     for offset in range(min(len(units), position + _LOOKAHEAD) - position):
         unit = units[position + offset]
         text = seen(unit.text)
+        if is_photo_credit(text) or (offset + position + 1 < len(units) and _credit_across(text, units[position + offset + 1])):
+            return _CREDITED, position
         if _LEAD.match(text) or is_byline(unit.text):
             return (_LEAD_FIRST if offset == 0 else _LEAD_LATER), position
         if unit.continued_from:
             return _JUMP, position
-        if is_photo_credit(text) or (offset + position + 1 < len(units) and _credit_across(text, units[position + offset + 1])):
-            return _CREDITED, position
         previous = units[position + offset - 1]
         if offset and (unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
             return None, position
