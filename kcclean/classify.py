@@ -82,17 +82,18 @@ _MASTHEAD_MAX = 40
 _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _SUBHEAD_MAX = 20
 _SUBHEAD_LEVEL = 3  # ### marks a subhead, # and ## a headline
-_LOOKAHEAD = 200
+_LOOKAHEAD = 200  # lines searched for the start of an article after possible headline lines
 _SUBHEAD_LONGEST = 20
 _SUBHEAD_SHORT = 8
 _SUBTITLE_DASH = ("——", "—", "--")
+_CLAUSE = regex.compile(r"[，,、；;]")
 _CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
 _ARTICLE_WINDOW = 3000
 _HAN = regex.compile(r"\p{Han}")
 # How the first paragraph of a news story opens: a date or a word for recent days.
-_ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从)")  # lines searched for the start of an article after possible headline lines
+_ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
 
 
 def ends_sentence(text: str) -> bool:
@@ -409,7 +410,7 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         weighing.add("after a cut sentence", repr(before.text[-6:]))
     if found and not (found == _CREDITED and text_before and before.role is Role.HEADLINE):
         weighing.add(found)  # (a photo item's title is one line: a credit shows only where it starts)
-    if found != _FOOT and any(u.role is not Role.MARKER for u in units[index + 1 : position]):
+    if found != _FOOT and any(_titled(u) for u in units[index + 1 : position]):
         weighing.add("headline lines follow")
     if len(unit.text) <= _SUBHEAD_SHORT and not unit.heading:
         weighing.add("as short as a subhead", f"{len(unit.text)} characters")
@@ -442,6 +443,11 @@ def _cut_before(units: list[Unit], index: int) -> bool:
     """Does the text before this line stop mid-sentence (so this line goes on with it)?"""
     before = _previous(units, index)
     return before is not None and before.role in PROSE_ROLES and not _ended(before)
+
+
+def _titled(unit: Unit) -> bool:
+    """A line shaped like a headline's second line: a —— subtitle, or no clause marks."""
+    return unit.role is not Role.MARKER and (unit.text.startswith(_SUBTITLE_DASH) or not _CLAUSE.search(unit.text))
 
 
 def _ended(unit: Unit) -> bool:
