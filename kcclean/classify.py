@@ -94,6 +94,7 @@ _ARTICLE_WINDOW = 3000
 _HAN = regex.compile(r"\p{Han}")
 # How the first paragraph of a news story opens: a date or a word for recent days.
 _ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
+_OPENING_CLAUSE = regex.compile(_ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
 
 
 def ends_sentence(text: str) -> bool:
@@ -200,6 +201,7 @@ def headline_like(unit: Unit) -> bool:
         and not _LEAD.match(text)
         and not starts_paragraph(text)  # 5月7日，… opens a sentence, not a headline
         and not text.startswith(_CAPTION_OPENING)  # 图为… is a caption
+        and not _OPENING_CLAUSE.match(text)  # 截至4月10日，… opens a sentence
         and not unit.continued_to  # text before （下转2版） is the end of an article
     )
 
