@@ -372,7 +372,8 @@ def _continues_line(units: list[Unit], index: int) -> bool:
     if index == 0:
         return False
     unit, previous = units[index], units[index - 1]
-    return not unit.block_start and not unit.indented and previous.full_width
+    # a headline line is never wrapped: the line under it is another headline line or text
+    return not unit.block_start and not unit.indented and previous.full_width and previous.role is not Role.HEADLINE
 
 
 def decide_headline(units: list[Unit], index: int, page: Page) -> None:
