@@ -372,6 +372,8 @@ def _continues_line(units: list[Unit], index: int) -> bool:
     if index == 0:
         return False
     unit, previous = units[index], units[index - 1]
+    if unit.text.startswith("——") and headline_like(unit):
+        return False  # a —— subtitle starts its own line
     # a headline line is never wrapped: the line under it is another headline line or text
     return not unit.block_start and not unit.indented and previous.full_width and previous.role is not Role.HEADLINE
 
