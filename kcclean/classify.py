@@ -387,7 +387,7 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         return  # text after a 上接 marker goes on from another page
     before = _previous(units, index)
     text_before = before is not None and before.role not in (Role.MASTHEAD, Role.BANNER)
-    ended = not text_before or _ended(before) or _jumps_off(units, index)
+    ended = not text_before or _ended(before) or _jumps_off(units, index) or _closes_credit(units, before)
     if page.wrap_width and (unit.indented or (near_width(unit, page.wrap_width) and _wraps_on(units, index) and not ended)):
         return  # in a hard-wrapped column, indented lines and lines cut at the width are body
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
@@ -453,6 +453,12 @@ def _cut_before(units: list[Unit], index: int) -> bool:
 def _titled(unit: Unit) -> bool:
     """A line shaped like a headline's second line: a —— subtitle, or no clause marks."""
     return unit.role is not Role.MARKER and (unit.text.startswith(_SUBTITLE_DASH) or not _CLAUSE.search(unit.text))
+
+
+def _closes_credit(units: list[Unit], unit: Unit) -> bool:
+    """Is this the second line of a credit wrapped over two (雯 摄）)?"""
+    at = units.index(unit)
+    return at > 0 and _credit_across(units[at - 1].text, unit)
 
 
 def _ended(unit: Unit) -> bool:
