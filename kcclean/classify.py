@@ -413,8 +413,9 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         weighing.add("after a displaced beginning", repr(before.text[-6:]))
     elif before.text.rstrip()[-1:] not in QUOTE_CLOSERS:  # a paragraph may end on a quotation
         weighing.add("after a cut sentence", repr(before.text[-6:]))
-    if found and not (found == _CREDITED and text_before and before.role is Role.HEADLINE):
-        weighing.add(found)  # (a photo item's title is one line: a credit shows only where it starts)
+    under_headline = text_before and before.role is Role.HEADLINE
+    if found and not (under_headline and found in (_CREDITED, _LEAD_LATER) and not _titled(unit)):
+        weighing.add(found)  # a credit or a lead further on shows where a headline starts, not how far it runs
     if found != _FOOT and any(_titled(u) for u in units[index + 1 : position]):
         weighing.add("headline lines follow")
     if len(unit.text) <= _SUBHEAD_SHORT and not unit.heading:
@@ -556,6 +557,8 @@ def _could_be_headline_line(units: list[Unit], index: int) -> bool:
     unit = units[index]
     if is_byline(unit.text) or unit.continued_from or not headline_like(unit):
         return False
+    if unit.text.startswith("——"):
+        return True  # a —— subtitle, however long
     column_text = unit.full_width and (_wraps_on(units, index) or not unit.block_start)
     return not column_text and not _continues_line(units, index)
 
