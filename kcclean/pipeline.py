@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -37,10 +38,18 @@ def clean_text(
     ['本报讯（记者 方心怡）为加强疫情防控工作，连日来区领导深入一线。']
     """
     if rulebook is None:
-        rulebook = load_rulebook(Settings(unsafe=unsafe))
+        rulebook = default_rulebook(unsafe)
     if not text.strip():
         raise InputError(name, "empty text: nothing to clean")
     return build_issue([load_page(Source.of(name, text), rulebook)], rulebook)
+
+
+@functools.cache
+def default_rulebook(unsafe: bool = False) -> Rulebook:
+    """The built-in rules, loaded once per process: loading and checking every rule's
+    examples takes longer than cleaning a page, so a notebook calling `clean_text` in a
+    loop must not pay it per call."""
+    return load_rulebook(Settings(unsafe=unsafe))
 
 
 def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | KccleanError]:

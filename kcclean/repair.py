@@ -81,13 +81,18 @@ class _Scan:
 
     def touched(self, rule: Rule) -> list[int]:
         """Indexes of the slots the rule may change."""
-        touched: set[int] = set()
+        touched: list[int] = []
         starts = self.starts
+        beyond = 0  # where the slot after the last touched one starts
         for start, end in _hits(rule, self.joined):
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, max(start, end - 1)) - 1
-            touched.update(range(first, last + 1))
-        return sorted(touched)
+            last_char = max(start, end - 1)
+            if last_char < beyond:  # hits come left to right: this slot is touched already
+                continue
+            first = max(bisect_right(starts, start) - 1, len(touched) and touched[-1] + 1)
+            last = bisect_right(starts, last_char) - 1
+            touched.extend(range(first, last + 1))
+            beyond = starts[last + 1] if last + 1 < len(starts) else len(self.joined) + 1
+        return touched
 
 
 def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
@@ -107,6 +112,8 @@ def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
         for match in rule.marks.finditer(joined):
             yield match.span()
     elif isinstance(rule, RegexRule):
+        if rule.trigger is not None and not rule.trigger.search(joined):
+            return  # no character every match needs: the usual case for most rules
         try:
             for match in rule.scanner.finditer(joined, timeout=TIMEOUT_SECONDS):
                 yield match.span()
