@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -46,7 +47,7 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     by_scope: dict[str, list[Slot]] = {}
     for slot in slots:
         by_scope.setdefault(slot.scope, []).append(slot)
-    scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits something
+    scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
     for rule in rulebook.text_rules:
         scopes = frozenset(scope for scope in by_scope if rule.applies_to(scope))
         if not scopes:
@@ -58,11 +59,9 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
         if message:
             warnings.append(message)
             continue
-        changed = False
-        for index in scan.touched(rule):
-            changed |= _apply(rule, scan.slots[index], rulebook)
-        if changed:
-            scans.clear()
+        changed = {scan.slots[i].scope for i in scan.touched(rule) if _apply(rule, scan.slots[i], rulebook)}
+        for stale in [key for key in scans if key & changed]:  # the others still hold
+            del scans[stale]
     return warnings
 
 
@@ -73,11 +72,7 @@ class _Scan:
         self.slots = slots
         texts = [slot.unit.text for slot in slots]
         self.joined = "\n".join(texts)
-        self.starts = []
-        position = 0
-        for text in texts:
-            self.starts.append(position)
-            position += len(text) + 1
+        self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
 
     def touched(self, rule: Rule) -> list[int]:
         """Indexes of the slots the rule may change."""
