@@ -22,6 +22,7 @@ from . import __version__
 from .config import settings as load_settings
 from .errors import EXIT_FOUND, EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, KccleanError
 from .model import Change, Issue
+from .parallel import default_jobs, worker_processes
 from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
@@ -64,6 +65,24 @@ Ignore = Annotated[
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
 ]
+
+
+Jobs = Annotated[
+    Optional[int],
+    typer.Option(
+        "--jobs", "-j", min=1, show_default=False,
+        help="Clean issues in this many worker processes (default: the machine's cores; 1: none). The output is the same.",
+    ),
+]
+
+
+def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook):
+    """A context giving the function that cleans the run's files: in this process, or in
+    worker processes when there are several cores and several files."""
+    jobs = min(jobs or default_jobs(), len(files))
+    if jobs <= 1:
+        return nullcontext(lambda paths: clean_files(paths, rulebook))
+    return worker_processes(jobs, rulebook.settings, rulebook)
 
 
 def _version(value: bool) -> None:
@@ -190,6 +209,7 @@ def fix(
     select: Select = None,
     ignore: Ignore = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
+    jobs: Jobs = None,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -208,8 +228,8 @@ def fix(
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out)
-        with folder, _progress(len(files), quiet) as terminal:
-            for item in clean_files(files, rulebook):
+        with folder, _engine(jobs, files, rulebook) as clean, _progress(len(files), quiet) as terminal:
+            for item in clean(files):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {item}", err=True)
                     report.add_skipped(item)
