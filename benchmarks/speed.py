@@ -1,14 +1,22 @@
 """Speed and memory of kcclean: prints figures, asserts nothing.
 
-    python benchmarks/speed.py            # about 8 MB of transcripts
-    python benchmarks/speed.py --mb 32
+    python benchmarks/speed.py                  # 8 MB of transcripts, 5 runs of each
+    python benchmarks/speed.py --mb 2 --runs 7
+    python benchmarks/speed.py --big            # also peak memory at 64 MB (several minutes)
 
-Figures:
-1. the whole pipeline (read, blocks, classify, articles, repair) in MB/s on one core, and
-   each stage's share; then `kcclean fix` end to end (writing articles and the report);
-2. the rule engine's cost per MB at growing input sizes (it should stay flat: linear cost);
-3. a literal table of 10 entries against one of 10,000 (per MB: about the same);
-4. peak memory.
+Absolute MB/s on a shared machine are noisy, so each figure is the median of --runs runs
+with the min-max, and beside it the same files through two yardsticks measured in the
+same way: the I/O floor (reading every file and writing the same bytes out) and
+autocorrect-py (a CJK copy-writing formatter, if installed: `pip install autocorrect-py`).
+`x floor` and `x autocorrect` say how many times longer kcclean takes than each.
+
+1. `clean_text` in one process (the notebook use), the rulebook loaded once;
+2. the whole pipeline in memory over every file (`clean_files`, one process);
+3. `kcclean fix` end to end, a fresh process writing every article file and the report,
+   with --jobs 1 and with --jobs N (wall time and CPU time of all its processes);
+4. the rule engine's cost per MB as the input grows (flat = linear), and a literal table
+   of 10 entries against one of 10,000 (about equal: one Aho-Corasick pass);
+5. peak memory (max RSS) of `kcclean fix --jobs 1` at 1, 8 (and with --big 64) MB.
 
 The archive is the bundled transcripts (fixtures/, and ../shared/seeds when present)
 copied with a different masthead date per copy, so every copy is an issue of its own.
@@ -17,20 +25,20 @@ copied with a different masthead date per copy, so every copy is an issue of its
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from kcclean.articles import assemble
 from kcclean.model import Role, Source, Trace, Unit
-from kcclean.pipeline import build_issue, clean_files, load_page
-from kcclean.read import read_source
+from kcclean.pipeline import clean_files, clean_text
 from kcclean.repair import Slot, repair
 from kcclean.rulebook import Rulebook, Settings, TableRule, load_rulebook
 
@@ -52,6 +60,7 @@ def templates() -> list[list[str]]:
 def make_archive(folder: Path, megabytes: float) -> tuple[list[Path], int]:
     groups = templates()
     files, size, copy = [], 0, 0
+    folder.mkdir(parents=True)
     while size < megabytes * 1e6:
         for group in groups:
             date = f"{2000 + copy // 300}年{copy // 28 % 12 + 1}月{copy % 28 + 1}日"
@@ -65,41 +74,88 @@ def make_archive(folder: Path, megabytes: float) -> tuple[list[Path], int]:
     return files, size
 
 
-def rate(size: int, seconds: float) -> str:
-    return f"{size / seconds / 1e6:6.2f} MB/s"
+def timed(work: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
 
 
-def pipeline(files: list[Path], size: int, rulebook: Rulebook) -> None:
-    start = time.perf_counter()
-    articles = sum(len(issue.articles) for issue in clean_files(files, rulebook))
-    total = time.perf_counter() - start
-    print(f"whole pipeline      {rate(size, total)}   ({size / 1e6:.1f} MB, {len(files)} files, {articles} articles, {total:.2f} s)")
-
-    start = time.perf_counter()
-    pages = [load_page(read_source(path), rulebook) for path in files]
-    loaded = time.perf_counter() - start
-    start = time.perf_counter()
-    for page in pages:
-        assemble([page], rulebook)
-    assembled = time.perf_counter() - start
-    pages = [load_page(read_source(path), rulebook) for path in files]
-    start = time.perf_counter()
-    for page in pages:
-        build_issue([page], rulebook)  # assembles again, then repairs
-    built = time.perf_counter() - start
-    stages = loaded + built
-    print(
-        f"  shares: read+blocks+classify {loaded / stages:4.0%}   articles {assembled / stages:4.0%}"
-        f"   repair and article objects {(built - assembled) / stages:4.0%}"
-    )
+def spread(size: int, times: list[float]) -> str:
+    """Median MB/s and the min-max over the runs."""
+    rates = sorted(size / t / 1e6 for t in times)
+    return f"{statistics.median(rates):6.2f} MB/s ({rates[0]:.2f}-{rates[-1]:.2f})"
 
 
-def end_to_end(folder: Path, size: int) -> None:
-    out = folder.parent / "out"
+def ratio(times: list[float], yardstick: list[float] | None) -> str:
+    if not yardstick:
+        return "      -"
+    return f"{statistics.median(times) / statistics.median(yardstick):7.1f}"
+
+
+class Table:
+    """Rows of: what, MB/s median (min-max), x floor, x autocorrect."""
+
+    def __init__(self, size: int, floor: list[float], autocorrect: list[float] | None):
+        self.size, self.floor, self.autocorrect = size, floor, autocorrect
+        print(f"{'':34} {'median (min-max)':>24}  {'x floor':>7}  {'x autocorrect':>13}")
+
+    def row(self, name: str, times: list[float], note: str = "") -> None:
+        print(
+            f"{name:34} {spread(self.size, times):>24}  {ratio(times, self.floor)}  "
+            f"{ratio(times, self.autocorrect):>13}{note}"
+        )
+
+
+def io_floor(files: list[Path], out: Path) -> None:
+    out.mkdir(exist_ok=True)
+    for path in files:
+        (out / path.name).write_bytes(path.read_bytes())
+
+
+def autocorrect_run(files: list[Path], out: Path) -> None:
+    import autocorrect_py
+
+    out.mkdir(exist_ok=True)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        (out / path.name).write_text(autocorrect_py.format(text), encoding="utf-8")
+
+
+def autocorrect_available() -> bool:
+    try:
+        import autocorrect_py  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def child(command: list[str]) -> tuple[float, float, float]:
+    """Run a command: (wall seconds, CPU seconds of it and its processes, peak RSS in MB)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q"], check=True, capture_output=True)
-    seconds = time.perf_counter() - start
-    print(f"kcclean fix (writes) {rate(size, seconds)}   (with process start, article files and report)")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    process.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q", "--jobs", str(jobs)]
+
+
+def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> tuple[list[float], list[float]]:
+    walls, cpus = [], []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        wall, cpu, _ = child(fix_command(folder, out, jobs))
+        walls.append(wall)
+        cpus.append(cpu)
+    return walls, cpus
 
 
 def slots_of(text: str) -> list[Slot]:
@@ -113,25 +169,23 @@ def slots_of(text: str) -> list[Slot]:
     return slots
 
 
-def repair_cost(text: str, rulebook: Rulebook) -> tuple[float, float]:
-    """(megabytes, milliseconds per megabyte) of the rule engine on one paragraph per line."""
+def engine_scaling(text: str, rulebook: Rulebook) -> None:
+    print("rule engine alone, ms per MB as the input grows (flat = linear):")
+    for factor in (1, 2, 4, 8):
+        megabytes = len((text * factor).encode("utf-8")) / 1e6
+        print(f"  {megabytes:6.1f} MB   {repair_cost(text * factor, rulebook):7.1f} ms/MB")
+
+
+def repair_cost(text: str, rulebook: Rulebook) -> float:
+    """Milliseconds per megabyte of the rule engine on one paragraph per line."""
     slots = slots_of(text)
     start = time.perf_counter()
     repair(slots, rulebook)
-    seconds = time.perf_counter() - start
-    megabytes = len(text.encode("utf-8")) / 1e6
-    return megabytes, seconds / megabytes * 1000
-
-
-def engine_scaling(text: str, rulebook: Rulebook) -> None:
-    print("rule engine cost per MB as the input grows (flat = linear):")
-    for factor in (1, 2, 4, 8):
-        megabytes, cost = repair_cost(text * factor, rulebook)
-        print(f"  {megabytes:6.1f} MB   {cost:7.1f} ms/MB")
+    return (time.perf_counter() - start) / (len(text.encode("utf-8")) / 1e6) * 1000
 
 
 def table_scaling(text: str) -> None:
-    print("literal table cost per MB by number of entries (about equal = one pass):")
+    print("literal table, ms per MB by number of entries (about equal = one pass):")
     rng = random.Random(7)
     # Rare characters (CJK extension A): like a real confusion table, the entries almost never
     # occur, so this measures the scan itself rather than the edits it makes.
@@ -143,27 +197,60 @@ def table_scaling(text: str) -> None:
             level="safe", priority=0, origin="bench", line=1, table=table,
         )
         rule.compile()
-        _, cost = repair_cost(text, Rulebook([rule], Settings()))
-        print(f"  {len(table):6d} entries   {cost:7.1f} ms/MB")
+        print(f"  {len(table):6d} entries   {repair_cost(text, Rulebook([rule], Settings())):7.1f} ms/MB")
+
+
+def peak_memory(workdir: Path, sizes: list[float]) -> None:
+    print("peak memory of `kcclean fix --jobs 1` (max RSS; the report is part of it):")
+    first = None
+    for megabytes in sizes:
+        folder = workdir / f"memory-{megabytes:g}"
+        _, size = make_archive(folder, megabytes)
+        _, _, peak = child(fix_command(folder, workdir / "memory-out", 1))
+        first = first or peak
+        print(f"  {size / 1e6:6.1f} MB of input   {peak:6.0f} MB   ({peak / first:.2f}x the first)")
+        shutil.rmtree(folder)
+        shutil.rmtree(workdir / "memory-out", ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive")
+    parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive (8)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (5)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for the parallel fix (the cores)")
+    parser.add_argument("--big", action="store_true", help="also measure peak memory at 64 MB")
     args = parser.parse_args()
     rulebook = load_rulebook()
     workdir = Path(tempfile.mkdtemp(prefix="kcclean-bench-"))
     try:
         folder = workdir / "archive"
-        folder.mkdir()
         files, size = make_archive(folder, args.mb)
-        pipeline(files, size, rulebook)
-        end_to_end(folder, size)
+        print(
+            f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        )
+        floor = timed(lambda: io_floor(files, workdir / "floor"), args.runs)
+        corrected = None
+        if autocorrect_available():
+            corrected = timed(lambda: autocorrect_run(files, workdir / "autocorrect"), args.runs)
+        table = Table(size, floor, corrected)
+        table.row("I/O floor (read + write)", floor)
+        if corrected:
+            table.row("autocorrect-py (read, format, write)", corrected)
+        texts = [path.read_text(encoding="utf-8") for path in files]
+        clean_text(texts[0])  # the rulebook and the word list, loaded once
+        table.row("clean_text, in memory", timed(lambda: [clean_text(t) for t in texts], args.runs))
+        table.row("whole pipeline, in memory", timed(lambda: list(clean_files(files, rulebook)), args.runs))
+        out = workdir / "out"
+        walls, cpus = fix_runs(folder, out, 1, args.runs)
+        table.row("kcclean fix --jobs 1", walls, f"   CPU {spread(size, cpus)}")
+        if args.jobs > 1:
+            walls, cpus = fix_runs(folder, out, args.jobs, args.runs)
+            table.row(f"kcclean fix --jobs {args.jobs}", walls, f"   CPU {spread(size, cpus)} (all processes)")
         corpus = "\n".join("\n".join(group) for group in templates())
         engine_scaling(corpus * max(1, int(1e6 // len(corpus.encode("utf-8")))), rulebook)
         table_scaling(corpus * max(1, int(2e6 // len(corpus.encode("utf-8")))))
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory          {peak:.0f} MB (this process, all of the above)")
+        peak_memory(workdir, [1, 8, 64] if args.big else [1, 8])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
