@@ -5,10 +5,11 @@
     python benchmarks/speed.py --big            # also peak memory at 64 MB (several minutes)
 
 Absolute MB/s on a shared machine are noisy, so each figure is the median of --runs runs
-with the min-max, and beside it the same files through two yardsticks measured in the
-same way: the I/O floor (reading every file and writing the same bytes out) and
-autocorrect-py (a CJK copy-writing formatter, if installed: `pip install autocorrect-py`).
-`x floor` and `x autocorrect` say how many times longer kcclean takes than each.
+with the min-max, in wall-clock time and in CPU time (what a busy machine distorts least),
+and beside it the same files through two yardsticks measured in the same way: the I/O floor
+(reading every file and writing the same bytes out) and autocorrect-py (a CJK copy-writing
+formatter, if installed: `pip install autocorrect-py`). `x floor` and `x autocorrect` say
+how many times the CPU time of each kcclean is.
 
 1. `clean_text` in one process (the notebook use), the rulebook loaded once;
 2. the whole pipeline in memory over every file (`clean_files`, one process);
@@ -74,38 +75,52 @@ def make_archive(folder: Path, megabytes: float) -> tuple[list[Path], int]:
     return files, size
 
 
-def timed(work: Callable[[], object], runs: int) -> list[float]:
-    times = []
+class Runs:
+    """Wall-clock and CPU seconds of repeated runs of one thing."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def add(self, wall: float, cpu: float) -> None:
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+
+
+def timed(work: Callable[[], object], runs: int) -> Runs:
+    """Runs of work in this process (CPU time: this process's)."""
+    result = Runs()
     for _ in range(runs):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - start)
-    return times
+        result.add(time.perf_counter() - wall, time.process_time() - cpu)
+    return result
 
 
 def spread(size: int, times: list[float]) -> str:
     """Median MB/s and the min-max over the runs."""
     rates = sorted(size / t / 1e6 for t in times)
-    return f"{statistics.median(rates):6.2f} MB/s ({rates[0]:.2f}-{rates[-1]:.2f})"
+    return f"{statistics.median(rates):6.2f} ({rates[0]:.2f}-{rates[-1]:.2f})"
 
 
-def ratio(times: list[float], yardstick: list[float] | None) -> str:
-    if not yardstick:
-        return "      -"
-    return f"{statistics.median(times) / statistics.median(yardstick):7.1f}"
+def ratio(times: list[float], yardstick: Runs | None) -> str:
+    if yardstick is None:
+        return "-"
+    return f"{statistics.median(times) / statistics.median(yardstick.cpu):.1f}"
 
 
 class Table:
-    """Rows of: what, MB/s median (min-max), x floor, x autocorrect."""
+    """Rows of: what, MB/s of wall time and of CPU time (median, min-max), and CPU time as a
+    multiple of the I/O floor's and autocorrect-py's."""
 
-    def __init__(self, size: int, floor: list[float], autocorrect: list[float] | None):
+    def __init__(self, size: int, floor: Runs, autocorrect: Runs | None):
         self.size, self.floor, self.autocorrect = size, floor, autocorrect
-        print(f"{'':34} {'median (min-max)':>24}  {'x floor':>7}  {'x autocorrect':>13}")
+        print(f"{'MB/s: median (min-max)':38} {'wall':>20} {'CPU':>20} {'x floor':>8} {'x autocorrect':>14}")
 
-    def row(self, name: str, times: list[float], note: str = "") -> None:
+    def row(self, name: str, runs: Runs) -> None:
         print(
-            f"{name:34} {spread(self.size, times):>24}  {ratio(times, self.floor)}  "
-            f"{ratio(times, self.autocorrect):>13}{note}"
+            f"{name:38} {spread(self.size, runs.wall):>20} {spread(self.size, runs.cpu):>20} "
+            f"{ratio(runs.cpu, self.floor):>8} {ratio(runs.cpu, self.autocorrect):>14}"
         )
 
 
@@ -148,14 +163,13 @@ def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
     return [sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q", "--jobs", str(jobs)]
 
 
-def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> tuple[list[float], list[float]]:
-    walls, cpus = [], []
+def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> Runs:
+    result = Runs()
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         wall, cpu, _ = child(fix_command(folder, out, jobs))
-        walls.append(wall)
-        cpus.append(cpu)
-    return walls, cpus
+        result.add(wall, cpu)
+    return result
 
 
 def slots_of(text: str) -> list[Slot]:
@@ -242,11 +256,9 @@ def main() -> None:
         table.row("clean_text, in memory", timed(lambda: [clean_text(t) for t in texts], args.runs))
         table.row("whole pipeline, in memory", timed(lambda: list(clean_files(files, rulebook)), args.runs))
         out = workdir / "out"
-        walls, cpus = fix_runs(folder, out, 1, args.runs)
-        table.row("kcclean fix --jobs 1", walls, f"   CPU {spread(size, cpus)}")
+        table.row("kcclean fix --jobs 1 (a process)", fix_runs(folder, out, 1, args.runs))
         if args.jobs > 1:
-            walls, cpus = fix_runs(folder, out, args.jobs, args.runs)
-            table.row(f"kcclean fix --jobs {args.jobs}", walls, f"   CPU {spread(size, cpus)} (all processes)")
+            table.row(f"kcclean fix --jobs {args.jobs} (CPU: all)", fix_runs(folder, out, args.jobs, args.runs))
         corpus = "\n".join("\n".join(group) for group in templates())
         engine_scaling(corpus * max(1, int(1e6 // len(corpus.encode("utf-8")))), rulebook)
         table_scaling(corpus * max(1, int(2e6 // len(corpus.encode("utf-8")))))

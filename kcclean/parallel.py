@@ -10,18 +10,19 @@ memory does not grow with the number of files.
 from __future__ import annotations
 
 import os
+import posixpath
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import KccleanError
+from .errors import InputError, KccleanError
 from .model import Issue
 from .pipeline import build_pages, claim_key, load_file, plan_issues
-from .read import display_names
+from .read import display_names, read_source, source_of
 from .rulebook import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
@@ -38,8 +39,9 @@ def _rulebook(settings: Settings) -> Rulebook:
     return _RULEBOOKS[key]
 
 
-def _load_task(path: Path, name: str, settings: Settings):
-    return load_file(path, name, _rulebook(settings))
+def _load_task(path: Path | str, name: str, settings: Settings):
+    read = read_url if isinstance(path, str) else read_source
+    return load_file(path, name, _rulebook(settings), read)
 
 
 def _build_task(pages, settings: Settings) -> Issue | KccleanError:
@@ -47,13 +49,15 @@ def _build_task(pages, settings: Settings) -> Issue | KccleanError:
 
 
 def clean_files_on(
-    executor: Executor, paths: Iterable[Path], settings: Settings, ahead: int
+    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int
 ) -> Iterator[Issue | KccleanError]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
-    `executor`; at most `ahead` files are read and `ahead` issues built ahead of the caller."""
+    `executor`; at most `ahead` files are read and `ahead` issues built ahead of the caller.
+    `paths` are files, or fsspec URLs (read where the work runs)."""
     paths = list(paths)
     taken: set[str] = set()
-    loads = (executor.submit(_load_task, p, n, settings) for p, n in zip(paths, display_names(paths)))
+    names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
+    loads = (executor.submit(_load_task, p, n, settings) for p, n in zip(paths, names))
     pages = (future.result() for future in _ahead(loads, ahead))
     builds = (
         item if isinstance(item, KccleanError) else executor.submit(_build_task, item, settings)
@@ -98,3 +102,72 @@ def worker_processes(
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
+
+
+# --- a Dask cluster (kcclean[dask]) ---------------------------------------------------------
+
+
+@contextmanager
+def dask_cluster(
+    address: str | None, jobs: int, settings: Settings
+) -> Iterator[Callable[[list], Iterator[Issue | KccleanError]]]:
+    """A way to clean files on the Dask cluster at `address` (tcp://host:8786), or on a
+    local one of `jobs` worker processes. Rule folders and input files must be reachable
+    from the workers under the same names (a shared disk, or fsspec URLs)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise KccleanError("--engine dask needs Dask: pip install 'kcclean[dask]'") from None
+    with ExitStack() as stack:
+        if address is None:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            address = stack.enter_context(cluster).scheduler_address
+        try:
+            client = stack.enter_context(Client(address, timeout="20s"))
+        except OSError as error:
+            raise KccleanError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        executor = client.get_executor()
+        yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+
+
+def expand_urls(arguments: list[str], pattern: str = "*.txt") -> tuple[list[str], list[InputError]]:
+    """fsspec URLs named on the command line (`s3://bucket/scans/`, `file:///data/*.txt`):
+    files as given, folders as their sorted `*.txt`, globs expanded."""
+    import fsspec
+
+    found: list[str] = []
+    errors: list[InputError] = []
+    for argument in arguments:
+        fs, path = fsspec.core.url_to_fs(argument)
+        if fs.isdir(path):
+            inside = sorted(fs.glob(posixpath.join(path, pattern)))
+        elif fs.isfile(path):
+            inside = [path]
+        else:
+            inside = sorted(p for p in fs.glob(path) if fs.isfile(p)) if fsspec.core.has_magic(path) else []
+        if not inside:
+            errors.append(InputError(argument, "no such file or folder, or no *.txt in it"))
+        found += [fs.unstrip_protocol(p) for p in inside]
+    return list(dict.fromkeys(found)), errors
+
+
+def url_names(urls: list[str]) -> list[str]:
+    """Names that tell the files apart: their paths below the folder they all share."""
+    paths = [url.split("://", 1)[-1] for url in urls]
+    base = posixpath.commonpath([posixpath.dirname(p) for p in paths])
+    return [posixpath.relpath(p, base) for p in paths]
+
+
+def read_url(url: str, name: str):
+    """An input file read through fsspec, where the work runs."""
+    import fsspec
+
+    try:
+        with fsspec.open(url, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as error:
+        raise InputError(name, f"cannot be read: {error}") from None
+    return source_of(data, name)

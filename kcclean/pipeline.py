@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import regex
@@ -64,10 +64,13 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
         yield claim_key(item, taken)
 
 
-def load_file(path: Path, name: str, rulebook: Rulebook) -> Page | KccleanError:
-    """One input file read and classified, or why it cannot be."""
+def load_file(
+    path: Path | str, name: str, rulebook: Rulebook, read: Callable[..., Source] = read_source
+) -> Page | KccleanError:
+    """One input file read (by `read`: from disk, or from a URL) and classified, or why it
+    cannot be."""
     try:
-        return load_page(read_source(path, name), rulebook)
+        return load_page(read(path, name), rulebook)
     except KccleanError as error:
         return error
     except Exception as error:  # a bug: lose this file, not the run

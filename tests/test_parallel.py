@@ -78,3 +78,31 @@ def test_a_bad_file_is_reported_by_a_worker_as_by_the_serial_run(tmp_path: Path)
     result = CliRunner().invoke(app, ["fix", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2"])
     assert result.exit_code == 2
     assert "b.txt: binary file" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.parametrize("inputs", ["awkward", "seeds-by-url"])
+def test_dask_gives_the_serial_output(inputs: str, dask_scheduler: str, tmp_path: Path) -> None:
+    if inputs == "seeds-by-url":
+        if not seed_inputs():
+            pytest.skip("the real seeds are not here")
+        serial_inputs = seed_inputs()
+        dask_inputs = [seed_inputs()[0].parent.resolve().as_uri() + "/"]  # read through fsspec
+    else:
+        serial_inputs = dask_inputs = [awkward_run(tmp_path / "in")]
+    serial = fix(*serial_inputs, "--out", tmp_path / "serial", "--jobs", 1)
+    on_dask = fix(*dask_inputs, "--out", tmp_path / "dask", "--engine", "dask", "--scheduler", dask_scheduler)
+    assert serial == on_dask
+    assert tree(tmp_path / "serial") == tree(tmp_path / "dask")
+    assert "report.json" in tree(tmp_path / "dask")
+
+
+def test_an_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
+    assert fix(*SAMPLE, "--out", tmp_path / "out", "--engine", "spark") == 2
+    assert not (tmp_path / "out").exists()
