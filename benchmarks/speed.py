@@ -1,14 +1,23 @@
 """Speed and memory of kcclean: prints figures, asserts nothing.
 
-    python benchmarks/speed.py            # about 8 MB of transcripts
-    python benchmarks/speed.py --mb 32
+    python benchmarks/speed.py                  # 8 MB of transcripts, 5 runs of each
+    python benchmarks/speed.py --mb 2 --runs 7
+    python benchmarks/speed.py --big            # also peak memory at 64 MB (several minutes)
 
-Figures:
-1. the whole pipeline (read, blocks, classify, articles, repair) in MB/s on one core, and
-   each stage's share; then `kcclean fix` end to end (writing articles and the report);
-2. the rule engine's cost per MB at growing input sizes (it should stay flat: linear cost);
-3. a literal table of 10 entries against one of 10,000 (per MB: about the same);
-4. peak memory.
+Absolute MB/s on a shared machine are noisy, so each figure is the median of --runs runs
+with the min-max, in wall-clock time and in CPU time (what a busy machine distorts least),
+and beside it the same files through two yardsticks measured in the same way: the I/O floor
+(reading every file and writing the same bytes out) and autocorrect-py (a CJK copy-writing
+formatter, if installed: `pip install autocorrect-py`). `x floor` and `x autocorrect` say
+how many times the CPU time of each kcclean is.
+
+1. `clean_text` in one process (the notebook use), the rulebook loaded once;
+2. the whole pipeline in memory over every file (`clean_files`, one process);
+3. `kcclean fix` end to end, a fresh process writing every article file and the report,
+   with --jobs 1 and with --jobs N (wall time and CPU time of all its processes);
+4. the rule engine's cost per MB as the input grows (flat = linear), and a literal table
+   of 10 entries against one of 10,000 (about equal: one Aho-Corasick pass);
+5. peak memory (max RSS) of `kcclean fix --jobs 1` at 1, 8 (and with --big 64) MB.
 
 The archive is the bundled transcripts (fixtures/, and ../shared/seeds when present)
 copied with a different masthead date per copy, so every copy is an issue of its own.
@@ -17,20 +26,20 @@ copied with a different masthead date per copy, so every copy is an issue of its
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from kcclean.articles import assemble
 from kcclean.model import Role, Source, Trace, Unit
-from kcclean.pipeline import build_issue, clean_files, load_page
-from kcclean.read import read_source
+from kcclean.pipeline import clean_files, clean_text
 from kcclean.repair import Slot, repair
 from kcclean.rulebook import Rulebook, Settings, TableRule, load_rulebook
 
@@ -52,6 +61,7 @@ def templates() -> list[list[str]]:
 def make_archive(folder: Path, megabytes: float) -> tuple[list[Path], int]:
     groups = templates()
     files, size, copy = [], 0, 0
+    folder.mkdir(parents=True)
     while size < megabytes * 1e6:
         for group in groups:
             date = f"{2000 + copy // 300}年{copy // 28 % 12 + 1}月{copy % 28 + 1}日"
@@ -65,41 +75,101 @@ def make_archive(folder: Path, megabytes: float) -> tuple[list[Path], int]:
     return files, size
 
 
-def rate(size: int, seconds: float) -> str:
-    return f"{size / seconds / 1e6:6.2f} MB/s"
+class Runs:
+    """Wall-clock and CPU seconds of repeated runs of one thing."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def add(self, wall: float, cpu: float) -> None:
+        self.wall.append(wall)
+        self.cpu.append(cpu)
 
 
-def pipeline(files: list[Path], size: int, rulebook: Rulebook) -> None:
-    start = time.perf_counter()
-    articles = sum(len(issue.articles) for issue in clean_files(files, rulebook))
-    total = time.perf_counter() - start
-    print(f"whole pipeline      {rate(size, total)}   ({size / 1e6:.1f} MB, {len(files)} files, {articles} articles, {total:.2f} s)")
-
-    start = time.perf_counter()
-    pages = [load_page(read_source(path), rulebook) for path in files]
-    loaded = time.perf_counter() - start
-    start = time.perf_counter()
-    for page in pages:
-        assemble([page], rulebook)
-    assembled = time.perf_counter() - start
-    pages = [load_page(read_source(path), rulebook) for path in files]
-    start = time.perf_counter()
-    for page in pages:
-        build_issue([page], rulebook)  # assembles again, then repairs
-    built = time.perf_counter() - start
-    stages = loaded + built
-    print(
-        f"  shares: read+blocks+classify {loaded / stages:4.0%}   articles {assembled / stages:4.0%}"
-        f"   repair and article objects {(built - assembled) / stages:4.0%}"
-    )
+def timed(work: Callable[[], object], runs: int) -> Runs:
+    """Runs of work in this process (CPU time: this process's)."""
+    result = Runs()
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        result.add(time.perf_counter() - wall, time.process_time() - cpu)
+    return result
 
 
-def end_to_end(folder: Path, size: int) -> None:
-    out = folder.parent / "out"
+def spread(size: int, times: list[float]) -> str:
+    """Median MB/s and the min-max over the runs."""
+    rates = sorted(size / t / 1e6 for t in times)
+    return f"{statistics.median(rates):6.2f} ({rates[0]:.2f}-{rates[-1]:.2f})"
+
+
+def ratio(times: list[float], yardstick: Runs | None) -> str:
+    if yardstick is None:
+        return "-"
+    return f"{statistics.median(times) / statistics.median(yardstick.cpu):.1f}"
+
+
+class Table:
+    """Rows of: what, MB/s of wall time and of CPU time (median, min-max), and CPU time as a
+    multiple of the I/O floor's and autocorrect-py's."""
+
+    def __init__(self, size: int, floor: Runs, autocorrect: Runs | None):
+        self.size, self.floor, self.autocorrect = size, floor, autocorrect
+        print(f"{'MB/s: median (min-max)':38} {'wall':>20} {'CPU':>20} {'x floor':>8} {'x autocorrect':>14}")
+
+    def row(self, name: str, runs: Runs) -> None:
+        print(
+            f"{name:38} {spread(self.size, runs.wall):>20} {spread(self.size, runs.cpu):>20} "
+            f"{ratio(runs.cpu, self.floor):>8} {ratio(runs.cpu, self.autocorrect):>14}"
+        )
+
+
+def io_floor(files: list[Path], out: Path) -> None:
+    out.mkdir(exist_ok=True)
+    for path in files:
+        (out / path.name).write_bytes(path.read_bytes())
+
+
+def autocorrect_run(files: list[Path], out: Path) -> None:
+    import autocorrect_py
+
+    out.mkdir(exist_ok=True)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        (out / path.name).write_text(autocorrect_py.format(text), encoding="utf-8")
+
+
+def autocorrect_available() -> bool:
+    try:
+        import autocorrect_py  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def child(command: list[str]) -> tuple[float, float, float]:
+    """Run a command: (wall seconds, CPU seconds of it and its processes, peak RSS in MB)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q"], check=True, capture_output=True)
-    seconds = time.perf_counter() - start
-    print(f"kcclean fix (writes) {rate(size, seconds)}   (with process start, article files and report)")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    process.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q", "--jobs", str(jobs)]
+
+
+def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> Runs:
+    result = Runs()
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        wall, cpu, _ = child(fix_command(folder, out, jobs))
+        result.add(wall, cpu)
+    return result
 
 
 def slots_of(text: str) -> list[Slot]:
@@ -113,25 +183,23 @@ def slots_of(text: str) -> list[Slot]:
     return slots
 
 
-def repair_cost(text: str, rulebook: Rulebook) -> tuple[float, float]:
-    """(megabytes, milliseconds per megabyte) of the rule engine on one paragraph per line."""
+def engine_scaling(text: str, rulebook: Rulebook) -> None:
+    print("rule engine alone, ms per MB as the input grows (flat = linear):")
+    for factor in (1, 2, 4, 8):
+        megabytes = len((text * factor).encode("utf-8")) / 1e6
+        print(f"  {megabytes:6.1f} MB   {repair_cost(text * factor, rulebook):7.1f} ms/MB")
+
+
+def repair_cost(text: str, rulebook: Rulebook) -> float:
+    """Milliseconds per megabyte of the rule engine on one paragraph per line."""
     slots = slots_of(text)
     start = time.perf_counter()
     repair(slots, rulebook)
-    seconds = time.perf_counter() - start
-    megabytes = len(text.encode("utf-8")) / 1e6
-    return megabytes, seconds / megabytes * 1000
-
-
-def engine_scaling(text: str, rulebook: Rulebook) -> None:
-    print("rule engine cost per MB as the input grows (flat = linear):")
-    for factor in (1, 2, 4, 8):
-        megabytes, cost = repair_cost(text * factor, rulebook)
-        print(f"  {megabytes:6.1f} MB   {cost:7.1f} ms/MB")
+    return (time.perf_counter() - start) / (len(text.encode("utf-8")) / 1e6) * 1000
 
 
 def table_scaling(text: str) -> None:
-    print("literal table cost per MB by number of entries (about equal = one pass):")
+    print("literal table, ms per MB by number of entries (about equal = one pass):")
     rng = random.Random(7)
     # Rare characters (CJK extension A): like a real confusion table, the entries almost never
     # occur, so this measures the scan itself rather than the edits it makes.
@@ -143,27 +211,76 @@ def table_scaling(text: str) -> None:
             level="safe", priority=0, origin="bench", line=1, table=table,
         )
         rule.compile()
-        _, cost = repair_cost(text, Rulebook([rule], Settings()))
-        print(f"  {len(table):6d} entries   {cost:7.1f} ms/MB")
+        print(f"  {len(table):6d} entries   {repair_cost(text, Rulebook([rule], Settings())):7.1f} ms/MB")
+
+
+# Peak memory is read by the measured process itself as it exits: the VmHWM of /proc (Linux)
+# starts afresh at exec, while the max RSS the parent gets from wait4 starts at the
+# parent's own peak (Linux carries it over a fork), here that of the runs before.
+_PEAK_REPORTER = """
+import atexit, os, runpy, sys
+def report():
+    with open('/proc/self/status') as status, open(os.environ['KCCLEAN_BENCH_PEAK'], 'w') as out:
+        out.write(next(l.split()[1] for l in status if l.startswith('VmHWM:')))
+atexit.register(report)
+sys.argv = ['kcclean', *sys.argv[1:]]
+runpy.run_module('kcclean', run_name='__main__')
+"""
+
+
+def peak_memory(workdir: Path, sizes: list[float]) -> None:
+    print("peak memory of `kcclean fix --jobs 1` (VmHWM; the report is part of it):")
+    first = None
+    record = workdir / "peak"
+    for megabytes in sizes:
+        folder = workdir / f"memory-{megabytes:g}"
+        _, size = make_archive(folder, megabytes)
+        command = [sys.executable, "-c", _PEAK_REPORTER, *fix_command(folder, workdir / "memory-out", 1)[3:]]
+        os.environ["KCCLEAN_BENCH_PEAK"] = str(record)
+        child(command)
+        peak = int(record.read_text()) / 1024
+        first = first or peak
+        print(f"  {size / 1e6:6.1f} MB of input   {peak:6.0f} MB   ({peak / first:.2f}x the first)")
+        shutil.rmtree(folder)
+        shutil.rmtree(workdir / "memory-out", ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive")
+    parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive (8)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (5)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for the parallel fix (the cores)")
+    parser.add_argument("--big", action="store_true", help="also measure peak memory at 64 MB")
     args = parser.parse_args()
     rulebook = load_rulebook()
     workdir = Path(tempfile.mkdtemp(prefix="kcclean-bench-"))
     try:
         folder = workdir / "archive"
-        folder.mkdir()
         files, size = make_archive(folder, args.mb)
-        pipeline(files, size, rulebook)
-        end_to_end(folder, size)
+        print(
+            f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        )
+        floor = timed(lambda: io_floor(files, workdir / "floor"), args.runs)
+        corrected = None
+        if autocorrect_available():
+            corrected = timed(lambda: autocorrect_run(files, workdir / "autocorrect"), args.runs)
+        table = Table(size, floor, corrected)
+        table.row("I/O floor (read + write)", floor)
+        if corrected:
+            table.row("autocorrect-py (read, format, write)", corrected)
+        texts = [path.read_text(encoding="utf-8") for path in files]
+        clean_text(texts[0])  # the rulebook and the word list, loaded once
+        table.row("clean_text, in memory", timed(lambda: [clean_text(t) for t in texts], args.runs))
+        table.row("whole pipeline, in memory", timed(lambda: list(clean_files(files, rulebook)), args.runs))
+        out = workdir / "out"
+        table.row("kcclean fix --jobs 1 (a process)", fix_runs(folder, out, 1, args.runs))
+        if args.jobs > 1:
+            table.row(f"kcclean fix --jobs {args.jobs} (CPU: all)", fix_runs(folder, out, args.jobs, args.runs))
         corpus = "\n".join("\n".join(group) for group in templates())
         engine_scaling(corpus * max(1, int(1e6 // len(corpus.encode("utf-8")))), rulebook)
         table_scaling(corpus * max(1, int(2e6 // len(corpus.encode("utf-8")))))
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory          {peak:.0f} MB (this process, all of the above)")
+        peak_memory(workdir, [1, 8, 64] if args.big else [1, 8])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -22,6 +22,7 @@ from . import __version__
 from .config import settings as load_settings
 from .errors import EXIT_FOUND, EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, KccleanError
 from .model import Change, Issue
+from .parallel import dask_cluster, default_jobs, expand_urls, worker_processes
 from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
@@ -64,6 +65,24 @@ Ignore = Annotated[
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
 ]
+
+
+Jobs = Annotated[
+    Optional[int],
+    typer.Option(
+        "--jobs", "-j", min=1, show_default=False,
+        help="Clean issues in this many worker processes (default: the machine's cores; 1: none). The output is the same.",
+    ),
+]
+
+
+def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook):
+    """A context giving the function that cleans the run's files: in this process, or in
+    worker processes when there are several cores and several files."""
+    jobs = min(jobs or default_jobs(), len(files))
+    if jobs <= 1:
+        return nullcontext(lambda paths: clean_files(paths, rulebook))
+    return worker_processes(jobs, rulebook.settings, rulebook)
 
 
 def _version(value: bool) -> None:
@@ -157,9 +176,9 @@ def describe(change: Change) -> str:
     )
 
 
-def _inputs(paths: list[str]) -> tuple[list[Path], list[KccleanError]]:
+def _inputs(paths: list[str], expand=expand_paths) -> tuple[list, list[KccleanError]]:
     """The files to read and the arguments that named none; an error if nothing is left."""
-    files, missing = expand_paths(paths)
+    files, missing = expand(paths)
     if not files:
         raise missing[0] if missing else KccleanError("no input files")
     for error in missing:
@@ -190,6 +209,17 @@ def fix(
     select: Select = None,
     ignore: Ignore = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
+    jobs: Jobs = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Where issues are cleaned: local (worker processes, --jobs) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler", show_default=False,
+            help="With --engine dask: the scheduler's address (tcp://host:8786). Default: a cluster of --jobs processes here.",
+        ),
+    ] = None,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -202,14 +232,21 @@ def fix(
     """
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
-        files, missing = _inputs(paths)
+        if engine not in ("local", "dask"):
+            raise KccleanError(f"--engine {engine}: choose local or dask")
+        urls = engine == "dask" and any("://" in path for path in paths)
+        files, missing = _inputs(paths, expand_urls if urls else expand_paths)
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out)
-        with folder, _progress(len(files), quiet) as terminal:
-            for item in clean_files(files, rulebook):
+        if engine == "dask":
+            cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
+        else:
+            cleaner = _engine(jobs, files, rulebook)
+        with folder, cleaner as clean, _progress(len(files), quiet) as terminal:
+            for item in clean(files):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {item}", err=True)
                     report.add_skipped(item)

@@ -21,6 +21,17 @@ class KccleanError(Exception):
 
     exit_code = EXIT_INPUT
 
+    def __reduce__(self):
+        # Sent back from a worker process: rebuilt as it is, whatever its __init__ takes.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(kind: type[KccleanError], args: tuple, state: dict) -> KccleanError:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(KccleanError):
     """An input file that cannot be used: missing, empty, binary or undecodable."""

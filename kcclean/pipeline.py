@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import regex
@@ -37,10 +38,18 @@ def clean_text(
     ['本报讯（记者 方心怡）为加强疫情防控工作，连日来区领导深入一线。']
     """
     if rulebook is None:
-        rulebook = load_rulebook(Settings(unsafe=unsafe))
+        rulebook = default_rulebook(unsafe)
     if not text.strip():
         raise InputError(name, "empty text: nothing to clean")
     return build_issue([load_page(Source.of(name, text), rulebook)], rulebook)
+
+
+@functools.cache
+def default_rulebook(unsafe: bool = False) -> Rulebook:
+    """The built-in rules, loaded once per process: loading and checking every rule's
+    examples takes longer than cleaning a page, so a notebook calling `clean_text` in a
+    loop must not pay it per call."""
+    return load_rulebook(Settings(unsafe=unsafe))
 
 
 def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | KccleanError]:
@@ -48,36 +57,77 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
     pages of one issue; a file that cannot be read is yielded as its error and skipped."""
     paths = list(paths)
     taken: set[str] = set()  # issue keys used so far: every article id is unique in a run
+    loaded = (load_file(path, name, rulebook) for path, name in zip(paths, display_names(paths)))
+    for item in plan_issues(loaded):
+        if not isinstance(item, KccleanError):
+            item = build_pages(item, rulebook)
+        yield claim_key(item, taken)
+
+
+def load_file(
+    path: Path | str, name: str, rulebook: Rulebook, read: Callable[..., Source] = read_source
+) -> Page | KccleanError:
+    """One input file read (by `read`: from disk, or from a URL) and classified, or why it
+    cannot be."""
+    try:
+        return load_page(read(path, name), rulebook)
+    except KccleanError as error:
+        return error
+    except Exception as error:  # a bug: lose this file, not the run
+        if os.environ.get("KCCLEAN_DEBUG"):
+            raise
+        return InternalError(name, error)
+
+
+def plan_issues(loaded: Iterable[Page | KccleanError]) -> Iterator[list[Page] | KccleanError]:
+    """The pages of each issue, and each file that could not be read, in the order a run
+    reports them (an unreadable file as soon as it is met; an issue when its last page is)."""
     group = _Group()
-    for path, name in zip(paths, display_names(paths)):
-        try:
-            page = load_page(read_source(path, name), rulebook)
-        except KccleanError as error:
-            yield error
-            continue
-        except Exception as error:  # a bug: lose this file, not the run
-            if os.environ.get("KCCLEAN_DEBUG"):
-                raise
-            yield InternalError(name, error)
+    for page in loaded:
+        if isinstance(page, KccleanError):
+            yield page
             continue
         if group.pages and not group.takes(page):
-            yield _built(group.pages, rulebook, taken)
+            yield group.pages
             group = _Group()
         group.add(page)
     if group.pages:
-        yield _built(group.pages, rulebook, taken)
+        yield group.pages
 
 
-def _built(pages: list[Page], rulebook: Rulebook, taken: set[str]) -> Issue | KccleanError:
+def build_pages(pages: list[Page], rulebook: Rulebook) -> Issue | KccleanError:
+    """One issue, or why it could not be cleaned. Its key is the natural one: the run makes
+    it unique with `claim_key`, in input order (so issues can be built in any order)."""
     names = ", ".join(p.source.name for p in pages)
     try:
-        return build_issue(pages, rulebook, taken)
+        return build_issue(pages, rulebook)
     except KccleanError as error:  # a rule timing out on this issue: report it, go on
         return InputError(names, str(error))
     except Exception as error:  # a bug: lose this issue, not the run
         if os.environ.get("KCCLEAN_DEBUG"):
             raise
         return InternalError(names, error)
+
+
+def claim_key(item: Issue | KccleanError, taken: set[str]) -> Issue | KccleanError:
+    """The issue with a key no earlier issue of the run has (`2021-01-20_1768-2` for the
+    second issue of that date and number), its article ids renamed to match."""
+    if isinstance(item, KccleanError):
+        return item
+    key, number = item.key, 2
+    while key in taken:
+        key, number = f"{item.key}-{number}", number + 1
+    taken.add(key)
+    if key != item.key:
+        renamed = {}
+        for number, article in enumerate(item.articles, 1):
+            new_id = f"{key}-{number:02d}"
+            renamed[article.id] = new_id
+            article.id = new_id
+        for change in item.changes:
+            change.article = renamed.get(change.article, change.article)
+        item.key = key
+    return item
 
 
 class _Group:
@@ -125,15 +175,10 @@ def safe_name(text: str, limit: int = 60) -> str:
     return name or "untitled"
 
 
-def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = None) -> Issue:
-    """Clean the pages of one issue. `taken` holds the issue keys already used in this run."""
+def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
+    """Clean the pages of one issue (its key made unique in a run by `claim_key`)."""
     draft = assemble(pages, rulebook)
     key = issue_key(draft)
-    if taken is not None:
-        base, number = key, 2
-        while key in taken:
-            key, number = f"{base}-{number}", number + 1
-        taken.add(key)
     issue_changes: list[Change] = list(draft.changes)
     slots = [Slot(u, SCOPE_OF_ROLE[u.role], issue_changes) for u in (*draft.masthead, *draft.banners)]
     for article in draft.drafts:

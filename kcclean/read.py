@@ -68,6 +68,11 @@ def read_source(path: Path, name: str | None = None) -> Source:
         raise InputError(name, "is a folder, not a file") from None
     except OSError as error:
         raise InputError(name, f"cannot be read: {error.strerror}") from None
+    return source_of(data, name)
+
+
+def source_of(data: bytes, name: str) -> Source:
+    """A file's bytes, however they were read, decoded into a source."""
     if not data:
         raise InputError(name, "empty file: nothing to clean")
     text, encoding = decode(data, name)

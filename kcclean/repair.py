@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -46,7 +47,7 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     by_scope: dict[str, list[Slot]] = {}
     for slot in slots:
         by_scope.setdefault(slot.scope, []).append(slot)
-    scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits something
+    scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
     for rule in rulebook.text_rules:
         scopes = frozenset(scope for scope in by_scope if rule.applies_to(scope))
         if not scopes:
@@ -58,11 +59,9 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
         if message:
             warnings.append(message)
             continue
-        changed = False
-        for index in scan.touched(rule):
-            changed |= _apply(rule, scan.slots[index], rulebook)
-        if changed:
-            scans.clear()
+        changed = {scan.slots[i].scope for i in scan.touched(rule) if _apply(rule, scan.slots[i], rulebook)}
+        for stale in [key for key in scans if key & changed]:  # the others still hold
+            del scans[stale]
     return warnings
 
 
@@ -73,21 +72,22 @@ class _Scan:
         self.slots = slots
         texts = [slot.unit.text for slot in slots]
         self.joined = "\n".join(texts)
-        self.starts = []
-        position = 0
-        for text in texts:
-            self.starts.append(position)
-            position += len(text) + 1
+        self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
 
     def touched(self, rule: Rule) -> list[int]:
         """Indexes of the slots the rule may change."""
-        touched: set[int] = set()
+        touched: list[int] = []
         starts = self.starts
+        beyond = 0  # where the slot after the last touched one starts
         for start, end in _hits(rule, self.joined):
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, max(start, end - 1)) - 1
-            touched.update(range(first, last + 1))
-        return sorted(touched)
+            last_char = max(start, end - 1)
+            if last_char < beyond:  # hits come left to right: this slot is touched already
+                continue
+            first = max(bisect_right(starts, start) - 1, len(touched) and touched[-1] + 1)
+            last = bisect_right(starts, last_char) - 1
+            touched.extend(range(first, last + 1))
+            beyond = starts[last + 1] if last + 1 < len(starts) else len(self.joined) + 1
+        return touched
 
 
 def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
@@ -107,6 +107,8 @@ def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
         for match in rule.marks.finditer(joined):
             yield match.span()
     elif isinstance(rule, RegexRule):
+        if rule.trigger is not None and not rule.trigger.search(joined):
+            return  # no character every match needs: the usual case for most rules
         try:
             for match in rule.scanner.finditer(joined, timeout=TIMEOUT_SECONDS):
                 yield match.span()

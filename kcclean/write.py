@@ -38,11 +38,17 @@ _FRONT_MATTER_FIELDS = (
 _SLUG_LENGTH = 24
 
 
-def article_markdown(article: Article) -> str:
-    """YAML front matter (every value written as JSON, which YAML reads), then the article."""
-    data = article.to_json()
+# One encoder for the run: json.dumps with options builds a new one per call, and the front
+# matter is a dozen small values per article.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def article_markdown(article: Article, data: dict | None = None) -> str:
+    """YAML front matter (every value written as JSON, which YAML reads), then the article.
+    `data` is the article's `to_json()` when the caller has it already."""
+    data = data or article.to_json()
     lines = ["---"]
-    lines += [f"{key}: {json.dumps(data[key], ensure_ascii=False)}" for key in _FRONT_MATTER_FIELDS]
+    lines += [f"{key}: {_ENCODE(data[key])}" for key in _FRONT_MATTER_FIELDS]
     lines += ["---", ""]
     if article.headline:
         lines += [f"# {line}" for line in article.headline] + [""]
@@ -97,9 +103,10 @@ class OutputFolder:
         for number, article in enumerate(issue.articles, 1):
             path = self._unique(folder / f"{number:02d}-{slug(article)}.md")
             article.path = path.relative_to(self.staging).as_posix()
-            path.write_text(article_markdown(article), encoding="utf-8")
-            self._articles.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
-        self._issues.write(json.dumps(issue.to_json(), ensure_ascii=False) + "\n")
+            data = article.to_json()
+            path.write_text(article_markdown(article, data), encoding="utf-8")
+            self._articles.write(_ENCODE(data) + "\n")
+        self._issues.write(_ENCODE(issue.to_json()) + "\n")
 
     def _unique(self, path: Path) -> Path:
         candidate, n = path, 2

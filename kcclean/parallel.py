@@ -1,0 +1,173 @@
+"""Issues cleaned in worker processes (`kcclean fix --jobs N`) or on a Dask cluster.
+
+The work splits the way the serial run does it: each file is read and classified on its
+own (a task), the pages are grouped into issues in input order here, and each issue is
+built on its own (a task). Results are taken in input order and keys claimed in that order,
+so the output is the serial run's, byte for byte. A bounded number of tasks is in flight:
+memory does not grow with the number of files.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from .errors import InputError, KccleanError
+from .model import Issue
+from .pipeline import build_pages, claim_key, load_file, plan_issues
+from .read import display_names, read_source, source_of
+from .rulebook import Rulebook, Settings, load_rulebook
+
+T = TypeVar("T")
+
+# Each worker's rulebook, by the settings it was loaded from: loaded once per process.
+# Forked workers inherit the parent's entry and load nothing.
+_RULEBOOKS: dict[str, Rulebook] = {}
+
+
+def _rulebook(settings: Settings) -> Rulebook:
+    key = repr(settings)
+    if key not in _RULEBOOKS:
+        _RULEBOOKS[key] = load_rulebook(settings)
+    return _RULEBOOKS[key]
+
+
+def _load_task(path: Path | str, name: str, settings: Settings):
+    read = read_url if isinstance(path, str) else read_source
+    return load_file(path, name, _rulebook(settings), read)
+
+
+def _build_task(pages, settings: Settings) -> Issue | KccleanError:
+    return build_pages(pages, _rulebook(settings))
+
+
+def clean_files_on(
+    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int
+) -> Iterator[Issue | KccleanError]:
+    """What `pipeline.clean_files` yields, in the same order, with the work done by
+    `executor`; at most `ahead` files are read and `ahead` issues built ahead of the caller.
+    `paths` are files, or fsspec URLs (read where the work runs)."""
+    paths = list(paths)
+    taken: set[str] = set()
+    names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
+    loads = (executor.submit(_load_task, p, n, settings) for p, n in zip(paths, names))
+    pages = (future.result() for future in _ahead(loads, ahead))
+    builds = (
+        item if isinstance(item, KccleanError) else executor.submit(_build_task, item, settings)
+        for item in plan_issues(pages)
+    )
+    for item in _ahead(builds, ahead):
+        yield claim_key(item.result() if isinstance(item, Future) else item, taken)
+
+
+def _ahead(items: Iterator[T], count: int) -> Iterator[T]:
+    """The items in order, the next `count` of them always already taken (submitted)."""
+    window: deque[T] = deque()
+    for item in items:
+        window.append(item)
+        if len(window) > count:
+            yield window.popleft()
+    while window:
+        yield window.popleft()
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the main process alone handles it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def worker_processes(
+    jobs: int, settings: Settings, rulebook: Rulebook
+) -> Iterator[Callable[[list[Path]], Iterator[Issue | KccleanError]]]:
+    """A way to clean files with `jobs` worker processes. On an error or Ctrl-C, work not
+    started is cancelled and the workers stop after the issue they are on."""
+    _RULEBOOKS[repr(settings)] = rulebook  # forked workers start with it
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
+    try:
+        yield lambda paths: clean_files_on(pool, paths, settings, ahead=4 * jobs)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+# --- a Dask cluster (kcclean[dask]) ---------------------------------------------------------
+
+
+@contextmanager
+def dask_cluster(
+    address: str | None, jobs: int, settings: Settings
+) -> Iterator[Callable[[list], Iterator[Issue | KccleanError]]]:
+    """A way to clean files on the Dask cluster at `address` (tcp://host:8786), or on a
+    local one of `jobs` worker processes. Rule folders and input files must be reachable
+    from the workers under the same names (a shared disk, or fsspec URLs)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise KccleanError("--engine dask needs Dask: pip install 'kcclean[dask]'") from None
+    with ExitStack() as stack:
+        if address is None:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            address = stack.enter_context(cluster).scheduler_address
+        try:
+            client = stack.enter_context(Client(address, timeout="20s"))
+        except OSError as error:
+            raise KccleanError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        executor = client.get_executor()
+        yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+
+
+def expand_urls(arguments: list[str], pattern: str = "*.txt") -> tuple[list[str], list[InputError]]:
+    """fsspec URLs named on the command line (`s3://bucket/scans/`, `file:///data/*.txt`):
+    files as given, folders as their sorted `*.txt`, globs expanded."""
+    import fsspec
+
+    found: list[str] = []
+    errors: list[InputError] = []
+    for argument in arguments:
+        fs, path = fsspec.core.url_to_fs(argument)
+        if fs.isdir(path):
+            inside = sorted(fs.glob(posixpath.join(path, pattern)))
+        elif fs.isfile(path):
+            inside = [path]
+        else:
+            inside = sorted(p for p in fs.glob(path) if fs.isfile(p)) if fsspec.core.has_magic(path) else []
+        if not inside:
+            errors.append(InputError(argument, "no such file or folder, or no *.txt in it"))
+        found += [fs.unstrip_protocol(p) for p in inside]
+    return list(dict.fromkeys(found)), errors
+
+
+def url_names(urls: list[str]) -> list[str]:
+    """Names that tell the files apart: their paths below the folder they all share."""
+    paths = [url.split("://", 1)[-1] for url in urls]
+    base = posixpath.commonpath([posixpath.dirname(p) for p in paths])
+    return [posixpath.relpath(p, base) for p in paths]
+
+
+def read_url(url: str, name: str):
+    """An input file read through fsspec, where the work runs."""
+    import fsspec
+
+    try:
+        with fsspec.open(url, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as error:
+        raise InputError(name, f"cannot be read: {error}") from None
+    return source_of(data, name)

@@ -1,0 +1,108 @@
+"""`kcclean fix --jobs N` and `--engine dask`: the same output as a serial run, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, seed_inputs
+from kcclean.cli import app
+from kcclean.write import OutputFolder
+
+SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
+CLEAN = FIXTURES / "clean" / "clean_issue.txt"
+
+
+def fix(*args: object) -> int:
+    result = CliRunner().invoke(app, ["fix", *map(str, args), "-q"])
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def awkward_run(folder: Path) -> Path:
+    """Two issues of the same date and number (keys made unique in input order), an issue
+    between them, and an empty file in the middle of the first one."""
+    folder.mkdir()
+    files = [SAMPLE[0], Path("empty"), SAMPLE[1], CLEAN, *SAMPLE]
+    for number, path in enumerate(files):
+        target = folder / f"{number:02d}_{path.name}.txt"
+        target.write_bytes(path.read_bytes() if path.is_file() else b"")
+    return folder
+
+
+@pytest.mark.parametrize("inputs", ["sample", "seeds", "awkward"])
+def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
+    if inputs == "seeds" and not seed_inputs():
+        pytest.skip("the real seeds are not here")
+    paths = {"sample": SAMPLE, "seeds": seed_inputs(), "awkward": [awkward_run(tmp_path / "in")]}[inputs]
+    codes = {jobs: fix(*paths, "--out", tmp_path / f"out{jobs}", "--jobs", jobs) for jobs in (1, 2)}
+    assert codes[1] == codes[2] == (2 if inputs == "awkward" else 0)
+    serial, parallel = tree(tmp_path / "out1"), tree(tmp_path / "out2")
+    assert "report.json" in serial
+    assert serial == parallel
+    if inputs == "awkward":
+        folders = {name.split("/")[0] for name in serial if "/" in name}
+        assert {"2023-05-10_2045", "2023-05-10_2045-2"} <= folders
+
+
+def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    added = []
+    real = OutputFolder.add
+
+    def add(self, issue):
+        added.append(issue.key)
+        if len(added) == 2:
+            raise KeyboardInterrupt
+        real(self, issue)
+
+    monkeypatch.setattr(OutputFolder, "add", add)
+    code = fix(awkward_run(tmp_path / "in"), "--out", "out", "--jobs", "2")
+    assert code == 130
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_bad_file_is_reported_by_a_worker_as_by_the_serial_run(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(CLEAN, folder / "a.txt")
+    (folder / "b.txt").write_bytes(b"\x00\x01binary")
+    result = CliRunner().invoke(app, ["fix", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 2
+    assert "b.txt: binary file" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.parametrize("inputs", ["awkward", "seeds-by-url"])
+def test_dask_gives_the_serial_output(inputs: str, dask_scheduler: str, tmp_path: Path) -> None:
+    if inputs == "seeds-by-url":
+        if not seed_inputs():
+            pytest.skip("the real seeds are not here")
+        serial_inputs = seed_inputs()
+        dask_inputs = [seed_inputs()[0].parent.resolve().as_uri() + "/"]  # read through fsspec
+    else:
+        serial_inputs = dask_inputs = [awkward_run(tmp_path / "in")]
+    serial = fix(*serial_inputs, "--out", tmp_path / "serial", "--jobs", 1)
+    on_dask = fix(*dask_inputs, "--out", tmp_path / "dask", "--engine", "dask", "--scheduler", dask_scheduler)
+    assert serial == on_dask
+    assert tree(tmp_path / "serial") == tree(tmp_path / "dask")
+    assert "report.json" in tree(tmp_path / "dask")
+
+
+def test_an_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
+    assert fix(*SAMPLE, "--out", tmp_path / "out", "--engine", "spark") == 2
+    assert not (tmp_path / "out").exists()
