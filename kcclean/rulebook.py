@@ -320,6 +320,7 @@ class ConfusionRule(Rule):
 
     groups: list[ConfusionGroup] = field(default_factory=list)
     min_frequency: int = 100  # the word a safe fix makes is at least this common
+    alone_ratio: int = 100  # with no word either way: how much more common the look-alike must be
     alternatives: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     candidates: re.Pattern | None = None  # every character of every group, one class
 
@@ -360,7 +361,7 @@ class ConfusionRule(Rule):
         from .evidence import covering_word  # the word list loads only when a rule needs it
 
         printed = text[at]
-        if printed in (text[at - 1 : at], text[at + 1 : at + 2], text[at - 2 : at - 1], text[at + 2 : at + 3]):
+        if printed in text[max(0, at - 2) : at] + text[at + 1 : at + 3]:
             return None  # doubled (——, 人人) or parallel (入脑入心, 人山人海): written on purpose
         if covering_word(text, at, printed):
             return None
@@ -371,7 +372,7 @@ class ConfusionRule(Rule):
                 word, frequency, start = covering
                 found.append((frequency, word, start, other, safe))
         if not found:
-            return None
+            return self._weigh_alone(text, at)
         frequency, word, start, other, safe = max(found)
         rivals = {f[3] for f in found}
         unsafe = not safe or frequency < self.min_frequency or len(rivals) > 1
@@ -380,6 +381,24 @@ class ConfusionRule(Rule):
         if len(rivals) > 1:
             evidence += f"; {' and '.join(sorted(rivals))} would both make words"
         return Edit(at, at + 1, other, unsafe, evidence)
+
+    def _weigh_alone(self, text: str, at: int) -> Edit | None:
+        """No word holds the character either way (全区巳引进): a look-alike that is far more
+        common as a word of its own is the likelier reading (已 is 213 times as common as 巳)."""
+        from .evidence import word_table
+
+        table = word_table()
+        printed = text[at]
+        alone = table.get(printed, 1)
+        found = sorted((table.get(other, 0), other, safe) for other, safe in self.alternatives[printed])
+        frequency, other, safe = found[-1]
+        if frequency < self.alone_ratio * alone or (len(found) > 1 and found[-2][0] >= self.alone_ratio * alone):
+            return None
+        evidence = (
+            f"no word holds {printed!r} or {other!r} here; {other!r} alone is {frequency // alone} times "
+            f"as common as {printed!r} (freq {frequency} against {alone})"
+        )
+        return Edit(at, at + 1, other, not safe, evidence)
 
 
 _RULE_CLASSES = {

@@ -40,7 +40,7 @@ def test_an_unsafe_group_only_suggests(rulebook) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["他自己经营一家超市", "期末考试", "真正做到入脑入心", "破折号——不改", "三衢大地", "背街小巷", "近千平方米"],
+    ["他自己经营一家超市", "舍己为人", "自立自强", "期末考试", "真正做到入脑入心", "破折号——不改", "三衢大地", "背街小巷", "近千平方米"],
 )
 def test_a_word_around_the_character_keeps_it(text: str, rulebook) -> None:
     assert confusions(rulebook).find(text) == []
