@@ -79,6 +79,17 @@ def covering_word(text: str, at: int, ch: str) -> tuple[str, int, int] | None:
     return best
 
 
+def in_a_word(text: str, at: int) -> bool:
+    """Whether a word of two to four characters covers position `at` of `text`: the shortest
+    first, as most covered characters are in a two-character word."""
+    table = word_table()
+    for size in (2, 3, 4):
+        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1):
+            if text[start : start + size] in table:
+                return True
+    return False
+
+
 @dataclass(slots=True)
 class IssueText:
     """All the text of an issue, to count how often a character pair occurs in it.

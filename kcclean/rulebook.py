@@ -19,6 +19,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from .errors import RuleError, RuleErrors, RuleTimeout
+from .evidence import covering_word, in_a_word, word_table
 
 BUILTIN_RULES = Path(__file__).resolve().parent / "rules"
 if not BUILTIN_RULES.is_dir():  # a source checkout or editable install: rules/ is beside the package
@@ -335,35 +336,34 @@ class ConfusionRule(Rule):
 
     def find(self, text: str) -> list[Edit]:
         # One fix can give a neighbour its word (未曰日: 曰→日 makes 日日, then 未…), so the
-        # safe fixes are made in the text as they are found and their neighbours looked at
-        # again, each character changed at most once; what is left is only suggested.
+        # safe fixes are made in the text as they are found and their neighbours weighed
+        # again, each character changed at most once; the rest are only suggested.
         hits = [match.start() for match in self.candidates.finditer(text)]
+        if not hits:
+            return []
         chars = list(text)
-        fixed: dict[int, Edit] = {}
+        weighed: dict[int, Edit | None] = {}
+        fixed: set[int] = set()
         pending = hits
         while pending:
-            working = "".join(chars)
+            working = text if not fixed else "".join(chars)
             made = []
             for at in pending:
-                edit = self._weigh(working, at)
+                edit = weighed[at] = self._weigh(working, at)
                 if edit and not edit.unsafe:
-                    fixed[at] = edit
+                    fixed.add(at)
                     chars[at] = edit.after
                     made.append(at)
                     working = "".join(chars)
             pending = [at for at in hits if at not in fixed and any(abs(at - m) <= 3 for m in made)]
-        working = "".join(chars)
-        suggested = {at: edit for at in hits if at not in fixed and (edit := self._weigh(working, at))}
-        return [({**fixed, **suggested})[at] for at in sorted({**fixed, **suggested})]
+        return [weighed[at] for at in hits if weighed[at]]
 
     def _weigh(self, text: str, at: int) -> Edit | None:
         """The fix of the character at `at`, weighed on the word list, or None."""
-        from .evidence import covering_word  # the word list loads only when a rule needs it
-
         printed = text[at]
         if printed in text[max(0, at - 2) : at] + text[at + 1 : at + 3]:
             return None  # doubled (——, 人人) or parallel (入脑入心, 人山人海): written on purpose
-        if covering_word(text, at, printed):
+        if in_a_word(text, at):
             return None
         found = []  # (frequency, word, start, look-alike, safe)
         for other, safe in self.alternatives.get(printed, ()):
@@ -385,7 +385,6 @@ class ConfusionRule(Rule):
     def _weigh_alone(self, text: str, at: int) -> Edit | None:
         """No word holds the character either way (全区巳引进): a look-alike that is far more
         common as a word of its own is the likelier reading (已 is 213 times as common as 巳)."""
-        from .evidence import word_table
 
         table = word_table()
         printed = text[at]
