@@ -22,6 +22,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .blocks import front_matter
 from .errors import InputError
+from .model import SUBHEAD_MARK
 
 _MATCH = 0.5
 
@@ -138,7 +139,7 @@ def _from_markdown(text: str, name: str) -> Text:
         if lines and all(line.startswith("# ") for line in lines):
             headline.extend(line[2:].strip() for line in lines)
         elif lines:
-            body.append("".join(line.strip() for line in lines))
+            body.append("".join(line.strip() for line in lines).removeprefix(SUBHEAD_MARK))
     return Text(str(matter.get("id", name)), tuple(headline), tuple(body))
 
 
@@ -149,7 +150,8 @@ def _from_expected(text: str, name: str) -> list[Text]:
         lines = head.split("\n")
         headline = tuple(line[len("headline: ") :] for line in lines if line.startswith("headline: "))
         number = lines[0].split(" ", 1)[0]
-        articles.append(Text(f"{name}-{number}", headline, tuple(p for p in body.split("\n") if p)))
+        paragraphs = tuple(p.removeprefix(SUBHEAD_MARK) for p in body.split("\n") if p)
+        articles.append(Text(f"{name}-{number}", headline, paragraphs))
     return articles
 
 

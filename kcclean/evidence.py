@@ -66,6 +66,31 @@ def word_across(left: str, right: str) -> str | None:
     return None
 
 
+def covering_word(text: str, at: int, ch: str) -> tuple[str, int, int] | None:
+    """The most common word of two to four characters that covers position `at` of `text`
+    when `ch` stands there: (word, frequency, where it starts), or None."""
+    table = word_table()
+    best = None
+    for size in (2, 3, 4):
+        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1):
+            word = text[start:at] + ch + text[at + 1 : start + size]
+            frequency = table.get(word)
+            if frequency and (best is None or frequency > best[1]):
+                best = (word, frequency, start)
+    return best
+
+
+def in_a_word(text: str, at: int) -> bool:
+    """Whether a word of two to four characters covers position `at` of `text`: the shortest
+    first, as most covered characters are in a two-character word."""
+    table = word_table()
+    for size in (2, 3, 4):
+        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1):
+            if text[start : start + size] in table:
+                return True
+    return False
+
+
 @dataclass(slots=True)
 class IssueText:
     """All the text of an issue, to count how often a short string occurs in it.

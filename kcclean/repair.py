@@ -17,7 +17,7 @@ import regex
 
 from .errors import RuleTimeout
 from .model import Change, Role, Source, Trace, Unit
-from .rulebook import TIMEOUT_SECONDS, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
+from .rulebook import TIMEOUT_SECONDS, ConfusionRule, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
 
 SCOPE_OF_ROLE = {
     Role.LEAD: "body",
@@ -103,6 +103,9 @@ def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
     elif isinstance(rule, ScriptRule):
         for match in rule.changed.finditer(joined):
             yield match.span()
+    elif isinstance(rule, ConfusionRule):
+        for match in rule.candidates.finditer(joined):
+            yield match.span()
     elif isinstance(rule, PairsRule):
         for match in rule.marks.finditer(joined):
             yield match.span()
@@ -139,6 +142,7 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
                 edit.after,
                 applied=applies,
                 level="unsafe" if edit.unsafe else rule.level,
+                evidence=edit.evidence,
             )
         )
         if applies:

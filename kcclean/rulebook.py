@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import RuleError, RuleErrors, RuleTimeout
+from .evidence import covering_word, in_a_word, word_table
 
 BUILTIN_RULES = Path(__file__).resolve().parent / "rules"
 if not BUILTIN_RULES.is_dir():  # a source checkout or editable install: rules/ is beside the package
@@ -44,6 +45,7 @@ _KIND_FIELDS = {
     "script": {"convert", "max_share", "ambiguous", "name_before", "name_after"},
     "pairs": {"mark", "open", "close", "inside", "around"},
     "layout": set(),
+    "confusion": {"groups", "groups_file", "min_frequency"},
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
 
@@ -56,6 +58,7 @@ class Edit:
     end: int
     after: str
     unsafe: bool = False
+    evidence: str | None = None  # why the edit is right, when the rule weighed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,11 @@ class LexiconRule(Rule):
 # Lines shorter than this may differ from a known line by one edit, longer ones by two.
 _TWO_EDITS_FROM = 9
 _FUZZY_SHORTEST = 3
+
+
+_HEAVENLY_STEMS = frozenset("甲乙丙丁戊己庚辛壬癸")
+# A look-alike that makes a word rarer than min_frequency / this is not even suggested.
+_TOO_RARE_TO_SUGGEST = 2
 
 
 def _squeeze(text: str) -> str:
@@ -394,6 +402,111 @@ class LayoutRule(Rule):
     its id, level and description are data so it can be listed, explained, selected, ignored."""
 
 
+@dataclass(frozen=True, slots=True)
+class ConfusionGroup:
+    """Characters that look alike: OCR or an input method printed one of `read` where one
+    of `meant` belongs. Most groups go both ways (己已巳: read and meant the same); OCR
+    reads a rare character as a common one, not back (面→衢: 面 may be a misread 衢)."""
+
+    read: str
+    meant: str
+    safe: bool  # False: a fix among these is only ever suggested (人/入 both stand alone)
+
+
+@dataclass(slots=True)
+class ConfusionRule(Rule):
+    """Look-alike characters put right where the dictionary says so: a character is replaced
+    by one of its look-alikes only when no word of the bundled word list covers it as printed
+    and a word does with the look-alike (工作己经完成: no word holds 己, 已经 does). Every
+    word of two to four characters around the character counts, so 自己经营 keeps its 己
+    (自己 is a word). A fix is only suggested when the word found is rare, when two
+    look-alikes would both make words, or when its group is marked unsafe."""
+
+    groups: list[ConfusionGroup] = field(default_factory=list)
+    min_frequency: int = 100  # the word a safe fix makes is at least this common
+    alone_ratio: int = 100  # with no word either way: how much more common the look-alike must be
+    alternatives: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    candidates: re.Pattern | None = None  # every character of every group, one class
+
+    def compile(self) -> None:
+        alternatives: dict[str, list[tuple[str, bool]]] = {}
+        for group in self.groups:
+            for ch in group.read:
+                others = alternatives.setdefault(ch, [])
+                others += [(other, group.safe) for other in group.meant if other != ch]
+        self.alternatives = alternatives
+        self.candidates = re.compile("[" + re.escape("".join(sorted(alternatives))) + "]")
+
+    def find(self, text: str) -> list[Edit]:
+        # One fix can give a neighbour its word (未曰日: 曰→日 makes 日日, then 未…), so the
+        # safe fixes are made in the text as they are found and their neighbours weighed
+        # again, each character changed at most once; the rest are only suggested.
+        hits = [match.start() for match in self.candidates.finditer(text)]
+        if not hits:
+            return []
+        chars = list(text)
+        weighed: dict[int, Edit | None] = {}
+        fixed: set[int] = set()
+        pending = hits
+        while pending:
+            working = text if not fixed else "".join(chars)
+            made = []
+            for at in pending:
+                edit = weighed[at] = self._weigh(working, at)
+                if edit and not edit.unsafe:
+                    fixed.add(at)
+                    chars[at] = edit.after
+                    made.append(at)
+                    working = "".join(chars)
+            pending = [at for at in hits if at not in fixed and any(abs(at - m) <= 3 for m in made)]
+        return [weighed[at] for at in hits if weighed[at]]
+
+    def _weigh(self, text: str, at: int) -> Edit | None:
+        """The fix of the character at `at`, weighed on the word list, or None."""
+        printed = text[at]
+        if printed in text[max(0, at - 2) : at] + text[at + 1 : at + 3]:
+            return None  # doubled (——, 人人) or parallel (入脑入心, 人山人海): written on purpose
+        if in_a_word(text, at):
+            return None
+        found = []  # (frequency, word, start, look-alike, safe)
+        for other, safe in self.alternatives.get(printed, ()):
+            covering = covering_word(text, at, other)
+            if covering:
+                word, frequency, start = covering
+                found.append((frequency, word, start, other, safe))
+        if not found:
+            return self._weigh_alone(text, at)
+        frequency, word, start, other, safe = max(found)
+        if frequency < self.min_frequency // _TOO_RARE_TO_SUGGEST:
+            return None  # a word this rare (的土 → 的士) is no evidence at all
+        rivals = {f[3] for f in found}
+        unsafe = not safe or frequency < self.min_frequency or len(rivals) > 1
+        window = text[start : start + len(word)]
+        evidence = f"{window} → {word}: {word!r} is a word (freq {frequency}), {window!r} is not, nor any word around {printed!r}"
+        if len(rivals) > 1:
+            evidence += f"; {' and '.join(sorted(rivals))} would both make words"
+        return Edit(at, at + 1, other, unsafe, evidence)
+
+    def _weigh_alone(self, text: str, at: int) -> Edit | None:
+        """No word holds the character either way (全区巳引进): a look-alike that is far more
+        common as a word of its own is the likelier reading (已 is 213 times as common as 巳)."""
+
+        table = word_table()
+        printed = text[at]
+        if at and text[at - 1] in _HEAVENLY_STEMS:
+            return None  # a year of the sexagenary cycle (乙巳年): the rare character is right
+        alone = table.get(printed, 1)
+        found = sorted((table.get(other, 0), other, safe) for other, safe in self.alternatives[printed])
+        frequency, other, safe = found[-1]
+        if frequency < self.alone_ratio * alone or (len(found) > 1 and found[-2][0] >= self.alone_ratio * alone):
+            return None
+        evidence = (
+            f"no word holds {printed!r} or {other!r} here; {other!r} alone is {frequency // alone} times "
+            f"as common as {printed!r} (freq {frequency} against {alone})"
+        )
+        return Edit(at, at + 1, other, not safe, evidence)
+
+
 _RULE_CLASSES = {
     "regex": RegexRule,
     "table": TableRule,
@@ -401,6 +514,7 @@ _RULE_CLASSES = {
     "script": ScriptRule,
     "pairs": PairsRule,
     "layout": LayoutRule,
+    "confusion": ConfusionRule,
 }
 
 
@@ -624,6 +738,20 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
             if key in entry:
                 setattr(rule, key, _compile_regex(entry[key], rule.id, key, fail))
         rule.compile()
+    elif isinstance(rule, ConfusionRule):
+        groups = entry.get("groups", [])
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise fail("groups", f"rule {rule.id}: `groups` must be a list of look-alike characters (\"己已巳\", \"面衡→衢\")")
+        rule.groups = [_confusion_group(g, True, rule.id, fail) for g in groups]
+        if "groups_file" in entry:
+            rule.groups += _read_confusion_groups(path.parent / str(entry["groups_file"]), rule.id, fail)
+        if not rule.groups:
+            raise fail("groups", f"rule {rule.id}: a confusion rule needs `groups` or `groups_file`")
+        frequency = entry.get("min_frequency", 100)
+        if not isinstance(frequency, int) or frequency < 0:
+            raise fail("min_frequency", f"rule {rule.id}: `min_frequency` must be a whole number")
+        rule.min_frequency = frequency
+        rule.compile()
 
 
 # Pattern syntax of the `regex` module that `re` would misread, or that makes a literal
@@ -748,6 +876,38 @@ def _read_tsv(path: Path, rule_id: str, fail) -> dict[str, str]:
             raise RuleError(str(path), number, f"rule {rule_id}: {fields[0]!r} is listed twice")
         table[fields[0]] = fields[1]
     return table
+
+
+def _confusion_group(chars: str, safe: bool, rule_id: str, fail) -> ConfusionGroup:
+    """A group written `己已巳` (each may stand for each other) or `面衡→衢` (each on the
+    left may be a misread character on the right)."""
+    read, _, meant = "".join(chars.split()).partition("→")
+    meant = meant or read
+    if not read or not meant or len(set(read + meant)) < 2:
+        raise fail("groups", f"rule {rule_id}: a confusion group is two or more different characters (己已巳 or 面衡→衢), not {chars!r}")
+    return ConfusionGroup(read, meant, safe)
+
+
+def _read_confusion_groups(path: Path, rule_id: str, fail) -> list[ConfusionGroup]:
+    """Groups from a file: `characters[<TAB>safe|unsafe[<TAB>note]]` a line, # comments."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail("groups_file", f"rule {rule_id}: cannot read groups file {path}: {error}") from None
+    groups = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        level = fields[1].strip() if len(fields) > 1 and fields[1].strip() else "safe"
+        if level not in LEVELS:
+            raise RuleError(str(path), number, f"rule {rule_id}: the level after the characters must be safe or unsafe")
+
+        def at_line(key: str, problem: str, number: int = number) -> RuleError:
+            return RuleError(str(path), number, problem)
+
+        groups.append(_confusion_group(fields[0], level == "safe", rule_id, at_line))
+    return groups
 
 
 # --- a set of rules for a run -----------------------------------------------------------

@@ -1,0 +1,147 @@
+"""The confusion rule kind: look-alike characters fixed only on the word list's evidence."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kcclean.errors import RuleErrors
+from kcclean.evidence import word_table
+from kcclean.pipeline import clean_text
+from kcclean.rulebook import ConfusionRule, Settings, load_rulebook
+
+from conftest import FIXTURES
+
+PAGE = "柯城召开会议\n\n本报讯（记者 王思）{}"
+
+
+def confusions(rulebook) -> ConfusionRule:
+    return rulebook.by_id["typo.confusions"]
+
+
+def test_a_fix_reports_the_word_it_found(rulebook) -> None:
+    issue = clean_text(PAGE.format("各项工作己经完成，面州市民纷纷点赞。"), rulebook=rulebook)
+    assert issue.articles[0].body == ["本报讯（记者 王思）各项工作已经完成，衢州市民纷纷点赞。"]
+    found = {(c.before, c.after): c.evidence for c in issue.changes if c.rule == "typo.confusions"}
+    assert found[("己", "已")] == "己经 → 已经: '已经' is a word (freq 51289), '己经' is not, nor any word around '己'"
+    assert found[("面", "衢")].startswith("面州 → 衢州: '衢州' is a word")
+
+
+def test_an_unsafe_group_only_suggests(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "people.tsv").write_text("人入\tunsafe\n", encoding="utf-8")
+    (folder / "people.toml").write_text(
+        textwrap.dedent(
+            """\
+            [[rule]]
+            id = "typo.confusions"
+            description = "人/入 only, and only suggested."
+            kind = "confusion"
+            scope = ["body"]
+            groups_file = "people.tsv"
+
+            [[rule.example]]
+            text = "他人"
+            """
+        ),
+        encoding="utf-8",
+    )
+    rulebook = load_rulebook(Settings(rule_dirs=[folder]))
+    issue = clean_text(PAGE.format("全年财政收人稳步增长。"), rulebook=rulebook)
+    assert issue.articles[0].body == ["本报讯（记者 王思）全年财政收人稳步增长。"]
+    [change] = [c for c in issue.changes if c.rule == "typo.confusions"]
+    assert (change.before, change.after, change.applied, change.level) == ("人", "入", False, "unsafe")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["他自己经营一家超市", "舍己为人", "自立自强", "期末考试", "真正做到入脑入心", "破折号——不改", "三衢大地", "背街小巷", "近千平方米"],
+)
+def test_a_word_around_the_character_keeps_it(text: str, rulebook) -> None:
+    assert confusions(rulebook).find(text) == []
+
+
+def test_clean_fixture_articles_are_left_alone(rulebook) -> None:
+    rule = confusions(rulebook)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.expected"))]
+    assert texts
+    assert [(t[e.start - 4 : e.end + 4], e.after) for t in texts for e in rule.find(t)] == []
+
+
+@st.composite
+def dictionary_text(draw) -> str:
+    words = draw(st.lists(st.sampled_from(MULTI_CHARACTER_WORDS), min_size=1, max_size=12))
+    return "".join(words)
+
+
+MULTI_CHARACTER_WORDS = sorted(w for w in word_table() if len(w) > 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dictionary_text())
+def test_text_made_of_dictionary_words_is_never_changed(text: str) -> None:
+    # Every character of it is covered by a word, so no look-alike can be better evidence.
+    assert confusions(load_rulebook()).find(text) == []
+
+
+def safe_fix(rule: ConfusionRule, text: str) -> str:
+    """The text with the rule's fixes made as a default run makes them (suggestions not)."""
+    for edit in reversed([e for e in rule.find(text) if not e.unsafe]):
+        text = text[: edit.start] + edit.after + text[edit.end :]
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="己已巳末未曰日人入土士面衢国围经来今州战地周的是在", max_size=30))
+def test_confusion_fixes_are_idempotent(text: str) -> None:
+    rule = confusions(load_rulebook())
+    once = safe_fix(rule, text)
+    assert safe_fix(rule, once) == once
+
+
+def write(folder: Path, name: str, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+
+
+RULE = """
+[[rule]]
+id = "user.confusions"
+description = "Look-alikes this user's scanner confuses."
+kind = "confusion"
+groups_file = "mine.tsv"
+
+[[rule.example]]
+text = "实施乡村振兴战略"
+
+[[rule.example]]
+text = "实施乡村振兴战咯"
+fixed = "实施乡村振兴战略"
+"""
+
+
+def test_a_user_adds_groups_in_a_file_of_their_own(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    write(folder, "mine.toml", RULE)
+    write(folder, "mine.tsv", "# 略 read as 咯\n咯→略\tsafe\tmy scanner\n")
+    book = load_rulebook(Settings(rule_dirs=[folder]))
+    assert book.by_id["user.confusions"].fix("战咯") == "战略"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("咯\n", "two or more different characters"), ("咯→略\tmaybe\n", "must be safe or unsafe")],
+)
+def test_a_bad_group_is_reported_at_its_line(tmp_path: Path, line: str, message: str) -> None:
+    folder = tmp_path / "rules"
+    write(folder, "mine.toml", RULE)
+    write(folder, "mine.tsv", "# first line\n" + line)
+    with pytest.raises(RuleErrors) as caught:
+        load_rulebook(Settings(rule_dirs=[folder]))
+    assert str(caught.value).startswith(f"{folder / 'mine.tsv'}:2: ")
+    assert message in str(caught.value)
