@@ -36,7 +36,7 @@ INPUTS = {
 FIELDS = {
     "top": {"kcclean", "summary", "rules", "files", "changes", "warnings"},
     "summary": {"files", "skipped", "issues", "articles", "fixes", "recorded", "suggestions", "warnings"},
-    "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested"},
+    "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested", "pairs"},
     "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "furniture", "articles"},
     "articles": {
         "id", "source", "sources", "page", "headline", "byline", "kind", "body", "path", "changes",
@@ -237,17 +237,24 @@ def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
 # ---------------------------------------------------------------- the page
 
 
+HOSTILE = "标题</script><script>alert(1)</script>\n\n本报讯（记者 方心怡）<!--<script>连日来，区领导&amp;深入一线。"
+
+
 def test_the_page_is_self_contained_and_carries_the_data(rulebook):
     report = Report(rulebook)
-    report.add_issue(clean_text("标题</script><script>alert(1)</script>\n\n本报讯（记者 方心怡）连日来，区领导深入一线。", "x.txt", rulebook=rulebook))
+    report.add_issue(clean_text(HOSTILE, "x.txt", rulebook=rulebook))
     page = io.StringIO()
     report.write_html(page)
     html = page.getvalue()
-    assert "/*REPORT_DATA*/null" not in html
-    assert html.count("</script>") == 2, "the data cannot end its script element"
+    assert "<!--REPORT_DATA-->" not in html
+    assert html.count("<script") == html.count("</script>") == 3, "the data cannot end or open a script element"
+    assert html.count("<!--") == 0, "no text of the input can open an HTML comment"
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", html), "nothing is loaded from the network"
-    data = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', html, re.S).group(1))
-    assert data["summary"] == report.summary()
+    index = json.loads(re.search(r'<script id="kc-index" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert index["summary"] == report.summary()
+    issue = json.loads(re.search(r'<script id="kc-issue-0" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert issue["files"][0]["text"] == HOSTILE and issue["files"] == report.to_json()["files"]
+    assert issue["changes"] == report.to_json()["changes"]
 
 
 # ---------------------------------------------------------------- kcclean diff

@@ -287,3 +287,44 @@ def test_a_large_run_opens_quickly_and_stays_responsive(browser, tmp_path_factor
     assert took < 2000, f"going to the last change took {took:.0f} ms"
     assert page.locator(".mk.current").is_visible()
     opened.close()
+
+
+def test_hostile_text_neither_blanks_nor_scripts_the_page(browser, tmp_path: Path):
+    """`<!--<script>` or `</script>` in a transcript line must reach the page as text."""
+    text = "柯城开展宣讲活动<!--<script>window.pwned=1</script>\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神</script>，共产党人的初心&amp;。\n"
+    path = tmp_path / "hostile.txt"
+    path.write_text(text, encoding="utf-8")
+    html, data = fix([path], tmp_path / "run")
+    opened = Page(browser, html)
+    page = opened.page
+    assert number(page.inner_text('[data-count="articles"] b')) == data["summary"]["articles"] == 1
+    open_file(page, "hostile.txt")
+    shown = page.inner_text('details.file[data-file="hostile.txt"]')
+    assert "<!--<script>window.pwned=1</script>" in shown and "&amp;" in shown
+    assert page.evaluate("window.pwned") is None
+    opened.close()
+
+
+def test_search_finds_article_text_and_warnings_not_only_changes(page, report):
+    data = report[1]
+    article = next(a for f in data["files"] for a in f["articles"] if len(a["body"]) > 1)
+    words = article["body"][1][3:9]  # text of an article, not of a change
+    page.fill("#f-text", words)
+    page.wait_for_function("document.querySelector('#status').textContent.includes('match')")
+    listed = page.eval_on_selector_all("#files details.file", "ds => ds.map(d => d.dataset.file)")
+    assert article["source"] in listed
+    page.fill("#f-text", "zz-empty")  # the skipped file's warning
+    page.wait_for_function("[...document.querySelectorAll('#files details.file')].map(d => d.dataset.file).join() === 'zz-empty.txt'")
+
+
+def test_j_and_k_skip_page_furniture_and_go_in_line_order(page, report):
+    data = report[1]
+    walk = page.evaluate("window.kccleanReport.walk()")
+    changes = data["changes"]
+    assert walk and all(changes[i]["kind"] != "record" for i in walk)
+    first_file = [i for i in walk if changes[i]["source"] == changes[walk[0]]["source"] and changes[i]["article"] is None]
+    positions = [(changes[i]["line"], changes[i]["column"]) for i in first_file]
+    assert positions == sorted(positions)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("j")
+    assert str(walk[0]) in page.locator(".mk.current").get_attribute("data-ci").split()
