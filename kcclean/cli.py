@@ -25,7 +25,7 @@ from .model import Change, Issue
 from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
-from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook
+from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook, with_review
 from .write import OutputFolder
 
 app = typer.Typer(
@@ -63,6 +63,14 @@ Ignore = Annotated[
 ]
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
+]
+Review = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--review",
+        help="A review.toml exported from report.html: its rejected fixes are not made, its accepted suggestions and new rules are.",
+        show_default=False,
+    ),
 ]
 
 
@@ -190,6 +198,7 @@ def fix(
     select: Select = None,
     ignore: Ignore = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
+    review: Review = None,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -202,6 +211,8 @@ def fix(
     """
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
+        if review is not None:
+            rulebook = with_review(rulebook, review)
         files, missing = _inputs(paths)
         report = Report(rulebook)
         for error in missing:
@@ -461,6 +472,32 @@ fixed = "柯城区委召开会议"
 [[rule.example]]
 text = "柯城区委召开会议"
 '''
+
+
+@rules_app.command("import")
+def rules_import(
+    review: Annotated[Path, typer.Argument(help="A review.toml exported from report.html.")],
+    folder: Annotated[Path, typer.Option("--dir", help="Your rules folder to add it to.")] = Path("."),
+    rules: RuleDirs = None,
+) -> None:
+    """Keep a review as rules: check review.toml against the rules it names and write it to
+    FOLDER as an ordinary rule file (its exceptions and rules, the reviewed text as their
+    examples), then use FOLDER with --rules or `rules = [...]` in kcclean.toml.
+
+    Example:  kcclean rules import review.toml --dir my_rules && kcclean rules test my_rules
+    """
+    with _user_errors():
+        book = _rulebook([*(rules or []), *([folder] if folder.is_dir() else [])], None, None, False)
+        with_review(book, review)  # every exception names a rule, every example passes
+        text = review.read_text(encoding="utf-8")
+        folder.mkdir(parents=True, exist_ok=True)
+        stem, n = "review", 1
+        target = folder / f"{stem}.toml"
+        while target.exists():
+            n += 1
+            target = folder / f"{stem}-{n}.toml"
+        target.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {target}; use it with --rules {folder}, test it with: kcclean rules test {folder}")
 
 
 @rules_app.command("new")

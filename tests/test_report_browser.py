@@ -328,3 +328,85 @@ def test_j_and_k_skip_page_furniture_and_go_in_line_order(page, report):
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("j")
     assert str(walk[0]) in page.locator(".mk.current").get_attribute("data-ci").split()
+
+
+def test_review_round_trip_reject_export_rerun_import(browser, tmp_path: Path):
+    """The heart of the workflow: a fix rejected in the page is exported as review.toml;
+    `kcclean fix --review` then leaves it out, and `kcclean rules import` keeps it as a rule
+    file whose examples pass."""
+    html, data = fix(SAMPLE, tmp_path / "run")
+    rejected = next(c for c in data["changes"] if c["rule"] == "stray.invisible")
+    suggestion_text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
+    opened = Page(browser, html)
+    page = opened.page
+    page.evaluate(f"window.kccleanReport.goToChange({rejected['id']}, true)")
+    page.locator(f'.cell.raw .mk[data-ci~="{rejected["id"]}"]').first.click()
+    panel = page.locator("#pop")
+    assert panel.is_visible()
+    # the side panel never covers the text: the page makes room for it
+    box, text_box = panel.bounding_box(), page.locator(f'.cell.raw .mk[data-ci~="{rejected["id"]}"]').first.bounding_box()
+    assert text_box["x"] + text_box["width"] <= box["x"]
+    panel.locator('[data-decide="reject"]').click()
+    assert "rejected" in panel.inner_text()
+    assert page.locator(f'.mk.rejected[data-ci~="{rejected["id"]}"]').count() >= 1
+    assert "1 fix rejected" in page.inner_text("#review")
+    page.locator(f'input[data-reviewed="{rejected["source"]}"]').check()
+    # the decision survives a reload (localStorage)
+    page.reload()
+    page.wait_for_selector("body[data-ready]", state="attached")
+    assert "1 fix rejected" in page.inner_text("#review") and "1 of 3 files reviewed" in page.inner_text("#review")
+    with page.expect_download() as download:
+        page.click("#export")
+    review = tmp_path / "review.toml"
+    download.value.save_as(review)
+    opened.close()
+    assert "[[exception]]" in review.read_text(encoding="utf-8")
+
+    runner = CliRunner()
+    scans = tmp_path / "run" / "scans"
+    again = runner.invoke(app, ["fix", str(scans), "--out", str(tmp_path / "again"), "--quiet", "--review", str(review)])
+    assert again.exit_code == 2, again.output  # the empty file is skipped, as before
+    after = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))
+    assert not [c for c in after["changes"] if c["rule"] == "stray.invisible" and c["source"] == rejected["source"] and c["line"] == rejected["line"]]
+    assert len(after["changes"]) == len(data["changes"]) - 1
+
+    rules = tmp_path / "my_rules"
+    imported = runner.invoke(app, ["rules", "import", str(review), "--dir", str(rules)])
+    assert imported.exit_code == 0, imported.output
+    tested = runner.invoke(app, ["rules", "test", str(rules)])
+    assert tested.exit_code == 0 and "0 failures" in tested.output, tested.output
+    kept = runner.invoke(app, ["fix", str(scans), "--out", str(tmp_path / "kept"), "--quiet", "--rules", str(rules)])
+    assert json.loads((tmp_path / "kept" / "report.json").read_text(encoding="utf-8"))["changes"] == after["changes"]
+
+
+def test_review_accepts_a_suggestion_and_makes_a_rule_from_selected_text(browser, tmp_path: Path):
+    path = tmp_path / "page.txt"
+    path.write_text("柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n", encoding="utf-8")
+    html, data = fix([path], tmp_path / "run")
+    opened = Page(browser, html)
+    page = opened.page
+    open_file(page, "page.txt")
+    page.locator("#files .cell.raw .mk.sug").first.click()
+    page.locator('#pop [data-decide="accept"]').click()
+    assert "1 suggestion accepted" in page.inner_text("#review")
+    page.keyboard.press("Escape")
+    # select 师生 in the clean column and make a rule of it
+    page.evaluate("""() => { const cell = [...document.querySelectorAll('#files .cell.clean.body')][0];
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node;
+        while ((node = walker.nextNode())) { const at = node.data.indexOf('师生'); if (at >= 0) {
+          const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 2);
+          const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range); return; } } }""")
+    page.click("#newrule")
+    assert page.input_value('#pop input[name="wrong"]') == "师生"
+    page.fill('#pop input[name="right"]', "师生们")
+    page.click('#pop button[type="submit"]')
+    assert "1 new rule" in page.inner_text("#review")
+    with page.expect_download() as download:
+        page.click("#export")
+    review = tmp_path / "review.toml"
+    download.value.save_as(review)
+    opened.close()
+    result = CliRunner().invoke(app, ["fix", str(path), "--out", str(tmp_path / "again"), "--quiet", "--review", str(review)])
+    assert result.exit_code == 0, result.output
+    body = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))["files"][0]["articles"][0]["body"][0]
+    assert "精神和共产" in body and "全校师生们" in body
