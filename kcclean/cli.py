@@ -305,15 +305,30 @@ def diff(
 
     Example:  kcclean diff scans/2021-01-20/page1.txt | less -R
 
-    Without colour: [-removed-] {+inserted+} [=kept as metadata=] [?suggested → instead?].
+    Each line: LINE:COLUMN, the input around the change, the rule and, unless it is an edit,
+    the kind of change (join, move, stitch, record). The run ends with totals per rule.
+    Without colour the changes are marked:
+
+    \b
+    [-text-]          removed (red): an edit took it out; [-⏎-] is a line break a join removed
+    {+text+}          inserted (green): an edit put it in
+    [=text=]          record: page furniture kept as metadata, not text (grey)
+    <<moved: text>>   move: text moved into place, e.g. a displaced lead (purple)
+    [?a → b?]         suggestion: an unsafe rule's edit, not applied (yellow); --unsafe applies it
+    ⏎ ␣ □ ⇥ <U+200B>  a line break, space, ideographic space, tab, invisible character
+    ⇢ text…           joined to text that is not next to it (a page jump, a moved lead)
+    why:              the evidence for a join, move or stitch
     """
-    from .terminal import render_issue
+    from collections import Counter
+
+    from .terminal import render_issue, render_totals, tally
 
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
         use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         files, missing = _inputs(paths)
         skipped = len(missing)
+        totals: Counter[tuple[str, str]] = Counter()
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {item}", err=True)
@@ -321,6 +336,9 @@ def diff(
                 continue
             for line in render_issue(item, use_color):
                 typer.echo(line, color=use_color)
+            totals.update(tally(item))
+        for line in render_totals(totals, use_color):
+            typer.echo(line, color=use_color)
         if skipped:
             raise typer.Exit(EXIT_INPUT)
 

@@ -270,9 +270,9 @@ def test_diff_prints_each_change_with_its_rule_plainly_when_not_a_terminal():
     out = result.stdout
     assert "\x1b[" not in out
     assert "━━ 2023-05-10_p1.txt" in out and "━━ 2023-05-10_p2.txt" in out
-    assert re.search(r"29:90  …企业统一提供原料、培训技\[-⏎⏎-\]术、回收成品.*  join\.broken-wrap$", out, re.M)
+    assert re.search(r"29:90  …企业统一提供原料、培训技\[-⏎⏎-\]术、回收成品.*  join\.broken-wrap \(join\)$", out, re.M)
     assert "why: '原料、培训技' has no sentence end before a blank line" in out
-    assert re.search(r"\[=2023年5月10日=\]  masthead\.lines → metadata$", out, re.M)
+    assert re.search(r"\[=2023年5月10日=\]  masthead\.lines \(record\)$", out, re.M)
     assert "[-<U+200B>-]" in out and "stray.invisible" in out
     assert re.search(r"\[-\(-\]\{\+（\+\}记者", out)
     assert re.search(r"2023-05-10_p2\.txt:9  \[=柯城共富工坊带动群众增收=\]  stitch\.page-jump", out)
@@ -320,3 +320,26 @@ def test_every_change_of_an_issue_is_in_the_terminal_diff(rulebook):
 )
 def test_char_diff(before: str, after: str, ops: list):
     assert char_diff(before, after) == ops
+
+
+def test_diff_ends_with_totals_per_rule_for_the_whole_run(rulebook):
+    out = diff(*map(str, SAMPLE)).stdout
+    totals = out.split("━━ totals per rule\n", 1)[1].splitlines()
+    changes = [c for issue in clean_files(SAMPLE, rulebook) for c in issue.changes]
+    per_rule = {}
+    for c in changes:
+        per_rule[c.rule] = per_rule.get(c.rule, 0) + 1
+    rows = {line.split()[0]: int(line.split()[1]) for line in totals[:-1]}
+    assert rows == per_rule
+    assert totals[-1].strip().startswith(f"{len(changes)} changes: ")
+    assert re.search(r"^  masthead\.lines +\d+  \d+ record · 1 edit$", out, re.M)
+
+
+def test_diff_help_explains_every_marker_it_prints():
+    from kcclean.terminal import _PLAIN
+
+    help_text = CliRunner().invoke(app, ["diff", "--help"]).stdout
+    for left, right in _PLAIN.values():
+        assert left in help_text and right in help_text, left
+    for word in ("edit", "join", "move", "stitch", "record", "suggestion", "⏎", "<U+200B>", "why:", "totals per rule"):
+        assert word in help_text, word

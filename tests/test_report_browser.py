@@ -235,7 +235,9 @@ def test_page_furniture_is_shown_as_kept_as_metadata(page, report):
     assert "kept as issue metadata" in furniture.inner_text()
     marks = furniture.locator(".mk.k-record")
     assert marks.count() >= len(masthead) - 1  # a line fixed then recorded is one mark
-    assert marks.first.evaluate("m => getComputedStyle(m).textDecorationLine") == "line-through"
+    # metadata is kept, not deleted: it is not drawn struck through as a deletion is
+    assert marks.first.evaluate("m => getComputedStyle(m).textDecorationLine") == "none"
+    assert "record" in page.inner_text(".legend")
 
 
 def test_a_suggestion_names_the_rule_to_enable(browser, tmp_path: Path):
@@ -248,7 +250,7 @@ def test_a_suggestion_names_the_rule_to_enable(browser, tmp_path: Path):
     assert 'unsafe = ["lang.and-between-han"]' in page.inner_text('[data-warnings="suggestions"]')
     open_file(page, "page.txt")
     suggestion = page.locator("#files .cell.raw .mk.sug")
-    assert suggestion.count() == 1 and "lang.and-between-han" in suggestion.inner_text()
+    assert suggestion.count() == 1 and "lang.and-between-han" in suggestion.locator("xpath=..").inner_text()
     suggestion.click()
     assert 'unsafe = ["lang.and-between-han"]' in page.inner_text("#pop")
     opened.close()
@@ -410,3 +412,45 @@ def test_review_accepts_a_suggestion_and_makes_a_rule_from_selected_text(browser
     assert result.exit_code == 0, result.output
     body = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))["files"][0]["articles"][0]["body"][0]
     assert "精神和共产" in body and "全校师生们" in body
+
+
+def test_a_deletion_is_visible_in_the_clean_column(page, report):
+    data = report[1]
+    removed = next((c for c in data["changes"] if c["kind"] == "edit" and c["applied"] and c["after"] == "" and c["article"]), None)
+    if removed is None:
+        pytest.skip("nothing is removed from an article in these inputs")
+    page.evaluate(f"window.kccleanReport.goToChange({removed['id']}, true)")
+    marker = page.locator(f'.cell.clean .mk.pt.del[data-ci="{removed["id"]}"]')
+    box = marker.bounding_box()
+    assert box and box["height"] >= 10 and box["width"] >= 5, box
+
+
+def test_one_collapsed_label_per_row_not_one_per_change(page, report):
+    data = report[1]
+    source = next(f["source"] for f in data["files"] if not f["error"])
+    open_file(page, source)
+    page.wait_for_selector(f'details.file[data-file="{source}"] .rules-here')
+    shown = page.eval_on_selector_all(".tag:not(.move)", "tags => tags.filter(t => t.offsetParent !== null).length")
+    assert shown == 0
+    rows = page.eval_on_selector_all(".rules-here", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.textContent)")
+    assert rows and all(text.count("·") + 1 == len(set(text.split(" · "))) for text in rows)
+
+
+def test_one_vocabulary_for_change_kinds(page, report):
+    data = report[1]
+    legend = page.inner_text(".legend")
+    for word in ("edit", "join", "move", "stitch", "record", "suggestion"):
+        assert word in legend
+    join = next(c for c in data["changes"] if c["kind"] == "join")
+    node = page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true) && true")
+    page.locator(f'.mk[data-ci~="{join["id"]}"]').first.click()
+    assert "join (lines joined)" in page.inner_text("#pop")
+    page.locator(f'details.file[data-file="{join["source"]}"] [data-tab="list"]').click()
+    words = page.eval_on_selector_all(".item .kindword", "ws => ws.filter(w => w.offsetParent !== null).map(w => w.textContent.split(' ')[0])")
+    assert words and set(words) <= {"edit", "join", "move", "stitch", "record", "suggestion"}
+
+
+def test_a_loading_message_shows_until_the_page_is_drawn(page, report):
+    html = report[0].read_text(encoding="utf-8")
+    assert html.index('id="loading"') < html.index('id="kc-index"')
+    assert page.locator("#loading").is_hidden()
