@@ -454,3 +454,71 @@ def test_a_loading_message_shows_until_the_page_is_drawn(page, report):
     html = report[0].read_text(encoding="utf-8")
     assert html.index('id="loading"') < html.index('id="kc-index"')
     assert page.locator("#loading").is_hidden()
+
+
+def test_triage_cards_rule_rows_and_file_sorting(page, report):
+    data = report[1]
+    page.click('[data-count="fixes"]')
+    assert page.input_value("#f-level") == "applied"
+    page.click("#f-clear")
+    rule = max(data["rules"], key=lambda r: data["rules"][r]["applied"])
+    page.locator(f'#rules tr[data-rule="{rule}"] td.desc').click()  # anywhere on the row
+    assert page.input_value("#f-rule") == rule
+    page.click("#f-clear")
+    # review by rule: each rule's distinct edits with their counts
+    pairs = data["rules"]["punct.comma-width"]["pairs"] if "punct.comma-width" in data["rules"] else []
+    if pairs:
+        shown = page.inner_text('[data-pairs="punct.comma-width"]')
+        assert f"×{pairs[0][3]}" in shown and sum(p[3] for p in pairs) == data["rules"]["punct.comma-width"]["applied"]
+    page.select_option("#f-sort", "density")
+    listed = page.eval_on_selector_all("#files details.file", "ds => ds.map(d => Number(d.querySelector('[data-density]')?.dataset.density || 0))")
+    assert listed == sorted(listed, reverse=True)
+    page.select_option("#f-only", "errors")
+    assert page.eval_on_selector_all("#files details.file", "ds => ds.map(d => d.dataset.file)") == ["zz-empty.txt"]
+
+
+def test_a_cleared_rule_is_skipped_by_j_and_k(page, report):
+    data = report[1]
+    page.select_option("#f-level", "applied")
+    before = page.evaluate("window.kccleanReport.walk()")
+    rule = data["changes"][before[0]]["rule"]
+    page.locator(f'input[data-clear="{rule}"]').check()
+    after = page.evaluate("window.kccleanReport.walk()")
+    assert after == [i for i in before if data["changes"][i]["rule"] != rule]
+
+
+def test_identical_warnings_are_grouped(browser, tmp_path: Path):
+    text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神，共产党人的初\n"
+    inputs = []
+    for n in range(3):
+        path = tmp_path / f"p{n}.txt"
+        path.write_text(text.replace("柯城", f"柯城{n}"), encoding="utf-8")
+        inputs.append(path)
+    html, data = fix(inputs, tmp_path / "run")
+    messages = [w["message"] for w in data["warnings"] if not w["message"].startswith("skipped")]
+    assert len(messages) >= 3
+    opened = Page(browser, html)
+    grouped = opened.page.locator("#warnings li[data-same]")
+    assert grouped.count() >= 1 and int(grouped.first.get_attribute("data-same")) >= 3
+    opened.close()
+
+
+def test_a_phone_does_not_scroll_sideways(browser, report):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(report[0].as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached")
+    page.click("#openall")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_print_shows_file_names_and_no_controls(page, report):
+    page.click("#openall")
+    page.emulate_media(media="print")
+    assert page.locator("#rules th[data-sort]").first.evaluate("th => getComputedStyle(th, '::after').content") in ("none", "normal")
+    for selector in (".toolbar", "#review", "#f-sort", 'input[type="checkbox"]'):
+        assert page.locator(selector).first.is_hidden(), selector
+    headers = page.eval_on_selector_all(".art > header", "hs => hs.map(h => [h.innerText, getComputedStyle(h).display])")
+    sources = {a["id"]: a["source"] for f in report[1]["files"] for a in f["articles"]}
+    assert headers and all(any(src in text for src in sources.values()) and display == "table-header-group" for text, display in headers)
