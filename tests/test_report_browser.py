@@ -522,3 +522,17 @@ def test_print_shows_file_names_and_no_controls(page, report):
     headers = page.eval_on_selector_all(".art > header", "hs => hs.map(h => [h.innerText, getComputedStyle(h).display])")
     sources = {a["id"]: a["source"] for f in report[1]["files"] for a in f["articles"]}
     assert headers and all(any(src in text for src in sources.values()) and display == "table-header-group" for text, display in headers)
+
+
+def test_the_change_lists_go_in_line_order_with_furniture_last(page, report):
+    data = report[1]
+    source = next(f["source"] for f in data["files"] if not f["error"])
+    open_file(page, source)
+    page.locator(f'details.file[data-file="{source}"] [data-tab="list"]').click()
+    ids = page.eval_on_selector_all(f'details.file[data-file="{source}"] .item[data-item]', "items => items.map(i => Number(i.dataset.item))")
+    changes = [data["changes"][i] for i in ids]
+    kinds = [c["kind"] == "record" for c in changes]
+    assert kinds == sorted(kinds) and not kinds[0], "page furniture comes last"
+    for group in (False, True):
+        mine = [(c["line"], c["column"]) for c in changes if (c["kind"] == "record") == group and c["source"] == source]
+        assert mine == sorted(mine)
