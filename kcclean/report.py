@@ -199,7 +199,7 @@ class Report:
                 "description": rule.description if rule else "",
                 "kind": rule.kind if rule else "",
                 "level": rule.level if rule else "safe",
-                "origin": _origin(rule),
+                "origin": rule.origin if rule else "",
                 "applied": self.counts[rule_id],
                 "suggested": self.suggested[rule_id],
                 "recorded": self.recorded[rule_id],
@@ -274,10 +274,6 @@ _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
 def _spool() -> TextIO:
     """A temporary file for the report's pieces (removed when closed or when the run ends)."""
     return tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
-
-
-def _origin(rule) -> str:
-    return rule.origin if rule else ""
 
 
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})

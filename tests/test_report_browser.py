@@ -92,6 +92,14 @@ class Page:
         self.context.close()
 
 
+def open_text(browser, folder: Path, text: str, name: str = "page.txt") -> tuple[Page, dict, Path]:
+    """report.html of `kcclean fix` over one transcript given as text, opened."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    html, data = fix([path], folder / "run")
+    return Page(browser, html), data, path
+
+
 @pytest.fixture
 def page(browser, report):
     opened = Page(browser, report[0])
@@ -242,10 +250,7 @@ def test_page_furniture_is_shown_as_kept_as_metadata(page, report):
 
 def test_a_suggestion_names_the_rule_to_enable(browser, tmp_path: Path):
     text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    html, data = fix([path], tmp_path / "run")
-    opened = Page(browser, html)
+    opened, data, _ = open_text(browser, tmp_path, text)
     page = opened.page
     assert 'unsafe = ["lang.and-between-han"]' in page.inner_text('[data-warnings="suggestions"]')
     open_file(page, "page.txt")
@@ -294,10 +299,7 @@ def test_a_large_run_opens_quickly_and_stays_responsive(browser, tmp_path_factor
 def test_hostile_text_neither_blanks_nor_scripts_the_page(browser, tmp_path: Path):
     """`<!--<script>` or `</script>` in a transcript line must reach the page as text."""
     text = "柯城开展宣讲活动<!--<script>window.pwned=1</script>\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神</script>，共产党人的初心&amp;。\n"
-    path = tmp_path / "hostile.txt"
-    path.write_text(text, encoding="utf-8")
-    html, data = fix([path], tmp_path / "run")
-    opened = Page(browser, html)
+    opened, data, _ = open_text(browser, tmp_path, text, "hostile.txt")
     page = opened.page
     assert number(page.inner_text('[data-count="articles"] b')) == data["summary"]["articles"] == 1
     open_file(page, "hostile.txt")
@@ -382,10 +384,8 @@ def test_review_round_trip_reject_export_rerun_import(browser, tmp_path: Path):
 
 
 def test_review_accepts_a_suggestion_and_makes_a_rule_from_selected_text(browser, tmp_path: Path):
-    path = tmp_path / "page.txt"
-    path.write_text("柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n", encoding="utf-8")
-    html, data = fix([path], tmp_path / "run")
-    opened = Page(browser, html)
+    text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
+    opened, data, path = open_text(browser, tmp_path, text)
     page = opened.page
     open_file(page, "page.txt")
     page.locator("#files .cell.raw .mk.sug").first.click()

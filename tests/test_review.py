@@ -18,6 +18,7 @@ TEXT = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全�
 
 
 def write(path: Path, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
     return path
 
@@ -40,7 +41,6 @@ def test_an_exception_keeps_a_rule_from_one_place_only(tmp_path: Path):
 
 def test_a_regex_rule_takes_exceptions_in_its_own_file(tmp_path: Path):
     folder = tmp_path / "rules"
-    folder.mkdir()
     write(folder / "house.toml", """
         [[rule]]
         id = "house.district"
@@ -64,7 +64,6 @@ def test_a_regex_rule_takes_exceptions_in_its_own_file(tmp_path: Path):
 
 def test_exceptions_of_no_rule_or_of_a_layout_rule_are_errors_with_their_line(tmp_path: Path):
     folder = tmp_path / "rules"
-    folder.mkdir()
     write(folder / "bad.toml", """
         [[exception]]
         rule = "no.such-rule"
@@ -88,7 +87,6 @@ def test_exceptions_of_no_rule_or_of_a_layout_rule_are_errors_with_their_line(tm
 
 def test_rules_test_flags_an_exception_that_is_never_needed(tmp_path: Path):
     folder = tmp_path / "rules"
-    folder.mkdir()
     write(folder / "review.toml", """
         [[exception]]
         rule = "punct.comma-width"
