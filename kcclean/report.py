@@ -263,10 +263,6 @@ class Report:
             handle.write('],"changes":[' + script_safe(changes) + "]}</script>\n")
         handle.write(tail)
 
-    def close(self) -> None:
-        for spool in (self._files, self._changes, self._index, self._warnings):
-            spool.close()
-
 
 _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
 
