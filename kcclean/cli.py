@@ -26,7 +26,7 @@ from .parallel import dask_cluster, default_jobs, expand_urls, worker_processes
 from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
-from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook
+from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook, with_review
 from .write import OutputFolder
 
 app = typer.Typer(
@@ -64,6 +64,14 @@ Ignore = Annotated[
 ]
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
+]
+Review = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--review",
+        help="A review.toml exported from report.html: its rejected fixes are not made, its accepted suggestions and new rules are.",
+        show_default=False,
+    ),
 ]
 
 
@@ -220,6 +228,7 @@ def fix(
             help="With --engine dask: the scheduler's address (tcp://host:8786). Default: a cluster of --jobs processes here.",
         ),
     ] = None,
+    review: Review = None,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -235,6 +244,8 @@ def fix(
         if engine not in ("local", "dask"):
             raise KccleanError(f"--engine {engine}: choose local or dask")
         urls = engine == "dask" and any("://" in path for path in paths)
+        if review is not None:
+            rulebook = with_review(rulebook, review)
         files, missing = _inputs(paths, expand_urls if urls else expand_paths)
         report = Report(rulebook)
         for error in missing:
@@ -331,15 +342,30 @@ def diff(
 
     Example:  kcclean diff scans/2021-01-20/page1.txt | less -R
 
-    Without colour: [-removed-] {+inserted+} [=kept as metadata=] [?suggested → instead?].
+    Each line: LINE:COLUMN, the input around the change, the rule and, unless it is an edit,
+    the kind of change (join, move, stitch, record). The run ends with totals per rule.
+    Without colour the changes are marked:
+
+    \b
+    [-text-]          removed (red): an edit took it out; [-⏎-] is a line break a join removed
+    {+text+}          inserted (green): an edit put it in
+    [=text=]          record: page furniture kept as metadata, not text (grey)
+    <<moved: text>>   move: text moved into place, e.g. a displaced lead (purple)
+    [?a → b?]         suggestion: an unsafe rule's edit, not applied (yellow); --unsafe applies it
+    ⏎ ␣ □ ⇥ <U+200B>  a line break, space, ideographic space, tab, invisible character
+    ⇢ text…           joined to text that is not next to it (a page jump, a moved lead)
+    why:              the evidence for a join, move or stitch
     """
-    from .terminal import render_issue
+    from collections import Counter
+
+    from .terminal import render_issue, render_totals, tally
 
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
         use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         files, missing = _inputs(paths)
         skipped = len(missing)
+        totals: Counter[tuple[str, str]] = Counter()
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {item}", err=True)
@@ -347,6 +373,9 @@ def diff(
                 continue
             for line in render_issue(item, use_color):
                 typer.echo(line, color=use_color)
+            totals.update(tally(item))
+        for line in render_totals(totals, use_color):
+            typer.echo(line, color=use_color)
         if skipped:
             raise typer.Exit(EXIT_INPUT)
 
@@ -498,6 +527,32 @@ fixed = "柯城区委召开会议"
 [[rule.example]]
 text = "柯城区委召开会议"
 '''
+
+
+@rules_app.command("import")
+def rules_import(
+    review: Annotated[Path, typer.Argument(help="A review.toml exported from report.html.")],
+    folder: Annotated[Path, typer.Option("--dir", help="Your rules folder to add it to.")] = Path("."),
+    rules: RuleDirs = None,
+) -> None:
+    """Keep a review as rules: check review.toml against the rules it names and write it to
+    FOLDER as an ordinary rule file (its exceptions and rules, the reviewed text as their
+    examples), then use FOLDER with --rules or `rules = [...]` in kcclean.toml.
+
+    Example:  kcclean rules import review.toml --dir my_rules && kcclean rules test my_rules
+    """
+    with _user_errors():
+        book = _rulebook([*(rules or []), *([folder] if folder.is_dir() else [])], None, None, False)
+        with_review(book, review)  # every exception names a rule, every example passes
+        text = review.read_text(encoding="utf-8")
+        folder.mkdir(parents=True, exist_ok=True)
+        stem, n = "review", 1
+        target = folder / f"{stem}.toml"
+        while target.exists():
+            n += 1
+            target = folder / f"{stem}-{n}.toml"
+        target.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {target}; use it with --rules {folder}, test it with: kcclean rules test {folder}")
 
 
 @rules_app.command("new")

@@ -124,7 +124,7 @@ def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
     """Record the rule's edits of one slot, and make the applicable ones; True if any was."""
     unit = slot.unit
-    edits = rule.find(unit.text)
+    edits = rule.edits(unit.text)
     if not edits:
         return False
     text, trace = unit.text, unit.trace

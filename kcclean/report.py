@@ -7,6 +7,7 @@ same data (no network, opens from disk).
 from __future__ import annotations
 
 import json
+import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, fields
@@ -20,18 +21,31 @@ from .rulebook import Rulebook
 
 
 class Report:
-    """Collects a run issue by issue. Each file's entry and each change is encoded to JSON as
-    soon as its issue is added, so a long run holds only the report's text, not every
-    article's objects, and the report is written piece by piece."""
+    """Collects a run issue by issue, spooled to disk as it goes: each issue's file entries
+    and changes are encoded once, when the issue is added, and written to temporary files;
+    only counters stay in memory, so a run of any size holds one issue at a time.
+
+    `report.html` embeds the same data in pieces: a small index (summary, rules, warnings,
+    one compact row per file and per change) that the page reads at once, and one inert
+    `<script type="application/json">` per issue that it parses only when a file of that
+    issue is opened."""
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
-        self.files: list[str] = []  # encoded entries of files[]
-        self.changes: list[str] = []  # encoded entries of changes[]
-        self.warnings: list[dict] = []
+        # one line each: a files[] entry; an issue's changes[] entries (comma-joined); an
+        # issue's index row; a warnings[] entry
+        self._files = _spool()
+        self._changes = _spool()
+        self._index = _spool()
+        self._warnings = _spool()
+        self._issue_sizes: list[int] = []  # files per spooled issue, in order
+        self.files = 0
+        self.changes = 0
+        self.warnings = 0
         self.counts: Counter[str] = Counter()
         self.suggested: Counter[str] = Counter()
         self.recorded: Counter[str] = Counter()
+        self.pairs: dict[str, Counter[tuple[str, str, bool]]] = {}
         self.articles = 0
         self.issues = 0
         self.skipped = 0
@@ -39,7 +53,9 @@ class Report:
     def add_issue(self, issue: Issue) -> None:
         self.issues += 1
         self.articles += len(issue.articles)
-        base = len(self.changes)
+        base = self.changes
+        first_file = self.files
+        file_number = {name: first_file + k for k, name in enumerate(issue.sources)}
         layout = locate(issue, base)
         by_source: dict[str, list[dict]] = {name: [] for name in issue.sources}
         for article in issue.articles:
@@ -64,36 +80,77 @@ class Report:
                 }
             )
             for message in article.warnings:
-                self.warnings.append({"source": article.source, "article": article.id, "message": message})
+                self._warn(article.source, article.id, message)
         for message in issue.warnings:
-            self.warnings.append({"source": issue.sources[0], "article": None, "message": message})
+            self._warn(issue.sources[0], None, message)
+        home_of_article = {a.id: file_number[a.source] for a in issue.articles if a.source in file_number}
+        encoded: list[str] = []
+        rows: list[list] = []
+        per_file = {name: Counter() for name in issue.sources}
         for number, change in enumerate(issue.changes):
             data = change_json(change)
             data["id"] = base + number
             data["start"], data["end"] = layout.spans[number]
-            self.changes.append(_encode(data))
+            encoded.append(_encode(data))
+            kind = kind_of(change)
+            source = file_number.get(change.source, first_file)
+            home = home_of_article.get(change.article, source)
+            rows.append([base + number, source, home, change.rule, change.kind, int(change.applied), change.line, change.column])
+            if change.source in per_file:
+                per_file[change.source][kind] += 1
             if change.applied:
                 self.counts[change.rule] += 1
                 self.recorded[change.rule] += change.kind == "record"
             else:
                 self.suggested[change.rule] += 1
+            self._pair(change)
+        self.changes += len(issue.changes)
+        index_files = []
         for name in issue.sources:
             mine = [c for c in issue.changes if c.source == name]
-            self.files.append(
-                _encode(
-                    {
-                        "source": name,
-                        "encoding": issue.encodings.get(name),
-                        "issue": issue.key,
-                        "articles": by_source[name],
-                        "fixes": sum(1 for c in mine if c.is_fix),
-                        "suggestions": sum(1 for c in mine if not c.applied),
-                        "error": None,
-                        "text": issue.texts.get(name, ""),
-                        "furniture": layout.furniture.get(name, []),
-                    }
-                )
+            text = issue.texts.get(name, "")
+            entry = {
+                "source": name,
+                "encoding": issue.encodings.get(name),
+                "issue": issue.key,
+                "articles": by_source[name],
+                "fixes": sum(1 for c in mine if c.is_fix),
+                "suggestions": sum(1 for c in mine if not c.applied),
+                "error": None,
+                "text": text,
+                "furniture": layout.furniture.get(name, []),
+            }
+            self._files.write(_encode(entry) + "\n")
+            index_files.append(
+                {
+                    "source": name,
+                    "encoding": entry["encoding"],
+                    "issue": issue.key,
+                    "error": None,
+                    "chars": len(text),
+                    "articles": [[a["id"], " ".join(a["headline"])] for a in by_source[name]],
+                    "warnings": sum(len(a["warnings"]) for a in by_source[name]),
+                    "kinds": dict(per_file[name]),
+                }
             )
+        self.files += len(issue.sources)
+        self._changes.write(",".join(encoded) + "\n")
+        self._index.write(_encode({"files": index_files, "changes": rows}) + "\n")
+        self._issue_sizes.append(len(issue.sources))
+
+    def _warn(self, source: str, article: str | None, message: str) -> None:
+        self.warnings += 1
+        self._warnings.write(_encode({"source": source, "article": article, "message": message}) + "\n")
+
+    def _pair(self, change: Change) -> None:
+        """Count the change's before → after pair under its rule (edits and suggestions: the
+        pairs a reviewer clears at once); a rule keeps at most _PAIRS distinct pairs."""
+        if change.kind != "edit":
+            return
+        pairs = self.pairs.setdefault(change.rule, Counter())
+        key = (change.before, change.after, change.applied)
+        if key in pairs or len(pairs) < _PAIRS:
+            pairs[key] += 1
 
     def add_skipped(self, error: KccleanError) -> None:
         for source in str(getattr(error, "path", "?")).split(", "):
@@ -101,40 +158,43 @@ class Report:
 
     def _skip(self, source: str, error: KccleanError) -> None:
         self.skipped += 1
-        self.files.append(
-            _encode(
-                {
-                    "source": source,
-                    "encoding": None,
-                    "issue": None,
-                    "articles": [],
-                    "fixes": 0,
-                    "suggestions": 0,
-                    "error": str(error),
-                    "text": "",
-                    "furniture": [],
-                }
-            )
-        )
-        self.warnings.append({"source": source, "article": None, "message": f"skipped: {error}"})
+        entry = {
+            "source": source,
+            "encoding": None,
+            "issue": None,
+            "articles": [],
+            "fixes": 0,
+            "suggestions": 0,
+            "error": str(error),
+            "text": "",
+            "furniture": [],
+        }
+        self._files.write(_encode(entry) + "\n")
+        row = {"source": source, "encoding": None, "issue": None, "error": str(error), "chars": 0, "articles": [], "warnings": 1, "kinds": {}}
+        self._index.write(_encode({"files": [row], "changes": []}) + "\n")
+        self._changes.write("\n")
+        self._issue_sizes.append(1)
+        self.files += 1
+        self._warn(source, None, f"skipped: {error}")
 
     def summary(self) -> dict:
         recorded = sum(self.recorded.values())
         return {
-            "files": len(self.files),
+            "files": self.files,
             "skipped": self.skipped,
             "issues": self.issues,
             "articles": self.articles,
             "fixes": sum(self.counts.values()) - recorded,
             "recorded": recorded,
             "suggestions": sum(self.suggested.values()),
-            "warnings": len(self.warnings),
+            "warnings": self.warnings,
         }
 
     def _rules(self) -> dict:
         rules = {}
         for rule_id in sorted(set(self.counts) | set(self.suggested)):
             rule = self.rulebook.by_id.get(rule_id)
+            pairs = self.pairs.get(rule_id, Counter())
             rules[rule_id] = {
                 "description": rule.description if rule else "",
                 "kind": rule.kind if rule else "",
@@ -143,20 +203,35 @@ class Report:
                 "applied": self.counts[rule_id],
                 "suggested": self.suggested[rule_id],
                 "recorded": self.recorded[rule_id],
+                "pairs": [[before, after, applied, n] for (before, after, applied), n in pairs.most_common()],
             }
         return rules
+
+    def _lines(self, spool: TextIO) -> Iterator[str]:
+        spool.flush()
+        spool.seek(0)
+        for line in spool:
+            yield line[:-1]
+        spool.seek(0, 2)
 
     def _pieces(self) -> Iterator[str]:
         """report.json's text in pieces, each ending on a JSON value."""
         yield '{"kcclean":' + _encode(__version__)
         yield ',"summary":' + _encode(self.summary())
         yield ',"rules":' + _encode(self._rules())
-        for name, items in (("files", self.files), ("changes", self.changes)):
-            yield f',"{name}":['
-            for number, item in enumerate(items):
-                yield "," + item if number else item
-            yield "]"
-        yield ',"warnings":' + _encode(self.warnings) + "}"
+        yield ',"files":['
+        for number, line in enumerate(self._lines(self._files)):
+            yield "," + line if number else line
+        yield '],"changes":['
+        first = True
+        for line in self._lines(self._changes):
+            if line:
+                yield line if first else "," + line
+                first = False
+        yield '],"warnings":['
+        for number, line in enumerate(self._lines(self._warnings)):
+            yield "," + line if number else line
+        yield "]}"
 
     def to_json(self) -> dict:
         return json.loads("".join(self._pieces()))
@@ -165,17 +240,58 @@ class Report:
         handle.writelines(self._pieces())
 
     def write_html(self, handle: TextIO) -> None:
-        """The page, with the report's JSON inside (`</` escaped so no piece ends the script)."""
+        """The page: the index, then one inert data element per issue, then the script that
+        draws it. Every piece of data is escaped so that no text can end its element."""
         template = resources.files("kcclean").joinpath("report.html").read_text(encoding="utf-8")
-        head, tail = template.split("/*REPORT_DATA*/null")
+        head, tail = template.split("<!--REPORT_DATA-->")
         handle.write(head)
-        handle.writelines(piece.replace("</", "<\\/") for piece in self._pieces())
+        handle.write('<script id="kc-index" type="application/json">')
+        handle.write(script_safe('{"kcclean":' + _encode(__version__)))
+        handle.write(script_safe(',"summary":' + _encode(self.summary()) + ',"rules":' + _encode(self._rules())))
+        handle.write(',"warnings":[')
+        for number, line in enumerate(self._lines(self._warnings)):
+            handle.write(("," if number else "") + script_safe(line))
+        handle.write('],"issues":[')
+        for number, line in enumerate(self._lines(self._index)):
+            handle.write(("," if number else "") + script_safe(line))
+        handle.write("]}</script>\n")
+        files = self._lines(self._files)
+        for number, (size, changes) in enumerate(zip(self._issue_sizes, self._lines(self._changes))):
+            handle.write(f'<script id="kc-issue-{number}" type="application/json">{{"files":[')
+            for k in range(size):
+                handle.write(("," if k else "") + script_safe(next(files)))
+            handle.write('],"changes":[' + script_safe(changes) + "]}</script>\n")
         handle.write(tail)
+
+
+_PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
+
+
+def _spool() -> TextIO:
+    """A temporary file for the report's pieces (removed when closed or when the run ends)."""
+    return tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+
+
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe(encoded: str) -> str:
+    """JSON text that can sit inside an HTML <script> element: `<`, `>` and `&` (which can only
+    occur inside JSON strings) written as \\u escapes, so no `</script>` or `<!--` in a
+    transcript can end or change the element."""
+    return encoded.translate(_SCRIPT_UNSAFE)
 
 
 def _encode(value: object) -> str:
     """Compact JSON: the standard library's C encoder writes it."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def kind_of(change: Change) -> str:
+    """What a change is, in the words used everywhere (report.json's `kind`, the page's legend,
+    list and details, `kcclean diff`): edit, join, move, stitch, record, or suggestion (a
+    change of an unsafe rule, not applied)."""
+    return change.kind if change.applied else "suggestion"
 
 
 _CHANGE_FIELDS = tuple(f.name for f in fields(Change))

@@ -37,10 +37,10 @@ LEVELS = frozenset({"safe", "unsafe"})
 RULE_ID = regex.compile(r"[A-Za-z][\w.-]*")
 TIMEOUT_SECONDS = 2.0
 
-_COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example"}
+_COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example", "exceptions"}
 _KIND_FIELDS = {
     "regex": {"pattern", "replacement"},
-    "table": {"table", "table_file", "exceptions"},
+    "table": {"table", "table_file"},
     "lexicon": {"entries", "patterns", "threshold"},
     "script": {"convert", "max_share", "ambiguous", "name_before", "name_after"},
     "pairs": {"mark", "open", "close", "inside", "around"},
@@ -48,6 +48,8 @@ _KIND_FIELDS = {
     "confusion": {"groups", "groups_file", "min_frequency"},
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
+# An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
+_EXCEPTION_FIELDS = {"rule", "text", "note"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ class Rule:
     origin: str
     line: int
     examples: list[Example] = field(default_factory=list)
+    # texts in which the rule is right to change nothing: an edit inside one is not made
+    exceptions: list[str] = field(default_factory=list)
 
     @property
     def builtin(self) -> bool:
@@ -92,6 +96,13 @@ class Rule:
         """The edits this rule makes to one text, left to right, not overlapping."""
         return []
 
+    def edits(self, text: str) -> list[Edit]:
+        """`find`'s edits less those inside one of the rule's exceptions."""
+        edits = self.find(text)
+        if not self.exceptions or not edits:
+            return edits
+        return [edit for edit in edits if not _excepted(text, edit, self.exceptions)]
+
     def prepare(self, texts: list[str]) -> str | None:
         """Look at a whole issue before it runs; a returned message disables the rule there."""
         return None
@@ -99,10 +110,21 @@ class Rule:
     def fix(self, text: str) -> str:
         """The text with every edit of this rule applied, except those it marks as less
         certain than itself, which a default run only suggests (how examples are checked)."""
-        for edit in reversed(self.find(text)):
+        for edit in reversed(self.edits(text)):
             if not edit.unsafe:
                 text = text[: edit.start] + edit.after + text[edit.end :]
         return text
+
+
+def _excepted(text: str, edit: Edit, exceptions: list[str]) -> bool:
+    """Whether the edit lies inside an occurrence of one of the exceptions."""
+    for exception in exceptions:
+        at = text.find(exception, max(0, edit.end - len(exception)))
+        while at != -1 and at <= edit.start:
+            if at + len(exception) >= edit.end:
+                return True
+            at = text.find(exception, at + 1)
+    return False
 
 
 @dataclass(slots=True)
@@ -132,7 +154,6 @@ class TableRule(Rule):
     """A literal table matched in one pass, however many entries it has (Aho-Corasick)."""
 
     table: dict[str, str] = field(default_factory=dict)
-    exceptions: list[str] = field(default_factory=list)
     automaton: ahocorasick_rs.AhoCorasick | None = None
     keys: list[str] = field(default_factory=list)
 
@@ -570,13 +591,31 @@ def read_toml(path: Path) -> tuple[str, dict]:
         raise RuleErrors([RuleError(str(path), line, f"TOML syntax: {message}")]) from None
 
 
+@dataclass(frozen=True, slots=True)
+class RuleException:
+    """An `[[exception]]` of a rule file: `text` in which rule `rule` must change nothing
+    (how a fix rejected in the report becomes data). It is added to the rule's `exceptions`;
+    `kcclean rules test` checks that the rule would change the text without it."""
+
+    rule: str
+    text: str
+    origin: str
+    line: int
+
+
 def load_file(path: Path) -> list[Rule]:
     """Every rule of one file; raises RuleErrors listing each problem as file:line."""
+    return load_entries(path)[0]
+
+
+def load_entries(path: Path) -> tuple[list[Rule], list[RuleException]]:
+    """The rules and the exceptions (of rules of any file) in one file; raises RuleErrors
+    listing each problem as file:line."""
     shown = str(path)
     text, data = read_toml(path)
     locate = _Locator(text)
     errors: list[RuleError] = []
-    unknown = set(data) - {"rule"}
+    unknown = set(data) - {"rule", "exception"}
     if unknown:
         errors.append(RuleError(shown, 1, f"unknown top-level key(s): {', '.join(sorted(unknown))}"))
     entries = data.get("rule", [])
@@ -589,9 +628,20 @@ def load_file(path: Path) -> list[Rule]:
             rules.append(_build(entry, index, path, locate))
         except RuleError as error:
             errors.append(error)
+    exceptions = []
+    lines = [i + 1 for i, l in enumerate(locate.lines) if l.strip() == "[[exception]]"]
+    listed = data.get("exception", [])
+    for index, entry in enumerate(listed if isinstance(listed, list) else [None]):
+        line = lines[index] if index < len(lines) else 1
+        if not isinstance(entry, dict) or set(entry) - _EXCEPTION_FIELDS or not all(
+            isinstance(entry.get(key), str) and entry[key] for key in ("rule", "text")
+        ):
+            errors.append(RuleError(shown, line, "an [[exception]] needs `rule` (an id) and `text` (and may have a `note`)"))
+            continue
+        exceptions.append(RuleException(entry["rule"], entry["text"], shown, line))
     if errors:
         raise RuleErrors(errors)
-    return rules
+    return rules, exceptions
 
 
 def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
@@ -640,7 +690,13 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
         if example_scope is not None and example_scope not in SCOPES:
             raise RuleError(shown, line, f"rule {rule_id}: example scope {example_scope!r} is not a scope")
         examples.append(Example(example["text"], fixed, line, example_scope))
+    exceptions = entry.get("exceptions", [])
+    if not isinstance(exceptions, list) or not all(isinstance(e, str) and e for e in exceptions):
+        raise fail("exceptions", f"rule {rule_id}: `exceptions` must be a list of text")
+    if exceptions and kind in ("layout", "lexicon"):
+        raise fail("exceptions", f"rule {rule_id}: `exceptions` are for text rules, not {kind} rules")
     rule = _RULE_CLASSES[kind](
+        exceptions=list(exceptions),
         id=rule_id,
         description=" ".join(description.split()),
         kind=kind,
@@ -689,11 +745,7 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
             isinstance(k, str) and k and isinstance(v, str) for k, v in table.items()
         ):
             raise fail("table", f"rule {rule.id}: `table` must map non-empty text to text")
-        exceptions = entry.get("exceptions", [])
-        if not isinstance(exceptions, list) or not all(isinstance(e, str) and e for e in exceptions):
-            raise fail("exceptions", f"rule {rule.id}: `exceptions` must be a list of text")
         rule.table = table
-        rule.exceptions = exceptions
         rule.compile()
     elif isinstance(rule, LexiconRule):
         entries = entry.get("entries", [])
@@ -968,6 +1020,7 @@ def load_rules(folders: list[Path]) -> tuple[list[Rule], list[RuleError]]:
     problem found; a broken file does not stop the others from loading."""
     ordered: dict[str, Rule] = {}
     errors: list[RuleError] = []
+    exceptions: list[RuleException] = []
     for folder in folders:
         if not folder.is_dir():
             errors.append(RuleError(str(folder), None, "rules folder does not exist"))
@@ -975,10 +1028,11 @@ def load_rules(folders: list[Path]) -> tuple[list[Rule], list[RuleError]]:
         seen_here: dict[str, Rule] = {}
         for path in rule_files(folder):
             try:
-                rules = load_file(path)
+                rules, excepted = load_entries(path)
             except RuleErrors as failure:
                 errors.extend(failure.errors)
                 continue
+            exceptions.extend(excepted)
             for rule in rules:
                 if rule.id in seen_here:
                     first = seen_here[rule.id]
@@ -988,7 +1042,42 @@ def load_rules(folders: list[Path]) -> tuple[list[Rule], list[RuleError]]:
                     continue
                 seen_here[rule.id] = rule
                 ordered[rule.id] = rule
+    errors.extend(add_exceptions(ordered, exceptions))
     return list(ordered.values()), errors
+
+
+def add_exceptions(rules: dict[str, Rule], exceptions: list[RuleException]) -> list[RuleError]:
+    """Give each rule its exceptions; the problems, for an exception of no rule or of a
+    layout rule."""
+    errors = []
+    for exception in exceptions:
+        rule = rules.get(exception.rule)
+        if rule is None or isinstance(rule, (LayoutRule, LexiconRule)):
+            problem = "no rule is named" if rule is None else "exceptions are for text rules, not the layout rule"
+            errors.append(RuleError(exception.origin, exception.line, f"[[exception]]: {problem} {exception.rule}"))
+            continue
+        if exception.text in rule.exceptions:
+            continue
+        rule.exceptions.append(exception.text)
+        if isinstance(rule, TableRule):
+            rule.compile()
+    return errors
+
+
+def with_review(book: Rulebook, path: Path) -> Rulebook:
+    """The rulebook with a review file's rules and exceptions added (`kcclean fix --review`).
+    A review file, as report.html exports it, is an ordinary rule file: `[[exception]]`s for
+    the fixes rejected and `[[rule]]`s for the suggestions accepted and the rules made in it."""
+    rules, exceptions = load_entries(path)
+    ordered = {rule.id: rule for rule in book.all_rules}
+    for rule in rules:
+        ordered[rule.id] = rule
+    errors = add_exceptions(ordered, exceptions)
+    for rule in rules:
+        errors.extend(example_failures(rule))
+    if errors:
+        raise RuleErrors(errors)
+    return Rulebook(list(ordered.values()), book.settings)
 
 
 def load_rulebook(settings: Settings | None = None) -> Rulebook:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .errors import KccleanError
 from .repair import touched_texts
-from .rulebook import Example, LayoutRule, RegexRule, Rule, Rulebook
+from .rulebook import Example, LayoutRule, RegexRule, Rule, Rulebook, TableRule
 from .snapshot import render_plain
 
 # Text a rule's example is put between, to check the rule still finds it among other
@@ -54,6 +54,10 @@ def check_rule(rule: Rule, rulebook: Rulebook) -> list[Failure]:
                         "rather than \\A and \\Z, and keep look-behinds inside the paragraph ([^…\\n])",
                     )
                 )
+    for text in rule.exceptions:  # each must be needed: the rule would change it without it
+        wrong = any(key in text for key in rule.table) if isinstance(rule, TableRule) else rule.find(text)
+        if not wrong:
+            failures.append(Failure(rule, rule.line, f"exception {text!r} is never needed: the rule changes nothing in it"))
     return failures
 
 

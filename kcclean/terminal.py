@@ -1,9 +1,10 @@
 """`kcclean diff`: every change of a run as a rule-labelled diff for a terminal.
 
 One line per change (changes a few characters apart on one input line share a line):
-where it is, the input around it with what was removed and put in, and the rule. Colour
-when printing to a terminal; plain text with wdiff-style markers otherwise:
-`[-removed-]`, `{+inserted+}`, `[?suggested → instead?]`, `[=kept as metadata=]`.
+where it is, the input around it with what was removed and put in, and the rule with what
+kind of change it is, in the words report.json and report.html use (edit, join, move,
+stitch, record, suggestion). Colour when printing to a terminal; plain text with
+wdiff-style markers otherwise (`kcclean diff --help` lists them). The run ends with totals per rule.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
         yield paint("head", f"━━ {name}") + paint(
             "dim",
             f"  {issue.encodings.get(name, '?')} · issue {issue.key} · {len(articles)} articles · "
-            f"{fixes} fixes · {recorded} kept as metadata · {suggestions} suggestions",
+            f"{fixes} fixes · {recorded} records · {suggestions} suggestions",
         )
         furniture = [p for p in mine if home[id(p)] == name]
         if furniture:
@@ -180,8 +181,9 @@ def _group(group: list[_Placed], issue: Issue, name: str, paint: Painter) -> Ite
     for rule, count in counts.items():
         members = [p.change for p in group if p.change.rule == rule]
         label = rule + (f" ×{count}" if count > 1 else "")
-        if any(c.kind == "record" for c in members):
-            label += " → metadata"
+        kinds = sorted({c.kind for c in members if c.applied and c.kind != "edit"})
+        if kinds:
+            label += f" ({', '.join(kinds)})"
         if all(not c.applied for c in members):
             label += f'  (suggestion: apply with --unsafe or unsafe = ["{rule}"])'
         labels.append(paint("sug" if all(not c.applied for c in members) else "rule", label))
@@ -247,3 +249,29 @@ def _mark(change: Change, before: str, paint: Painter, metadata: bool = False) -
     if metadata and not paint.color:  # a line fixed, then kept as metadata
         return paint("meta", "".join(parts))
     return "".join(parts)
+
+
+def render_totals(counts: Counter[tuple[str, str]], color: bool = False) -> Iterator[str]:
+    """The run's totals: per rule, how many changes of each kind (edit, join, move, stitch,
+    record, suggestion), most first. `counts` is keyed by (rule, kind)."""
+    paint = Painter(color)
+    per_rule: dict[str, Counter[str]] = {}
+    for (rule, kind), n in counts.items():
+        per_rule.setdefault(rule, Counter())[kind] += n
+    yield paint("head", "━━ totals per rule")
+    if not per_rule:
+        yield "  no changes"
+        return
+    width = max(len(rule) for rule in per_rule)
+    for rule, kinds in sorted(per_rule.items(), key=lambda item: (-sum(item[1].values()), item[0])):
+        parts = " · ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        yield f"  {paint('sug' if set(kinds) == {'suggestion'} else 'rule', rule.ljust(width))}  {sum(kinds.values()):>6}  {paint('dim', parts)}"
+    total = Counter()
+    for kinds in per_rule.values():
+        total.update(kinds)
+    yield "  " + paint("dim", f"{sum(total.values())} changes: " + " · ".join(f"{n} {kind}" for kind, n in sorted(total.items())))
+
+
+def tally(issue: Issue) -> Counter[tuple[str, str]]:
+    """(rule, kind) → changes of an issue, for `render_totals`."""
+    return Counter((c.rule, c.kind if c.applied else "suggestion") for c in issue.changes)

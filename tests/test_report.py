@@ -36,7 +36,7 @@ INPUTS = {
 FIELDS = {
     "top": {"kcclean", "summary", "rules", "files", "changes", "warnings"},
     "summary": {"files", "skipped", "issues", "articles", "fixes", "recorded", "suggestions", "warnings"},
-    "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested"},
+    "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested", "pairs"},
     "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "furniture", "articles"},
     "articles": {
         "id", "source", "sources", "page", "headline", "byline", "kind", "body", "path", "changes",
@@ -237,17 +237,24 @@ def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
 # ---------------------------------------------------------------- the page
 
 
+HOSTILE = "标题</script><script>alert(1)</script>\n\n本报讯（记者 方心怡）<!--<script>连日来，区领导&amp;深入一线。"
+
+
 def test_the_page_is_self_contained_and_carries_the_data(rulebook):
     report = Report(rulebook)
-    report.add_issue(clean_text("标题</script><script>alert(1)</script>\n\n本报讯（记者 方心怡）连日来，区领导深入一线。", "x.txt", rulebook=rulebook))
+    report.add_issue(clean_text(HOSTILE, "x.txt", rulebook=rulebook))
     page = io.StringIO()
     report.write_html(page)
     html = page.getvalue()
-    assert "/*REPORT_DATA*/null" not in html
-    assert html.count("</script>") == 2, "the data cannot end its script element"
+    assert "<!--REPORT_DATA-->" not in html
+    assert html.count("<script") == html.count("</script>") == 3, "the data cannot end or open a script element"
+    assert html.count("<!--") == 0, "no text of the input can open an HTML comment"
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", html), "nothing is loaded from the network"
-    data = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', html, re.S).group(1))
-    assert data["summary"] == report.summary()
+    index = json.loads(re.search(r'<script id="kc-index" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert index["summary"] == report.summary()
+    issue = json.loads(re.search(r'<script id="kc-issue-0" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert issue["files"][0]["text"] == HOSTILE and issue["files"] == report.to_json()["files"]
+    assert issue["changes"] == report.to_json()["changes"]
 
 
 # ---------------------------------------------------------------- kcclean diff
@@ -263,9 +270,9 @@ def test_diff_prints_each_change_with_its_rule_plainly_when_not_a_terminal():
     out = result.stdout
     assert "\x1b[" not in out
     assert "━━ 2023-05-10_p1.txt" in out and "━━ 2023-05-10_p2.txt" in out
-    assert re.search(r"29:90  …企业统一提供原料、培训技\[-⏎⏎-\]术、回收成品.*  join\.broken-wrap$", out, re.M)
+    assert re.search(r"29:90  …企业统一提供原料、培训技\[-⏎⏎-\]术、回收成品.*  join\.broken-wrap \(join\)$", out, re.M)
     assert "why: a word runs across: '技术' (+3); no sentence end: '原料、培训技' (+0.5) = +3.5" in out
-    assert re.search(r"\[=2023年5月10日=\]  masthead\.lines → metadata$", out, re.M)
+    assert re.search(r"\[=2023年5月10日=\]  masthead\.lines \(record\)$", out, re.M)
     assert "[-<U+200B>-]" in out and "stray.invisible" in out
     assert re.search(r"\[-\(-\]\{\+（\+\}记者", out)
     assert re.search(r"2023-05-10_p2\.txt:9  \[=柯城共富工坊带动群众增收=\]  stitch\.page-jump", out)
@@ -313,3 +320,26 @@ def test_every_change_of_an_issue_is_in_the_terminal_diff(rulebook):
 )
 def test_char_diff(before: str, after: str, ops: list):
     assert char_diff(before, after) == ops
+
+
+def test_diff_ends_with_totals_per_rule_for_the_whole_run(rulebook):
+    out = diff(*map(str, SAMPLE)).stdout
+    totals = out.split("━━ totals per rule\n", 1)[1].splitlines()
+    changes = [c for issue in clean_files(SAMPLE, rulebook) for c in issue.changes]
+    per_rule = {}
+    for c in changes:
+        per_rule[c.rule] = per_rule.get(c.rule, 0) + 1
+    rows = {line.split()[0]: int(line.split()[1]) for line in totals[:-1]}
+    assert rows == per_rule
+    assert totals[-1].strip().startswith(f"{len(changes)} changes: ")
+    assert re.search(r"^  masthead\.lines +\d+  \d+ record · 1 edit$", out, re.M)
+
+
+def test_diff_help_explains_every_marker_it_prints():
+    from kcclean.terminal import _PLAIN
+
+    help_text = CliRunner().invoke(app, ["diff", "--help"]).stdout
+    for left, right in _PLAIN.values():
+        assert left in help_text and right in help_text, left
+    for word in ("edit", "join", "move", "stitch", "record", "suggestion", "⏎", "<U+200B>", "why:", "totals per rule"):
+        assert word in help_text, word

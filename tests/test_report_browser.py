@@ -92,6 +92,14 @@ class Page:
         self.context.close()
 
 
+def open_text(browser, folder: Path, text: str, name: str = "page.txt") -> tuple[Page, dict, Path]:
+    """report.html of `kcclean fix` over one transcript given as text, opened."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    html, data = fix([path], folder / "run")
+    return Page(browser, html), data, path
+
+
 @pytest.fixture
 def page(browser, report):
     opened = Page(browser, report[0])
@@ -235,20 +243,19 @@ def test_page_furniture_is_shown_as_kept_as_metadata(page, report):
     assert "kept as issue metadata" in furniture.inner_text()
     marks = furniture.locator(".mk.k-record")
     assert marks.count() >= len(masthead) - 1  # a line fixed then recorded is one mark
-    assert marks.first.evaluate("m => getComputedStyle(m).textDecorationLine") == "line-through"
+    # metadata is kept, not deleted: it is not drawn struck through as a deletion is
+    assert marks.first.evaluate("m => getComputedStyle(m).textDecorationLine") == "none"
+    assert "record" in page.inner_text(".legend")
 
 
 def test_a_suggestion_names_the_rule_to_enable(browser, tmp_path: Path):
     text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    html, data = fix([path], tmp_path / "run")
-    opened = Page(browser, html)
+    opened, data, _ = open_text(browser, tmp_path, text)
     page = opened.page
     assert 'unsafe = ["lang.and-between-han"]' in page.inner_text('[data-warnings="suggestions"]')
     open_file(page, "page.txt")
     suggestion = page.locator("#files .cell.raw .mk.sug")
-    assert suggestion.count() == 1 and "lang.and-between-han" in suggestion.inner_text()
+    assert suggestion.count() == 1 and "lang.and-between-han" in suggestion.locator("xpath=..").inner_text()
     suggestion.click()
     assert 'unsafe = ["lang.and-between-han"]' in page.inner_text("#pop")
     opened.close()
@@ -287,3 +294,245 @@ def test_a_large_run_opens_quickly_and_stays_responsive(browser, tmp_path_factor
     assert took < 2000, f"going to the last change took {took:.0f} ms"
     assert page.locator(".mk.current").is_visible()
     opened.close()
+
+
+def test_hostile_text_neither_blanks_nor_scripts_the_page(browser, tmp_path: Path):
+    """`<!--<script>` or `</script>` in a transcript line must reach the page as text."""
+    text = "柯城开展宣讲活动<!--<script>window.pwned=1</script>\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神</script>，共产党人的初心&amp;。\n"
+    opened, data, _ = open_text(browser, tmp_path, text, "hostile.txt")
+    page = opened.page
+    assert number(page.inner_text('[data-count="articles"] b')) == data["summary"]["articles"] == 1
+    open_file(page, "hostile.txt")
+    shown = page.inner_text('details.file[data-file="hostile.txt"]')
+    assert "<!--<script>window.pwned=1</script>" in shown and "&amp;" in shown
+    assert page.evaluate("window.pwned") is None
+    opened.close()
+
+
+def test_search_finds_article_text_and_warnings_not_only_changes(page, report):
+    data = report[1]
+    article = next(a for f in data["files"] for a in f["articles"] if len(a["body"]) > 1)
+    words = article["body"][1][3:9]  # text of an article, not of a change
+    page.fill("#f-text", words)
+    page.wait_for_function("document.querySelector('#status').textContent.includes('match')")
+    listed = page.eval_on_selector_all("#files details.file", "ds => ds.map(d => d.dataset.file)")
+    assert article["source"] in listed
+    page.fill("#f-text", "zz-empty")  # the skipped file's warning
+    page.wait_for_function("[...document.querySelectorAll('#files details.file')].map(d => d.dataset.file).join() === 'zz-empty.txt'")
+
+
+def test_j_and_k_skip_page_furniture_and_go_in_line_order(page, report):
+    data = report[1]
+    walk = page.evaluate("window.kccleanReport.walk()")
+    changes = data["changes"]
+    assert walk and all(changes[i]["kind"] != "record" for i in walk)
+    first_file = [i for i in walk if changes[i]["source"] == changes[walk[0]]["source"] and changes[i]["article"] is None]
+    positions = [(changes[i]["line"], changes[i]["column"]) for i in first_file]
+    assert positions == sorted(positions)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("j")
+    assert str(walk[0]) in page.locator(".mk.current").get_attribute("data-ci").split()
+
+
+def test_review_round_trip_reject_export_rerun_import(browser, tmp_path: Path):
+    """The heart of the workflow: a fix rejected in the page is exported as review.toml;
+    `kcclean fix --review` then leaves it out, and `kcclean rules import` keeps it as a rule
+    file whose examples pass."""
+    html, data = fix(SAMPLE, tmp_path / "run")
+    rejected = next(c for c in data["changes"] if c["rule"] == "stray.invisible")
+    suggestion_text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
+    opened = Page(browser, html)
+    page = opened.page
+    page.evaluate(f"window.kccleanReport.goToChange({rejected['id']}, true)")
+    page.locator(f'.cell.raw .mk[data-ci~="{rejected["id"]}"]').first.click()
+    panel = page.locator("#pop")
+    assert panel.is_visible()
+    # the side panel never covers the text: the page makes room for it
+    box, text_box = panel.bounding_box(), page.locator(f'.cell.raw .mk[data-ci~="{rejected["id"]}"]').first.bounding_box()
+    assert text_box["x"] + text_box["width"] <= box["x"]
+    panel.locator('[data-decide="reject"]').click()
+    assert "rejected" in panel.inner_text()
+    assert page.locator(f'.mk.rejected[data-ci~="{rejected["id"]}"]').count() >= 1
+    assert "1 fix rejected" in page.inner_text("#review")
+    page.locator(f'input[data-reviewed="{rejected["source"]}"]').check()
+    # the decision survives a reload (localStorage)
+    page.reload()
+    page.wait_for_selector("body[data-ready]", state="attached")
+    assert "1 fix rejected" in page.inner_text("#review") and "1 of 3 files reviewed" in page.inner_text("#review")
+    with page.expect_download() as download:
+        page.click("#export")
+    review = tmp_path / "review.toml"
+    download.value.save_as(review)
+    opened.close()
+    assert "[[exception]]" in review.read_text(encoding="utf-8")
+
+    runner = CliRunner()
+    scans = tmp_path / "run" / "scans"
+    again = runner.invoke(app, ["fix", str(scans), "--out", str(tmp_path / "again"), "--quiet", "--review", str(review)])
+    assert again.exit_code == 2, again.output  # the empty file is skipped, as before
+    after = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))
+    assert not [c for c in after["changes"] if c["rule"] == "stray.invisible" and c["source"] == rejected["source"] and c["line"] == rejected["line"]]
+    assert len(after["changes"]) == len(data["changes"]) - 1
+
+    rules = tmp_path / "my_rules"
+    imported = runner.invoke(app, ["rules", "import", str(review), "--dir", str(rules)])
+    assert imported.exit_code == 0, imported.output
+    tested = runner.invoke(app, ["rules", "test", str(rules)])
+    assert tested.exit_code == 0 and "0 failures" in tested.output, tested.output
+    kept = runner.invoke(app, ["fix", str(scans), "--out", str(tmp_path / "kept"), "--quiet", "--rules", str(rules)])
+    assert json.loads((tmp_path / "kept" / "report.json").read_text(encoding="utf-8"))["changes"] == after["changes"]
+
+
+def test_review_accepts_a_suggestion_and_makes_a_rule_from_selected_text(browser, tmp_path: Path):
+    text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
+    opened, data, path = open_text(browser, tmp_path, text)
+    page = opened.page
+    open_file(page, "page.txt")
+    page.locator("#files .cell.raw .mk.sug").first.click()
+    page.locator('#pop [data-decide="accept"]').click()
+    assert "1 suggestion accepted" in page.inner_text("#review")
+    page.keyboard.press("Escape")
+    # select 师生 in the clean column and make a rule of it
+    page.evaluate("""() => { const cell = [...document.querySelectorAll('#files .cell.clean.body')][0];
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node;
+        while ((node = walker.nextNode())) { const at = node.data.indexOf('师生'); if (at >= 0) {
+          const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 2);
+          const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range); return; } } }""")
+    page.click("#newrule")
+    assert page.input_value('#pop input[name="wrong"]') == "师生"
+    page.fill('#pop input[name="right"]', "师生们")
+    page.click('#pop button[type="submit"]')
+    assert "1 new rule" in page.inner_text("#review")
+    with page.expect_download() as download:
+        page.click("#export")
+    review = tmp_path / "review.toml"
+    download.value.save_as(review)
+    opened.close()
+    result = CliRunner().invoke(app, ["fix", str(path), "--out", str(tmp_path / "again"), "--quiet", "--review", str(review)])
+    assert result.exit_code == 0, result.output
+    body = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))["files"][0]["articles"][0]["body"][0]
+    assert "精神和共产" in body and "全校师生们" in body
+
+
+def test_a_deletion_is_visible_in_the_clean_column(page, report):
+    data = report[1]
+    removed = next((c for c in data["changes"] if c["kind"] == "edit" and c["applied"] and c["after"] == "" and c["article"]), None)
+    if removed is None:
+        pytest.skip("nothing is removed from an article in these inputs")
+    page.evaluate(f"window.kccleanReport.goToChange({removed['id']}, true)")
+    marker = page.locator(f'.cell.clean .mk.pt.del[data-ci="{removed["id"]}"]')
+    box = marker.bounding_box()
+    assert box and box["height"] >= 10 and box["width"] >= 5, box
+
+
+def test_one_collapsed_label_per_row_not_one_per_change(page, report):
+    data = report[1]
+    source = next(f["source"] for f in data["files"] if not f["error"])
+    open_file(page, source)
+    page.wait_for_selector(f'details.file[data-file="{source}"] .rules-here')
+    shown = page.eval_on_selector_all(".tag:not(.move)", "tags => tags.filter(t => t.offsetParent !== null).length")
+    assert shown == 0
+    rows = page.eval_on_selector_all(".rules-here", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.textContent)")
+    assert rows and all(text.count("·") + 1 == len(set(text.split(" · "))) for text in rows)
+
+
+def test_one_vocabulary_for_change_kinds(page, report):
+    data = report[1]
+    legend = page.inner_text(".legend")
+    for word in ("edit", "join", "move", "stitch", "record", "suggestion"):
+        assert word in legend
+    join = next(c for c in data["changes"] if c["kind"] == "join")
+    node = page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true) && true")
+    page.locator(f'.mk[data-ci~="{join["id"]}"]').first.click()
+    assert "join (lines joined)" in page.inner_text("#pop")
+    page.locator(f'details.file[data-file="{join["source"]}"] [data-tab="list"]').click()
+    words = page.eval_on_selector_all(".item .kindword", "ws => ws.filter(w => w.offsetParent !== null).map(w => w.textContent.split(' ')[0])")
+    assert words and set(words) <= {"edit", "join", "move", "stitch", "record", "suggestion"}
+
+
+def test_a_loading_message_shows_until_the_page_is_drawn(page, report):
+    html = report[0].read_text(encoding="utf-8")
+    assert html.index('id="loading"') < html.index('id="kc-index"')
+    assert page.locator("#loading").is_hidden()
+
+
+def test_triage_cards_rule_rows_and_file_sorting(page, report):
+    data = report[1]
+    page.click('[data-count="fixes"]')
+    assert page.input_value("#f-level") == "applied"
+    page.click("#f-clear")
+    rule = max(data["rules"], key=lambda r: data["rules"][r]["applied"])
+    page.locator(f'#rules tr[data-rule="{rule}"] td.desc').click()  # anywhere on the row
+    assert page.input_value("#f-rule") == rule
+    page.click("#f-clear")
+    # review by rule: each rule's distinct edits with their counts
+    pairs = data["rules"]["punct.comma-width"]["pairs"] if "punct.comma-width" in data["rules"] else []
+    if pairs:
+        shown = page.inner_text('[data-pairs="punct.comma-width"]')
+        assert f"×{pairs[0][3]}" in shown and sum(p[3] for p in pairs) == data["rules"]["punct.comma-width"]["applied"]
+    page.select_option("#f-sort", "density")
+    listed = page.eval_on_selector_all("#files details.file", "ds => ds.map(d => Number(d.querySelector('[data-density]')?.dataset.density || 0))")
+    assert listed == sorted(listed, reverse=True)
+    page.select_option("#f-only", "errors")
+    assert page.eval_on_selector_all("#files details.file", "ds => ds.map(d => d.dataset.file)") == ["zz-empty.txt"]
+
+
+def test_a_cleared_rule_is_skipped_by_j_and_k(page, report):
+    data = report[1]
+    page.select_option("#f-level", "applied")
+    before = page.evaluate("window.kccleanReport.walk()")
+    rule = data["changes"][before[0]]["rule"]
+    page.locator(f'input[data-clear="{rule}"]').check()
+    after = page.evaluate("window.kccleanReport.walk()")
+    assert after == [i for i in before if data["changes"][i]["rule"] != rule]
+
+
+def test_identical_warnings_are_grouped(browser, tmp_path: Path):
+    text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神，共产党人的初\n"
+    inputs = []
+    for n in range(3):
+        path = tmp_path / f"p{n}.txt"
+        path.write_text(text.replace("柯城", f"柯城{n}"), encoding="utf-8")
+        inputs.append(path)
+    html, data = fix(inputs, tmp_path / "run")
+    messages = [w["message"] for w in data["warnings"] if not w["message"].startswith("skipped")]
+    assert len(messages) >= 3
+    opened = Page(browser, html)
+    grouped = opened.page.locator("#warnings li[data-same]")
+    assert grouped.count() >= 1 and int(grouped.first.get_attribute("data-same")) >= 3
+    opened.close()
+
+
+def test_a_phone_does_not_scroll_sideways(browser, report):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(report[0].as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached")
+    page.click("#openall")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_print_shows_file_names_and_no_controls(page, report):
+    page.click("#openall")
+    page.emulate_media(media="print")
+    assert page.locator("#rules th[data-sort]").first.evaluate("th => getComputedStyle(th, '::after').content") in ("none", "normal")
+    for selector in (".toolbar", "#review", "#f-sort", 'input[type="checkbox"]'):
+        assert page.locator(selector).first.is_hidden(), selector
+    headers = page.eval_on_selector_all(".art > header", "hs => hs.map(h => [h.innerText, getComputedStyle(h).display])")
+    sources = {a["id"]: a["source"] for f in report[1]["files"] for a in f["articles"]}
+    assert headers and all(any(src in text for src in sources.values()) and display == "table-header-group" for text, display in headers)
+
+
+def test_the_change_lists_go_in_line_order_with_furniture_last(page, report):
+    data = report[1]
+    source = next(f["source"] for f in data["files"] if not f["error"])
+    open_file(page, source)
+    page.locator(f'details.file[data-file="{source}"] [data-tab="list"]').click()
+    ids = page.eval_on_selector_all(f'details.file[data-file="{source}"] .item[data-item]', "items => items.map(i => Number(i.dataset.item))")
+    changes = [data["changes"][i] for i in ids]
+    kinds = [c["kind"] == "record" for c in changes]
+    assert kinds == sorted(kinds) and not kinds[0], "page furniture comes last"
+    for group in (False, True):
+        mine = [(c["line"], c["column"]) for c in changes if (c["kind"] == "record") == group and c["source"] == source]
+        assert mine == sorted(mine)

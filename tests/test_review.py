@@ -1,0 +1,122 @@
+"""Review decisions as rule data: `[[exception]]`s of any text rule, `exceptions` on every
+text rule, and `kcclean fix --review` / `kcclean rules import` that read them."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kcclean.cli import app
+from kcclean.pipeline import clean_text
+from kcclean.rulebook import BUILTIN_RULES, load_rulebook, load_rules, with_review
+from kcclean.ruletest import check_rule
+
+TEXT = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲精神,共产党人的初心,永远在路上。\n"
+
+
+def write(path: Path, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+def commas(rulebook) -> list[str]:
+    return [c.before + c.context_after[:2] for c in clean_text(TEXT, "p.txt", rulebook=rulebook).changes if c.rule == "punct.comma-width"]
+
+
+def test_an_exception_keeps_a_rule_from_one_place_only(tmp_path: Path):
+    review = write(tmp_path / "review.toml", """
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "精神,共产"
+        note = "rejected in review"
+    """)
+    book = load_rulebook()
+    assert commas(book) == [",共产", ",永远"]
+    assert commas(with_review(book, review)) == [",永远"]
+
+
+def test_a_regex_rule_takes_exceptions_in_its_own_file(tmp_path: Path):
+    folder = tmp_path / "rules"
+    write(folder / "house.toml", """
+        [[rule]]
+        id = "house.district"
+        description = "The district is 柯城区."
+        kind = "regex"
+        pattern = '柯成区'
+        replacement = "柯城区"
+        exceptions = ["柯成区域"]
+
+        [[rule.example]]
+        text = "柯成区召开会议"
+        fixed = "柯城区召开会议"
+
+        [[rule.example]]
+        text = "柯成区域经济"
+    """)
+    rules, errors = load_rules([folder])
+    assert not errors
+    assert rules[0].fix("柯成区域经济，柯成区召开") == "柯成区域经济，柯城区召开"
+
+
+def test_exceptions_of_no_rule_or_of_a_layout_rule_are_errors_with_their_line(tmp_path: Path):
+    folder = tmp_path / "rules"
+    write(folder / "bad.toml", """
+        [[exception]]
+        rule = "no.such-rule"
+        text = "精神,共产"
+
+        [[exception]]
+        rule = "join.broken-wrap"
+        text = "精神"
+    """)
+    write(folder / "incomplete.toml", """
+        # no text
+        [[exception]]
+        rule = "punct.comma-width"
+    """)
+    _, errors = load_rules([BUILTIN_RULES, folder])
+    messages = sorted(str(e) for e in errors)
+    assert any("bad.toml:1:" in m and "no rule is named no.such-rule" in m for m in messages), messages
+    assert any("bad.toml:5:" in m and "not the layout rule join.broken-wrap" in m for m in messages), messages
+    assert any("incomplete.toml:2:" in m and "needs `rule`" in m for m in messages), messages
+
+
+def test_rules_test_flags_an_exception_that_is_never_needed(tmp_path: Path):
+    folder = tmp_path / "rules"
+    write(folder / "review.toml", """
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "精神，共产"
+    """)
+    rules, errors = load_rules([BUILTIN_RULES, folder])
+    assert not errors
+    book = load_rulebook()
+    rule = next(r for r in rules if r.id == "punct.comma-width")
+    assert any("never needed" in str(f) for f in check_rule(rule, book))
+    result = CliRunner().invoke(app, ["rules", "test", str(folder)])
+    assert result.exit_code == 1 and "exception '精神，共产' is never needed" in result.output
+
+
+def test_fix_review_and_rules_import(tmp_path: Path):
+    page = tmp_path / "page.txt"
+    page.write_text(TEXT, encoding="utf-8")
+    review = write(tmp_path / "review.toml", """
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "精神,共产"
+    """)
+    runner = CliRunner()
+    result = runner.invoke(app, ["fix", str(page), "--out", str(tmp_path / "out"), "--review", str(review), "-q"])
+    assert result.exit_code == 0, result.output
+    body = json.loads((tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])["body"][0]
+    assert "精神,共产" in body and "初心，永远" in body
+    result = runner.invoke(app, ["rules", "import", str(review), "--dir", str(tmp_path / "mine")])
+    assert result.exit_code == 0 and (tmp_path / "mine" / "review.toml").exists(), result.output
+    again = runner.invoke(app, ["rules", "import", str(review), "--dir", str(tmp_path / "mine")])
+    assert again.exit_code == 0 and (tmp_path / "mine" / "review-2.toml").exists()
+    missing = runner.invoke(app, ["fix", str(page), "--out", str(tmp_path / "x"), "--review", str(tmp_path / "nope.toml")])
+    assert missing.exit_code == 2 and "nope.toml" in missing.stderr
