@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from . import __version__
 from .config import settings as load_settings
@@ -26,6 +27,7 @@ from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
 from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook
+from .terminal import counted, visible
 from .write import OutputFolder
 
 app = typer.Typer(
@@ -53,13 +55,13 @@ Paths = Annotated[
 ]
 RuleDirs = Annotated[
     Optional[list[Path]],
-    typer.Option("--rules", help="A folder of your own rule files, added to the built-in ones (repeatable).", show_default=False),
+    typer.Option("--rules", metavar="DIR", help="A folder of your own rule files, added to the built-in ones (repeatable).", show_default=False),
 ]
 Select = Annotated[
-    Optional[str], typer.Option(help="Only these rules: ids or prefixes, comma-separated (punct,space.digit-han).", show_default=False)
+    Optional[str], typer.Option(metavar="IDS", help="Only these rules: ids or prefixes, comma-separated (punct,space.digit-han).", show_default=False)
 ]
 Ignore = Annotated[
-    Optional[str], typer.Option(help="Skip these rules: ids or prefixes, comma-separated.", show_default=False)
+    Optional[str], typer.Option(metavar="IDS", help="Skip these rules: ids or prefixes, comma-separated.", show_default=False)
 ]
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
@@ -92,7 +94,7 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except KccleanError as error:
-        typer.echo(f"kcclean: error: {error}", err=True)
+        typer.echo(f"kcclean: error: {visible(str(error))}", err=True)
         raise typer.Exit(error.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -101,13 +103,13 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_PIPE) from None
     except OSError as error:  # the disk, not kcclean: full, read-only, no permission
         where = f"{error.filename}: " if error.filename else ""
-        typer.echo(f"kcclean: error: {where}{error.strerror or error}", err=True)
+        typer.echo(visible(f"kcclean: error: {where}{error.strerror or error}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
     except Exception as error:  # a bug: say so plainly, keep the traceback for the curious
         if os.environ.get("KCCLEAN_DEBUG"):
             raise
         typer.echo(
-            f"kcclean: internal error: {type(error).__name__}: {error}\n"
+            f"kcclean: internal error: {type(error).__name__}: {visible(str(error))}\n"
             "This is a bug in kcclean. Run again with KCCLEAN_DEBUG=1 for the traceback and report it.",
             err=True,
         )
@@ -152,8 +154,8 @@ def describe(change: Change) -> str:
     """One line for a terminal: where, rule, before → after."""
     mark = "" if change.applied else "  (suggestion)"
     return (
-        f"{change.source}:{change.line}:{change.column}  {change.rule}  "
-        f"{_shown(change.before)} → {_shown(change.after)}{mark}"
+        f"{visible(change.source)}:{change.line}:{change.column}  {change.rule}  "
+        f"{visible(_shown(change.before))} → {visible(_shown(change.after))}{mark}"
     )
 
 
@@ -163,7 +165,7 @@ def _inputs(paths: list[str]) -> tuple[list[Path], list[KccleanError]]:
     if not files:
         raise missing[0] if missing else KccleanError("no input files")
     for error in missing:
-        typer.echo(f"kcclean: skipped {error}", err=True)
+        typer.echo(f"kcclean: skipped {visible(str(error))}", err=True)
     return files, missing
 
 
@@ -173,15 +175,15 @@ def _file_line(name: str, issue: Issue) -> str:
     suggestions = sum(1 for c in issue.changes if c.source == name and not c.applied)
     warnings = sum(len(a.warnings) for a in issue.articles if a.source == name)
     return (
-        f"{name}  {issue.encodings.get(name)}  {articles} articles  {fixes} fixes  "
-        f"{suggestions} suggestions  {warnings} warnings"
+        f"{visible(name)}  {issue.encodings.get(name)}  {counted(articles, 'article')}  {counted(fixes, 'fix')}  "
+        f"{counted(suggestions, 'suggestion')}  {counted(warnings, 'warning')}"
     )
 
 
 @app.command()
 def fix(
     paths: Paths,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles and the report to.")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the articles and the report to.")] = Path(
         "kcclean-out"
     ),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing; print every change that would be made.")] = False,
@@ -211,7 +213,7 @@ def fix(
         with folder, _progress(len(files), quiet) as terminal:
             for item in clean_files(files, rulebook):
                 if isinstance(item, KccleanError):
-                    typer.echo(f"kcclean: skipped {item}", err=True)
+                    typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                     report.add_skipped(item)
                     worst = max(worst, item.exit_code)
                     terminal.advance(1)
@@ -234,10 +236,10 @@ def fix(
                     report.write_html(handle)
                 folder.finish()
         total = report.summary()
-        where = "nothing written (dry run)" if dry_run else f"wrote {out}/ (open {out}/report.html)"
+        where = "nothing written (dry run)" if dry_run else visible(f"wrote {out}/ (open {out}/report.html)")
         typer.echo(
-            f"{total['files']} files, {total['articles']} articles, {total['fixes']} fixes, "
-            f"{total['suggestions']} suggestions, {total['warnings']} warnings; {where}"
+            f"{counted(total['files'], 'file')}, {counted(total['articles'], 'article')}, {counted(total['fixes'], 'fix')}, "
+            f"{counted(total['suggestions'], 'suggestion')}, {counted(total['warnings'], 'warning')}; {where}"
         )
         if worst:
             raise typer.Exit(worst)
@@ -258,7 +260,7 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
         worst = max((error.exit_code for error in missing), default=0)
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
-                typer.echo(f"kcclean: skipped {item}", err=True)
+                typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 worst = max(worst, item.exit_code)
                 continue
             for name in item.sources:
@@ -271,7 +273,7 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
         if worst:
             raise typer.Exit(worst)
         if fixes:
-            typer.echo(f"{fixes} fixes to make in {files_with_fixes} files (kcclean fix makes them)")
+            typer.echo(f"{counted(fixes, 'fix')} to make in {counted(files_with_fixes, 'file')} (kcclean fix makes them)")
             raise typer.Exit(EXIT_FOUND)
         typer.echo("clean: nothing to fix")
 
@@ -305,7 +307,7 @@ def diff(
         skipped = len(missing)
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
-                typer.echo(f"kcclean: skipped {item}", err=True)
+                typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 skipped += 1
                 continue
             for line in render_issue(item, use_color):
@@ -466,7 +468,7 @@ text = "柯城区委召开会议"
 @rules_app.command("new")
 def rules_new(
     rule_id: Annotated[str, typer.Argument(help="The new rule's id, e.g. house.district-name.")],
-    folder: Annotated[Path, typer.Option("--dir", help="Folder to write the rule file to.")] = Path("."),
+    folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Folder to write the rule file to.")] = Path("."),
 ) -> None:
     """Write a commented template for a new rule to FOLDER/ID.toml, ready to edit and test.
 
@@ -482,3 +484,21 @@ def rules_new(
         path.write_text(_TEMPLATE.format(id=rule_id), encoding="utf-8")
         typer.echo(f"wrote {path}; edit it, then: kcclean rules test {folder}")
 
+
+
+class _PlainHelpCommand(typer.core.TyperCommand):
+    """`--help` that names what to type (PATH, DIR, IDS) instead of Python types such as
+    `<list[str]>`, which mean nothing to someone cleaning transcripts."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, typer.core.TyperArgument):
+                param.display_type_rich = lambda ctx: None  # its name (PATH, FOLDER) says it
+            elif isinstance(param, typer.core.TyperOption) and not param.is_flag and param.metavar is None:
+                param.metavar = param.name.upper()
+        return params
+
+
+for _info in (*app.registered_commands, *rules_app.registered_commands):
+    _info.cls = _PlainHelpCommand

@@ -650,11 +650,25 @@ def load_rulebook(settings: Settings | None = None) -> Rulebook:
     return Rulebook(rules, settings)
 
 
+def missing_examples(rule: Rule) -> list[str]:
+    """The examples a rule lacks: one it fixes, and (a text rule) one it must leave as it is.
+    `fix` refuses such a rule just as `kcclean rules test` fails it."""
+    fixing = [e for e in rule.examples if e.fixed is not None and e.fixed != e.text]
+    keeping = [e for e in rule.examples if e.fixed is None or e.fixed == e.text]
+    missing = []
+    if not fixing:
+        missing.append("needs an example it fixes (`text` and `fixed`)")
+    if not keeping and not isinstance(rule, LayoutRule):
+        missing.append("needs an example it must leave unchanged (`text` only)")
+    return missing
+
+
 def example_failures(rule: Rule) -> list[RuleError]:
-    """A rule's examples that do not come out as written (layout rules are tested as fixtures)."""
+    """A rule's missing examples, and the examples that do not come out as written (layout
+    rules' examples are whole pages, tested as fixtures)."""
+    failures = [RuleError(rule.origin, rule.line, f"rule {rule.id}: {problem}") for problem in missing_examples(rule)]
     if isinstance(rule, LayoutRule):
-        return []
-    failures = []
+        return failures
     for example in rule.examples:
         expected = example.text if example.fixed is None else example.fixed
         got = rule.fix(example.text)

@@ -108,6 +108,9 @@ def test_user_rule_with_a_builtin_id_overrides_it_in_place(tmp_path: Path) -> No
         [[rule.example]]
         text = "甲，乙"
         fixed = "甲,乙"
+
+        [[rule.example]]
+        text = "甲,乙"
         """,
     )
     book = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))

@@ -1,0 +1,159 @@
+"""kcclean against hostile or unlucky input (issue 11): hand-edited output folders, files
+holding several issues, bad bytes, stale staging folders, symlinks, catastrophic user
+patterns, terminal escapes. Each test runs the command as a user would and checks what the
+user sees: the exit code, the message, the files left on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kcclean.cli import app
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLE = FIXTURES / "sample"
+CLEAN = FIXTURES / "clean" / "clean_issue.txt"
+
+
+@pytest.fixture(autouse=True)
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KCCLEAN_DEBUG", raising=False)
+    return tmp_path
+
+
+def run(*args: object):
+    """`kcclean ARGS` in-process; a user never sees a traceback."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def write(path: str | Path, text: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def article(headline: str, lead: str) -> str:
+    return f"{headline}\n\n本报讯（记者 王思）{lead}\n"
+
+
+# ---------------------------------------------------------------- 9. terminal escapes
+
+# A transcript line carrying a terminal title change (OSC), a bell and a colour change,
+# and a zero-width space for a rule to remove next to them.
+HOSTILE_LINE = "区里召开\x1b]0;pwned\x07会议\u200b，部署\x1b[31m工作。"
+
+
+def hostile_transcript(name: str = "evil.txt") -> Path:
+    """A few control characters among enough text not to look binary."""
+    filler = article("村里修好了道路", "今年以来，村里修好了三条道路，" * 20 + "群众出行更方便了。")
+    return write(name, article("区里召开会议", HOSTILE_LINE) + "\n" + filler)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["diff", "--no-color"], ["diff", "--color"], ["check"], ["fix", "--dry-run"]],
+    ids=["diff", "diff-color", "check", "dry-run"],
+)
+def test_control_characters_of_a_transcript_never_reach_the_terminal_raw(command: list[str]):
+    hostile_transcript()
+    result = run(*command, "evil.txt")
+    shown = result.output.replace("\x1b[0m", "")
+    if "--color" in command:  # kcclean's own colours are SGR codes: take them out
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\x1b[31m工作", "RAW"))
+    assert "\x1b" not in shown and "\x07" not in shown, repr(result.output)
+    assert "RAW" not in shown, "a colour code from the transcript reached the terminal"
+    assert "<U+001B>" in result.output and "<U+0007>" in result.output, "shown, as what a rule removes"
+
+
+def test_a_file_name_with_escapes_is_shown_escaped_in_messages():
+    name = "bad\x1b[2Jname.txt"
+    Path(name).write_bytes(b"")
+    result = run("fix", name, "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert "kcclean: skipped bad<U+001B>[2Jname.txt: empty file" in result.stderr
+    assert "\x1b" not in result.output
+
+
+# ---------------------------------------------------------------- 10. small ones
+
+
+def test_messages_count_one_article_in_the_singular():
+    write("one.txt", article("区里召开会议", "5月8日上午，区里召开会议，部署工作。"))
+    result = run("fix", "one.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "one.txt  utf-8  1 article  0 fixes  0 suggestions  0 warnings" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("1 file, 1 article, 0 fixes, 0 suggestions, 0 warnings;")
+
+
+def _all_commands() -> list[tuple[str, ...]]:
+    return [("fix",), ("check",), ("diff",), ("eval",), ("rules", "list"), ("rules", "explain"), ("rules", "test"), ("rules", "new")]
+
+
+@pytest.mark.parametrize("command", _all_commands(), ids=" ".join)
+def test_help_names_what_to_type_not_python_types(command: tuple[str, ...]):
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"<(list|str|path|Path|int|bool)\b[^>]*>", result.stdout), result.stdout
+
+
+NO_UNCHANGED_EXAMPLE = """
+[[rule]]
+id = "house.swap"
+description = "A literal swap without an example it must leave alone."
+kind = "regex"
+pattern = '己经'
+replacement = "已经"
+
+[[rule.example]]
+text = "他己经走了"
+fixed = "他已经走了"
+"""
+
+
+def test_a_rule_without_an_unchanged_example_is_refused_by_fix_as_by_rules_test():
+    write("my_rules/swap.toml", NO_UNCHANGED_EXAMPLE)
+    shutil.copy(CLEAN, "clean.txt")
+    tested = run("rules", "test", "my_rules")
+    fixed = run("fix", "clean.txt", "--rules", "my_rules", "--out", "out")
+    assert tested.exit_code == 1 and fixed.exit_code == 2, (tested.output, fixed.output)
+    assert "rule house.swap: needs an example it must leave unchanged" in tested.stdout
+    assert "kcclean: error: my_rules/swap.toml:2: rule house.swap: needs an example it must leave unchanged (`text` only)" in fixed.stderr
+    assert not Path("out").exists()
+
+
+def test_an_unsafe_setting_written_as_yes_names_the_settings_file():
+    write("kcclean.toml", 'unsafe = "yes"\n')
+    shutil.copy(CLEAN, "clean.txt")
+    result = run("fix", "clean.txt", "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert 'kcclean.toml: `unsafe` must be true, false or a list of rule ids, not "yes"' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("id", '"../../etc/passwd"', '`id` must look like 2021-01-20_1768-01, not "../../etc/passwd"'),
+        ("date", '"2021-13-45"', '`date` must be a date written YYYY-MM-DD, not "2021-13-45"'),
+        ("date", "20210120", "`date` cannot be 20210120"),
+        ("issue", '"1768; rm -rf"', '`issue` cannot be "1768; rm -rf"'),
+    ],
+)
+def test_front_matter_read_back_from_an_article_file_is_checked(field: str, value: str, problem: str):
+    assert run("fix", SAMPLE / "2023-05-10_p1.txt", "--out", "out").exit_code == 0
+    first = sorted(Path("out").rglob("*.md"))[0]
+    text = re.sub(rf"^{field}: .*$", f"{field}: {value}", first.read_text(encoding="utf-8"), count=1, flags=re.M)
+    write("edited.md", text)
+    result = run("fix", "edited.md", "--out", "again")
+    assert result.exit_code == 2, result.output
+    assert f"kcclean: skipped edited.md: front matter: {problem}" in result.stderr
