@@ -180,6 +180,12 @@ def _file_line(name: str, issue: Issue) -> str:
     )
 
 
+def _warn(issue: Issue) -> None:
+    """The issue's own warnings (bad bytes replaced, a rule switched off) on stderr."""
+    for message in issue.warnings:
+        typer.echo(f"kcclean: warning: {visible(message)}", err=True)
+
+
 @app.command()
 def fix(
     paths: Paths,
@@ -221,6 +227,8 @@ def fix(
                 if not dry_run:
                     folder.add(item)
                 report.add_issue(item)
+                if not quiet:
+                    _warn(item)
                 for name in item.sources:
                     if not quiet:
                         terminal.say(_file_line(name, item))
@@ -263,6 +271,7 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
                 typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 worst = max(worst, item.exit_code)
                 continue
+            _warn(item)
             for name in item.sources:
                 mine = [c for c in item.changes if c.source == name and c.kind != "record"]
                 for change in mine:
@@ -310,6 +319,7 @@ def diff(
                 typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 skipped += 1
                 continue
+            _warn(item)
             for line in render_issue(item, use_color):
                 typer.echo(line, color=use_color)
         if skipped:

@@ -40,18 +40,20 @@ class Source:
     text: str
     encoding: str
     line_starts: tuple[int, ...]
+    warnings: tuple[str, ...] = ()  # what decoding it changed (bad bytes replaced)
 
     @classmethod
-    def of(cls, name: str, text: str, encoding: str = "str") -> Source:
-        """A source from decoded text: CRLF and CR line ends become LF."""
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    def of(cls, name: str, text: str, encoding: str = "str", warnings: tuple[str, ...] = ()) -> Source:
+        """A source from decoded text: CRLF, CR and U+2028 line ends become LF, and U+2029
+        (paragraph separator) a blank line."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
         starts = [0]
         find = text.find
         pos = find("\n")
         while pos != -1:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
-        return cls(name, text, encoding, tuple(starts))
+        return cls(name, text, encoding, tuple(starts), warnings)
 
     def offset(self, line: int, column: int) -> int:
         return self.line_starts[line - 1] + column - 1

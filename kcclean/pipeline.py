@@ -139,7 +139,8 @@ def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = 
     for article in draft.drafts:
         for unit in (*article.headline, *article.bylines, *article.body):
             slots.append(Slot(unit, SCOPE_OF_ROLE[unit.role], article.changes))
-    warnings = repair(slots, rulebook)
+    warnings = [message for page in pages for message in page.source.warnings]
+    warnings += repair(slots, rulebook)
     for article in draft.drafts:  # after repair: the body it is checked against is final
         close_headline_gaps(article, rulebook)
     articles = [

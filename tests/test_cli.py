@@ -281,15 +281,6 @@ def test_check_skips_an_unusable_file_and_checks_the_others(workdir: Path, name:
     assert f"{P1}:45:29  punct.comma-width  , → ，" in result.stdout
 
 
-def test_undecodable_message_points_at_the_damaged_byte_of_a_utf8_transcript(workdir: Path):
-    data = (SAMPLE / P1).read_bytes()
-    at = data.index("上坞村地处山区".encode())
-    Path("damaged.txt").write_bytes(data[:at] + b"\xff" + data[at:])
-    result = run("fix", "damaged.txt", "--out", "out")
-    assert result.exit_code == 2
-    assert f"damaged.txt: cannot be decoded as UTF-8 or GB18030/GBK (byte {at})" in result.stderr
-
-
 def _missing_file() -> str:
     return "nope.txt"
 

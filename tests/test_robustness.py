@@ -157,3 +157,83 @@ def test_front_matter_read_back_from_an_article_file_is_checked(field: str, valu
     result = run("fix", "edited.md", "--out", "again")
     assert result.exit_code == 2, result.output
     assert f"kcclean: skipped edited.md: front matter: {problem}" in result.stderr
+
+
+# ---------------------------------------------------------------- 4. decoding
+
+
+def report(out: str | Path) -> dict:
+    return json.loads(Path(out, "report.json").read_text(encoding="utf-8"))
+
+
+def sample_bytes() -> bytes:
+    return (SAMPLE / "2023-05-10_p1.txt").read_bytes()
+
+
+def test_one_bad_byte_in_utf8_is_replaced_and_reported_with_line_and_byte():
+    data = sample_bytes()
+    at = data.index("上坞村地处山区".encode())
+    Path("damaged.txt").write_bytes(data[:at] + b"\xff" + data[at:])
+    result = run("fix", "damaged.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    line = data[:at].count(b"\n") + 1
+    message = f"damaged.txt:{line}: byte {at} (0xFF) is not UTF-8: replaced by U+FFFD"
+    assert f"kcclean: warning: {message}" in result.stderr
+    assert "damaged.txt  utf-8  3 articles" in result.stdout
+    assert message in [w["message"] for w in report("out")["warnings"]]
+
+
+def test_a_file_cut_in_the_middle_of_a_character_keeps_all_its_text():
+    data = sample_bytes().rstrip(b"\n")
+    cut = data + "区".encode()[:2]
+    Path("cut.txt").write_bytes(cut)
+    result = run("fix", "cut.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    last_line = cut.count(b"\n") + 1
+    assert f"cut.txt:{last_line}: byte {len(data)} (0xE5) is not UTF-8" in result.stderr
+    assert [f["encoding"] for f in report("out")["files"]] == ["utf-8"]
+
+
+def test_a_short_utf8_text_with_a_stray_byte_is_not_read_as_gbk():
+    text = article("区里召开会议", "5月8日上午，区里召开会议，部署工作。").encode()
+    at = text.index("部署".encode())
+    Path("short.txt").write_bytes(text[:at] + b"\xa0" + text[at:])
+    result = run("fix", "short.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "short.txt  utf-8  1 article" in result.stdout
+    assert f"short.txt:3: byte {at} (0xA0) is not UTF-8: replaced by U+FFFD" in result.stderr
+    body = json.loads(Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])["body"]
+    assert "区里召开会议" in body[0], body
+
+
+def test_gbk_is_still_read_as_gb18030():
+    Path("gbk.txt").write_bytes(sample_bytes().decode().replace("\u200b", "").encode("gbk"))
+    result = run("fix", "gbk.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "gbk.txt  gb18030  3 articles" in result.stdout
+
+
+def test_text_that_is_mostly_rare_characters_as_gb18030_is_an_error_not_output():
+    Path("big5.txt").write_bytes(sample_bytes().decode().encode("big5", errors="ignore"))
+    result = run("fix", "big5.txt", "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert "kcclean: skipped big5.txt: not UTF-8, and read as GB18030/GBK it is" in result.stderr
+    assert "% rare characters (another encoding, e.g. Big5?): convert it to UTF-8 first" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read_not_called_binary(encoding: str):
+    Path("wide.txt").write_bytes(sample_bytes().decode().replace("\u200b", "").encode(encoding))
+    result = run("fix", "wide.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert f"wide.txt  {encoding}  3 articles" in result.stdout
+
+
+def test_unicode_line_and_paragraph_separators_end_lines():
+    text = sample_bytes().decode()
+    Path("separated.txt").write_text(text.replace("\n\n", "\u2029").replace("\n", "\u2028"), encoding="utf-8")
+    assert run("fix", "separated.txt", "--out", "out").exit_code == 0
+    assert run("fix", SAMPLE / "2023-05-10_p1.txt", "--out", "plain").exit_code == 0
+    bodies = [json.loads(line)["body"] for line in Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    plain = [json.loads(line)["body"] for line in Path("plain", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert bodies == plain
