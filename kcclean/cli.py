@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -116,6 +117,25 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a CI time-out) stops a run the way Ctrl-C does: nothing half-written
+    is left behind."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (kcclean used as a library): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool) -> Rulebook:
     return load_rulebook(load_settings(Path.cwd(), rule_dirs, select, ignore, unsafe))
 
@@ -198,6 +218,10 @@ def fix(
     select: Select = None,
     ignore: Ignore = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the --out folder even if files in it were changed or added by hand (they are lost)."),
+    ] = False,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -208,15 +232,17 @@ def fix(
     continued on page 2 becomes one article. A file that cannot be read is skipped with a
     message and the run exits 2 at the end; the others are still cleaned.
     """
-    with _user_errors():
+    with _user_errors(), _terminate_as_interrupt():
         rulebook = _rulebook(rules, select, ignore, unsafe)
         files, missing = _inputs(paths)
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
-        folder = nullcontext() if dry_run else OutputFolder(out)
+        folder = nullcontext() if dry_run else OutputFolder(out, force)
         with folder, _progress(len(files), quiet) as terminal:
+            for stale in [] if dry_run else folder.stale:
+                typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item in clean_files(files, rulebook):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)

@@ -542,7 +542,7 @@ def _empty_folder() -> None:
 def test_a_previous_kcclean_output_or_empty_folder_is_replaced(workdir: Path, make: Callable[[], None]):
     copy_sample()
     make()
-    result = run("fix", "sample", "--out", "out")
+    result = run("fix", "sample", "--out", "out", "--force")  # files added by hand go too
     assert result.exit_code == 0, result.output
     out = workdir / "out"
     assert not (out / "stale.md").exists() and not (out / "2023-05-10_2045" / "99-old.md").exists()

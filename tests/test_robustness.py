@@ -237,3 +237,113 @@ def test_unicode_line_and_paragraph_separators_end_lines():
     bodies = [json.loads(line)["body"] for line in Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     plain = [json.loads(line)["body"] for line in Path("plain", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     assert bodies == plain
+
+
+# ---------------------------------------------------------------- 1. hand edits
+
+
+def tree(folder: str | Path) -> dict[str, bytes]:
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def hidden(folder: str | Path) -> list[str]:
+    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith("."))
+
+
+def first_article(out: str = "out") -> Path:
+    return sorted(Path(out).rglob("*.md"))[0]
+
+
+def test_a_rerun_into_untouched_output_replaces_it():
+    assert run("fix", SAMPLE, "--out", "out").exit_code == 0
+    manifest = json.loads(Path("out", ".kcclean").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == set(tree("out")) - {".kcclean"}
+    result = run("fix", SAMPLE, "--out", "out")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_rerun_refuses_to_overwrite_a_hand_corrected_article_and_names_it():
+    assert run("fix", SAMPLE, "--out", "out").exit_code == 0
+    edited = first_article()
+    edited.write_text(edited.read_text(encoding="utf-8").replace("村民", "村里的群众"), encoding="utf-8")
+    Path("out", "notes.txt").write_text("what I checked\n", encoding="utf-8")
+    before = tree("out")
+    result = run("fix", SAMPLE, "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert (
+        "kcclean: error: out: files were edited by hand, and replacing the folder would lose them "
+        f"(changed since kcclean wrote them: {edited.as_posix()}; added: out/notes.txt). Copy your corrections "
+        "elsewhere, choose another --out, or replace them anyway with --force"
+    ) in result.stderr
+    assert tree("out") == before, "the corrections are still there"
+    assert hidden(".") == []
+
+
+def test_force_replaces_hand_edits():
+    assert run("fix", SAMPLE, "--out", "out").exit_code == 0
+    Path("out", "notes.txt").write_text("what I checked\n", encoding="utf-8")
+    result = run("fix", SAMPLE, "--out", "out", "--force")
+    assert result.exit_code == 0, result.output
+    assert not Path("out", "notes.txt").exists()
+
+
+# ---------------------------------------------------------------- 6. stale staging, SIGTERM, full disk
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_removed():
+    dead = 2**22 + 12345  # above the default pid_max of 32768 … 4194304: no such process
+    stale = Path(f".out.staging-{dead}-x1y2z3")
+    write(stale / "2023-05-10_2045" / "01-a.md", "half an article")
+    result = run("fix", SAMPLE, "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert f"kcclean: removed {stale.resolve()}, left by a run that was killed" in result.stderr
+    assert hidden(".") == []
+
+
+def test_sigterm_cleans_up_like_ctrl_c(monkeypatch: pytest.MonkeyPatch):
+    import os
+    import signal
+
+    from kcclean.write import OutputFolder
+
+    original = OutputFolder.add
+
+    def add_then_be_killed(self, issue):
+        original(self, issue)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(OutputFolder, "add", add_then_be_killed)
+    result = run("fix", SAMPLE, "--out", "out")
+    assert result.exit_code != 0
+    assert not Path("out").exists()
+    assert hidden(".") == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "the handler is put back"
+
+
+def test_a_full_disk_names_the_file_being_written(monkeypatch: pytest.MonkeyPatch):
+    import errno
+
+    def no_space(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", no_space)
+    result = run("fix", SAMPLE, "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert "kcclean: error: out/.kcclean: cannot write: No space left on device" in result.stderr
+    assert hidden(".") == [] and not Path("out").exists()
+
+
+def test_a_full_disk_while_writing_the_report_names_it(monkeypatch: pytest.MonkeyPatch):
+    import errno
+
+    from kcclean.report import Report
+
+    def no_space(self, handle):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Report, "write_html", no_space)
+    result = run("fix", SAMPLE, "--out", "out")
+    assert result.exit_code == 2, result.output
+    assert "kcclean: error: out/report.html: cannot write: No space left on device" in result.stderr
+    assert hidden(".") == [] and not Path("out").exists()
