@@ -41,13 +41,16 @@ class Slot:
 
 
 def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
-    """Apply every text rule to the slots in place; returns warnings (rules switched off)."""
+    """Apply every text rule to the slots in place; returns warnings (rules switched off).
+
+    A rule whose pattern times out is taken out of the rulebook for the rest of the run:
+    it would cost seconds on every file and find nothing."""
     warnings = []
     by_scope: dict[str, list[Slot]] = {}
     for slot in slots:
         by_scope.setdefault(slot.scope, []).append(slot)
     scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits something
-    for rule in rulebook.text_rules:
+    for rule in list(rulebook.text_rules):
         scopes = frozenset(scope for scope in by_scope if rule.applies_to(scope))
         if not scopes:
             continue
@@ -59,8 +62,18 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
             warnings.append(message)
             continue
         changed = False
-        for index in scan.touched(rule):
-            changed |= _apply(rule, scan.slots[index], rulebook)
+        try:
+            for index in scan.touched(rule):
+                changed |= _apply(rule, scan.slots[index], rulebook)
+        except RuleTimeout:
+            rulebook.text_rules.remove(rule)
+            changed = True  # it may have edited some units before giving up
+            where = scan.slots[0].unit.trace.where(0)[0] if scan.slots else "the text"
+            warnings.append(
+                f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
+                f"backtracks catastrophically; it is switched off for the rest of the run "
+                f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
+            )
         if changed:
             scans.clear()
     return warnings

@@ -347,3 +347,38 @@ def test_a_full_disk_while_writing_the_report_names_it(monkeypatch: pytest.Monke
     assert result.exit_code == 2, result.output
     assert "kcclean: error: out/report.html: cannot write: No space left on device" in result.stderr
     assert hidden(".") == [] and not Path("out").exists()
+
+
+# ---------------------------------------------------------------- 8. a catastrophic user pattern
+
+SLOW_RULE = """\
+[[rule]]
+id = "house.slow"
+description = "A pattern that backtracks catastrophically on a long run of 好."
+kind = "regex"
+pattern = '(?:(好|好好)+)+x'
+replacement = "x"
+
+[[rule.example]]
+text = "好好x"
+fixed = "x"
+
+[[rule.example]]
+text = "柯城"
+"""
+
+
+def test_a_pattern_timing_out_is_switched_off_after_its_first_time_out(monkeypatch: pytest.MonkeyPatch):
+    from kcclean import repair, rulebook
+
+    monkeypatch.setattr(rulebook, "TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(repair, "TIMEOUT_SECONDS", 0.2)
+    write("my_rules/slow.toml", SLOW_RULE)
+    for name in ("a.txt", "b.txt", "c.txt"):  # three issues: no masthead, no shared date
+        write(name, article("区里召开会议", "5月8日上午，" + "好" * 40 + "。"))
+    result = run("fix", "a.txt", "b.txt", "c.txt", "--rules", "my_rules", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("rule house.slow gave up") == 1, result.stderr
+    assert "kcclean: warning: rule house.slow gave up after 0.2 s on a.txt" in result.stderr
+    lines = Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["source"] for line in lines) == ["a.txt", "b.txt", "c.txt"]
