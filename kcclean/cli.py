@@ -64,6 +64,10 @@ Select = Annotated[
 Ignore = Annotated[
     Optional[str], typer.Option(metavar="IDS", help="Skip these rules: ids or prefixes, comma-separated.", show_default=False)
 ]
+FollowLinks = Annotated[
+    bool,
+    typer.Option("--follow-links", help="Read symbolic links in the given folders even when they lead out of them."),
+]
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
 ]
@@ -179,9 +183,9 @@ def describe(change: Change) -> str:
     )
 
 
-def _inputs(paths: list[str]) -> tuple[list[Path], list[KccleanError]]:
+def _inputs(paths: list[str], follow_links: bool = False) -> tuple[list[Path], list[KccleanError]]:
     """The files to read and the arguments that named none; an error if nothing is left."""
-    files, missing = expand_paths(paths)
+    files, missing = expand_paths(paths, follow_links=follow_links)
     if not files:
         raise missing[0] if missing else KccleanError("no input files")
     for error in missing:
@@ -222,6 +226,7 @@ def fix(
         bool,
         typer.Option("--force", help="Replace the --out folder even if files in it were changed or added by hand (they are lost)."),
     ] = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -234,7 +239,7 @@ def fix(
     """
     with _user_errors(), _terminate_as_interrupt():
         rulebook = _rulebook(rules, select, ignore, unsafe)
-        files, missing = _inputs(paths)
+        files, missing = _inputs(paths, follow_links)
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
@@ -280,7 +285,14 @@ def fix(
 
 
 @app.command()
-def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: Select = None, ignore: Ignore = None) -> None:
+def check(
+    paths: Paths,
+    unsafe: Unsafe = False,
+    rules: RuleDirs = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    follow_links: FollowLinks = False,
+) -> None:
     """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
     team's CI), 0 when it would not. Suggestions of unsafe rules are listed but do not
     count. Nothing is written.
@@ -289,7 +301,7 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
     """
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
-        files, missing = _inputs(paths)
+        files, missing = _inputs(paths, follow_links)
         fixes = files_with_fixes = 0
         worst = max((error.exit_code for error in missing), default=0)
         for item in clean_files(files, rulebook):
@@ -324,6 +336,7 @@ def diff(
         Optional[bool],
         typer.Option("--color/--no-color", help="Colour the diff (default: when printing to a terminal).", show_default=False),
     ] = None,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Print every change kcclean makes, or suggests, as a diff labelled with its rule:
     the page furniture kept as metadata, then each article's changes, with the evidence
@@ -338,7 +351,7 @@ def diff(
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
         use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
-        files, missing = _inputs(paths)
+        files, missing = _inputs(paths, follow_links)
         skipped = len(missing)
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):

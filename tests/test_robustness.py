@@ -382,3 +382,33 @@ def test_a_pattern_timing_out_is_switched_off_after_its_first_time_out(monkeypat
     assert "kcclean: warning: rule house.slow gave up after 0.2 s on a.txt" in result.stderr
     lines = Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()
     assert sorted(json.loads(line)["source"] for line in lines) == ["a.txt", "b.txt", "c.txt"]
+
+
+# ---------------------------------------------------------------- 7. symlinks
+
+
+def folder_with_a_link_out() -> None:
+    secret = write("elsewhere/secret.txt", article("私人笔记", "这是不该被读进报告的私人文字。"))
+    Path("inbox").mkdir()
+    shutil.copy(SAMPLE / "2023-05-10_p1.txt", "inbox/p1.txt")
+    Path("inbox/zz-link.txt").symlink_to(secret.resolve())
+
+
+@pytest.mark.parametrize("command", [["fix", "--out", "out"], ["check"], ["diff"]], ids=["fix", "check", "diff"])
+def test_a_link_leaving_the_given_folder_is_not_followed(command: list[str]):
+    folder_with_a_link_out()
+    result = run(command[0], "inbox", *command[1:])
+    assert result.exit_code == 2, result.output
+    target = Path("elsewhere/secret.txt").resolve()
+    assert f"kcclean: skipped inbox/zz-link.txt: a link to {target}, outside inbox/: not followed (--follow-links reads it)" in result.stderr
+    assert "私人" not in result.stdout
+    if command[0] == "fix":
+        assert "私人" not in Path("out", "report.json").read_text(encoding="utf-8")
+
+
+def test_a_link_inside_the_folder_or_asked_for_is_read():
+    folder_with_a_link_out()
+    Path("inbox/again.txt").symlink_to(Path("inbox/p1.txt").resolve())
+    result = run("fix", "inbox", "--out", "out", "--follow-links")
+    assert result.exit_code == 0, result.output
+    assert "私人笔记" in Path("out", "articles.jsonl").read_text(encoding="utf-8")
