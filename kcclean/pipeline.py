@@ -27,6 +27,54 @@ def load_page(source: Source, rulebook: Rulebook) -> Page:
     return classify(split_units(source), rulebook)
 
 
+def load_pages(source: Source, rulebook: Rulebook) -> list[Page]:
+    """The pages of one file. A file holding several issues (front pages put one after the
+    other) is cut before each masthead block whose date differs from the one before, and
+    each piece is read as a page of its own (its masthead is then at its top, where OCR
+    damage to it is recognised): its articles get its own date and issue number."""
+    page = load_page(source, rulebook)
+    cuts = _issue_starts(page)
+    if not cuts:
+        return [page]
+    whole = split_units(source)
+    bounds = [0, *cuts, source.text.count("\n") + 2]  # line numbers where each piece starts
+    pages = []
+    for first, end in zip(bounds, bounds[1:]):
+        piece = Page(
+            source,
+            [u for u in whole.units if first <= u.line < end],
+            whole.front_matter,
+            whole.wrap_width,
+            whole.uses_indent,
+            [c for c in whole.changes if first <= c.line < end],
+        )
+        pages.append(classify(piece, rulebook))
+    return pages
+
+
+def _issue_starts(page: Page) -> list[int]:
+    """First lines of the masthead blocks that start another issue: blocks after some text
+    whose date differs from the date of the block before."""
+    cuts: list[int] = []
+    date = None
+    block_line = None  # first line of the masthead block being read
+    text_since = False  # has text other than page furniture come since the last block?
+    for unit in page.units:
+        if unit.role is Role.MASTHEAD:
+            if block_line is None:
+                block_line = unit.line
+            found = page_facts(Page(page.source, [unit]))[0]
+            if found and found != date:
+                if date is not None and text_since and (not cuts or cuts[-1] != block_line):
+                    cuts.append(block_line)
+                date = found
+                text_since = False
+        elif unit.role not in (Role.BANNER, Role.MARKER):
+            block_line = None
+            text_since = True
+    return cuts
+
+
 def clean_text(
     text: str, name: str = "text", *, rulebook: Rulebook | None = None, unsafe: bool = False
 ) -> Issue:
@@ -51,7 +99,7 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
     group = _Group()
     for path, name in zip(paths, display_names(paths)):
         try:
-            page = load_page(read_source(path, name), rulebook)
+            pages = load_pages(read_source(path, name), rulebook)
         except KccleanError as error:
             yield error
             continue
@@ -60,10 +108,11 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
                 raise
             yield InternalError(name, error)
             continue
-        if group.pages and not group.takes(page):
-            yield _built(group.pages, rulebook, taken)
-            group = _Group()
-        group.add(page)
+        for page in pages:
+            if group.pages and not group.takes(page):
+                yield _built(group.pages, rulebook, taken)
+                group = _Group()
+            group.add(page)
     if group.pages:
         yield _built(group.pages, rulebook, taken)
 

@@ -412,3 +412,26 @@ def test_a_link_inside_the_folder_or_asked_for_is_read():
     result = run("fix", "inbox", "--out", "out", "--follow-links")
     assert result.exit_code == 0, result.output
     assert "私人笔记" in Path("out", "articles.jsonl").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- 2. several issues in one file
+
+
+def test_a_second_masthead_with_another_date_starts_a_new_issue():
+    first = (SAMPLE / "2023-05-10_p1.txt").read_text(encoding="utf-8")
+    second = first.replace("2023年5月10日", "2023年5月17日").replace("第2045期", "第2046期")
+    write("two.txt", first + "\n\n" + second)
+    result = run("fix", "two.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    articles = [json.loads(line) for line in Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(a["id"], a["date"], a["issue"]) for a in articles] == [
+        ("2023-05-10_2045-01", "2023-05-10", 2045),
+        ("2023-05-10_2045-02", "2023-05-10", 2045),
+        ("2023-05-10_2045-03", "2023-05-10", 2045),
+        ("2023-05-17_2046-01", "2023-05-17", 2046),
+        ("2023-05-17_2046-02", "2023-05-17", 2046),
+        ("2023-05-17_2046-03", "2023-05-17", 2046),
+    ]
+    assert [a["headline"] for a in articles[:3]] == [a["headline"] for a in articles[3:]]
+    issues = [json.loads(line) for line in Path("out", "issues.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [i["date"] for i in issues] == ["2023-05-10", "2023-05-17"]
