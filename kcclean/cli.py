@@ -147,16 +147,28 @@ def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | No
 @dataclass(slots=True)
 class _Terminal:
     """Where a run reports: `say` prints a line on stdout (above the progress bar when there
-    is one), `advance` moves the bar."""
+    is one), `advance` moves the bar, `note` says what is being cleaned (an issue of a large
+    file: progress within the file)."""
 
     say: Callable[[str], None]
     advance: Callable[[int], None]
+    note: Callable[[str], None] = lambda text: None
+
+
+# A run of fewer files than this gets a bar only when its input is large.
+_BAR_FILES = 20
+_BAR_BYTES = 1_000_000
+
+
+def _interactive() -> bool:
+    return sys.stdout.isatty() and sys.stderr.isatty()
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[_Terminal]:
-    """A progress bar for long runs in a terminal; plain lines otherwise."""
-    if quiet or total < 20 or not (sys.stdout.isatty() and sys.stderr.isatty()):
+def _progress(total: int, quiet: bool, size: int = 0) -> Iterator[_Terminal]:
+    """A progress bar for long runs (many files, or a large one) in a terminal; plain lines
+    otherwise."""
+    if quiet or (total < _BAR_FILES and size < _BAR_BYTES) or not _interactive():
         yield _Terminal(typer.echo, lambda n: None)
         return
     from rich.console import Console
@@ -167,7 +179,11 @@ def _progress(total: int, quiet: bool) -> Iterator[_Terminal]:
         "{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True, console=console
     ) as bar:
         task = bar.add_task("cleaning", total=total)
-        yield _Terminal(console.print, lambda n: bar.advance(task, n))
+        yield _Terminal(
+            console.print,
+            lambda n: bar.advance(task, n),
+            lambda text: bar.update(task, description=visible(text)),
+        )
 
 
 def _shown(text: str) -> str:
@@ -245,7 +261,10 @@ def fix(
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out, force)
-        with folder, _progress(len(files), quiet) as terminal:
+        size = sum(path.stat().st_size for path in files)
+        files_done: set[str] = set()  # a file holding several issues counts once
+        issues_done = 0
+        with folder, _progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item in clean_files(files, rulebook):
@@ -267,7 +286,11 @@ def fix(
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
                                 terminal.say("    " + describe(change))
-                terminal.advance(len(item.sources))
+                new = [name for name in item.sources if name not in files_done]
+                files_done.update(new)
+                terminal.advance(len(new))
+                issues_done += 1
+                terminal.note(f"cleaning {item.sources[-1]}: {counted(issues_done, 'issue')} done")
             if not dry_run:
                 with folder.open("report.json") as handle:
                     report.write_json(handle)

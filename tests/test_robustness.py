@@ -435,3 +435,31 @@ def test_a_second_masthead_with_another_date_starts_a_new_issue():
     assert [a["headline"] for a in articles[:3]] == [a["headline"] for a in articles[3:]]
     issues = [json.loads(line) for line in Path("out", "issues.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [i["date"] for i in issues] == ["2023-05-10", "2023-05-17"]
+
+
+# ---------------------------------------------------------------- 3, 10. progress
+
+
+def test_a_single_large_file_gets_a_progress_bar_that_moves_with_each_issue(monkeypatch: pytest.MonkeyPatch):
+    from rich.progress import Progress
+
+    from kcclean import cli
+
+    seen: list[tuple[str, object]] = []
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(cli, "_BAR_BYTES", 1000)
+    monkeypatch.setattr(Progress, "add_task", lambda self, description, total=None, **kw: seen.append(("add", total)) or 0)
+    monkeypatch.setattr(Progress, "update", lambda self, task, **kw: seen.append(("update", kw.get("description"))))
+    monkeypatch.setattr(Progress, "advance", lambda self, task, n: seen.append(("advance", n)))
+    first = (SAMPLE / "2023-05-10_p1.txt").read_text(encoding="utf-8")
+    second = first.replace("2023年5月10日", "2023年5月17日").replace("第2045期", "第2046期")
+    write("two.txt", first + "\n\n" + second)
+    result = run("fix", "two.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert seen == [
+        ("add", 1),
+        ("advance", 1),
+        ("update", "cleaning two.txt: 1 issue done"),
+        ("advance", 0),
+        ("update", "cleaning two.txt: 2 issues done"),
+    ]
