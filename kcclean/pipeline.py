@@ -30,25 +30,21 @@ def load_page(source: Source, rulebook: Rulebook) -> Page:
 def load_pages(source: Source, rulebook: Rulebook) -> list[Page]:
     """The pages of one file. A file holding several issues (front pages put one after the
     other) is cut before each masthead block whose date differs from the one before, and
-    each piece is read as a page of its own (its masthead is then at its top, where OCR
-    damage to it is recognised): its articles get its own date and issue number."""
+    each part is read as a source of its own (its masthead is then at its top, where OCR
+    damage to it is recognised), keeping its line numbers in the file: its articles get its
+    own date and issue number, and each issue carries only its own part of the text."""
     page = load_page(source, rulebook)
     cuts = _issue_starts(page)
     if not cuts:
         return [page]
-    whole = split_units(source)
-    bounds = [0, *cuts, source.text.count("\n") + 2]  # line numbers where each piece starts
+    lines = [1, *cuts]
+    offsets = [source.line_starts[line - 1] for line in lines] + [len(source.text)]
     pages = []
-    for first, end in zip(bounds, bounds[1:]):
-        piece = Page(
-            source,
-            [u for u in whole.units if first <= u.line < end],
-            whole.front_matter,
-            whole.wrap_width,
-            whole.uses_indent,
-            [c for c in whole.changes if first <= c.line < end],
+    for number, (first_line, start, end) in enumerate(zip(lines, offsets, offsets[1:])):
+        part = Source.of(
+            source.name, source.text[start:end], source.encoding, source.warnings if number == 0 else (), first_line
         )
-        pages.append(classify(piece, rulebook))
+        pages.append(load_page(part, rulebook))
     return pages
 
 
@@ -210,6 +206,7 @@ def build_issue(pages: list[Page], rulebook: Rulebook, taken: set[str] | None = 
         changes=changes,
         warnings=warnings,
         texts={p.source.name: p.source.text for p in pages},
+        first_lines={p.source.name: p.source.first_line for p in pages if p.source.first_line != 1},
     )
 
 

@@ -435,6 +435,11 @@ def test_a_second_masthead_with_another_date_starts_a_new_issue():
     assert [a["headline"] for a in articles[:3]] == [a["headline"] for a in articles[3:]]
     issues = [json.loads(line) for line in Path("out", "issues.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [i["date"] for i in issues] == ["2023-05-10", "2023-05-17"]
+    # each issue carries its own part of the file, not the whole file again (linear size)
+    parts = [f["text"] for f in report("out")["files"]]
+    assert "".join(parts) == Path("two.txt").read_text(encoding="utf-8")
+    [masthead] = [c for c in report("out")["changes"] if c["before"] == "2023年5月17日"]
+    assert (masthead["line"], masthead["start"]) == (first.count("\n") + 5, 0), "file line, offset in its part"
 
 
 # ---------------------------------------------------------------- 3, 10. progress
