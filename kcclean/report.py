@@ -16,7 +16,7 @@ from typing import Iterator, TextIO
 from . import __version__
 from .errors import KccleanError
 from .model import Change, Issue
-from .rulebook import Rulebook
+from .rulebook import Rulebook, portable_origin
 
 
 class Report:
@@ -139,7 +139,7 @@ class Report:
                 "description": rule.description if rule else "",
                 "kind": rule.kind if rule else "",
                 "level": rule.level if rule else "safe",
-                "origin": rule.origin if rule else "",
+                "origin": portable_origin(rule.origin) if rule else "",
                 "applied": self.counts[rule_id],
                 "suggested": self.suggested[rule_id],
                 "recorded": self.recorded[rule_id],

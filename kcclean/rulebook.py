@@ -601,6 +601,18 @@ class Rulebook:
         return [r for r in self.all_rules if isinstance(r, LexiconRule) and scope in r.scope]
 
 
+def portable_origin(origin: str) -> str:
+    """A rule file named the same on every machine (for report.json): `builtin:10-stray.toml`
+    for a built-in rule, else its path below the working folder, or its folder and name."""
+    path = Path(origin)
+    if path.parent == BUILTIN_RULES:
+        return f"builtin:{path.name}"
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
 def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if p.is_file())
 

@@ -468,3 +468,18 @@ def test_a_single_large_file_gets_a_progress_bar_that_moves_with_each_issue(monk
         ("advance", 0),
         ("update", "cleaning two.txt: 2 issues done"),
     ]
+
+
+# ---------------------------------------------------------------- 10. portable report
+
+
+def test_report_json_names_rule_files_the_same_on_every_machine(tmp_path: Path):
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-rules"
+    write(elsewhere / "house.toml", SLOW_RULE.replace("(?:(好|好好)+)+x", "好好x"))
+    write("doubled.txt", article("区里召开会议", "5月8日上午，区里召开会议，好好x部署工作。"))
+    result = run("fix", "doubled.txt", "--rules", elsewhere, "--out", "out")
+    assert result.exit_code == 0, result.output
+    origins = {rule: data["origin"] for rule, data in report("out")["rules"].items()}
+    assert origins["house.slow"] == f"{elsewhere.name}/house.toml"
+    assert all(o.startswith("builtin:") for rule, o in origins.items() if rule != "house.slow"), origins
+    assert str(tmp_path.parent) not in Path("out", "report.json").read_text(encoding="utf-8")
