@@ -365,6 +365,21 @@ def test_a_rule_timing_out_is_named_in_the_report_warnings(workdir: Path, slow_r
     assert [(w["source"], "switched off for the rest of the run" in w["message"]) for w in warnings] == [("slow.txt", True)]
 
 
+def test_a_pattern_timing_out_is_switched_off_after_its_first_time_out(workdir: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(rulebook, "TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(repair, "TIMEOUT_SECONDS", 0.2)
+    Path("my_rules").mkdir()
+    Path("my_rules", "slow.toml").write_text(SLOW_RULE, encoding="utf-8")
+    for name in ("a.txt", "b.txt", "c.txt"):  # three issues: no masthead, no shared date
+        transcript(name, ("区里召开会议", "5月8日上午，" + "好" * 40 + "。"))
+    result = run("fix", "a.txt", "b.txt", "c.txt", "--rules", "my_rules", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("rule house.slow gave up") == 1, result.stderr
+    assert "kcclean: warning: rule house.slow gave up after 0.2 s on a.txt" in result.stderr
+    lines = Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["source"] for line in lines) == ["a.txt", "b.txt", "c.txt"]
+
+
 # ---------------------------------------------------------------- 5. encodings
 
 
