@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
+import regex
+
+from .errors import InputError
 from .model import Change, Source, Trace, Unit
 
 _HEADING_MARKS = "#"
@@ -37,6 +41,8 @@ class Page:
 def split_units(source: Source) -> Page:
     text = source.text
     matter, body_start = front_matter(text)
+    if problem := front_matter_problem(matter):
+        raise InputError(source.name, f"front matter: {problem}")
     page = Page(source, [], matter)
     widths: list[int] = []  # line lengths with their indent: what the column width limits
     gap = 0
@@ -119,6 +125,39 @@ def front_matter(text: str) -> tuple[dict, int]:
     if "id" not in fields:  # a transcript that happens to start with ---: not ours
         return {}, 0
     return fields, end + 5
+
+
+# What kcclean writes in an article's front matter, and what it may hold when read back:
+# the values name output folders and end up in articles.jsonl, so a hand edit is checked.
+_MATTER_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "date": (str, type(None)),
+    "issue": (int, type(None)),
+    "page": (int, type(None)),
+    "byline": (str, type(None)),
+    "headline": (list,),
+}
+_ARTICLE_ID = regex.compile(r"[\w.-]+-\d+")
+_ISO_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def front_matter_problem(matter: dict) -> str | None:
+    """What is wrong with front matter read back from an article file, or None."""
+    for key, types in _MATTER_TYPES.items():
+        if key in matter and (not isinstance(matter[key], types) or isinstance(matter[key], bool)):
+            return f"`{key}` cannot be {json.dumps(matter[key], ensure_ascii=False)}"
+    if matter and not _ARTICLE_ID.fullmatch(matter["id"]):
+        return f"`id` must look like 2021-01-20_1768-01, not {json.dumps(matter['id'], ensure_ascii=False)}"
+    if matter.get("date") is not None and not _is_date(matter["date"]):
+        return f"`date` must be a date written YYYY-MM-DD, not {json.dumps(matter['date'], ensure_ascii=False)}"
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(_ISO_DATE.fullmatch(text)) and date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 def _uses_indent(units: list[Unit]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from . import __version__
 from .config import settings as load_settings
@@ -27,6 +29,7 @@ from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
 from .rulebook import BUILTIN_RULES, RULE_ID, Rulebook, Settings, load_rules, load_rulebook, with_review
+from .terminal import counted, visible
 from .write import OutputFolder
 
 app = typer.Typer(
@@ -54,13 +57,17 @@ Paths = Annotated[
 ]
 RuleDirs = Annotated[
     Optional[list[Path]],
-    typer.Option("--rules", help="A folder of your own rule files, added to the built-in ones (repeatable).", show_default=False),
+    typer.Option("--rules", metavar="DIR", help="A folder of your own rule files, added to the built-in ones (repeatable).", show_default=False),
 ]
 Select = Annotated[
-    Optional[str], typer.Option(help="Only these rules: ids or prefixes, comma-separated (punct,space.digit-han).", show_default=False)
+    Optional[str], typer.Option(metavar="IDS", help="Only these rules: ids or prefixes, comma-separated (punct,space.digit-han).", show_default=False)
 ]
 Ignore = Annotated[
-    Optional[str], typer.Option(help="Skip these rules: ids or prefixes, comma-separated.", show_default=False)
+    Optional[str], typer.Option(metavar="IDS", help="Skip these rules: ids or prefixes, comma-separated.", show_default=False)
+]
+FollowLinks = Annotated[
+    bool,
+    typer.Option("--follow-links", help="Read symbolic links in the given folders even when they lead out of them."),
 ]
 Unsafe = Annotated[
     bool, typer.Option("--unsafe", help="Also apply the rules marked unsafe (normally only reported as suggestions).")
@@ -119,7 +126,7 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except KccleanError as error:
-        typer.echo(f"kcclean: error: {error}", err=True)
+        typer.echo(f"kcclean: error: {visible(str(error))}", err=True)
         raise typer.Exit(error.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -128,17 +135,36 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_PIPE) from None
     except OSError as error:  # the disk, not kcclean: full, read-only, no permission
         where = f"{error.filename}: " if error.filename else ""
-        typer.echo(f"kcclean: error: {where}{error.strerror or error}", err=True)
+        typer.echo(visible(f"kcclean: error: {where}{error.strerror or error}"), err=True)
         raise typer.Exit(EXIT_INPUT) from None
     except Exception as error:  # a bug: say so plainly, keep the traceback for the curious
         if os.environ.get("KCCLEAN_DEBUG"):
             raise
         typer.echo(
-            f"kcclean: internal error: {type(error).__name__}: {error}\n"
+            f"kcclean: internal error: {type(error).__name__}: {visible(str(error))}\n"
             "This is a bug in kcclean. Run again with KCCLEAN_DEBUG=1 for the traceback and report it.",
             err=True,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a CI time-out) stops a run the way Ctrl-C does: nothing half-written
+    is left behind."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (kcclean used as a library): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool) -> Rulebook:
@@ -148,16 +174,28 @@ def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | No
 @dataclass(slots=True)
 class _Terminal:
     """Where a run reports: `say` prints a line on stdout (above the progress bar when there
-    is one), `advance` moves the bar."""
+    is one), `advance` moves the bar, `note` says what is being cleaned (an issue of a large
+    file: progress within the file)."""
 
     say: Callable[[str], None]
     advance: Callable[[int], None]
+    note: Callable[[str], None] = lambda text: None
+
+
+# A run of fewer files than this gets a bar only when its input is large.
+_BAR_FILES = 20
+_BAR_BYTES = 1_000_000
+
+
+def _interactive() -> bool:
+    return sys.stdout.isatty() and sys.stderr.isatty()
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[_Terminal]:
-    """A progress bar for long runs in a terminal; plain lines otherwise."""
-    if quiet or total < 20 or not (sys.stdout.isatty() and sys.stderr.isatty()):
+def _progress(total: int, quiet: bool, size: int = 0) -> Iterator[_Terminal]:
+    """A progress bar for long runs (many files, or a large one) in a terminal; plain lines
+    otherwise."""
+    if quiet or (total < _BAR_FILES and size < _BAR_BYTES) or not _interactive():
         yield _Terminal(typer.echo, lambda n: None)
         return
     from rich.console import Console
@@ -168,7 +206,11 @@ def _progress(total: int, quiet: bool) -> Iterator[_Terminal]:
         "{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True, console=console
     ) as bar:
         task = bar.add_task("cleaning", total=total)
-        yield _Terminal(console.print, lambda n: bar.advance(task, n))
+        yield _Terminal(
+            console.print,
+            lambda n: bar.advance(task, n),
+            lambda text: bar.update(task, description=visible(text)),
+        )
 
 
 def _shown(text: str) -> str:
@@ -179,18 +221,18 @@ def describe(change: Change) -> str:
     """One line for a terminal: where, rule, before → after."""
     mark = "" if change.applied else "  (suggestion)"
     return (
-        f"{change.source}:{change.line}:{change.column}  {change.rule}  "
-        f"{_shown(change.before)} → {_shown(change.after)}{mark}"
+        f"{visible(change.source)}:{change.line}:{change.column}  {change.rule}  "
+        f"{visible(_shown(change.before))} → {visible(_shown(change.after))}{mark}"
     )
 
 
-def _inputs(paths: list[str], expand=expand_paths) -> tuple[list, list[KccleanError]]:
+def _inputs(paths: list[str], follow_links: bool = False, expand=None) -> tuple[list, list[KccleanError]]:
     """The files to read and the arguments that named none; an error if nothing is left."""
-    files, missing = expand(paths)
+    files, missing = expand(paths) if expand else expand_paths(paths, follow_links=follow_links)
     if not files:
         raise missing[0] if missing else KccleanError("no input files")
     for error in missing:
-        typer.echo(f"kcclean: skipped {error}", err=True)
+        typer.echo(f"kcclean: skipped {visible(str(error))}", err=True)
     return files, missing
 
 
@@ -200,15 +242,21 @@ def _file_line(name: str, issue: Issue) -> str:
     suggestions = sum(1 for c in issue.changes if c.source == name and not c.applied)
     warnings = sum(len(a.warnings) for a in issue.articles if a.source == name)
     return (
-        f"{name}  {issue.encodings.get(name)}  {articles} articles  {fixes} fixes  "
-        f"{suggestions} suggestions  {warnings} warnings"
+        f"{visible(name)}  {issue.encodings.get(name)}  {counted(articles, 'article')}  {counted(fixes, 'fix')}  "
+        f"{counted(suggestions, 'suggestion')}  {counted(warnings, 'warning')}"
     )
+
+
+def _warn(issue: Issue) -> None:
+    """The issue's own warnings (bad bytes replaced, a rule switched off) on stderr."""
+    for message in issue.warnings:
+        typer.echo(f"kcclean: warning: {visible(message)}", err=True)
 
 
 @app.command()
 def fix(
     paths: Paths,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the articles and the report to.")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the articles and the report to.")] = Path(
         "kcclean-out"
     ),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing; print every change that would be made.")] = False,
@@ -229,6 +277,11 @@ def fix(
         ),
     ] = None,
     review: Review = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the --out folder even if files in it were changed or added by hand (they are lost)."),
+    ] = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -239,27 +292,32 @@ def fix(
     continued on page 2 becomes one article. A file that cannot be read is skipped with a
     message and the run exits 2 at the end; the others are still cleaned.
     """
-    with _user_errors():
+    with _user_errors(), _terminate_as_interrupt():
         rulebook = _rulebook(rules, select, ignore, unsafe)
         if engine not in ("local", "dask"):
             raise KccleanError(f"--engine {engine}: choose local or dask")
         urls = engine == "dask" and any("://" in path for path in paths)
         if review is not None:
             rulebook = with_review(rulebook, review)
-        files, missing = _inputs(paths, expand_urls if urls else expand_paths)
+        files, missing = _inputs(paths, follow_links, expand_urls if urls else None)
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
-        folder = nullcontext() if dry_run else OutputFolder(out)
+        folder = nullcontext() if dry_run else OutputFolder(out, force)
+        size = 0 if urls else sum(path.stat().st_size for path in files)
+        files_done: set[str] = set()  # a file holding several issues counts once
+        issues_done = 0
         if engine == "dask":
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
         else:
             cleaner = _engine(jobs, files, rulebook)
-        with folder, cleaner as clean, _progress(len(files), quiet) as terminal:
+        with folder, cleaner as clean, _progress(len(files), quiet, size) as terminal:
+            for stale in [] if dry_run else folder.stale:
+                typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item in clean(files):
                 if isinstance(item, KccleanError):
-                    typer.echo(f"kcclean: skipped {item}", err=True)
+                    typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                     report.add_skipped(item)
                     worst = max(worst, item.exit_code)
                     terminal.advance(1)
@@ -267,6 +325,8 @@ def fix(
                 if not dry_run:
                     folder.add(item)
                 report.add_issue(item)
+                if not quiet:
+                    _warn(item)
                 for name in item.sources:
                     if not quiet:
                         terminal.say(_file_line(name, item))
@@ -274,7 +334,11 @@ def fix(
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
                                 terminal.say("    " + describe(change))
-                terminal.advance(len(item.sources))
+                new = [name for name in item.sources if name not in files_done]
+                files_done.update(new)
+                terminal.advance(len(new))
+                issues_done += 1
+                terminal.note(f"cleaning {item.sources[-1]}: {counted(issues_done, 'issue')} done")
             if not dry_run:
                 with folder.open("report.json") as handle:
                     report.write_json(handle)
@@ -282,17 +346,24 @@ def fix(
                     report.write_html(handle)
                 folder.finish()
         total = report.summary()
-        where = "nothing written (dry run)" if dry_run else f"wrote {out}/ (open {out}/report.html)"
+        where = "nothing written (dry run)" if dry_run else visible(f"wrote {out}/ (open {out}/report.html)")
         typer.echo(
-            f"{total['files']} files, {total['articles']} articles, {total['fixes']} fixes, "
-            f"{total['suggestions']} suggestions, {total['warnings']} warnings; {where}"
+            f"{counted(total['files'], 'file')}, {counted(total['articles'], 'article')}, {counted(total['fixes'], 'fix')}, "
+            f"{counted(total['suggestions'], 'suggestion')}, {counted(total['warnings'], 'warning')}; {where}"
         )
         if worst:
             raise typer.Exit(worst)
 
 
 @app.command()
-def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: Select = None, ignore: Ignore = None) -> None:
+def check(
+    paths: Paths,
+    unsafe: Unsafe = False,
+    rules: RuleDirs = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    follow_links: FollowLinks = False,
+) -> None:
     """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
     team's CI), 0 when it would not. Suggestions of unsafe rules are listed but do not
     count. Nothing is written.
@@ -301,14 +372,15 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
     """
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
-        files, missing = _inputs(paths)
+        files, missing = _inputs(paths, follow_links)
         fixes = files_with_fixes = 0
         worst = max((error.exit_code for error in missing), default=0)
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
-                typer.echo(f"kcclean: skipped {item}", err=True)
+                typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 worst = max(worst, item.exit_code)
                 continue
+            _warn(item)
             for name in item.sources:
                 mine = [c for c in item.changes if c.source == name and c.kind != "record"]
                 for change in mine:
@@ -319,7 +391,7 @@ def check(paths: Paths, unsafe: Unsafe = False, rules: RuleDirs = None, select: 
         if worst:
             raise typer.Exit(worst)
         if fixes:
-            typer.echo(f"{fixes} fixes to make in {files_with_fixes} files (kcclean fix makes them)")
+            typer.echo(f"{counted(fixes, 'fix')} to make in {counted(files_with_fixes, 'file')} (kcclean fix makes them)")
             raise typer.Exit(EXIT_FOUND)
         typer.echo("clean: nothing to fix")
 
@@ -335,6 +407,7 @@ def diff(
         Optional[bool],
         typer.Option("--color/--no-color", help="Colour the diff (default: when printing to a terminal).", show_default=False),
     ] = None,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Print every change kcclean makes, or suggests, as a diff labelled with its rule:
     the page furniture kept as metadata, then each article's changes, with the evidence
@@ -363,14 +436,15 @@ def diff(
     with _user_errors():
         rulebook = _rulebook(rules, select, ignore, unsafe)
         use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
-        files, missing = _inputs(paths)
+        files, missing = _inputs(paths, follow_links)
         skipped = len(missing)
         totals: Counter[tuple[str, str]] = Counter()
         for item in clean_files(files, rulebook):
             if isinstance(item, KccleanError):
-                typer.echo(f"kcclean: skipped {item}", err=True)
+                typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 skipped += 1
                 continue
+            _warn(item)
             for line in render_issue(item, use_color):
                 typer.echo(line, color=use_color)
             totals.update(tally(item))
@@ -558,7 +632,7 @@ def rules_import(
 @rules_app.command("new")
 def rules_new(
     rule_id: Annotated[str, typer.Argument(help="The new rule's id, e.g. house.district-name.")],
-    folder: Annotated[Path, typer.Option("--dir", help="Folder to write the rule file to.")] = Path("."),
+    folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="Folder to write the rule file to.")] = Path("."),
 ) -> None:
     """Write a commented template for a new rule to FOLDER/ID.toml, ready to edit and test.
 
@@ -574,3 +648,21 @@ def rules_new(
         path.write_text(_TEMPLATE.format(id=rule_id), encoding="utf-8")
         typer.echo(f"wrote {path}; edit it, then: kcclean rules test {folder}")
 
+
+
+class _PlainHelpCommand(typer.core.TyperCommand):
+    """`--help` that names what to type (PATH, DIR, IDS) instead of Python types such as
+    `<list[str]>`, which mean nothing to someone cleaning transcripts."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, typer.core.TyperArgument):
+                param.display_type_rich = lambda ctx: None  # its name (PATH, FOLDER) says it
+            elif isinstance(param, typer.core.TyperOption) and not param.is_flag and param.metavar is None:
+                param.metavar = param.name.upper()
+        return params
+
+
+for _info in (*app.registered_commands, *rules_app.registered_commands):
+    _info.cls = _PlainHelpCommand

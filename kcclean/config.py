@@ -9,6 +9,8 @@ from .errors import RuleError, RuleErrors
 from .rulebook import Settings, read_toml
 
 _KEYS = {"rules", "select", "ignore", "unsafe"}
+# What people write for a yes/no setting; as a string in `unsafe` it would be read as a rule id.
+_BOOLEAN_WORDS = {"yes", "no", "true", "false", "on", "off", "all", "none", "1", "0"}
 
 
 def find_config(folder: Path) -> tuple[Path, dict] | None:
@@ -61,6 +63,10 @@ def settings(
         value = table.get("unsafe", False)
         if isinstance(value, bool):
             result.unsafe = value
+        elif isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS:
+            raise RuleErrors(
+                [RuleError(str(path), None, f'`unsafe` must be true, false or a list of rule ids, not "{value}"')]
+            )
         else:
             result.unsafe = frozenset(_ids(value, path, "unsafe"))
     result.rule_dirs += list(rule_dirs or [])

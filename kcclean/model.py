@@ -43,26 +43,31 @@ class Source:
     text: str
     encoding: str
     line_starts: tuple[int, ...]
+    warnings: tuple[str, ...] = ()  # what decoding it changed (bad bytes replaced)
+    first_line: int = 1  # in its file: a part of a file holding several issues starts further down
 
     @classmethod
-    def of(cls, name: str, text: str, encoding: str = "str") -> Source:
-        """A source from decoded text: CRLF and CR line ends become LF."""
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    def of(
+        cls, name: str, text: str, encoding: str = "str", warnings: tuple[str, ...] = (), first_line: int = 1
+    ) -> Source:
+        """A source from decoded text: CRLF, CR and U+2028 line ends become LF, and U+2029
+        (paragraph separator) a blank line."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
         starts = [0]
         find = text.find
         pos = find("\n")
         while pos != -1:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
-        return cls(name, text, encoding, tuple(starts))
+        return cls(name, text, encoding, tuple(starts), warnings, first_line)
 
     def offset(self, line: int, column: int) -> int:
-        return self.line_starts[line - 1] + column - 1
+        return self.line_starts[line - self.first_line] + column - 1
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset."""
+        """1-based line (in the file) and column of a character offset."""
         line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return line + self.first_line - 1, offset - self.line_starts[line - 1] + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +238,8 @@ class Issue:
     changes: list[Change]
     warnings: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # each source's decoded text
+    # the line of its file each text starts at (1, unless the file holds several issues)
+    first_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def fixes(self) -> list[Change]:

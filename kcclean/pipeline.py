@@ -28,6 +28,50 @@ def load_page(source: Source, rulebook: Rulebook) -> Page:
     return classify(split_units(source), rulebook)
 
 
+def load_pages(source: Source, rulebook: Rulebook) -> list[Page]:
+    """The pages of one file. A file holding several issues (front pages put one after the
+    other) is cut before each masthead block whose date differs from the one before, and
+    each part is read as a source of its own (its masthead is then at its top, where OCR
+    damage to it is recognised), keeping its line numbers in the file: its articles get its
+    own date and issue number, and each issue carries only its own part of the text."""
+    page = load_page(source, rulebook)
+    cuts = _issue_starts(page)
+    if not cuts:
+        return [page]
+    lines = [1, *cuts]
+    offsets = [source.line_starts[line - 1] for line in lines] + [len(source.text)]
+    pages = []
+    for number, (first_line, start, end) in enumerate(zip(lines, offsets, offsets[1:])):
+        part = Source.of(
+            source.name, source.text[start:end], source.encoding, source.warnings if number == 0 else (), first_line
+        )
+        pages.append(load_page(part, rulebook))
+    return pages
+
+
+def _issue_starts(page: Page) -> list[int]:
+    """First lines of the masthead blocks that start another issue: blocks after some text
+    whose date differs from the date of the block before."""
+    cuts: list[int] = []
+    date = None
+    block_line = None  # first line of the masthead block being read
+    text_since = False  # has text other than page furniture come since the last block?
+    for unit in page.units:
+        if unit.role is Role.MASTHEAD:
+            if block_line is None:
+                block_line = unit.line
+            found = page_facts(Page(page.source, [unit]))[0]
+            if found and found != date:
+                if date is not None and text_since and (not cuts or cuts[-1] != block_line):
+                    cuts.append(block_line)
+                date = found
+                text_since = False
+        elif unit.role not in (Role.BANNER, Role.MARKER):
+            block_line = None
+            text_since = True
+    return cuts
+
+
 def clean_text(
     text: str, name: str = "text", *, rulebook: Rulebook | None = None, unsafe: bool = False
 ) -> Issue:
@@ -66,11 +110,11 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
 
 def load_file(
     path: Path | str, name: str, rulebook: Rulebook, read: Callable[..., Source] = read_source
-) -> Page | KccleanError:
-    """One input file read (by `read`: from disk, or from a URL) and classified, or why it
-    cannot be."""
+) -> list[Page] | KccleanError:
+    """One input file read (by `read`: from disk, or from a URL) and classified into its
+    pages (one per issue it holds), or why it cannot be."""
     try:
-        return load_page(read(path, name), rulebook)
+        return load_pages(read(path, name), rulebook)
     except KccleanError as error:
         return error
     except Exception as error:  # a bug: lose this file, not the run
@@ -79,18 +123,19 @@ def load_file(
         return InternalError(name, error)
 
 
-def plan_issues(loaded: Iterable[Page | KccleanError]) -> Iterator[list[Page] | KccleanError]:
+def plan_issues(loaded: Iterable[list[Page] | KccleanError]) -> Iterator[list[Page] | KccleanError]:
     """The pages of each issue, and each file that could not be read, in the order a run
     reports them (an unreadable file as soon as it is met; an issue when its last page is)."""
     group = _Group()
-    for page in loaded:
-        if isinstance(page, KccleanError):
-            yield page
+    for pages in loaded:
+        if isinstance(pages, KccleanError):
+            yield pages
             continue
-        if group.pages and not group.takes(page):
-            yield group.pages
-            group = _Group()
-        group.add(page)
+        for page in pages:
+            if group.pages and not group.takes(page):
+                yield group.pages
+                group = _Group()
+            group.add(page)
     if group.pages:
         yield group.pages
 
@@ -184,7 +229,8 @@ def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
     for article in draft.drafts:
         for unit in (*article.headline, *article.bylines, *article.body):
             slots.append(Slot(unit, SCOPE_OF_ROLE[unit.role], article.changes))
-    warnings = repair(slots, rulebook)
+    warnings = [message for page in pages for message in page.source.warnings]
+    warnings += repair(slots, rulebook)
     for article in draft.drafts:  # after repair: the body it is checked against is final
         close_headline_gaps(article, rulebook)
     articles = [
@@ -205,6 +251,7 @@ def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
         changes=changes,
         warnings=warnings,
         texts={p.source.name: p.source.text for p in pages},
+        first_lines={p.source.name: p.source.first_line for p in pages if p.source.first_line != 1},
     )
 
 

@@ -42,13 +42,16 @@ class Slot:
 
 
 def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
-    """Apply every text rule to the slots in place; returns warnings (rules switched off)."""
+    """Apply every text rule to the slots in place; returns warnings (rules switched off).
+
+    A rule whose pattern times out is taken out of the rulebook for the rest of the run:
+    it would cost seconds on every file and find nothing."""
     warnings = []
     by_scope: dict[str, list[Slot]] = {}
     for slot in slots:
         by_scope.setdefault(slot.scope, []).append(slot)
     scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
-    for rule in rulebook.text_rules:
+    for rule in list(rulebook.text_rules):
         scopes = frozenset(scope for scope in by_scope if rule.applies_to(scope))
         if not scopes:
             continue
@@ -59,7 +62,17 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
         if message:
             warnings.append(message)
             continue
-        changed = {scan.slots[i].scope for i in scan.touched(rule) if _apply(rule, scan.slots[i], rulebook)}
+        try:
+            changed = {scan.slots[i].scope for i in scan.touched(rule) if _apply(rule, scan.slots[i], rulebook)}
+        except RuleTimeout:
+            rulebook.text_rules.remove(rule)
+            changed = set(scopes)  # it may have edited some units before giving up
+            where = scan.slots[0].unit.trace.where(0)[0] if scan.slots else "the text"
+            warnings.append(
+                f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
+                f"backtracks catastrophically; it is switched off for the rest of the run "
+                f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
+            )
         for stale in [key for key in scans if key & changed]:  # the others still hold
             del scans[stale]
     return warnings

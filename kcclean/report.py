@@ -10,14 +10,14 @@ import json
 import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from typing import Iterator, TextIO
 
 from . import __version__
 from .errors import KccleanError
 from .model import Change, Issue
-from .rulebook import Rulebook
+from .rulebook import Rulebook, portable_origin
 
 
 class Report:
@@ -199,7 +199,7 @@ class Report:
                 "description": rule.description if rule else "",
                 "kind": rule.kind if rule else "",
                 "level": rule.level if rule else "safe",
-                "origin": rule.origin if rule else "",
+                "origin": portable_origin(rule.origin) if rule else "",
                 "applied": self.counts[rule_id],
                 "suggested": self.suggested[rule_id],
                 "recorded": self.recorded[rule_id],
@@ -398,7 +398,9 @@ def locate(issue: Issue, base: int = 0) -> Layout:
     spans: list[tuple[int | None, int | None]] = []
     for i, change in enumerate(issue.changes):
         text = texts.get(change.source)
-        span = place(text, starts[change.source], change) if text is not None else (None, None)
+        first = issue.first_lines.get(change.source, 1)  # the text is a part of its file
+        placed = change if first == 1 else replace(change, line=change.line - first + 1)
+        span = place(text, starts[change.source], placed) if text is not None else (None, None)
         if span[0] is None and change.before:
             span = _follows(issue.changes, spans, i)
         spans.append(span)

@@ -1011,6 +1011,18 @@ class Rulebook:
         return [r for r in self.all_rules if isinstance(r, LexiconRule) and scope in r.scope]
 
 
+def portable_origin(origin: str) -> str:
+    """A rule file named the same on every machine (for report.json): `builtin:10-stray.toml`
+    for a built-in rule, else its path below the working folder, or its folder and name."""
+    path = Path(origin)
+    if path.parent == BUILTIN_RULES:
+        return f"builtin:{path.name}"
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
 def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if p.is_file())
 
@@ -1097,11 +1109,25 @@ def load_rulebook(settings: Settings | None = None) -> Rulebook:
     return Rulebook(rules, settings)
 
 
+def missing_examples(rule: Rule) -> list[str]:
+    """The examples a rule lacks: one it fixes, and (a text rule) one it must leave as it is.
+    `fix` refuses such a rule just as `kcclean rules test` fails it."""
+    fixing = [e for e in rule.examples if e.fixed is not None and e.fixed != e.text]
+    keeping = [e for e in rule.examples if e.fixed is None or e.fixed == e.text]
+    missing = []
+    if not fixing:
+        missing.append("needs an example it fixes (`text` and `fixed`)")
+    if not keeping and not isinstance(rule, LayoutRule):
+        missing.append("needs an example it must leave unchanged (`text` only)")
+    return missing
+
+
 def example_failures(rule: Rule) -> list[RuleError]:
-    """A rule's examples that do not come out as written (layout rules are tested as fixtures)."""
+    """A rule's missing examples, and the examples that do not come out as written (layout
+    rules' examples are whole pages, tested as fixtures)."""
+    failures = [RuleError(rule.origin, rule.line, f"rule {rule.id}: {problem}") for problem in missing_examples(rule)]
     if isinstance(rule, LayoutRule):
-        return []
-    failures = []
+        return failures
     for example in rule.examples:
         expected = example.text if example.fixed is None else example.fixed
         got = rule.fix(example.text)

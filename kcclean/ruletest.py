@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .errors import KccleanError
 from .repair import touched_texts
-from .rulebook import Example, LayoutRule, RegexRule, Rule, Rulebook, TableRule
+from .rulebook import Example, LayoutRule, RegexRule, Rule, Rulebook, TableRule, missing_examples
 from .snapshot import render_plain
 
 # Text a rule's example is put between, to check the rule still finds it among other
@@ -31,13 +31,7 @@ class Failure:
 
 
 def check_rule(rule: Rule, rulebook: Rulebook) -> list[Failure]:
-    failures = []
-    fixing = [e for e in rule.examples if e.fixed is not None and e.fixed != e.text]
-    keeping = [e for e in rule.examples if e.fixed is None or e.fixed == e.text]
-    if not fixing:
-        failures.append(Failure(rule, rule.line, "needs an example it fixes (`text` and `fixed`)"))
-    if not keeping and not isinstance(rule, LayoutRule):
-        failures.append(Failure(rule, rule.line, "needs an example it must leave unchanged (`text` only)"))
+    failures = [Failure(rule, rule.line, problem) for problem in missing_examples(rule)]
     for example in rule.examples:
         expected = example.text if example.fixed is None else example.fixed
         got = _run(rule, example, rulebook)

@@ -9,6 +9,7 @@ wdiff-style markers otherwise (`kcclean diff --help` lists them). The run ends w
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,6 +59,25 @@ class Painter:
         return f"{left}{text}{right}"
 
 
+# Characters that would act on a terminal instead of being shown: C0 and C1 controls (ESC
+# starts colour, cursor and OSC sequences, BEL rings), DEL, and the bidirectional overrides
+# that reorder what follows. Newline and tab are layout, kept.
+_ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text from a transcript or a file name made safe to print: every character that would
+    act on the terminal is written as `<U+001B>`."""
+    return _ACTING.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 article`, `2 articles`; `1 fix`, `2 fixes`."""
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {noun}es" if noun.endswith(("x", "s", "ch", "sh")) else f"{number} {noun}s"
+
+
 def shown(text: str) -> str:
     """Removed or inserted text with its whitespace made visible."""
     out = []
@@ -70,11 +90,11 @@ def shown(text: str) -> str:
             out.append("□")
         elif char == "\t":
             out.append("⇥")
-        elif char in "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad":
+        elif char in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
             out.append(f"<U+{ord(char):04X}>")
         else:
             out.append(char)
-    return "".join(out)
+    return visible("".join(out))
 
 
 def char_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -106,18 +126,19 @@ def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
         fixes = sum(1 for p in mine if p.change.is_fix)
         recorded = sum(1 for p in mine if p.change.kind == "record")
         suggestions = sum(1 for p in mine if not p.change.applied)
-        yield paint("head", f"━━ {name}") + paint(
+        yield paint("head", f"━━ {visible(name)}") + paint(
             "dim",
-            f"  {issue.encodings.get(name, '?')} · issue {issue.key} · {len(articles)} articles · "
-            f"{fixes} fixes · {recorded} records · {suggestions} suggestions",
+            f"  {issue.encodings.get(name, '?')} · issue {visible(issue.key)} · {counted(len(articles), 'article')} · "
+            f"{counted(fixes, 'fix')} · {counted(recorded, 'record')} · {counted(suggestions, 'suggestion')}",
         )
         furniture = [p for p in mine if home[id(p)] == name]
         if furniture:
             yield "  " + paint("dim", "page furniture, kept as issue metadata")
             yield from _lines(furniture, issue, name, paint)
         for article in articles:
-            yield "  " + paint("head", f"── {article.id.rsplit('-', 1)[-1]}  {' '.join(article.headline) or '(no headline)'}") + paint(
-                "dim", f"  {article.id}"
+            headline = visible(" ".join(article.headline)) or "(no headline)"
+            yield "  " + paint("head", f"── {visible(article.id.rsplit('-', 1)[-1])}  {headline}") + paint(
+                "dim", f"  {visible(article.id)}"
             )
             changes = [p for p in mine if home[id(p)] == article.id]
             if changes:
@@ -125,7 +146,7 @@ def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
             else:
                 yield "        " + paint("dim", "no changes")
             for warning in article.warnings:
-                yield "        " + paint("warn", f"⚠ {warning}")
+                yield "        " + paint("warn", f"⚠ {visible(warning)}")
         yield ""
 
 
@@ -175,7 +196,7 @@ def _together(a: _Placed, b: _Placed, issue: Issue) -> bool:
 
 def _group(group: list[_Placed], issue: Issue, name: str, paint: Painter) -> Iterator[str]:
     first = group[0].change
-    where = f"{first.line}:{first.column}" if first.source == name else f"{first.source}:{first.line}"
+    where = f"{first.line}:{first.column}" if first.source == name else f"{visible(first.source)}:{first.line}"
     counts = Counter(p.change.rule for p in group)
     labels = []
     for rule, count in counts.items():
@@ -191,14 +212,14 @@ def _group(group: list[_Placed], issue: Issue, name: str, paint: Painter) -> Ite
     for p in group:
         c = p.change
         if c.evidence and c.kind != "record" and (c.kind in ("join", "move", "stitch") or len(group) == 1):
-            yield " " * 16 + paint("dim", f"why: {c.evidence}")
+            yield " " * 16 + paint("dim", f"why: {visible(c.evidence)}")
 
 
 def _excerpt(group: list[_Placed], issue: Issue, paint: Painter) -> str:
     first = group[0]
     if first.start is None:  # not on the input text: show it with the context it was found in
         c = first.change
-        return f"…{c.context_before}{_mark(c, c.before, paint)}{c.context_after}…"
+        return f"…{visible(c.context_before)}{_mark(c, c.before, paint)}{visible(c.context_after)}…"
     text = issue.texts[first.change.source]
     start, end = first.start, group[-1].end
     left = start
@@ -207,33 +228,33 @@ def _excerpt(group: list[_Placed], issue: Issue, paint: Painter) -> str:
     right = end
     while right < len(text) and right - end < _CONTEXT and text[right] != "\n":
         right += 1
-    out = ["…" if left > 0 and text[left - 1] != "\n" else "", text[left:start]]
+    out = ["…" if left > 0 and text[left - 1] != "\n" else "", visible(text[left:start])]
     pos = start
     for p in group:
         if p.start < pos or (p.start == p.end == pos and p is not first and p.change.kind != "join"):
             continue  # drawn with the change before it
         if p.start > pos:
-            out.append(text[pos : p.start])
+            out.append(visible(text[pos : p.start]))
         if p.change.kind == "join" and p.start == p.end and p.change.context_after:
             # joined to text that is not next to it (a page jump, a moved lead)
-            out.append(_mark(p.change, "", paint) + paint("dim", f" ⇢ {p.change.context_after}…"))
+            out.append(_mark(p.change, "", paint) + paint("dim", f" ⇢ {visible(p.change.context_after)}…"))
             pos = right = max(pos, p.end)
             continue
         if p.change.kind == "move":
             moved = text[p.start : p.end]
-            out.append(paint("move", "moved: " + (moved if len(moved) <= 24 else moved[:24] + "…")))
+            out.append(paint("move", "moved: " + visible(moved if len(moved) <= 24 else moved[:24] + "…")))
         else:
             again = any(q is not p and (q.start, q.end) == (p.start, p.end) and q.change.kind == "record" for q in group)
             out.append(_mark(p.change, text[p.start : p.end], paint, metadata=again))
         pos = max(pos, p.end)
-    out.append(text[pos:right])
+    out.append(visible(text[pos:right]))
     out.append("…" if right < len(text) and text[right] != "\n" else "")
     return "".join(out)
 
 
 def _mark(change: Change, before: str, paint: Painter, metadata: bool = False) -> str:
     if change.kind in ("record", "stitch"):
-        return paint("meta", before or change.before)
+        return paint("meta", visible(before or change.before))
     if not change.applied:
         return paint("sug", f"{shown(before)} → {shown(change.after)}")
     if not before and change.kind == "join":
@@ -241,7 +262,7 @@ def _mark(change: Change, before: str, paint: Painter, metadata: bool = False) -
     parts = []
     for op, part in char_diff(before, change.after):
         if op == "=":
-            parts.append(paint("meta", part) if metadata and paint.color else part)
+            parts.append(paint("meta", visible(part)) if metadata and paint.color else visible(part))
         elif op == "-":
             parts.append(paint("del", shown(part)))
         else:

@@ -2,15 +2,22 @@
 
 Everything goes into a hidden folder beside the target first; only a finished run is
 renamed into place, so a run that fails leaves no half-written output. A folder is only
-replaced if kcclean made it (it holds the `.kcclean` marker) or it is empty.
+replaced if kcclean made it (it holds the `.kcclean` manifest) or it is empty, and only if
+nobody changed or added a file since: the manifest holds the SHA-256 of every file kcclean
+wrote, so hand corrections are never silently overwritten (`--force` replaces them anyway).
+Staging folders left by a run that was killed (its process is gone) are removed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -19,7 +26,8 @@ from .errors import OutputError
 from .model import SUBHEAD_MARK, Article, Issue
 from .pipeline import safe_name
 
-MARKER = ".kcclean"
+MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
+_LISTED = 5  # changed or added files named in the refusal; the rest counted
 _FRONT_MATTER_FIELDS = (
     "id",
     "source",
@@ -66,10 +74,40 @@ def slug(article: Article) -> str:
     return safe_name(longest.split(" ")[-1], _SLUG_LENGTH)
 
 
+def file_hash(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def edited_files(target: Path) -> tuple[list[str], list[str]]:
+    """Files of a kcclean output folder that changed since kcclean wrote them, and files
+    added to it (paths relative to the folder). A folder of an older kcclean, whose marker
+    holds no manifest, has none."""
+    try:
+        manifest = json.loads((target / MARKER).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [], []
+    changed, added = [], []
+    for path in sorted(target.rglob("*")):
+        name = path.relative_to(target).as_posix()
+        if name == MARKER or path.is_dir():
+            continue
+        if name not in manifest:
+            added.append(name)
+        elif path.is_symlink() or file_hash(path) != manifest[name]:
+            changed.append(name)
+    return changed, added
+
+
+def _listed(names: list[str], target: Path) -> str:
+    shown = ", ".join(f"{target / name}" for name in names[:_LISTED])
+    return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
+
+
 class OutputFolder:
     """The run's output folder. Use as a context manager; call `finish()` to publish it."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, force: bool = False):
         self.target = target
         if target.exists() and not target.is_dir():
             raise OutputError(f"{target}: exists and is not a folder")
@@ -78,7 +116,21 @@ class OutputFolder:
                 f"{target}: folder exists and was not made by kcclean; "
                 "choose another --out or empty it first"
             )
+        if target.is_dir() and not force:
+            changed, added = edited_files(target)
+            if changed or added:
+                parts = []
+                if changed:
+                    parts.append(f"changed since kcclean wrote them: {_listed(changed, target)}")
+                if added:
+                    parts.append(f"added: {_listed(added, target)}")
+                raise OutputError(
+                    f"{target}: files were edited by hand, and replacing the folder would lose them "
+                    f"({'; '.join(parts)}). Copy your corrections elsewhere, choose another --out, "
+                    "or replace them anyway with --force"
+                )
         self.staging: Path | None = None
+        self.stale: list[Path] = []  # staging folders of killed runs, removed on entry
         self._made: list[Path] = []
         self._articles = self._issues = None
         self._names: set[Path] = set()
@@ -86,27 +138,55 @@ class OutputFolder:
     def __enter__(self) -> OutputFolder:
         parent = self.target.resolve().parent
         self._made = [p for p in (parent, *parent.parents) if not p.exists()]  # removed on failure
-        try:
+        with self._writing(self.target):
             parent.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=parent))
-        except OSError as error:
-            raise OutputError(f"{self.target}: cannot write here: {error.strerror}") from None
-        (self.staging / MARKER).write_text("This folder was written by kcclean fix.\n")
-        self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
-        self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
+            self.stale = self._remove_stale(parent)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.staging-{os.getpid()}-", dir=parent))
+        try:
+            with self._writing(self.target / MARKER):
+                (self.staging / MARKER).write_text("{}\n")  # the manifest proper is written by finish()
+            with self._writing(self.target / "articles.jsonl"):
+                self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
+                self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
+        except BaseException as error:  # `with` calls __exit__ only once __enter__ returned
+            self.__exit__(type(error), error, error.__traceback__)
+            raise
         return self
+
+    def _remove_stale(self, parent: Path) -> list[Path]:
+        """Staging and old-output folders of this target whose run is no longer alive."""
+        pattern = re.compile(rf"\.{re.escape(self.target.name)}\.(?:staging-|old-)(\d+)(?:-.*)?")
+        stale = []
+        for path in parent.iterdir():
+            found = pattern.fullmatch(path.name)
+            if found and path.is_dir() and not path.is_symlink() and not _alive(int(found.group(1))):
+                shutil.rmtree(path, ignore_errors=True)
+                stale.append(path)
+        return stale
+
+    @contextmanager
+    def _writing(self, shown: Path) -> Iterator[None]:
+        """An I/O error (a full disk, no permission) names the output file it was writing."""
+        try:
+            yield
+        except OSError as error:
+            raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
 
     def add(self, issue: Issue) -> None:
         """Write an issue's article files and index lines (sets each article's `path`)."""
         folder = self.staging / safe_name(issue.key)
-        folder.mkdir(exist_ok=True)
+        with self._writing(self.target / folder.name):
+            folder.mkdir(exist_ok=True)
         for number, article in enumerate(issue.articles, 1):
             path = self._unique(folder / f"{number:02d}-{slug(article)}.md")
             article.path = path.relative_to(self.staging).as_posix()
             data = article.to_json()
-            path.write_text(article_markdown(article, data), encoding="utf-8")
-            self._articles.write(_ENCODE(data) + "\n")
-        self._issues.write(_ENCODE(issue.to_json()) + "\n")
+            with self._writing(self.target / article.path):
+                path.write_text(article_markdown(article, data), encoding="utf-8")
+            with self._writing(self.target / "articles.jsonl"):
+                self._articles.write(_ENCODE(data) + "\n")
+        with self._writing(self.target / "issues.jsonl"):
+            self._issues.write(_ENCODE(issue.to_json()) + "\n")
 
     def _unique(self, path: Path) -> Path:
         candidate, n = path, 2
@@ -119,23 +199,36 @@ class OutputFolder:
             raise OutputError(f"refusing to write outside the output folder: {candidate}")
         return candidate
 
-    def open(self, name: str) -> TextIO:
-        """A file of the run's top folder, open for writing text."""
-        return open(self.staging / name, "w", encoding="utf-8")
+    @contextmanager
+    def open(self, name: str) -> Iterator[TextIO]:
+        """A file of the run's top folder, open for writing text (use with `with`)."""
+        with self._writing(self.target / name), open(self.staging / name, "w", encoding="utf-8") as handle:
+            yield handle
 
     def finish(self) -> None:
-        """Publish: the finished folder replaces the target in one rename."""
-        self._close()
+        """Publish: write the manifest, then the finished folder replaces the target in one
+        rename."""
+        with self._writing(self.target / "issues.jsonl"):
+            self._close()
+        files = {
+            path.relative_to(self.staging).as_posix(): file_hash(path)
+            for path in sorted(self.staging.rglob("*"))
+            if path.is_file() and path.name != MARKER
+        }
+        manifest = {"written_by": "kcclean fix", "note": "SHA-256 of each file as kcclean wrote it", "files": files}
+        with self._writing(self.target / MARKER):
+            (self.staging / MARKER).write_text(json.dumps(manifest, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
         old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
-            os.replace(self.target, old)
-        try:
-            os.replace(self.staging, self.target)
-        except OSError:
-            if old is not None:  # put the previous output back where it was
-                os.replace(old, self.target)
-            raise
+        with self._writing(self.target):
+            if self.target.exists():
+                old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+                os.replace(self.target, old)
+            try:
+                os.replace(self.staging, self.target)
+            except OSError:
+                if old is not None:  # put the previous output back where it was
+                    os.replace(old, self.target)
+                raise
         self.staging = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
@@ -156,3 +249,16 @@ class OutputFolder:
                     folder.rmdir()
                 except OSError:
                     break
+
+
+def _alive(pid: int) -> bool:
+    """Is a process with this id running (as far as this user can tell)?"""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

@@ -31,10 +31,10 @@ def test_a_fix_reports_the_word_it_found(rulebook) -> None:
     assert found[("面", "衢")].startswith("面州 → 衢州: '衢州' is a word")
 
 
-def test_an_unsafe_group_only_suggests(tmp_path: Path) -> None:
+def test_an_unsafe_rule_only_suggests(tmp_path: Path) -> None:
     folder = tmp_path / "rules"
     folder.mkdir()
-    (folder / "people.tsv").write_text("人入\tunsafe\n", encoding="utf-8")
+    (folder / "people.tsv").write_text("人入\n", encoding="utf-8")
     (folder / "people.toml").write_text(
         textwrap.dedent(
             """\
@@ -43,7 +43,12 @@ def test_an_unsafe_group_only_suggests(tmp_path: Path) -> None:
             description = "人/入 only, and only suggested."
             kind = "confusion"
             scope = ["body"]
+            level = "unsafe"
             groups_file = "people.tsv"
+
+            [[rule.example]]
+            text = "财政收人稳步增长"
+            fixed = "财政收入稳步增长"
 
             [[rule.example]]
             text = "他人"
