@@ -407,6 +407,8 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         weighing.add("under a headline line")
         if unit.text.startswith(_SUBTITLE_DASH):
             weighing.add("a —— subtitle")
+    elif before.role is Role.LEAD and _ends_displaced_text(units, index):
+        weighing.add("right after a displaced lead", repr(before.text[:6]))
     elif ended:
         weighing.add("after a finished text")
     elif _ends_displaced_text(units, index):
