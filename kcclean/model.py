@@ -192,6 +192,8 @@ class Article:
     kind: str
     body: list[str]
     subheads: list[int] = field(default_factory=list)  # indexes of body paragraphs that are subheads
+    # why each headline and subhead line was taken for one (decisions.HEADLINE's evidence)
+    layout: list[str] = field(default_factory=list)
     continued_to: int | None = None
     continued_from: int | None = None
     truncated: bool = False

@@ -301,6 +301,11 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         kind=draft.kind,
         body=[u.text for u in draft.body],
         subheads=[index for index, unit in enumerate(draft.body) if unit.role is Role.SUBHEAD],
+        layout=[
+            f"{unit.role.value} {unit.text[:12]!r} (line {unit.line}): {unit.why}"
+            for unit in (*draft.headline, *draft.body)
+            if unit.why and unit.role in (Role.HEADLINE, Role.SUBHEAD)
+        ],
         continued_to=draft.continued_to,
         continued_from=draft.continued_from,
         truncated=truncated,

@@ -66,6 +66,8 @@ class Report:
                     "headline": article.headline,
                     "byline": article.byline,
                     "body": article.body,
+                    "subheads": article.subheads,
+                    "layout": article.layout,
                     "kind": article.kind,
                     "path": article.path,
                     "changes": article.changes,

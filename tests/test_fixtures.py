@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEEDS, fixture_cases, seed_inputs
+from kcclean.classify import BYLINE_MARKS
 from kcclean.pipeline import clean_files
 from kcclean.snapshot import render
 
@@ -64,3 +65,20 @@ def test_unsafe_adds_exactly_the_suggestions(rulebook) -> None:
     suggested = changes(rulebook, lambda c: not c.applied)
     assert suggested, "the seeds have at least one suggestion (seed 002's `and`)"
     assert changes(unsafe, lambda c: c.applied) == applied | suggested
+
+
+@pytest.mark.parametrize("page", sorted((FIXTURES / "corpus").glob("*/*.txt")), ids=lambda p: p.parent.name)
+def test_clean_corpus_pages_pass_through_unchanged(page: Path, rulebook) -> None:
+    """Do no harm on pages unlike the seeds (every genre, with and without a masthead): no
+    fix at all, and every paragraph of the page is a paragraph (or a headline or byline
+    line) of the output, whole."""
+    (issue,) = clean_files([page], rulebook)
+    assert [c for c in issue.changes if c.is_fix] == []
+    blocks = [block.strip() for block in page.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+    kept = {*issue.masthead, *issue.banners}
+    for article in issue.articles:
+        kept.update(article.headline)
+        kept.update(article.body)
+    for block in blocks:
+        bylines = " ".join(a.byline or "" for a in issue.articles)
+        assert block in kept or block.lstrip(BYLINE_MARKS + " ") in bylines, block
