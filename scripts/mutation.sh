@@ -3,8 +3,9 @@
 # an off-by-one, a dropped call) make at least one test fail. Slow (hours for the whole core
 # on two cores), so it is not part of CI: run it over the modules you changed.
 #
-#   scripts/mutation.sh                 # every core module ([tool.mutmut] in pyproject.toml)
+#   scripts/mutation.sh                 # every core module ([tool.mutmut] in pyproject.toml) and the rules
 #   scripts/mutation.sh write report    # only kcclean/write.py and kcclean/report.py
+#   scripts/mutation.sh rules           # the rule files' levels and thresholds (scripts/mutate_rules.py)
 #
 # Needs the dev extra: .venv/bin/pip install -e ".[dev,test]". Results stay in mutants/;
 # `.venv/bin/mutmut results` lists the survivors, `.venv/bin/mutmut show NAME` shows one.
@@ -15,7 +16,11 @@ mutmut=.venv/bin/mutmut
 # the tests read the real transcripts beside the repository; mutmut runs them from mutants/
 export KCCLEAN_SEEDS="${KCCLEAN_SEEDS:-$PWD/../shared/seeds}"
 patterns=()
-for module in "$@"; do patterns+=("kcclean.${module%.py}.*"); done
+for module in "$@"; do
+    if [ "$module" = rules ]; then .venv/bin/python scripts/mutate_rules.py; else patterns+=("kcclean.${module%.py}.*"); fi
+done
+[ $# -eq 0 ] && .venv/bin/python scripts/mutate_rules.py  # everything: the rules too
+[ $# -gt 0 ] && [ ${#patterns[@]} -eq 0 ] && exit 0  # only the rules were asked for
 "$mutmut" run "${patterns[@]}" || true  # it exits non-zero when mutants survive; the score says how many
 .venv/bin/python - "${patterns[@]}" <<'PY'
 """Print the score: mutants a test caught (failed or timed out) over all that were checked."""
