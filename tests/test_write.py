@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
+from kcclean.errors import OutputError
 from kcclean.model import Article
 from kcclean.pipeline import clean_files
 from kcclean.write import OutputFolder, slug
@@ -92,6 +93,15 @@ def test_finish_publishes_every_file_complete(tmp_path: Path, rulebook) -> None:
     assert len(lines) == sum(len(issue.articles) for issue in clean_files(SAMPLE, rulebook)) > 0
     assert (target / "issues.jsonl").read_text(encoding="utf-8").endswith("\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    # the indexes are UTF-8 text a person can grep, not \uXXXX escapes
+    assert "共富" in lines[0] and "今日柯城" in (target / "issues.jsonl").read_text(encoding="utf-8")
+
+
+def test_an_article_name_that_leads_outside_the_folder_is_refused(tmp_path: Path, monkeypatch, rulebook) -> None:
+    monkeypatch.setattr("kcclean.write.slug", lambda article: "../../escape")
+    with pytest.raises(OutputError, match="refusing to write outside"):
+        write_run(tmp_path / "out", rulebook)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == []
 
 
 def article(headline: list[str]) -> Article:
