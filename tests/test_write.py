@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,22 @@ def article(headline: list[str]) -> Article:
 )
 def test_an_article_file_is_named_after_its_main_headline(headline: list[str], name: str) -> None:
     assert slug(article(headline)) == name
+
+
+def test_the_output_can_go_into_folders_that_do_not_exist_yet(tmp_path: Path, rulebook) -> None:
+    target = tmp_path / "runs" / "may" / "out"
+    with OutputFolder(target) as out:
+        # staged beside the target, on its file system, so that publishing is one rename
+        assert out.staging.parent == target.parent and out.staging.name.startswith(".out.")
+        for issue in clean_files(SAMPLE, rulebook):
+            out.add(issue)
+        out.finish()
+    assert (target / "articles.jsonl").is_file()
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n", encoding="utf-8")
+    target = tmp_path / "notes.txt" / "out"
+    with pytest.raises(OutputError, match=re.escape(f"{target}: cannot write here: ")):
+        with OutputFolder(target):
+            pass
