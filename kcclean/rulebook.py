@@ -808,7 +808,10 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
 
 # Pattern syntax of the `regex` module that `re` would misread, or that makes a literal
 # optional: fuzzy matching ({e<=1}), inline flags ((?i)), named lists and the like.
-_NOT_PLAIN = regex.compile(r"\{[\d\s]*[eids]|\(\?(?![:=!<P>#])|\\[LNXGmM]")
+_NOT_PLAIN = regex.compile(r"\{[\d\s]*[eids]|\(\?(?![:=!<P>#])|\\[LNXmM]")
+# \G (where the last match ended) only narrows where a match may start: read as nothing, the
+# pattern matches more, so a character every match needs is still needed
+_SEARCH_ANCHOR = regex.compile(r"(?<!\\)((?:\\\\)*)\\G")
 _PROPERTY = regex.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
 _LARGEST_CLASS = 4096  # a wider class (\p{Han}) is no use as a trigger
 
@@ -825,7 +828,7 @@ def trigger_of(pattern: str) -> re.Pattern | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # re's FutureWarning on "[[": the pattern is regex's
-            parsed = _re_parser.parse(_without_properties(pattern))
+            parsed = _re_parser.parse(_without_properties(_SEARCH_ANCHOR.sub(r"\1", pattern)))
     except (re.error, RecursionError, OverflowError):
         return None
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kcclean.rulebook import Rulebook, load_rulebook
 
@@ -13,6 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 # The real transcripts live beside the repository, not in it; tests over them skip without them.
 SEEDS = Path(os.environ.get("KCCLEAN_SEEDS", ROOT.parent / "shared" / "seeds"))
+
+# Hypothesis profiles. CI tries the same examples on every run (derandomize), so a submission
+# never passes or fails by chance; a developer's run explores new ones and remembers failures
+# in .hypothesis/; `soak` is the long randomized run of benchmarks/soak.py (fresh randomness,
+# no remembered examples; `--hypothesis-profile=NAME` picks a profile). Tests set their own
+# example budgets; these are for the rest.
+settings.register_profile("ci", derandomize=True, database=None, max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("soak", database=None, deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 def seed_inputs() -> list[Path]:

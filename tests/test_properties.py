@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, seed_inputs
@@ -30,8 +30,16 @@ def repaired(text: str, rulebook, scope: str = "body") -> str:
     return unit.text
 
 
+# Counterexamples found by randomized runs (benchmarks/soak.py), kept so that every run tries them.
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=damaged_text, scope=st.sampled_from(["body", "headline", "byline", "credit"]))
+@example(text="一,,一", scope="body")  # the second comma's neighbour was a comma about to become ，
+@example(text="”,,一", scope="headline")
+@example(text="一 , ,一", scope="byline")
+@example(text="一 一 0", scope="body")  # removing the digit's space ended a list of short words
+@example(text="0 一 一", scope="body")
+@example(text="。 。。", scope="body")  # removing the space made three full stops, an ellipsis
+@example(text="0, \u3000一", scope="headline")  # collapsing spaces left an ASCII one before 一
 def test_rules_are_idempotent(text: str, scope: str, rulebook) -> None:
     once = repaired(text, rulebook, scope)
     assert repaired(once, rulebook, scope) == once

@@ -40,7 +40,7 @@ FIELDS = {
     "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "furniture", "articles"},
     "articles": {
         "id", "source", "sources", "page", "headline", "byline", "kind", "body", "path", "changes",
-        "truncated", "continued_to", "continued_from", "warnings", "origin", "units",
+        "truncated", "continued_to", "continued_from", "warnings", "origin", "units", "subheads", "layout",
     },
     "units": {"role", "index", "spans", "exact", "marks", "moved"},
     "changes": {

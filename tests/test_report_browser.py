@@ -242,7 +242,10 @@ def test_page_furniture_is_shown_as_kept_as_metadata(page, report):
     furniture = page.locator(f'details.file[data-file="{first["source"]}"] .furniture').first
     assert "kept as issue metadata" in furniture.inner_text()
     marks = furniture.locator(".mk.k-record")
-    assert marks.count() >= len(masthead) - 1  # a line fixed then recorded is one mark
+    # one mark per line; a line fixed then recorded is one mark holding both changes
+    assert marks.count() == len(masthead)
+    fixed = [c["id"] for c in data["changes"] if c["source"] == first["source"] and c["rule"] == "masthead.lines"]
+    assert sorted(int(i) for m in marks.all() for i in m.get_attribute("data-ci").split()) == sorted(fixed)
     # metadata is kept, not deleted: it is not drawn struck through as a deletion is
     assert marks.first.evaluate("m => getComputedStyle(m).textDecorationLine") == "none"
     assert "record" in page.inner_text(".legend")
@@ -261,10 +264,16 @@ def test_a_suggestion_names_the_rule_to_enable(browser, tmp_path: Path):
     opened.close()
 
 
-def test_it_prints(page):
+def pdf_pages(pdf: bytes) -> int:
+    assert pdf.startswith(b"%PDF")
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def test_it_prints(page, report):
     page.click("#openall")
-    pdf = page.pdf(format="A4", print_background=True)
-    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    pages = pdf_pages(page.pdf(format="A4", print_background=True))
+    # the summary, then every file's transcript beside its clean text: a page at least each
+    assert pages > len(report[1]["files"]), pages
     page.emulate_media(media="print")
     assert page.locator(".toolbar").is_hidden()
     assert page.locator(".art").first.is_visible()

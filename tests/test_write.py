@@ -1,0 +1,142 @@
+"""The atomic writer, crashed between its steps: whatever step fails, the output folder is
+either the finished new one or the previous one untouched, and nothing half-written or staged
+is left beside it. (test_cli.py crashes whole runs; these crash `OutputFolder.finish` itself.)"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from kcclean.errors import OutputError
+from kcclean.model import Article
+from kcclean.pipeline import clean_files
+from kcclean.write import OutputFolder, slug
+
+SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_run(target: Path, rulebook) -> None:
+    with OutputFolder(target, force=True) as out:  # force: the tests add files of an older run
+        for issue in clean_files(SAMPLE, rulebook):
+            out.add(issue)
+        with out.open("report.json") as handle:
+            handle.write("{}\n")
+        out.finish()
+
+
+class _DiskFullOnClose:
+    """An index file whose last flush fails, as it does when the disk fills up."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+    def close(self) -> None:
+        self.handle.close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _fail_closing_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    enter = OutputFolder.__enter__
+
+    def entered(self):
+        enter(self)
+        self._articles = _DiskFullOnClose(self._articles)
+        return self
+
+    monkeypatch.setattr(OutputFolder, "__enter__", entered)
+
+
+def _fail_renaming_into_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    replace = os.replace
+
+    def failing(source, target):
+        if Path(source).name.startswith(f".{Path(target).name}.") and ".old-" not in Path(source).name:
+            raise OSError(errno.EIO, "Input/output error")  # the staging folder's rename
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["no-previous-output", "previous-output"])
+@pytest.mark.parametrize("crash", [_fail_closing_the_index, _fail_renaming_into_place], ids=["closing-files", "renaming"])
+def test_a_crash_inside_finish_leaves_no_half_written_output(tmp_path: Path, monkeypatch, rulebook, crash, previous: bool):
+    target = tmp_path / "out"
+    if previous:
+        write_run(target, rulebook)
+        (target / "older.md").write_text("from an older run\n", encoding="utf-8")
+        before = files(target)
+    crash(monkeypatch)
+    with pytest.raises((OSError, OutputError), match="No space left|Input/output error"):  # the injected error, no other
+        write_run(target, rulebook)
+    if previous:
+        assert files(target) == before, "the previous output is left as it was"
+    else:
+        assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != "out"] == [], "no staging or .old folder is left"
+
+
+def test_finish_publishes_every_file_complete(tmp_path: Path, rulebook) -> None:
+    target = tmp_path / "out"
+    write_run(target, rulebook)
+    lines = (target / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == sum(len(issue.articles) for issue in clean_files(SAMPLE, rulebook)) > 0
+    assert (target / "issues.jsonl").read_text(encoding="utf-8").endswith("\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    # the indexes are UTF-8 text a person can grep, not \uXXXX escapes
+    assert "共富" in lines[0] and "今日柯城" in (target / "issues.jsonl").read_text(encoding="utf-8")
+
+
+def test_an_article_name_that_leads_outside_the_folder_is_refused(tmp_path: Path, monkeypatch, rulebook) -> None:
+    monkeypatch.setattr("kcclean.write.slug", lambda article: "../../escape")
+    with pytest.raises(OutputError, match="refusing to write outside"):
+        write_run(tmp_path / "out", rulebook)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == []
+
+
+def article(headline: list[str]) -> Article:
+    return Article("x-01", "p1.txt", ["p1.txt"], None, None, 1, headline, None, "news", ["正文。"])
+
+
+@pytest.mark.parametrize(
+    ("headline", "name"),
+    [
+        (["柯城召开会议"], "柯城召开会议"),
+        # the longest line names the file, by its last part: the main title, not the kicker
+        (["区委", "回眸“十三五” 柯城区召开全区经济工作会议"], "柯城区召开全区经济工作会议"),
+        (["一二三四五六七八九十", "短标题"], "一二三四五六七八九十"),
+        ([], "untitled"),
+    ],
+)
+def test_an_article_file_is_named_after_its_main_headline(headline: list[str], name: str) -> None:
+    assert slug(article(headline)) == name
+
+
+def test_the_output_can_go_into_folders_that_do_not_exist_yet(tmp_path: Path, rulebook) -> None:
+    target = tmp_path / "runs" / "may" / "out"
+    with OutputFolder(target) as out:
+        # staged beside the target, on its file system, so that publishing is one rename
+        assert out.staging.parent == target.parent and out.staging.name.startswith(".out.")
+        for issue in clean_files(SAMPLE, rulebook):
+            out.add(issue)
+        out.finish()
+    assert (target / "articles.jsonl").is_file()
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n", encoding="utf-8")
+    target = tmp_path / "notes.txt" / "out"
+    with pytest.raises(OutputError, match=re.escape(f"{target}: cannot write: ")):
+        with OutputFolder(target):
+            pass
