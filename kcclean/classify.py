@@ -548,7 +548,11 @@ def _article_follows(units: list[Unit], index: int) -> tuple[str | None, int]:
         if unit.continued_from:
             return _JUMP, position
         previous = units[position + offset - 1]
-        if offset and (previous.continued_to or unit.heading or (unit.block_start and headline_like(unit) and ends_sentence(previous.text))):
+        if offset and (
+            previous.continued_to
+            or unit.heading
+            or (unit.block_start and ends_sentence(previous.text) and _could_be_headline_line(units, position + offset))
+        ):
             return None, position  # another article starts here, or this one jumped to another page
     return None, position
 
