@@ -388,14 +388,17 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
     before = _previous(units, index)
     text_before = before is not None and before.role not in (Role.MASTHEAD, Role.BANNER)
     ended = not text_before or _ended(before) or _jumps_off(units, index) or _closes_credit(units, before)
-    if page.wrap_width and (unit.indented or (near_width(unit, page.wrap_width) and _wraps_on(units, index) and not ended)):
+    found, position = _article_follows(units, index)
+    # a headline shaped line with a lead right after its run is a headline even at the width
+    titled = found == _LEAD_FIRST and _titled(unit)
+    cut_at_width = near_width(unit, page.wrap_width) and _wraps_on(units, index) and not ended and not titled
+    if page.wrap_width and (unit.indented or cut_at_width):
         return  # in a hard-wrapped column, indented lines and lines cut at the width are body
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
         return  # inside a block only the leading lines can be headline lines
     after = _next(units, index)
     if not unit.heading and after is not None and (overlap(unit.text, after.text) >= 3 or word_across(unit.text, after.text)):
         return  # OCR repeated it at a column break, or a word runs on: one text cut in two
-    found, position = _article_follows(units, index)
     if not unit.heading and after is not None and opens_with_continuation(seen(after.text)) and found not in (_JUMP, _LEAD_LATER):
         return  # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
     weighing = Weighing(HEADLINE)
