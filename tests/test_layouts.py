@@ -230,12 +230,12 @@ def _describe(tally: layouts.Tally) -> str:
 # `benchmarks/quality.py --issues 120 --seed 1001`). Raise them when kcclean gets better.
 FLOORS = {
     # layout: CER at most; article precision, recall, paragraph-break F1, exact headline at least
-    None: dict(cer=0.012, precision=0.99, recall=0.99, break_f1=0.945, headline=0.98),
-    # (0.0086, 0.9944, 0.9963, 0.9554, 0.9907)
+    None: dict(cer=0.009, precision=0.99, recall=0.995, break_f1=0.95, headline=0.985),
+    # (0.0061, 0.9944, 0.9981, 0.9589, 0.9944)
     "blocks": dict(cer=0.012, precision=0.98, recall=0.99, break_f1=0.96, headline=0.975),
     # (0.0088, 0.9897, 0.9948, 0.9695, 0.9845)
-    "wrapped": dict(cer=0.013, precision=0.99, recall=0.99, break_f1=0.92, headline=0.98),
-    # (0.0096, 0.9949, 0.9949, 0.9322, 0.9899)
+    "wrapped": dict(cer=0.005, precision=0.99, recall=0.995, break_f1=0.93, headline=0.995),
+    # (0.0023, 0.9950, 1.0000, 0.9415, 1.0000)
     "markdown": dict(cer=0.01, precision=0.995, recall=0.995, break_f1=0.96, headline=0.995),
     # (0.0069, 1.0000, 1.0000, 0.9700, 1.0000)
 }
@@ -246,23 +246,23 @@ FLOORS = {
 DAMAGE_FLOORS = {
     # damage: CER at most, article recall at least
     "none": (0.002, 0.995),  # (0.0000, 1.0000) undamaged articles beside damaged ones
-    "wrap_cut": (0.013, 0.985),  # (0.0095, 0.9927)
+    "wrap_cut": (0.008, 0.99),  # (0.0050, 0.9964)
     "overlap": (0.006, 0.99),  # (0.0028, 1.0000)
-    "displaced_lead": (0.07, 0.95),  # (0.0464, 1.0000) 25 articles
+    "displaced_lead": (0.05, 0.95),  # (0.0329, 1.0000) 25 articles
     "page_jump": (0.025, 0.975),  # (0.0181, 0.9855)
     "split_headline": (0.022, 0.99),  # (0.0165, 1.0000)
 }
 # genre of fixtures/corpus (paper: the seeds and other fixtures): article recall and exact
-# headline at least. The issue's aim is 0.98 and 0.95 for every genre; interview and speech
-# are below it on these seeds (a one-line question or a speech's subtitle taken for text).
+# headline at least. The aim is 0.98 and 0.95 for every genre; on these seeds speech misses
+# one article of 37 (a page jump whose jump headline is the speech's subtitle line).
 GENRE_FLOORS = {
     "brief": (0.97, 0.97),  # (1.0000, 1.0000)
     "commentary": (0.97, 0.97),  # (1.0000, 1.0000)
     "feature": (0.97, 0.97),  # (1.0000, 1.0000)
-    "interview": (0.95, 0.9),  # (0.9667, 0.9333)
+    "interview": (0.97, 0.94),  # (1.0000, 0.9667)
     "news-lead": (0.97, 0.97),  # (1.0000, 1.0000)
     "news-no-lead": (0.97, 0.97),  # (1.0000, 1.0000)
-    "paper": (0.99, 0.98),  # (1.0000, 0.9928)
+    "paper": (0.99, 0.985),  # (1.0000, 0.9964)
     "photo": (0.97, 0.97),  # (1.0000, 1.0000)
     "speech": (0.95, 0.95),  # (0.9730, 0.9730)
 }
