@@ -15,7 +15,7 @@ import regex
 
 from .blocks import Page
 from .decisions import HEADLINE, HEADLINE_AT, Weighing
-from .evidence import certain_cut, overlap, starts_paragraph, word_across
+from .evidence import certain_cut, starts_paragraph
 from .model import PROSE_ROLES, Change, Role, Unit
 from .rulebook import LexiconRule, Rulebook
 
@@ -397,10 +397,12 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
         return  # inside a block only the leading lines can be headline lines
     after = _next(units, index)
-    if not unit.heading and after is not None and (overlap(unit.text, after.text) >= 3 or word_across(unit.text, after.text)):
-        return  # OCR repeated it at a column break, or a word runs on: one text cut in two
+    if not unit.heading and after is not None and certain_cut(unit.text, after.text):
+        return  # OCR repeated it at a column break, or a word or number runs on: one text cut in two
     if not unit.heading and after is not None and opens_with_continuation(seen(after.text)) and found not in (_JUMP, _LEAD_LATER):
         return  # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
+    if not unit.heading and text_before and before.role is Role.LEAD and _ends_displaced_text(units, index):
+        return  # a lead printed after its own tail is followed by the start of its next paragraph
     weighing = Weighing(HEADLINE)
     if unit.heading:
         weighing.add("markdown heading")
@@ -410,8 +412,6 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         weighing.add("under a headline line")
         if unit.text.startswith(_SUBTITLE_DASH):
             weighing.add("a —— subtitle")
-    elif before.role is Role.LEAD and _ends_displaced_text(units, index):
-        weighing.add("right after a displaced lead", repr(before.text[:6]))
     elif ended:
         weighing.add("after a finished text")
     elif _ends_displaced_text(units, index):

@@ -24,7 +24,6 @@ HEADLINE = {
     "after a finished text": 1.5,
     "after a displaced beginning": 1.5,  # a lead stood after other text: its tail ends here
     "after a cut sentence": -3.0,
-    "right after a displaced lead": -4.0,  # the lead's own paragraph goes on here
     "a lead or byline follows": 6.0,
     "a 上接 marker follows": 4.0,
     "a photo credit follows": 2.5,
