@@ -421,7 +421,8 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
     under_headline = text_before and before.role is Role.HEADLINE
     if found and not (under_headline and found in (_CREDITED, _LEAD_LATER) and not _titled(unit)):
         weighing.add(found)  # a credit or a lead further on shows where a headline starts, not how far it runs
-    if found != _FOOT and any(_titled(u) for u in units[index + 1 : position]):
+    run = [u for u in units[index + 1 : position] if u.role is not Role.MARKER]
+    if found != _FOOT and run and _titled(run[0]):
         weighing.add("headline lines follow")
     if len(unit.text) <= _SUBHEAD_SHORT and not unit.heading:
         weighing.add("as short as a subhead", f"{len(unit.text)} characters")
@@ -458,7 +459,7 @@ def _cut_before(units: list[Unit], index: int) -> bool:
 
 def _titled(unit: Unit) -> bool:
     """A line shaped like a headline's second line: a —— subtitle, or no clause marks."""
-    return unit.role is not Role.MARKER and (unit.text.startswith(_SUBTITLE_DASH) or not _CLAUSE.search(unit.text))
+    return unit.text.startswith(_SUBTITLE_DASH) or not _CLAUSE.search(unit.text)
 
 
 def _closes_credit(units: list[Unit], unit: Unit) -> bool:
