@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
-import regex
-
 from .errors import RuleTimeout
 from .model import Change, Role, Source, Trace, Unit
 from .rulebook import TIMEOUT_SECONDS, ConfusionRule, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule

@@ -120,7 +120,6 @@ def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
     placed = [_Placed(c, *layout.spans[i]) for i, c in enumerate(issue.changes)]
     home = _homes(issue, layout, placed)
     for name in issue.sources:
-        text = issue.texts.get(name, "")
         articles = [a for a in issue.articles if a.source == name]
         mine = [p for p in placed if home[id(p)] in (name, *[a.id for a in articles])]
         fixes = sum(1 for p in mine if p.change.is_fix)
