@@ -18,7 +18,17 @@ import regex
 from rapidfuzz import fuzz
 
 from .blocks import Page
-from .classify import CREDIT, bare_lead, is_photo_credit, ends_sentence, is_lead, near_width, opens_paragraph, opens_with_continuation
+from .classify import (
+    CREDIT,
+    QUOTE_CLOSERS,
+    bare_lead,
+    ends_sentence,
+    is_lead,
+    is_photo_credit,
+    near_width,
+    opens_paragraph,
+    opens_with_continuation,
+)
 from .decisions import JOIN, JOIN_AT, JOIN_SUGGESTED_AT, Weighing
 from .evidence import IssueText, certain_cut, overlap, word_across
 from .model import CONTEXT, PROSE_ROLES, Change, Role, Source, Trace, Unit
@@ -37,7 +47,6 @@ _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the bo
 _SHORT_PIECE = 20  # as short as a subhead, a dateline or a byline: no running prose
 _CUTTING_PAGE = 2  # certain cuts that show a page was transcribed cutting at column breaks
 _CLAUSE_MARKS = regex.compile(r"[，,；;、]")
-_MAY_END = "”’》）)」』"
 _BARE_LEAD_LONGEST = 60  # a cue and its bracket of names
 
 
@@ -340,7 +349,7 @@ def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, 
                 weighing.add("a long paragraph stops mid-clause")
             if page.cuts >= _CUTTING_PAGE:
                 weighing.add("the page cuts paragraphs at column breaks", f"{page.cuts} certain cuts")
-        if a.text.rstrip()[-1:] in _MAY_END:
+        if a.text.rstrip()[-1:] in QUOTE_CLOSERS + "）)":
             weighing.add("the first part may end with a quote", repr(a.text[-3:]))
     if opens_paragraph(b.text):
         weighing.add("the next part opens a paragraph", repr(b.text[:6]))

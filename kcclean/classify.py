@@ -15,14 +15,13 @@ import regex
 
 from .blocks import Page
 from .decisions import HEADLINE, HEADLINE_AT, Weighing
-from .evidence import certain_cut, starts_paragraph
+from .evidence import CUT_STARTS, certain_cut, starts_paragraph
 from .model import PROSE_ROLES, Change, Role, Unit
 from .rulebook import LexiconRule, Rulebook
 
 # Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
 SENTENCE_END = frozenset("。！？!?…；;：:")
 CLOSERS = "”’）)」』】》\"'"
-_CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
 # Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
 # 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
@@ -88,7 +87,7 @@ _SUBHEAD_SHORT = 8
 _SUBTITLE_DASH = ("——", "—", "--")
 _CLAUSE = regex.compile(r"[，,、；;]")
 _CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
-QUOTE_CLOSERS = "”’》」』"
+QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
 _ARTICLE_WINDOW = 3000
 _HAN = regex.compile(r"\p{Han}")
@@ -170,7 +169,7 @@ def balanced(text: str) -> bool:
 def opens_with_continuation(text: str) -> bool:
     """Text that can only continue something: it starts with a comma or closing mark, or
     closes a quote or bracket it never opened."""
-    if not text or text[0] in _CUT_STARTS:
+    if not text or text[0] in CUT_STARTS:
         return True
     depth = 0
     for ch in text:
@@ -359,7 +358,13 @@ def _before(units: list[Unit], index: int) -> Iterator[Unit]:
 
 
 def _previous(units: list[Unit], index: int) -> Unit | None:
-    return next((unit for unit in _before(units, index) if unit.role is not Role.MARKER), None)
+    at = _previous_at(units, index)
+    return None if at is None else units[at]
+
+
+def _previous_at(units: list[Unit], index: int) -> int | None:
+    """Where the nearest unit before `index` that is not a continuation marker stands."""
+    return next((at for at in range(index - 1, -1, -1) if units[at].role is not Role.MARKER), None)
 
 
 def _next(units: list[Unit], index: int) -> Unit | None:
@@ -385,9 +390,10 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
     unit = units[index]
     if not headline_like(unit) or unit.continued_from:
         return  # text after a 上接 marker goes on from another page
-    before = _previous(units, index)
+    before_at = _previous_at(units, index)
+    before = None if before_at is None else units[before_at]
     text_before = before is not None and before.role not in (Role.MASTHEAD, Role.BANNER)
-    ended = not text_before or _ended(before) or _jumps_off(units, index) or _closes_credit(units, before)
+    ended = not text_before or _ended(before) or _jumps_off(units, index) or _closes_credit(units, before_at)
     found, position = _article_follows(units, index)
     # a headline shaped line with a lead right after its run is a headline even at the width
     titled = found == _LEAD_FIRST and _titled(unit)
@@ -462,10 +468,9 @@ def _titled(unit: Unit) -> bool:
     return unit.text.startswith(_SUBTITLE_DASH) or not _CLAUSE.search(unit.text)
 
 
-def _closes_credit(units: list[Unit], unit: Unit) -> bool:
-    """Is this the second line of a credit wrapped over two (雯 摄）)?"""
-    at = units.index(unit)
-    return at > 0 and _credit_across(units[at - 1].text, unit)
+def _closes_credit(units: list[Unit], at: int) -> bool:
+    """Is the unit at `at` the second line of a credit wrapped over two (雯 摄）)?"""
+    return at > 0 and _credit_across(units[at - 1].text, units[at])
 
 
 def _ended(unit: Unit) -> bool:

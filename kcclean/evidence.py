@@ -34,7 +34,8 @@ _NEVER_ENDS = frozenset("，,、“‘（(《「『【")
 _DANGLING = frozenset("的和与及或把被将从")
 _NUMERALS = frozenset("〇一二三四五六七八九十百千万亿两")
 _UNITS = frozenset("年月日号时分秒%％万亿元个名家人次项户亩米倍")
-_CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
+# Text never starts a paragraph with these: it goes on from a cut.
+CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
 
 @functools.cache
@@ -151,7 +152,7 @@ def certain_cut(a: str, b: str, unclosed: bool = False) -> tuple[str, str] | Non
         return "a number runs across", f"{a[-3:]!r}|{b[:3]!r}"
     if word := word_across(a, b):
         return "a word runs across", repr(word)
-    if b[0] in _CUT_STARTS:
+    if b[0] in CUT_STARTS:
         return "the next part starts mid-sentence", repr(b[:4])
     return None
 

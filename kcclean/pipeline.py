@@ -14,7 +14,7 @@ import regex
 
 from .articles import Draft, IssueDraft, assemble, close_headline_gaps, page_facts
 from .blocks import Page, split_units
-from .classify import BYLINE_MARKS, CREDIT, QUOTE_CLOSERS, CREDIT_LINE, classify, ends_sentence, lead_byline
+from .classify import BYLINE_MARKS, CREDIT, CREDIT_LINE, QUOTE_CLOSERS, classify, ends_sentence, lead_byline
 from .errors import InputError, InternalError, KccleanError
 from .model import CONTEXT, PROSE_ROLES, Article, Change, Issue, Role, Source
 from .read import display_names, read_source

@@ -349,7 +349,6 @@ def test_review_round_trip_reject_export_rerun_import(browser, tmp_path: Path):
     file whose examples pass."""
     html, data = fix(SAMPLE, tmp_path / "run")
     rejected = next(c for c in data["changes"] if c["rule"] == "stray.invisible")
-    suggestion_text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲全会精神 and 共产党人的初心。\n"
     opened = Page(browser, html)
     page = opened.page
     page.evaluate(f"window.kccleanReport.goToChange({rejected['id']}, true)")
@@ -389,6 +388,7 @@ def test_review_round_trip_reject_export_rerun_import(browser, tmp_path: Path):
     tested = runner.invoke(app, ["rules", "test", str(rules)])
     assert tested.exit_code == 0 and "0 failures" in tested.output, tested.output
     kept = runner.invoke(app, ["fix", str(scans), "--out", str(tmp_path / "kept"), "--quiet", "--rules", str(rules)])
+    assert kept.exit_code == 2 and "skipped zz-empty.txt" in kept.output, kept.output  # its empty file is skipped
     assert json.loads((tmp_path / "kept" / "report.json").read_text(encoding="utf-8"))["changes"] == after["changes"]
 
 
@@ -451,7 +451,7 @@ def test_one_vocabulary_for_change_kinds(page, report):
     for word in ("edit", "join", "move", "stitch", "record", "suggestion"):
         assert word in legend
     join = next(c for c in data["changes"] if c["kind"] == "join")
-    node = page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true) && true")
+    page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true)")
     page.locator(f'.mk[data-ci~="{join["id"]}"]').first.click()
     assert "join (lines joined)" in page.inner_text("#pop")
     page.locator(f'details.file[data-file="{join["source"]}"] [data-tab="list"]').click()
