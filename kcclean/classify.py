@@ -394,17 +394,14 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
     before = None if before_at is None else units[before_at]
     text_before = before is not None and before.role not in (Role.MASTHEAD, Role.BANNER)
     ended = not text_before or _ended(before) or _jumps_off(units, index) or _closes_credit(units, before_at)
-    found, position = _article_follows(units, index)
-    # a headline shaped line with a lead right after its run is a headline even at the width
-    titled = found == _LEAD_FIRST and _titled(unit)
-    cut_at_width = near_width(unit, page.wrap_width) and _wraps_on(units, index) and not ended and not titled
-    if page.wrap_width and (unit.indented or cut_at_width):
+    if page.wrap_width and (unit.indented or _cut_at_width(units, index, page, ended)):
         return  # in a hard-wrapped column, indented lines and lines cut at the width are body
     if not unit.block_start and (before is None or before.role is not Role.HEADLINE):
         return  # inside a block only the leading lines can be headline lines
     after = _next(units, index)
     if not unit.heading and after is not None and certain_cut(unit.text, after.text):
         return  # OCR repeated it at a column break, or a word or number runs on: one text cut in two
+    found, position = _article_follows(units, index)
     if not unit.heading and after is not None and opens_with_continuation(seen(after.text)) and found not in (_JUMP, _LEAD_LATER):
         return  # the text after it starts mid-sentence: only a page jump or a displaced lead explains that
     if not unit.heading and text_before and before.role is Role.LEAD and _ends_displaced_text(units, index):
@@ -461,6 +458,15 @@ def _cut_before(units: list[Unit], index: int) -> bool:
     """Does the text before this line stop mid-sentence (so this line goes on with it)?"""
     before = _previous(units, index)
     return before is not None and before.role in PROSE_ROLES and not _ended(before)
+
+
+def _cut_at_width(units: list[Unit], index: int, page: Page, ended: bool) -> bool:
+    """Is this line of a hard-wrapped column cut at the column width, its text going on in the
+    next line? Not when it is shaped like a headline line and a lead follows its run."""
+    unit = units[index]
+    if ended or not near_width(unit, page.wrap_width) or not _wraps_on(units, index):
+        return False
+    return not (_titled(unit) and _article_follows(units, index)[0] == _LEAD_FIRST)
 
 
 def _titled(unit: Unit) -> bool:
