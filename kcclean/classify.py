@@ -9,6 +9,8 @@ followed by something that does not continue it.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 
 import regex
@@ -58,10 +60,10 @@ CREDIT_LINE = regex.compile(
 SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
 # Characters that keying and OCR leave inside words. They are looked through while roles are
 # decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
-_LOOK_THROUGH = regex.compile(
-    r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-    r"|(?<=\p{Han})[|丨l_](?=\p{Han})"
-)
+_INVISIBLE = r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_LOOK_THROUGH = regex.compile(rf"[{_INVISIBLE}]|(?<=\p{{Han}})[|丨l_](?=\p{{Han}})")
+# Every character _LOOK_THROUGH can match, as a `re` class: a scan several times faster.
+_MAY_LOOK_THROUGH = re.compile(rf"[{_INVISIBLE}|丨l_]")
 # A dateline standing alone in a diary-style piece: 3月5日 九华乡双溪村 / 3月5日 晴.
 _DATELINE = regex.compile(r"^\d{1,2}月\d{1,2}日(?:\s*[上中下晚凌早]?[午晚上])?\s+[\p{Han}\d·]{1,12}$")
 # A line that ends by quoting what something is called (主题是“…”) is a sentence, not a subhead.
@@ -221,9 +223,11 @@ def _chinese_number(word: str) -> int:
     return _CHINESE_NUMBERS[word]
 
 
+@functools.lru_cache(maxsize=4096)
 def seen(text: str) -> str:
-    """The text as a reader sees it: without the stray characters that hide cue words."""
-    return _LOOK_THROUGH.sub("", text) if _LOOK_THROUGH.search(text) else text
+    """The text as a reader sees it: without the stray characters that hide cue words.
+    Cached: every cue of a line asks for it, several times."""
+    return _LOOK_THROUGH.sub("", text) if _MAY_LOOK_THROUGH.search(text) else text
 
 
 def classify(page: Page, rulebook: Rulebook) -> Page:

@@ -8,8 +8,8 @@ and only the units that scan touches are looked at one by one.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -86,18 +86,19 @@ class _Scan:
         self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
 
     def touched(self, rule: Rule) -> list[int]:
-        """Indexes of the slots the rule may change."""
+        """Indexes of the slots the rule may change. After a hit the scan resumes at the next
+        slot it has not touched: a rule with a hit in most paragraphs (a common character,
+        a comma) costs a search per paragraph, not one per hit."""
         touched: list[int] = []
-        starts = self.starts
-        beyond = 0  # where the slot after the last touched one starts
-        for start, end in _hits(rule, self.joined):
-            last_char = max(start, end - 1)
-            if last_char < beyond:  # hits come left to right: this slot is touched already
-                continue
+        starts, size = self.starts, len(self.joined)
+        search = _searcher(rule, self.joined)
+        position = 0
+        while position <= size and (hit := search(position)) is not None:
+            start, end = hit
             first = max(bisect_right(starts, start) - 1, len(touched) and touched[-1] + 1)
-            last = bisect_right(starts, last_char) - 1
+            last = bisect_right(starts, max(start, end - 1)) - 1
             touched.extend(range(first, last + 1))
-            beyond = starts[last + 1] if last + 1 < len(starts) else len(self.joined) + 1
+            position = starts[last + 1] if last + 1 < len(starts) else size + 1
         return touched
 
 
@@ -107,29 +108,40 @@ def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
     return _Scan([Slot(u, "body", []) for u in units]).touched(rule)
 
 
-def _hits(rule: Rule, joined: str) -> Iterator[tuple[int, int]]:
+def _searcher(rule: Rule, joined: str) -> Callable[[int], tuple[int, int] | None]:
+    """The first place at or after a position where the rule may change the joined text."""
     if isinstance(rule, TableRule):
-        for _, start, end in rule.automaton.find_matches_as_indexes(joined):
-            yield start, end
-    elif isinstance(rule, ScriptRule):
-        for match in rule.changed.finditer(joined):
-            yield match.span()
-    elif isinstance(rule, ConfusionRule):
-        for match in rule.candidates.finditer(joined):
-            yield match.span()
-    elif isinstance(rule, PairsRule):
-        for match in rule.marks.finditer(joined):
-            yield match.span()
-    elif isinstance(rule, RegexRule):
+        spans = [(start, end) for _, start, end in rule.automaton.find_matches_as_indexes(joined)]
+        return lambda position: _first_from(spans, position)
+    if isinstance(rule, RegexRule):
         if rule.trigger is not None and not rule.trigger.search(joined):
-            return  # no character every match needs: the usual case for most rules
-        try:
-            for match in rule.scanner.finditer(joined, timeout=TIMEOUT_SECONDS):
-                yield match.span()
-        except TimeoutError:
-            raise RuleTimeout(rule.id, "the issue's text", TIMEOUT_SECONDS) from None
-    else:
-        yield 0, len(joined)
+            return lambda position: None  # no character every match needs: the usual case
+        return lambda position: _span(_timed_search(rule, joined, position))
+    pattern = _CANDIDATES.get(type(rule))
+    if pattern is None:
+        return lambda position: (position, size) if position < (size := len(joined)) else None
+    scan = getattr(rule, pattern)
+    return lambda position: _span(scan.search(joined, position))
+
+
+# The pattern (an attribute) of the characters a rule of each kind can change.
+_CANDIDATES = {ScriptRule: "changed", ConfusionRule: "candidates", PairsRule: "marks"}
+
+
+def _first_from(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    at = bisect_left(spans, (position,))
+    return spans[at] if at < len(spans) else None
+
+
+def _timed_search(rule: RegexRule, joined: str, position: int):
+    try:
+        return rule.scanner.search(joined, position, timeout=TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise RuleTimeout(rule.id, "the issue's text", TIMEOUT_SECONDS) from None
+
+
+def _span(match) -> tuple[int, int] | None:
+    return None if match is None else match.span()
 
 
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:

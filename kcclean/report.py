@@ -274,14 +274,12 @@ def _spool() -> TextIO:
     return tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
 
 
-_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
 def script_safe(encoded: str) -> str:
     """JSON text that can sit inside an HTML <script> element: `<`, `>` and `&` (which can only
     occur inside JSON strings) written as \\u escapes, so no `</script>` or `<!--` in a
     transcript can end or change the element."""
-    return encoded.translate(_SCRIPT_UNSAFE)
+    # three C-speed replaces: str.translate with a mapping goes through Python per character
+    return encoded.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _encode(value: object) -> str:
