@@ -92,7 +92,7 @@ _CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
 _ARTICLE_WINDOW = 3000
-_HAN = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}{2,}")
 # How the first paragraph of a news story opens: a date or a word for recent days.
 _ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
 _OPENING_CLAUSE = regex.compile(_ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
@@ -500,7 +500,7 @@ def opens_paragraph(text: str) -> bool:
 
 
 def _han_pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if _HAN.match(text[i]) and _HAN.match(text[i + 1])}
+    return {run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
 
 
 def _share(line: str, text: str) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
@@ -320,21 +320,55 @@ class Layout:
 
 
 @dataclass(slots=True)
+class _Run:
+    """Characters of a derived line that came from one place: plain input, one character for
+    one (`plain`), or what a change put in, every character standing for its whole span."""
+
+    at: int  # position in the line's text
+    size: int
+    start: int  # input span
+    end: int
+    tag: int  # change index that put it there (or suggests it), or -1
+    plain: bool
+
+
+@dataclass(slots=True)
 class _Line:
-    """One line of a file after every applied change: the text an article unit is cut from."""
+    """One line of a file after every applied change: the text an article unit is cut from,
+    kept as runs of characters with their input spans (no per-character lists)."""
 
     source: str
-    text: list[str] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)  # input span of each character
-    ends: list[int] = field(default_factory=list)
-    tags: list[int] = field(default_factory=list)  # change index that put it there (or suggests), -1
-    tagged: list[int] = field(default_factory=list)  # positions whose tag is not -1, in order
+    pieces: list[str] = field(default_factory=list)
+    runs: list[_Run] = field(default_factory=list)
     points: list[tuple[int, int]] = field(default_factory=list)  # (position, change) of removals
+    size: int = 0
+    string: str = ""  # the text, once the line is finished
+    run_at: list[int] = field(default_factory=list)
     used: int = 0  # characters already matched to a unit
 
-    @property
-    def string(self) -> str:
-        return "".join(self.text)
+    def add(self, text: str, start: int, end: int, tag: int, plain: bool) -> None:
+        if text:
+            self.runs.append(_Run(self.size, len(text), start, end, tag, plain))
+            self.pieces.append(text)
+            self.size += len(text)
+
+    def finish(self) -> _Line:
+        self.string = "".join(self.pieces)
+        self.run_at = [run.at for run in self.runs]
+        return self
+
+    def _run(self, position: int) -> _Run:
+        return self.runs[bisect_right(self.run_at, position) - 1]
+
+    def input_start(self, position: int) -> int:
+        """Where in the input the character at `position` begins."""
+        run = self._run(position)
+        return run.start + (position - run.at) if run.plain else run.start
+
+    def input_end(self, position: int) -> int:
+        """Where in the input the character at `position` ends."""
+        run = self._run(position)
+        return run.start + (position - run.at) + 1 if run.plain else run.end
 
 
 def _line_starts(text: str) -> list[int]:
@@ -427,7 +461,7 @@ def locate(issue: Issue, base: int = 0) -> Layout:
     lines = {name: _derive(name, texts[name], starts[name], marks[name], issue.changes, base) for name in texts}
     index: dict = {"all": [line for name in issue.sources for line in lines.get(name, [])], "at": {}}
     for line in index["all"]:
-        number = bisect_right(starts[line.source], line.starts[0])
+        number = bisect_right(starts[line.source], line.input_start(0))
         index["at"].setdefault((line.source, number), []).append(line)
 
     layout = Layout(spans)
@@ -492,18 +526,14 @@ def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int,
                 if end > start:
                     suggest_until, suggest = end, base + proposed[0]
                 else:
-                    line.points.append((len(line.text), base + proposed[0]))
+                    line.points.append((line.size, base + proposed[0]))
                 continue
             last = done[-1]
             after = changes[last].after
             tag = base + (proposed[0] if proposed else last)
             if not after:
-                line.points.append((len(line.text), base + last))
-            line.tagged.extend(range(len(line.text), len(line.text) + len(after)))
-            line.text.extend(after)
-            line.starts.extend([start] * len(after))
-            line.ends.extend([end] * len(after))
-            line.tags.extend([tag] * len(after))
+                line.points.append((line.size, base + last))
+            line.add(after, start, end, tag, False)
             pos = max(pos, end)
         if pos >= size:
             break
@@ -516,23 +546,20 @@ def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int,
         if stop > pos:
             low, high = max(pos, content[row][0]), min(stop, content[row][1])
             if low < high:
-                line.text.extend(text[low:high])
-                line.starts.extend(range(low, high))
-                line.ends.extend(range(low + 1, high + 1))
-                marked = max(0, min(high, suggest_until) - low)
-                line.tagged.extend(range(len(line.tags), len(line.tags) + marked))
-                line.tags.extend([suggest] * marked + [-1] * (high - low - marked))
+                middle = max(low, min(high, suggest_until))  # the marked part goes first
+                line.add(text[low:middle], low, middle, suggest, True)
+                line.add(text[middle:high], middle, high, -1, True)
             pos = stop
             continue
         # a line end that no change removed: the derived line ends
-        if line.text:
-            out.append(line)
+        if line.size:
+            out.append(line.finish())
             line = _Line(name)
         else:
             line.points.clear()
         pos += 1
-    if line.text:
-        out.append(line)
+    if line.size:
+        out.append(line.finish())
     return out
 
 
@@ -559,7 +586,7 @@ def _units(article, index, texts, starts, covered) -> list[dict]:
         if found:
             offset = 0
             for line, i, j in found:
-                unit["spans"].append(_widen(line.source, line.starts[i], line.ends[j - 1], texts, starts, covered))
+                unit["spans"].append(_widen(line.source, line.input_start(i), line.input_end(j - 1), texts, starts, covered))
                 unit["marks"] += _marks_of(line, i, j, offset)
                 offset += j - i
             unit["exact"] = True
@@ -600,11 +627,11 @@ def _match(text: str, hint, index: dict) -> list[tuple[_Line, int, int]] | None:
 
 def _piece(text: str, pos: int, lines) -> tuple[_Line, int, int] | None:
     for line in lines:
-        if line.used >= len(line.text) or line.text[line.used] != text[pos]:
+        if line.used >= line.size or line.string[line.used] != text[pos]:
             continue
         rest = line.string[line.used :]
         if text.startswith(rest, pos):
-            return line, line.used, len(line.text)
+            return line, line.used, line.size
         if rest.startswith(text[pos:]):
             return line, line.used, line.used + len(text) - pos
     return None
@@ -614,14 +641,18 @@ def _marks_of(line: _Line, i: int, j: int, offset: int) -> list[list[int]]:
     """[start, end, change] of the characters of line[i:j] a change put there (or suggests),
     and [at, at, change] for what a change removed, as positions in the unit's text."""
     marks: list[list[int]] = []
-    for k in line.tagged[bisect_left(line.tagged, i) : bisect_left(line.tagged, j)]:
-        tag = line.tags[k]
-        if marks and marks[-1][2] == tag and marks[-1][1] == offset + k - i:
-            marks[-1][1] += 1
+    for run in line.runs[max(bisect_right(line.run_at, i) - 1, 0) :]:
+        if run.at >= j:
+            break
+        low, high = max(i, run.at), min(j, run.at + run.size)
+        if run.tag == -1 or low >= high:
+            continue
+        if marks and marks[-1][2] == run.tag and marks[-1][1] == offset + low - i:
+            marks[-1][1] = offset + high - i
         else:
-            marks.append([offset + k - i, offset + k - i + 1, tag])
+            marks.append([offset + low - i, offset + high - i, run.tag])
     for at, change in line.points:
-        if i <= at <= j and (at < j or j == len(line.text)):
+        if i <= at <= j and (at < j or j == line.size):
             marks.append([offset + at - i, offset + at - i, change])
     marks.sort(key=lambda m: (m[0], m[1]))
     return marks
