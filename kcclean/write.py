@@ -133,7 +133,8 @@ class OutputFolder:
         self.stale: list[Path] = []  # staging folders of killed runs, removed on entry
         self._made: list[Path] = []
         self._articles = self._issues = None
-        self._names: set[Path] = set()
+        self._names: set[str] = set()  # article files written, relative to the folder
+        self._hashes: dict[str, str] = {}  # their SHA-256, taken as they are written
 
     def __enter__(self) -> OutputFolder:
         parent = self.target.resolve().parent
@@ -173,30 +174,35 @@ class OutputFolder:
             raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
 
     def add(self, issue: Issue) -> None:
-        """Write an issue's article files and index lines (sets each article's `path`)."""
-        folder = self.staging / safe_name(issue.key)
-        with self._writing(self.target / folder.name):
-            folder.mkdir(exist_ok=True)
+        """Write an issue's article files and index lines (sets each article's `path`).
+        Paths are plain strings here: pathlib's parsing cost more than the writing."""
+        folder = safe_name(issue.key)
+        with self._writing(self.target / folder):
+            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
         for number, article in enumerate(issue.articles, 1):
-            path = self._unique(folder / f"{number:02d}-{slug(article)}.md")
-            article.path = path.relative_to(self.staging).as_posix()
+            article.path = self._unique(folder, f"{number:02d}-{slug(article)}", ".md")
             data = article.to_json()
+            encoded = article_markdown(article, data).encode("utf-8")
             with self._writing(self.target / article.path):
-                path.write_text(article_markdown(article, data), encoding="utf-8")
+                with open(os.path.join(self.staging, article.path), "wb") as handle:
+                    handle.write(encoded)
+            self._hashes[article.path] = hashlib.sha256(encoded).hexdigest()
             with self._writing(self.target / "articles.jsonl"):
                 self._articles.write(_ENCODE(data) + "\n")
         with self._writing(self.target / "issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
 
-    def _unique(self, path: Path) -> Path:
-        candidate, n = path, 2
+    def _unique(self, folder: str, stem: str, suffix: str) -> str:
+        """`folder/stem.suffix`, or `folder/stem-2.suffix`… if an article took that name."""
+        candidate, n = f"{folder}/{stem}{suffix}", 2
         while candidate in self._names:
-            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+            candidate = f"{folder}/{stem}-{n}{suffix}"
             n += 1
         self._names.add(candidate)
         # names come from safe_name(): no separators, no leading dot; checked, not trusted
-        if candidate.name.startswith(".") or os.sep in candidate.name or candidate.parent.parent != self.staging:
-            raise OutputError(f"refusing to write outside the output folder: {candidate}")
+        name = candidate[len(folder) + 1 :]
+        if any(part.startswith(".") or os.sep in part or "/" in part for part in (folder, name)):
+            raise OutputError(f"refusing to write outside the output folder: {Path(self.staging, candidate)}")
         return candidate
 
     @contextmanager
@@ -210,11 +216,14 @@ class OutputFolder:
         rename."""
         with self._writing(self.target / "issues.jsonl"):
             self._close()
-        files = {
-            path.relative_to(self.staging).as_posix(): file_hash(path)
-            for path in sorted(self.staging.rglob("*"))
-            if path.is_file() and path.name != MARKER
-        }
+        files = {}
+        for folder, _, names in os.walk(self.staging):
+            relative = os.path.relpath(folder, self.staging).replace(os.sep, "/")
+            for name in names:
+                key = name if relative == "." else f"{relative}/{name}"
+                if key != MARKER:
+                    files[key] = self._hashes.get(key) or file_hash(Path(folder, name))
+        files = dict(sorted(files.items(), key=lambda item: item[0].split("/")))
         manifest = {"written_by": "kcclean fix", "note": "SHA-256 of each file as kcclean wrote it", "files": files}
         with self._writing(self.target / MARKER):
             (self.staging / MARKER).write_text(json.dumps(manifest, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
