@@ -87,8 +87,8 @@ class _Scan:
 
     def touched(self, rule: Rule) -> list[int]:
         """Indexes of the slots the rule may change. After a hit the scan resumes at the next
-        slot it has not touched: a rule with a hit in most paragraphs (a common character,
-        a comma) costs a search per paragraph, not one per hit."""
+        slot it has not touched: a rule with a hit in most paragraphs (a common character of
+        the look-alike table) costs a step per paragraph, not one per hit."""
         touched: list[int] = []
         starts, size = self.starts, len(self.joined)
         search = _searcher(rule, self.joined)
@@ -116,7 +116,8 @@ def _searcher(rule: Rule, joined: str) -> Callable[[int], tuple[int, int] | None
     if isinstance(rule, RegexRule):
         if rule.trigger is not None and not rule.trigger.search(joined):
             return lambda position: None  # no character every match needs: the usual case
-        return lambda position: _span(_timed_search(rule, joined, position))
+        spans = _timed_spans(rule, joined)  # one call: a time-out costs as much to arm as a short search
+        return lambda position: _first_from(spans, position)
     pattern = _CANDIDATES.get(type(rule))
     if pattern is None:
         return lambda position: (position, size) if position < (size := len(joined)) else None
@@ -133,9 +134,9 @@ def _first_from(spans: list[tuple[int, int]], position: int) -> tuple[int, int] 
     return spans[at] if at < len(spans) else None
 
 
-def _timed_search(rule: RegexRule, joined: str, position: int):
+def _timed_spans(rule: RegexRule, joined: str) -> list[tuple[int, int]]:
     try:
-        return rule.scanner.search(joined, position, timeout=TIMEOUT_SECONDS)
+        return [match.span() for match in rule.scanner.finditer(joined, timeout=TIMEOUT_SECONDS)]
     except TimeoutError:
         raise RuleTimeout(rule.id, "the issue's text", TIMEOUT_SECONDS) from None
 
