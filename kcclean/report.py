@@ -398,7 +398,7 @@ def place(text: str, starts: list[int], change: Change) -> tuple[int | None, int
             skip += 1
         if text.startswith(before, skip) and _joins_next(text, skip + len(before), change.context_after):
             return offset, skip + len(before)
-        return line_end, line_end
+        return offset, offset  # where the first piece ends (a （下转2版） after it is a record of its own)
     if text.startswith(before, offset):
         return offset, offset + len(before)
     if before:  # the same text nearby (a column counted differently), nearest first
@@ -472,7 +472,7 @@ def locate(issue: Issue, base: int = 0) -> Layout:
             for source, start, end in unit["spans"]:
                 in_articles[source][start:end] = b"\x01" * (end - start)
         layout.units[article.id] = units
-    # A move covers the unit it moved.
+    # A move covers the unit it moved, from where its text begins (an indent left out).
     for i, change in enumerate(issue.changes):
         if change.kind != "move" or spans[i][0] is None:
             continue
@@ -480,7 +480,7 @@ def locate(issue: Issue, base: int = 0) -> Layout:
             first = unit["spans"][0] if unit["spans"] else None
             if first and first[0] == change.source and first[1] <= spans[i][0] < first[2]:
                 unit["moved"] = base + i
-                spans[i] = (first[1], first[2])
+                spans[i] = (spans[i][0], first[2])
                 break
         else:
             spans[i] = (None, None)

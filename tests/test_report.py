@@ -231,7 +231,9 @@ def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
         units = [u for a in articles(data) for u in a["units"] if u["moved"] == move["id"]]
         assert len(units) == 1
         assert units[0]["role"] == "body" and units[0]["index"] == 0, "the lead comes first"
-        assert units[0]["spans"][0][1:] == [move["start"], move["end"]]
+        source, start, end = units[0]["spans"][0]
+        assert move["end"] == end and start <= move["start"], "the move covers its paragraph"
+        assert not texts(data)[source][start : move["start"]].strip(), "from where its text begins"
 
 
 # ---------------------------------------------------------------- the page
