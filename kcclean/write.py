@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from itertools import chain
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -133,8 +134,11 @@ class OutputFolder:
         self.stale: list[Path] = []  # staging folders of killed runs, removed on entry
         self._made: list[Path] = []
         self._articles = self._issues = None
-        self._names: set[str] = set()  # article files written, relative to the folder
-        self._hashes: dict[str, str] = {}  # their SHA-256, taken as they are written
+        self._folders: set[str] = set()  # issue folders made
+        self._names: set[str] = set()  # the article files of the folder being written
+        # `path<TAB>SHA-256` of each article file as it is written, spooled to disk so that
+        # memory does not grow with the run: finish() streams them into the manifest
+        self._hashes: TextIO = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
 
     def __enter__(self) -> OutputFolder:
         parent = self.target.resolve().parent
@@ -179,6 +183,9 @@ class OutputFolder:
         folder = safe_name(issue.key)
         with self._writing(self.target / folder):
             os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+            # another issue's key may give the same folder name: its files are taken
+            self._names = {f"{folder}/{name}" for name in os.listdir(os.path.join(self.staging, folder))} if folder in self._folders else set()
+        self._folders.add(folder)
         for number, article in enumerate(issue.articles, 1):
             article.path = self._unique(folder, f"{number:02d}-{slug(article)}", ".md")
             data = article.to_json()
@@ -186,7 +193,7 @@ class OutputFolder:
             with self._writing(self.target / article.path):
                 with open(os.path.join(self.staging, article.path), "wb") as handle:
                     handle.write(encoded)
-            self._hashes[article.path] = hashlib.sha256(encoded).hexdigest()
+            self._hashes.write(f"{article.path}\t{hashlib.sha256(encoded).hexdigest()}\n")
             with self._writing(self.target / "articles.jsonl"):
                 self._articles.write(_ENCODE(data) + "\n")
         with self._writing(self.target / "issues.jsonl"):
@@ -216,17 +223,8 @@ class OutputFolder:
         rename."""
         with self._writing(self.target / "issues.jsonl"):
             self._close()
-        files = {}
-        for folder, _, names in os.walk(self.staging):
-            relative = os.path.relpath(folder, self.staging).replace(os.sep, "/")
-            for name in names:
-                key = name if relative == "." else f"{relative}/{name}"
-                if key != MARKER:
-                    files[key] = self._hashes.get(key) or file_hash(Path(folder, name))
-        files = dict(sorted(files.items(), key=lambda item: item[0].split("/")))
-        manifest = {"written_by": "kcclean fix", "note": "SHA-256 of each file as kcclean wrote it", "files": files}
         with self._writing(self.target / MARKER):
-            (self.staging / MARKER).write_text(json.dumps(manifest, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+            self._write_manifest()
         old = None
         with self._writing(self.target):
             if self.target.exists():
@@ -242,6 +240,20 @@ class OutputFolder:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
+    def _write_manifest(self) -> None:
+        """The manifest, streamed: the article files' hashes from the spool, then the hashes
+        of the files in the top folder (the indexes and the report)."""
+        self._hashes.seek(0)
+        articles = (line.rstrip("\n").split("\t") for line in self._hashes)
+        tops = sorted(entry.name for entry in os.scandir(self.staging) if entry.is_file() and entry.name != MARKER)
+        with open(self.staging / MARKER, "w", encoding="utf-8") as out, self._hashes:
+            out.write('{\n"written_by": "kcclean fix",\n"note": "SHA-256 of each file as kcclean wrote it",\n"files": {')
+            separator = "\n"
+            for name, digest in chain(articles, ((top, file_hash(self.staging / top)) for top in tops)):
+                out.write(f"{separator}{json.dumps(name, ensure_ascii=False)}: {json.dumps(digest)}")
+                separator = ",\n"
+            out.write("\n}\n}\n")
+
     def _close(self) -> None:
         for handle in (self._articles, self._issues):
             if handle is not None and not handle.closed:
@@ -251,6 +263,7 @@ class OutputFolder:
         self, kind: type | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._close()
+        self._hashes.close()
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             for folder in self._made:  # deepest first; only the empty ones this run made
