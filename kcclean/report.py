@@ -86,14 +86,14 @@ class Report:
         for message in issue.warnings:
             self._warn(issue.sources[0], None, message)
         home_of_article = {a.id: file_number[a.source] for a in issue.articles if a.source in file_number}
-        encoded: list[str] = []
+        entries: list[dict] = []
         rows: list[list] = []
         per_file = {name: Counter() for name in issue.sources}
         for number, change in enumerate(issue.changes):
             data = change_json(change)
             data["id"] = base + number
             data["start"], data["end"] = layout.spans[number]
-            encoded.append(_encode(data))
+            entries.append(data)
             kind = kind_of(change)
             source = file_number.get(change.source, first_file)
             home = home_of_article.get(change.article, source)
@@ -136,7 +136,7 @@ class Report:
                 }
             )
         self.files += len(issue.sources)
-        self._changes.write(",".join(encoded) + "\n")
+        self._changes.write(_encode(entries)[1:-1] + "\n")  # the issue's changes, comma-separated
         self._index.write(_encode({"files": index_files, "changes": rows}) + "\n")
         self._issue_sizes.append(len(issue.sources))
 
@@ -282,9 +282,9 @@ def script_safe(encoded: str) -> str:
     return encoded.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _encode(value: object) -> str:
-    """Compact JSON: the standard library's C encoder writes it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# Compact JSON by the standard library's C encoder, one encoder for the run (json.dumps with
+# options builds a new one per call, and a run encodes a value per change).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def kind_of(change: Change) -> str:
