@@ -57,7 +57,7 @@ def article_markdown(article: Article, data: dict | None = None) -> str:
     `data` is the article's `to_json()` when the caller has it already."""
     data = data or article.to_json()
     lines = ["---"]
-    lines += [f"{key}: {_ENCODE(data[key])}" for key in _FRONT_MATTER_FIELDS]
+    lines += [f"{key}: {_front_value(data[key])}" for key in _FRONT_MATTER_FIELDS]
     lines += ["---", ""]
     if article.headline:
         lines += [f"# {line}" for line in article.headline] + [""]
@@ -65,6 +65,16 @@ def article_markdown(article: Article, data: dict | None = None) -> str:
     for index, paragraph in enumerate(article.body):
         lines += [f"{SUBHEAD_MARK}{paragraph}" if index in subheads else paragraph, ""]
     return "\n".join(lines)
+
+
+def _front_value(value: object) -> str:
+    """A value as JSON. Strings, whole numbers and null are most of the front matter, and the
+    encoder sets itself up anew for each value that is not a string."""
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return _ENCODE(value)
 
 
 def slug(article: Article) -> str:
