@@ -5,6 +5,7 @@ is left beside it. (test_cli.py crashes whole runs; these crash `OutputFolder.fi
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 from pathlib import Path
@@ -13,9 +14,9 @@ import pytest
 
 from conftest import FIXTURES
 from kcclean.errors import OutputError
-from kcclean.model import Article
+from kcclean.model import Article, Issue
 from kcclean.pipeline import clean_files
-from kcclean.write import OutputFolder, slug
+from kcclean.write import OutputFolder, file_hash, slug
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 
@@ -96,6 +97,22 @@ def test_finish_publishes_every_file_complete(tmp_path: Path, rulebook) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     # the indexes are UTF-8 text a person can grep, not \uXXXX escapes
     assert "共富" in lines[0] and "今日柯城" in (target / "issues.jsonl").read_text(encoding="utf-8")
+
+
+def test_issues_whose_keys_make_the_same_folder_name_keep_every_article(tmp_path: Path) -> None:
+    """Two keys that differ only in characters a file name cannot hold share a folder: the
+    second issue's articles get names of their own, and the manifest lists each file once."""
+    issues = [Issue(key, None, None, ["p1.txt"], {}, [], [], [article(["柯城召开会议"])], []) for key in ("a/b", "a?b")]
+    target = tmp_path / "out"
+    with OutputFolder(target) as out:
+        for issue in issues:
+            out.add(issue)
+        out.finish()
+    assert [a.path for issue in issues for a in issue.articles] == ["a-b/01-柯城召开会议.md", "a-b/01-柯城召开会议-2.md"]
+    manifest = json.loads((target / ".kcclean").read_text(encoding="utf-8"))["files"]
+    written = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file() and p.name != ".kcclean")
+    assert sorted(manifest) == written
+    assert all(manifest[name] == file_hash(target / name) for name in written)
 
 
 def test_an_article_name_that_leads_outside_the_folder_is_refused(tmp_path: Path, monkeypatch, rulebook) -> None:
