@@ -48,14 +48,17 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     by_scope: dict[str, list[Slot]] = {}
     for slot in slots:
         by_scope.setdefault(slot.scope, []).append(slot)
+    present = frozenset(by_scope)
     scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
     for rule in list(rulebook.text_rules):
-        scopes = frozenset(scope for scope in by_scope if rule.applies_to(scope))
+        scopes = present if "all" in rule.scope else present & rule.scope
         if not scopes:
             continue
         scan = scans.get(scopes)
         if scan is None:
             scan = scans[scopes] = _Scan([s for scope in scopes for s in by_scope[scope]])
+        if not rule.may_change(scan.joined):
+            continue
         message = rule.prepare([scan.joined])
         if message:
             warnings.append(message)
@@ -71,8 +74,9 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
                 f"backtracks catastrophically; it is switched off for the rest of the run "
                 f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
             )
-        for stale in [key for key in scans if key & changed]:  # the others still hold
-            del scans[stale]
+        if changed:
+            for stale in [key for key in scans if key & changed]:  # the others still hold
+                del scans[stale]
     return warnings
 
 
@@ -114,8 +118,6 @@ def _searcher(rule: Rule, joined: str) -> Callable[[int], tuple[int, int] | None
         spans = [(start, end) for _, start, end in rule.automaton.find_matches_as_indexes(joined)]
         return lambda position: _first_from(spans, position)
     if isinstance(rule, RegexRule):
-        if rule.trigger is not None and not rule.trigger.search(joined):
-            return lambda position: None  # no character every match needs: the usual case
         spans = _timed_spans(rule, joined)  # one call: a time-out costs as much to arm as a short search
         return lambda position: _first_from(spans, position)
     pattern = _CANDIDATES.get(type(rule))

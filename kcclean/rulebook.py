@@ -107,6 +107,11 @@ class Rule:
         """Look at a whole issue before it runs; a returned message disables the rule there."""
         return None
 
+    def may_change(self, text: str) -> bool:
+        """False when a quick scan shows the rule has nothing to do in the text (it lacks a
+        character every edit of the rule needs): the usual case for most rules and issues."""
+        return True
+
     def fix(self, text: str) -> str:
         """The text with every edit of this rule applied, except those it marks as less
         certain than itself, which a default run only suggests (how examples are checked)."""
@@ -136,6 +141,9 @@ class RegexRule(Rule):
     # Characters every match contains one of, as a `re` class (a bitmap scan, hundreds of
     # times faster than the pattern): text without any of them needs no scan. None: unknown.
     trigger: re.Pattern | None = None
+
+    def may_change(self, text: str) -> bool:
+        return self.trigger is None or self.trigger.search(text) is not None
 
     def find(self, text: str) -> list[Edit]:
         edits = []
@@ -268,6 +276,9 @@ class ScriptRule(Rule):
         self.changed = re.compile("[" + re.escape("".join(sorted(changing))) + "]")
         self.simplified = re.compile("[" + re.escape("".join(sorted(simplified_only))) + "]")
 
+    def may_change(self, text: str) -> bool:
+        return self.changed.search(text) is not None
+
     def prepare(self, texts: list[str]) -> str | None:
         self.repeated = frozenset()
         traditional = sum(len(self.changed.findall(text)) for text in texts)
@@ -398,6 +409,9 @@ class PairsRule(Rule):
     around: regex.Pattern | None = None  # or what must stand next to the pair, outside it
     marks: re.Pattern | None = None
 
+    def may_change(self, text: str) -> bool:
+        return self.marks.search(text) is not None
+
     def find(self, text: str) -> list[Edit]:
         positions = [m.start() for m in self.marks.finditer(text)]
         if not positions or len(positions) % 2:
@@ -457,6 +471,9 @@ class ConfusionRule(Rule):
                 others += [(other, group.safe) for other in group.meant if other != ch]
         self.alternatives = alternatives
         self.candidates = re.compile("[" + re.escape("".join(sorted(alternatives))) + "]")
+
+    def may_change(self, text: str) -> bool:
+        return self.candidates.search(text) is not None
 
     def find(self, text: str) -> list[Edit]:
         # One fix can give a neighbour its word (未曰日: 曰→日 makes 日日, then 未…), so the
@@ -992,6 +1009,7 @@ class Rulebook:
         self.by_id = {rule.id: rule for rule in self.all_rules}
         self.rules = [r for r in self.all_rules if self.active(r.id)]
         self.text_rules = [r for r in self.rules if not isinstance(r, (LexiconRule, LayoutRule))]
+        self._lexicons: dict[str, list[LexiconRule]] = {}
 
     def active(self, rule_id: str) -> bool:
         select, ignore = self.settings.select, self.settings.ignore
@@ -1011,7 +1029,9 @@ class Rulebook:
     def lexicons(self, scope: str) -> list[LexiconRule]:
         """Every lexicon of a scope, selected or not: they say how the page is laid out;
         --select and --ignore only decide whether their corrections are made."""
-        return [r for r in self.all_rules if isinstance(r, LexiconRule) and scope in r.scope]
+        if scope not in self._lexicons:  # asked for on every page
+            self._lexicons[scope] = [r for r in self.all_rules if isinstance(r, LexiconRule) and scope in r.scope]
+        return self._lexicons[scope]
 
 
 def portable_origin(origin: str) -> str:
