@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from .errors import RuleTimeout
 from .model import Change, Role, Source, Trace, Unit
-from .rulebook import TIMEOUT_SECONDS, ConfusionRule, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
+from .rulebook import TIMEOUT_SECONDS, RegexRule, Rule, Rulebook, TableRule
 
 SCOPE_OF_ROLE = {
     Role.LEAD: "body",
@@ -120,15 +120,10 @@ def _searcher(rule: Rule, joined: str) -> Callable[[int], tuple[int, int] | None
     if isinstance(rule, RegexRule):
         spans = _timed_spans(rule, joined)  # one call: a time-out costs as much to arm as a short search
         return lambda position: _first_from(spans, position)
-    pattern = _CANDIDATES.get(type(rule))
-    if pattern is None:
+    sites = rule.edit_sites()
+    if sites is None:
         return lambda position: (position, size) if position < (size := len(joined)) else None
-    scan = getattr(rule, pattern)
-    return lambda position: _span(scan.search(joined, position))
-
-
-# The pattern (an attribute) of the characters a rule of each kind can change.
-_CANDIDATES = {ScriptRule: "changed", ConfusionRule: "candidates", PairsRule: "marks"}
+    return lambda position: _span(sites.search(joined, position))
 
 
 def _first_from(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:

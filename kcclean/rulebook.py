@@ -110,7 +110,13 @@ class Rule:
     def may_change(self, text: str) -> bool:
         """False when a quick scan shows the rule has nothing to do in the text (it lacks a
         character every edit of the rule needs): the usual case for most rules and issues."""
-        return True
+        sites = self.edit_sites()
+        return sites is None or sites.search(text) is not None
+
+    def edit_sites(self) -> re.Pattern | None:
+        """The characters the rule can change, as a pattern every edit covers a match of; None
+        when the rule does not know them."""
+        return None
 
     def fix(self, text: str) -> str:
         """The text with every edit of this rule applied, except those it marks as less
@@ -276,8 +282,8 @@ class ScriptRule(Rule):
         self.changed = re.compile("[" + re.escape("".join(sorted(changing))) + "]")
         self.simplified = re.compile("[" + re.escape("".join(sorted(simplified_only))) + "]")
 
-    def may_change(self, text: str) -> bool:
-        return self.changed.search(text) is not None
+    def edit_sites(self) -> re.Pattern | None:
+        return self.changed
 
     def prepare(self, texts: list[str]) -> str | None:
         self.repeated = frozenset()
@@ -409,8 +415,8 @@ class PairsRule(Rule):
     around: regex.Pattern | None = None  # or what must stand next to the pair, outside it
     marks: re.Pattern | None = None
 
-    def may_change(self, text: str) -> bool:
-        return self.marks.search(text) is not None
+    def edit_sites(self) -> re.Pattern | None:
+        return self.marks
 
     def find(self, text: str) -> list[Edit]:
         positions = [m.start() for m in self.marks.finditer(text)]
@@ -472,8 +478,8 @@ class ConfusionRule(Rule):
         self.alternatives = alternatives
         self.candidates = re.compile("[" + re.escape("".join(sorted(alternatives))) + "]")
 
-    def may_change(self, text: str) -> bool:
-        return self.candidates.search(text) is not None
+    def edit_sites(self) -> re.Pattern | None:
+        return self.candidates
 
     def find(self, text: str) -> list[Edit]:
         # One fix can give a neighbour its word (未曰日: 曰→日 makes 日日, then 未…), so the
