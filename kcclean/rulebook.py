@@ -246,7 +246,9 @@ class ScriptRule(Rule):
     also valid simplified text (in the 通用规范汉字表) and no known word supports the change,
     the result is not a standard character, the word's conversion depends on its
     neighbours, or the place looks like a name (`name_before`, `name_after`, or the
-    character repeated the same way through the issue)."""
+    character repeated the same way through the issue). A name-like place does not hold
+    back a change that makes a known word out of characters no simplified text uses
+    (沟溪鄉村 → 乡村: 鄉 is in no name of a simplified paper)."""
 
     convert: str = "t2s"
     max_share: float = 0.25
@@ -325,6 +327,8 @@ class ScriptRule(Rule):
             return True  # valid simplified text as it stands (毕昇, 於 as a surname)
         if any(ch in self.repeated for ch in piece) and not supported:
             return True
+        if supported and not any(ch in self.valid for ch in piece):
+            return False  # 鄉村 → 乡村: a known word, and 鄉 is no simplified character, not even in a name
         before = text[max(0, start - _NAME_WINDOW) : start]
         return bool(
             (self.name_before and self.name_before.search(before))
