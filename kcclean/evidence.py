@@ -9,6 +9,7 @@ clean text.
 from __future__ import annotations
 
 import functools
+import math
 import gzip
 from collections import Counter
 from dataclasses import dataclass
@@ -159,3 +160,23 @@ def certain_cut(a: str, b: str, unclosed: bool = False) -> tuple[str, str] | Non
 
 def starts_paragraph(text: str) -> bool:
     return bool(_OPENER.match(text))
+
+
+def split_cost(text: str) -> float:
+    """How unlikely `text` is as a run of words: the cost (-log probability) of its likeliest
+    split into words of the table, each word an independent draw (jieba's unigram model). A
+    character the table lacks costs as much as a word seen once. Lower is likelier."""
+    table = word_table()
+    total = _total_frequency()
+    best = [0.0] + [math.inf] * len(text)
+    for end in range(1, len(text) + 1):
+        for size in range(1, min(4, end) + 1):
+            frequency = table.get(text[end - size : end], 1 if size == 1 else 0)
+            if frequency:
+                best[end] = min(best[end], best[end - size] + math.log(total / frequency))
+    return best[-1]
+
+
+@functools.cache
+def _total_frequency() -> int:
+    return sum(word_table().values())
