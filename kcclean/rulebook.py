@@ -46,7 +46,7 @@ _KIND_FIELDS = {
     "script": {"convert", "max_share", "ambiguous", "name_before", "name_after"},
     "pairs": {"mark", "open", "close", "inside", "around"},
     "layout": set(),
-    "confusion": {"groups", "groups_file", "min_frequency"},
+    "confusion": {"groups", "groups_file", "min_frequency", "misread_where"},
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
 # An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
@@ -237,6 +237,10 @@ _TOO_RARE_TO_SUGGEST = 2
 # likely with it than as printed (and than with any other look-alike): twice the most any
 # character of the clean fixtures, corpus and seeds gains from a look-alike (大干快上 → 大于, 2.7).
 _SURE_GAIN = 5.0
+# The same for a character no word holds as printed (团环 → 闭环, about 55 times): there the
+# printed reading has no word to stand on, and no character of the clean texts is such a
+# place where a look-alike makes a word at all.
+_SURE_GAIN_FREE = 4.0
 # Characters each side of a look-alike that its words are weighed in: a word of four
 # covering it and one more beyond.
 _GAIN_REACH = 4
@@ -471,6 +475,9 @@ class ConfusionRule(Rule):
     groups: list[ConfusionGroup] = field(default_factory=list)
     min_frequency: int = 100  # the word a safe fix makes is at least this common
     alone_ratio: int = 100  # with no word either way: how much more common the look-alike must be
+    # Matched at a character: where it never stands on its own (于 before a comma needs an
+    # object). Held by no word there, it is taken for its look-alike for sure.
+    misread_where: regex.Pattern | None = None
     alternatives: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     candidates: re.Pattern | None = None  # every character of every group, one class
 
@@ -519,11 +526,14 @@ class ConfusionRule(Rule):
                 word, frequency, start = covering
                 found.append((_gain(text, at, other), frequency, word, start, other, safe))
         held = in_a_word(text, at)
+        telling = not held and self.misread_where is not None and self.misread_where.match(text, at)
         if not found:
-            return None if held else self._weigh_alone(text, at)
+            return None if held else self._weigh_alone(text, at, bool(telling))
         found.sort(reverse=True)
         gain, frequency, word, start, other, safe = found[0]
-        sure = gain >= _SURE_GAIN and (len(found) == 1 or found[1][0] <= gain - _SURE_GAIN)
+        bar = _SURE_GAIN if held else _SURE_GAIN_FREE
+        sure = gain >= bar and (len(found) == 1 or found[1][0] <= gain - bar)
+        sure = sure or bool(telling) and len(found) == 1
         window = text[start : start + len(word)]
         if held:
             # The text makes words as printed too (负贵人: 贵人): only a far likelier reading wins.
@@ -541,13 +551,16 @@ class ConfusionRule(Rule):
         evidence = f"{window} → {word}: {word!r} is a word (freq {frequency}), {window!r} is not, nor any word around {printed!r}"
         if len(rivals) > 1:
             evidence += f"; {' and '.join(sorted(rivals))} would both make words"
-        if sure and (frequency < self.min_frequency or len(rivals) > 1):
+        if telling and (frequency < self.min_frequency or len(rivals) > 1):
+            evidence += f"; {printed!r} never stands there on its own ({self.misread_where.pattern})"
+        elif sure and (frequency < self.min_frequency or len(rivals) > 1):
             evidence += f"; the words around read {_odds(gain)} times as likely with {other!r}"
         return Edit(at, at + 1, other, unsafe, evidence)
 
-    def _weigh_alone(self, text: str, at: int) -> Edit | None:
+    def _weigh_alone(self, text: str, at: int, telling: bool) -> Edit | None:
         """No word holds the character either way (全区巳引进): a look-alike that is far more
-        common as a word of its own is the likelier reading (已 is 213 times as common as 巳)."""
+        common as a word of its own is the likelier reading (已 is 213 times as common as 巳),
+        and so is the look-alike where the character never stands alone (`misread_where`)."""
 
         table = word_table()
         printed = text[at]
@@ -556,6 +569,9 @@ class ConfusionRule(Rule):
         alone = table.get(printed, 1)
         found = sorted((table.get(other, 0), other, safe) for other, safe in self.alternatives[printed])
         frequency, other, safe = found[-1]
+        if telling and len(found) == 1:
+            evidence = f"no word holds {printed!r} or {other!r} here, and {printed!r} never stands there on its own ({self.misread_where.pattern})"
+            return Edit(at, at + 1, other, not safe, evidence)
         if frequency < self.alone_ratio * alone or (len(found) > 1 and found[-2][0] >= self.alone_ratio * alone):
             return None
         evidence = (
@@ -840,6 +856,8 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
         if not isinstance(frequency, int) or frequency < 0:
             raise fail("min_frequency", f"rule {rule.id}: `min_frequency` must be a whole number")
         rule.min_frequency = frequency
+        if "misread_where" in entry:
+            rule.misread_where = _compile_regex(entry["misread_where"], rule.id, "misread_where", fail)
         rule.compile()
 
 
