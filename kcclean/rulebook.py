@@ -253,6 +253,12 @@ def _gain(text: str, at: int, other: str) -> float:
     return split_cost(text[start:end]) - split_cost(text[start:at] + other + text[at + 1 : end])
 
 
+def _pairs_up(text: str, at: int, other: str) -> bool:
+    """Whether `other` at `at` makes a word of two characters with a neighbour."""
+    table = word_table()
+    return bool((at and text[at - 1] + other in table) or (at + 1 < len(text) and other + text[at + 1] in table))
+
+
 def _odds(gain: float) -> str:
     return f"{math.exp(gain):,.0f}"
 
@@ -519,13 +525,18 @@ class ConfusionRule(Rule):
         printed = text[at]
         if printed in text[max(0, at - 2) : at] + text[at + 1 : at + 3]:
             return None  # doubled (——, 人人) or parallel (入脑入心, 人山人海): written on purpose
+        held = in_a_word(text, at)
+        alternatives = self.alternatives.get(printed, ())
+        if held:
+            # Most characters are held: weigh only a look-alike that makes a word of two with a
+            # neighbour (负贵人: 负责), two look-ups instead of a search.
+            alternatives = [(other, safe) for other, safe in alternatives if _pairs_up(text, at, other)]
         found = []  # (gain, frequency, word, start, look-alike, safe)
-        for other, safe in self.alternatives.get(printed, ()):
+        for other, safe in alternatives:
             covering = covering_word(text, at, other)
             if covering:
                 word, frequency, start = covering
                 found.append((_gain(text, at, other), frequency, word, start, other, safe))
-        held = in_a_word(text, at)
         telling = not held and self.misread_where is not None and self.misread_where.match(text, at)
         if not found:
             return None if held else self._weigh_alone(text, at, bool(telling))
