@@ -41,12 +41,18 @@ CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
 @functools.cache
 def word_table() -> dict[str, int]:
-    """Word → frequency, from the bundled table (loaded once, on first need)."""
+    """Word → frequency, from the bundled table (loaded once, on first need), with the
+    paper's place names it lacks (data/local-words.tsv)."""
     data = resources.files("kcclean").joinpath("data/words.tsv.gz").read_bytes()
     table = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         word, frequency = line.split("\t")
         table[word] = int(frequency)
+    local = resources.files("kcclean").joinpath("data/local-words.tsv").read_text(encoding="utf-8")
+    for line in local.splitlines():
+        if line and not line.startswith("#"):
+            word, frequency, _ = line.split("\t")
+            table[word] = max(table.get(word, 0), int(frequency))
     return table
 
 
