@@ -9,8 +9,8 @@ clean text.
 from __future__ import annotations
 
 import functools
-import math
 import gzip
+import math
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources

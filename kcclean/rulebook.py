@@ -544,7 +544,7 @@ class ConfusionRule(Rule):
         gain, frequency, word, start, other, safe = found[0]
         bar = _SURE_GAIN if held else _SURE_GAIN_FREE
         sure = gain >= bar and (len(found) == 1 or found[1][0] <= gain - bar)
-        sure = sure or bool(telling) and len(found) == 1
+        sure = sure or (bool(telling) and len(found) == 1)
         window = text[start : start + len(word)]
         if held:
             # The text makes words as printed too (负贵人: 贵人): only a far likelier reading wins.
@@ -558,7 +558,7 @@ class ConfusionRule(Rule):
         if frequency < self.min_frequency // _TOO_RARE_TO_SUGGEST and not sure:
             return None  # a word this rare (的土 → 的士) is no evidence at all
         rivals = {f[4] for f in found}
-        unsafe = not safe or not sure and (frequency < self.min_frequency or len(rivals) > 1)
+        unsafe = not safe or (not sure and (frequency < self.min_frequency or len(rivals) > 1))
         evidence = f"{window} → {word}: {word!r} is a word (freq {frequency}), {window!r} is not, nor any word around {printed!r}"
         if len(rivals) > 1:
             evidence += f"; {' and '.join(sorted(rivals))} would both make words"
@@ -581,7 +581,10 @@ class ConfusionRule(Rule):
         found = sorted((table.get(other, 0), other, safe) for other, safe in self.alternatives[printed])
         frequency, other, safe = found[-1]
         if telling and len(found) == 1:
-            evidence = f"no word holds {printed!r} or {other!r} here, and {printed!r} never stands there on its own ({self.misread_where.pattern})"
+            evidence = (
+                f"no word holds {printed!r} or {other!r} here, and {printed!r} never stands there "
+                f"on its own ({self.misread_where.pattern})"
+            )
             return Edit(at, at + 1, other, not safe, evidence)
         if frequency < self.alone_ratio * alone or (len(found) > 1 and found[-2][0] >= self.alone_ratio * alone):
             return None

@@ -108,8 +108,12 @@ def look_alike(rule: ConfusionRule) -> Callable[[str, random.Random], str]:
             misreadings.setdefault(meant, []).extend(ch for ch in group.read if ch != meant)
 
     def confusion(text: str, rng: random.Random) -> str:
-        choices = {at: [m for m in misreadings[ch] if not undecidable(text, at, m)] for at, ch in enumerate(text) if ch in misreadings}
-        places = [at for at, found in choices.items() if found]
+        choices = {}
+        for at, ch in enumerate(text):
+            decidable = [m for m in misreadings.get(ch, ()) if not undecidable(text, at, m)]
+            if decidable:
+                choices[at] = decidable
+        places = list(choices)
         return _substitute(text, {at: rng.choice(choices[at]) for at in _pick(rng, places, text)})
 
     return confusion
