@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import math
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -40,12 +41,18 @@ CUT_STARTS = frozenset("，,、。；;：:！!？?”’）)」』】》")
 
 @functools.cache
 def word_table() -> dict[str, int]:
-    """Word → frequency, from the bundled table (loaded once, on first need)."""
+    """Word → frequency, from the bundled table (loaded once, on first need), with the
+    paper's place names it lacks (data/local-words.tsv)."""
     data = resources.files("kcclean").joinpath("data/words.tsv.gz").read_bytes()
     table = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         word, frequency = line.split("\t")
         table[word] = int(frequency)
+    local = resources.files("kcclean").joinpath("data/local-words.tsv").read_text(encoding="utf-8")
+    for line in local.splitlines():
+        if line and not line.startswith("#"):
+            word, frequency, _ = line.split("\t")
+            table[word] = max(table.get(word, 0), int(frequency))
     return table
 
 
@@ -159,3 +166,23 @@ def certain_cut(a: str, b: str, unclosed: bool = False) -> tuple[str, str] | Non
 
 def starts_paragraph(text: str) -> bool:
     return bool(_OPENER.match(text))
+
+
+def split_cost(text: str) -> float:
+    """How unlikely `text` is as a run of words: the cost (-log probability) of its likeliest
+    split into words of the table, each word an independent draw (jieba's unigram model). A
+    character the table lacks costs as much as a word seen once. Lower is likelier."""
+    table = word_table()
+    total = _total_frequency()
+    best = [0.0] + [math.inf] * len(text)
+    for end in range(1, len(text) + 1):
+        for size in range(1, min(4, end) + 1):
+            frequency = table.get(text[end - size : end], 1 if size == 1 else 0)
+            if frequency:
+                best[end] = min(best[end], best[end - size] + math.log(total / frequency))
+    return best[-1]
+
+
+@functools.cache
+def _total_frequency() -> int:
+    return sum(word_table().values())

@@ -8,6 +8,7 @@ place in the file. A user rule with the id of a built-in one replaces it in plac
 from __future__ import annotations
 
 import functools
+import math
 import re
 import re._constants as _c
 import re._parser as _re_parser
@@ -24,7 +25,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import RuleError, RuleErrors, RuleTimeout
-from .evidence import covering_word, in_a_word, word_table
+from .evidence import covering_word, in_a_word, split_cost, word_table
 
 BUILTIN_RULES = Path(__file__).resolve().parent / "rules"
 if not BUILTIN_RULES.is_dir():  # a source checkout or editable install: rules/ is beside the package
@@ -45,7 +46,7 @@ _KIND_FIELDS = {
     "script": {"convert", "max_share", "ambiguous", "name_before", "name_after"},
     "pairs": {"mark", "open", "close", "inside", "around"},
     "layout": set(),
-    "confusion": {"groups", "groups_file", "min_frequency"},
+    "confusion": {"groups", "groups_file", "min_frequency", "misread_where"},
 }
 _EXAMPLE_FIELDS = {"text", "fixed", "scope"}
 # An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
@@ -246,6 +247,34 @@ _FUZZY_SHORTEST = 3
 _HEAVENLY_STEMS = frozenset("甲乙丙丁戊己庚辛壬癸")
 # A look-alike that makes a word rarer than min_frequency / this is not even suggested.
 _TOO_RARE_TO_SUGGEST = 2
+# A look-alike is taken for sure when the words around it are e^this (about 150) times as
+# likely with it than as printed (and than with any other look-alike): twice the most any
+# character of the clean fixtures, corpus and seeds gains from a look-alike (大干快上 → 大于, 2.7).
+_SURE_GAIN = 5.0
+# The same for a character no word holds as printed (团环 → 闭环, about 55 times): there the
+# printed reading has no word to stand on, and no character of the clean texts is such a
+# place where a look-alike makes a word at all.
+_SURE_GAIN_FREE = 4.0
+# Characters each side of a look-alike that its words are weighed in: a word of four
+# covering it and one more beyond.
+_GAIN_REACH = 4
+
+
+def _gain(text: str, at: int, other: str) -> float:
+    """How much likelier the words around `at` are with `other` there than as printed: the
+    log of the ratio of the two likeliest splits into words (evidence.split_cost)."""
+    start, end = max(0, at - _GAIN_REACH), at + _GAIN_REACH + 1
+    return split_cost(text[start:end]) - split_cost(text[start:at] + other + text[at + 1 : end])
+
+
+def _pairs_up(text: str, at: int, other: str) -> bool:
+    """Whether `other` at `at` makes a word of two characters with a neighbour."""
+    table = word_table()
+    return bool((at and text[at - 1] + other in table) or (at + 1 < len(text) and other + text[at + 1] in table))
+
+
+def _odds(gain: float) -> str:
+    return f"{math.exp(gain):,.0f}"
 
 
 def _squeeze(text: str) -> str:
@@ -260,7 +289,9 @@ class ScriptRule(Rule):
     also valid simplified text (in the 通用规范汉字表) and no known word supports the change,
     the result is not a standard character, the word's conversion depends on its
     neighbours, or the place looks like a name (`name_before`, `name_after`, or the
-    character repeated the same way through the issue)."""
+    character repeated the same way through the issue). A name-like place does not hold
+    back a change that makes a known word out of characters no simplified text uses
+    (沟溪鄉村 → 乡村: 鄉 is in no name of a simplified paper)."""
 
     convert: str = "t2s"
     max_share: float = 0.25
@@ -342,6 +373,8 @@ class ScriptRule(Rule):
             return True  # valid simplified text as it stands (毕昇, 於 as a surname)
         if any(ch in self.repeated for ch in piece) and not supported:
             return True
+        if supported and not any(ch in self.valid for ch in piece):
+            return False  # 鄉村 → 乡村: a known word, and 鄉 is no simplified character, not even in a name
         before = text[max(0, start - _NAME_WINDOW) : start]
         return bool(
             (self.name_before and self.name_before.search(before))
@@ -461,11 +494,16 @@ class ConfusionRule(Rule):
     and a word does with the look-alike (工作己经完成: no word holds 己, 已经 does). Every
     word of two to four characters around the character counts, so 自己经营 keeps its 己
     (自己 is a word). A fix is only suggested when the word found is rare, when two
-    look-alikes would both make words, or when its group is marked unsafe."""
+    look-alikes would both make words, or when its group is marked unsafe, unless the
+    words around read far likelier with the look-alike (`_SURE_GAIN`); that is also the
+    only way a character a word holds as printed is changed (负贵人 → 负责人: 贵人 is a word)."""
 
     groups: list[ConfusionGroup] = field(default_factory=list)
     min_frequency: int = 100  # the word a safe fix makes is at least this common
     alone_ratio: int = 100  # with no word either way: how much more common the look-alike must be
+    # Matched at a character: where it never stands on its own (于 before a comma needs an
+    # object). Held by no word there, it is taken for its look-alike for sure.
+    misread_where: regex.Pattern | None = None
     alternatives: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     candidates: re.Pattern | None = None  # every character of every group, one class
 
@@ -510,30 +548,53 @@ class ConfusionRule(Rule):
         printed = text[at]
         if printed in text[max(0, at - 2) : at] + text[at + 1 : at + 3]:
             return None  # doubled (——, 人人) or parallel (入脑入心, 人山人海): written on purpose
-        if in_a_word(text, at):
-            return None
-        found = []  # (frequency, word, start, look-alike, safe)
-        for other, safe in self.alternatives.get(printed, ()):
+        held = in_a_word(text, at)
+        alternatives = self.alternatives.get(printed, ())
+        if held:
+            # Most characters are held: weigh only a look-alike that makes a word of two with a
+            # neighbour (负贵人: 负责), two look-ups instead of a search.
+            alternatives = [(other, safe) for other, safe in alternatives if _pairs_up(text, at, other)]
+        found = []  # (gain, frequency, word, start, look-alike, safe)
+        for other, safe in alternatives:
             covering = covering_word(text, at, other)
             if covering:
                 word, frequency, start = covering
-                found.append((frequency, word, start, other, safe))
+                found.append((_gain(text, at, other), frequency, word, start, other, safe))
+        telling = not held and self.misread_where is not None and self.misread_where.match(text, at)
         if not found:
-            return self._weigh_alone(text, at)
-        frequency, word, start, other, safe = max(found)
-        if frequency < self.min_frequency // _TOO_RARE_TO_SUGGEST:
-            return None  # a word this rare (的土 → 的士) is no evidence at all
-        rivals = {f[3] for f in found}
-        unsafe = not safe or frequency < self.min_frequency or len(rivals) > 1
+            return None if held else self._weigh_alone(text, at, bool(telling))
+        found.sort(reverse=True)
+        gain, frequency, word, start, other, safe = found[0]
+        bar = _SURE_GAIN if held else _SURE_GAIN_FREE
+        sure = gain >= bar and (len(found) == 1 or found[1][0] <= gain - bar)
+        sure = sure or (bool(telling) and len(found) == 1)
         window = text[start : start + len(word)]
+        if held:
+            # The text makes words as printed too (负贵人: 贵人): only a far likelier reading wins.
+            if not sure:
+                return None
+            evidence = (
+                f"{window} → {word}: {word!r} is a word (freq {frequency}); the words around read "
+                f"{_odds(gain)} times as likely with {other!r} as with {printed!r}"
+            )
+            return Edit(at, at + 1, other, not safe, evidence)
+        if frequency < self.min_frequency // _TOO_RARE_TO_SUGGEST and not sure:
+            return None  # a word this rare (的土 → 的士) is no evidence at all
+        rivals = {f[4] for f in found}
+        unsafe = not safe or (not sure and (frequency < self.min_frequency or len(rivals) > 1))
         evidence = f"{window} → {word}: {word!r} is a word (freq {frequency}), {window!r} is not, nor any word around {printed!r}"
         if len(rivals) > 1:
             evidence += f"; {' and '.join(sorted(rivals))} would both make words"
+        if telling and (frequency < self.min_frequency or len(rivals) > 1):
+            evidence += f"; {printed!r} never stands there on its own ({self.misread_where.pattern})"
+        elif sure and (frequency < self.min_frequency or len(rivals) > 1):
+            evidence += f"; the words around read {_odds(gain)} times as likely with {other!r}"
         return Edit(at, at + 1, other, unsafe, evidence)
 
-    def _weigh_alone(self, text: str, at: int) -> Edit | None:
+    def _weigh_alone(self, text: str, at: int, telling: bool) -> Edit | None:
         """No word holds the character either way (全区巳引进): a look-alike that is far more
-        common as a word of its own is the likelier reading (已 is 213 times as common as 巳)."""
+        common as a word of its own is the likelier reading (已 is 213 times as common as 巳),
+        and so is the look-alike where the character never stands alone (`misread_where`)."""
 
         table = word_table()
         printed = text[at]
@@ -542,6 +603,12 @@ class ConfusionRule(Rule):
         alone = table.get(printed, 1)
         found = sorted((table.get(other, 0), other, safe) for other, safe in self.alternatives[printed])
         frequency, other, safe = found[-1]
+        if telling and len(found) == 1:
+            evidence = (
+                f"no word holds {printed!r} or {other!r} here, and {printed!r} never stands there "
+                f"on its own ({self.misread_where.pattern})"
+            )
+            return Edit(at, at + 1, other, not safe, evidence)
         if frequency < self.alone_ratio * alone or (len(found) > 1 and found[-2][0] >= self.alone_ratio * alone):
             return None
         evidence = (
@@ -826,6 +893,8 @@ def _compile_kind(rule: Rule, entry: dict, path: Path, fail) -> None:
         if not isinstance(frequency, int) or frequency < 0:
             raise fail("min_frequency", f"rule {rule.id}: `min_frequency` must be a whole number")
         rule.min_frequency = frequency
+        if "misread_where" in entry:
+            rule.misread_where = _compile_regex(entry["misread_where"], rule.id, "misread_where", fail)
         rule.compile()
 
 

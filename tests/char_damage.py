@@ -19,6 +19,7 @@ import regex
 from rapidfuzz.distance import Levenshtein
 
 from kcclean.evaluate import load_articles
+from kcclean.evidence import covering_word
 from kcclean.model import SUBHEAD_MARK, Source, Trace, Unit
 from kcclean.repair import Slot, repair
 from kcclean.rulebook import ConfusionRule, Rulebook
@@ -94,17 +95,38 @@ def traditional(text: str, rng: random.Random) -> str:
 
 
 def look_alike(rule: ConfusionRule) -> Callable[[str, random.Random], str]:
-    """Damage that prints a look-alike of the rule's groups for the character meant."""
+    """Damage that prints a look-alike of the rule's groups for the character meant.
+
+    A misreading that makes a word of the word list at least as common as every word the
+    character meant makes there is not made (衢州 read as 福州, 村民围坐 as 村民国坐: 民国):
+    the damaged text is then real text as well, which no dictionary, and often no reader,
+    can tell from the original. Such damage would only measure which city or which sense
+    the paper meant. Misreadings into rarer words stay (负责人 as 负贵人: 贵人 is a word)."""
     misreadings: dict[str, list[str]] = {}
     for group in rule.groups:
         for meant in group.meant:
             misreadings.setdefault(meant, []).extend(ch for ch in group.read if ch != meant)
 
     def confusion(text: str, rng: random.Random) -> str:
-        places = [at for at, ch in enumerate(text) if ch in misreadings]
-        return _substitute(text, {at: rng.choice(misreadings[text[at]]) for at in _pick(rng, places, text)})
+        choices = {}
+        for at, ch in enumerate(text):
+            decidable = [m for m in misreadings.get(ch, ()) if not undecidable(text, at, m)]
+            if decidable:
+                choices[at] = decidable
+        places = list(choices)
+        return _substitute(text, {at: rng.choice(choices[at]) for at in _pick(rng, places, text)})
 
     return confusion
+
+
+def undecidable(text: str, at: int, misread: str) -> bool:
+    """Whether printing `misread` at `at` makes a word at least as common as any the
+    character there makes (see look_alike)."""
+    made = covering_word(text, at, misread)
+    if made is None:
+        return False
+    meant = covering_word(text, at, text[at])
+    return meant is None or made[1] >= meant[1]
 
 
 def damages(rulebook: Rulebook) -> dict[str, Callable[[str, random.Random], str]]:

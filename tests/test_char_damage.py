@@ -20,8 +20,8 @@ FLOORS = {
     "full_stop": 0.0005,  # (0.0000)
     "quote": 0.0005,  # (0.0000)
     "stray": 0.0015,  # (0.0009)
-    "confusion": 0.006,  # (0.0051: 人/入 are only suggested)
-    "traditional": 0.001,  # (0.0007)
+    "confusion": 0.001,  # (0.0008)
+    "traditional": 0.0005,  # (0.0001)
     "comma_width": 0.0001,  # (0.0000)
 }
 
