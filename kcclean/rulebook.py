@@ -506,6 +506,10 @@ class ConfusionRule(Rule):
     misread_where: regex.Pattern | None = None
     alternatives: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     candidates: re.Pattern | None = None  # every character of every group, one class
+    # per character of a group: the left and the right neighbours that make a word of two with
+    # it, and those that make one with any of its look-alikes (built from the word list on
+    # first need)
+    _pairs: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]] | None = None
 
     def compile(self) -> None:
         alternatives: dict[str, list[tuple[str, bool]]] = {}
@@ -543,8 +547,35 @@ class ConfusionRule(Rule):
             pending = [at for at in hits if at not in fixed and any(abs(at - m) <= 3 for m in made)]
         return [weighed[at] for at in hits if weighed[at]]
 
+    def _quiet(self, text: str, at: int) -> bool:
+        """Whether the character at `at` stands in a word of two with a neighbour and none of
+        its look-alikes would make one: `_weigh` would find nothing, and most characters of a
+        group (国, 间, 所…) are such. A few set look-ups instead of the weighing."""
+        if self._pairs is None:
+            self._pairs = self._neighbour_pairs()
+        left = text[at - 1] if at else ""
+        right = text[at + 1 : at + 2]
+        held_left, held_right, other_left, other_right = self._pairs[text[at]]
+        return (left in held_left or right in held_right) and left not in other_left and right not in other_right
+
+    def _neighbour_pairs(self) -> dict[str, tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]]:
+        lefts: dict[str, set[str]] = {}
+        rights: dict[str, set[str]] = {}
+        for word in word_table():
+            if len(word) == 2:
+                lefts.setdefault(word[1], set()).add(word[0])
+                rights.setdefault(word[0], set()).add(word[1])
+        pairs = {}
+        for ch, others in self.alternatives.items():
+            other_left = set().union(*(lefts.get(other, ()) for other, _ in others))
+            other_right = set().union(*(rights.get(other, ()) for other, _ in others))
+            pairs[ch] = (frozenset(lefts.get(ch, ())), frozenset(rights.get(ch, ())), frozenset(other_left), frozenset(other_right))
+        return pairs
+
     def _weigh(self, text: str, at: int) -> Edit | None:
         """The fix of the character at `at`, weighed on the word list, or None."""
+        if self._quiet(text, at):
+            return None
         printed = text[at]
         if printed in text[max(0, at - 2) : at] + text[at + 1 : at + 3]:
             return None  # doubled (——, 人人) or parallel (入脑入心, 人山人海): written on purpose
