@@ -6,6 +6,8 @@
 #   scripts/mutation.sh                 # every core module ([tool.mutmut] in pyproject.toml) and the rules
 #   scripts/mutation.sh write report    # only kcclean/write.py and kcclean/report.py
 #   scripts/mutation.sh rules           # the rule files' levels and thresholds (scripts/mutate_rules.py)
+#   MUTATION_SAMPLE=40 scripts/mutation.sh classify   # a random sample of 40 mutants per module
+#                                       # (seeded: MUTATION_SEED, default 13, picks the same ones again)
 #
 # Needs the dev extra: .venv/bin/pip install -e ".[dev,test]". Results stay in mutants/;
 # `.venv/bin/mutmut results` lists the survivors, `.venv/bin/mutmut show NAME` shows one.
@@ -15,12 +17,26 @@ mutmut=.venv/bin/mutmut
 [ -x "$mutmut" ] || { echo "mutation.sh: no $mutmut; install the dev extra: .venv/bin/pip install -e '.[dev,test]'" >&2; exit 2; }
 # the tests read the real transcripts beside the repository; mutmut runs them from mutants/
 export KCCLEAN_SEEDS="${KCCLEAN_SEEDS:-$PWD/../shared/seeds}"
+# Hypothesis tries the same examples for every mutant (the `ci` profile): a kill is not luck
+export CI=true
 patterns=()
 for module in "$@"; do
     if [ "$module" = rules ]; then .venv/bin/python scripts/mutate_rules.py; else patterns+=("kcclean.${module%.py}.*"); fi
 done
 [ $# -eq 0 ] && .venv/bin/python scripts/mutate_rules.py  # everything: the rules too
 [ $# -gt 0 ] && [ ${#patterns[@]} -eq 0 ] && exit 0  # only the rules were asked for
+if [ -n "${MUTATION_SAMPLE:-}" ] && [ ${#patterns[@]} -gt 0 ]; then
+    # mutmut names every mutant when it makes them (`mutmut results --all true`); run a seeded sample per module
+    "$mutmut" run kcclean.no_such_mutant >/dev/null 2>&1 || true  # makes the mutants and the test map, checks none
+    mapfile -t patterns < <("$mutmut" results --all true 2>/dev/null | .venv/bin/python -c '
+import random, sys
+names = sorted({line.split(":")[0].strip() for line in sys.stdin if "__mutmut_" in line})
+size, seed, modules = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+for module in modules:
+    mine = [n for n in names if n.startswith(module.rstrip("*"))]
+    print(*sorted(random.Random(seed).sample(mine, min(size, len(mine)))), sep="\n")
+' "$MUTATION_SAMPLE" "${MUTATION_SEED:-13}" "${patterns[@]}")
+fi
 "$mutmut" run "${patterns[@]}" || true  # it exits non-zero when mutants survive; the score says how many
 .venv/bin/python - "${patterns[@]}" <<'PY'
 """Print the score: mutants a test caught (failed or timed out) over all that were checked."""
@@ -33,13 +49,21 @@ from pathlib import Path
 from mutmut.stats import status_by_exit_code
 
 wanted = sys.argv[1:] or ["*"]
-counts = Counter()
+counts: dict[str, Counter] = {}
 for meta in Path("mutants").rglob("*.py.meta"):
     for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
         if any(fnmatch.fnmatch(name, pattern) for pattern in wanted):
-            counts[status_by_exit_code[code]] += 1
-checked = sum(v for k, v in counts.items() if k not in ("not checked", "skipped"))
-caught = counts["killed"] + counts["timeout"]
-print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-print(f"mutation score: {caught}/{checked} = {caught / checked:.1%}" if checked else "mutation score: no mutant was checked")
+            counts.setdefault(name.rsplit(".", 1)[0], Counter())[status_by_exit_code[code]] += 1
+
+
+def score(counted: Counter) -> str:
+    checked = sum(v for k, v in counted.items() if k not in ("not checked", "skipped"))
+    caught = counted["killed"] + counted["timeout"]
+    details = ", ".join(f"{k} {v}" for k, v in sorted(counted.items()))
+    return f"{caught}/{checked} = {caught / checked:.1%} ({details})" if checked else f"no mutant checked ({details})"
+
+
+for module, counted in sorted(counts.items()):
+    print(f"{module}: {score(counted)}")
+print(f"mutation score: {score(sum(counts.values(), Counter()))}")
 PY

@@ -76,3 +76,18 @@ def test_clean_text_loads_the_rules_once(monkeypatch: pytest.MonkeyPatch) -> Non
     kcclean.clean_text("区领导督导防控工作\n\n本报讯（记者 方心怡）连日来,区领导深入一线。", unsafe=True)
     assert len(loads) == 2  # one safe rulebook, one with --unsafe
     pipeline.default_rulebook.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "texts", "touched"),
+    [
+        ("width.fullwidth-alnum", ["柯城区２０２１年", "", "没有", "１", "ａ"], [0, 3, 4]),
+        ("script.traditional", ["这是简体", "這是繁體", "", "们", "會"], [1, 4]),
+        ("punct.double-quotes", ['他说"好', '的"。', "没有", '"'], [0, 1, 3]),
+        ("stray.invisible", ["一\u200b二", "三", "\u200b", "", "四\u200b"], [0, 2, 4]),
+        ("typo.confusions", ["已经", "己经", "无"], [0, 1]),
+    ],
+    ids=["table", "script", "pairs", "regex", "confusion"],
+)
+def test_each_kind_of_rule_touches_the_texts_holding_what_it_looks_for(rulebook, rule_id, texts, touched) -> None:
+    assert touched_texts(rulebook.by_id[rule_id], texts) == touched

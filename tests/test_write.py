@@ -8,6 +8,8 @@ import errno
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from conftest import FIXTURES
 from kcclean.errors import OutputError
 from kcclean.model import Article, Issue
 from kcclean.pipeline import clean_files
-from kcclean.write import OutputFolder, file_hash, slug
+from kcclean.write import OutputFolder, article_markdown, edited_files, file_hash, slug
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 
@@ -157,3 +159,66 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -
     with pytest.raises(OutputError, match=re.escape(f"{target}: cannot write: ")):
         with OutputFolder(target):
             pass
+
+
+def test_an_article_file_is_front_matter_then_headline_then_paragraphs() -> None:
+    piece = Article(
+        "2021-01-20_1768-03", "p1.txt", ["p1.txt"], "2021-01-20", 1768, 1, ["引题", "主标题"], "记者 方心怡", "news",
+        ["第一段。", "小标题", "第二段。"], subheads=[1], continued_to=2, changes=4,
+    )
+    assert article_markdown(piece) == (
+        '---\nid: "2021-01-20_1768-03"\nsource: "p1.txt"\nsources: ["p1.txt"]\ndate: "2021-01-20"\nissue: 1768\npage: 1\n'
+        'headline: ["引题", "主标题"]\nbyline: "记者 方心怡"\nkind: "news"\ncontinued_to: 2\ncontinued_from: null\n'
+        "truncated: false\nchanges: 4\n---\n\n# 引题\n# 主标题\n\n第一段。\n\n### 小标题\n\n第二段。\n"
+    )
+
+
+def test_articles_with_the_same_headline_get_numbered_names(tmp_path: Path) -> None:
+    twins = [article(["同一个标题"]), article(["同一个标题"])]
+    issue = Issue("2021-01-20_1768", "2021-01-20", 1768, ["p1.txt"], {"p1.txt": "utf-8"}, [], [], twins, [])
+    with OutputFolder(tmp_path / "out") as out:
+        out.add(issue)
+        out.finish()
+    assert [a.path for a in twins] == ["2021-01-20_1768/01-同一个标题.md", "2021-01-20_1768/02-同一个标题.md"]
+    twins[1].path = None
+    with OutputFolder(tmp_path / "again", force=True) as out:
+        out.add(Issue("2021-01-20_1768", None, None, [], {}, [], [], [twins[0]], []))
+        out.add(Issue("2021-01-20_1768", None, None, [], {}, [], [], [twins[1]], []))
+        out.finish()
+    assert [a.path for a in twins] == ["2021-01-20_1768/01-同一个标题.md", "2021-01-20_1768/01-同一个标题-2.md"]
+
+
+def test_a_refusal_names_five_edited_files_and_counts_the_rest(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    kept = {f"k{n}.md": "0" * 64 for n in range(7)}  # seven files whose hash no longer matches
+    for name in kept:
+        (target / name).write_text("edited\n", encoding="utf-8")
+    for n in range(6):
+        (target / f"new{n}.md").write_text("added\n", encoding="utf-8")
+    (target / ".kcclean").write_text(json.dumps({"files": kept}), encoding="utf-8")
+    with pytest.raises(OutputError) as refused:
+        OutputFolder(target)
+    changed = ", ".join(f"{target}/k{n}.md" for n in range(5))
+    added = ", ".join(f"{target}/new{n}.md" for n in range(5))
+    assert str(refused.value) == (
+        f"{target}: files were edited by hand, and replacing the folder would lose them (changed since kcclean "
+        f"wrote them: {changed} and 2 more; added: {added} and 1 more). Copy your corrections elsewhere, "
+        "choose another --out, or replace them anyway with --force"
+    )
+    assert edited_files(target) == ([f"k{n}.md" for n in range(7)], [f"new{n}.md" for n in range(6)])
+
+
+def test_the_staging_folder_of_a_run_still_alive_is_left_alone(tmp_path: Path) -> None:
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        other = tmp_path / f".out.staging-{running.pid}-abc"
+        other.mkdir()
+        with OutputFolder(tmp_path / "out") as out:
+            assert out.stale == []
+        assert other.is_dir()
+        with pytest.raises(subprocess.TimeoutExpired):  # the other run is only looked at, never signalled
+            running.wait(timeout=0.5)
+    finally:
+        running.kill()
+        running.wait()
