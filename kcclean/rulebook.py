@@ -90,8 +90,9 @@ class Rule:
     def builtin(self) -> bool:
         return Path(self.origin).parent == BUILTIN_RULES
 
-    def applies_to(self, role: str) -> bool:
-        return "all" in self.scope or role in self.scope
+    def scopes_among(self, present: frozenset[str]) -> frozenset[str]:
+        """Which of the present scopes the rule runs in."""
+        return present if "all" in self.scope else present & self.scope
 
     def find(self, text: str) -> list[Edit]:
         """The edits this rule makes to one text, left to right, not overlapping."""
@@ -265,12 +266,6 @@ def _gain(text: str, at: int, other: str) -> float:
     log of the ratio of the two likeliest splits into words (evidence.split_cost)."""
     start, end = max(0, at - _GAIN_REACH), at + _GAIN_REACH + 1
     return split_cost(text[start:end]) - split_cost(text[start:at] + other + text[at + 1 : end])
-
-
-def _pairs_up(text: str, at: int, other: str) -> bool:
-    """Whether `other` at `at` makes a word of two characters with a neighbour."""
-    table = word_table()
-    return bool((at and text[at - 1] + other in table) or (at + 1 < len(text) and other + text[at + 1] in table))
 
 
 def _odds(gain: float) -> str:
@@ -506,10 +501,9 @@ class ConfusionRule(Rule):
     misread_where: regex.Pattern | None = None
     alternatives: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     candidates: re.Pattern | None = None  # every character of every group, one class
-    # per character of a group: the left and the right neighbours that make a word of two with
-    # it, and those that make one with any of its look-alikes (built from the word list on
-    # first need)
-    _pairs: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]] | None = None
+    # per character of a group, printed or meant: the left and the right neighbours that make
+    # a word of two with it (from the word list, on first need)
+    _partners: dict[str, tuple[frozenset[str], frozenset[str]]] | None = field(default=None, repr=False, compare=False)
 
     def compile(self) -> None:
         alternatives: dict[str, list[tuple[str, bool]]] = {}
@@ -547,30 +541,31 @@ class ConfusionRule(Rule):
             pending = [at for at in hits if at not in fixed and any(abs(at - m) <= 3 for m in made)]
         return [weighed[at] for at in hits if weighed[at]]
 
+    def _pairs_up(self, text: str, at: int, ch: str) -> bool:
+        """Whether `ch` at `at` makes a word of two characters with a neighbour."""
+        if self._partners is None:
+            self._partners = self._word_partners()
+        left, right = self._partners.get(ch, (frozenset(), frozenset()))
+        return (at > 0 and text[at - 1] in left) or text[at + 1 : at + 2] in right
+
+    def _word_partners(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        wanted = set(self.alternatives) | {other for others in self.alternatives.values() for other, _ in others}
+        lefts: dict[str, set[str]] = {ch: set() for ch in wanted}
+        rights: dict[str, set[str]] = {ch: set() for ch in wanted}
+        for word in word_table():
+            if len(word) == 2:
+                if word[1] in lefts:
+                    lefts[word[1]].add(word[0])
+                if word[0] in rights:
+                    rights[word[0]].add(word[1])
+        return {ch: (frozenset(lefts[ch]), frozenset(rights[ch])) for ch in wanted}
+
     def _quiet(self, text: str, at: int) -> bool:
         """Whether the character at `at` stands in a word of two with a neighbour and none of
         its look-alikes would make one: `_weigh` would find nothing, and most characters of a
         group (国, 间, 所…) are such. A few set look-ups instead of the weighing."""
-        if self._pairs is None:
-            self._pairs = self._neighbour_pairs()
-        left = text[at - 1] if at else ""
-        right = text[at + 1 : at + 2]
-        held_left, held_right, other_left, other_right = self._pairs[text[at]]
-        return (left in held_left or right in held_right) and left not in other_left and right not in other_right
-
-    def _neighbour_pairs(self) -> dict[str, tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]]:
-        lefts: dict[str, set[str]] = {}
-        rights: dict[str, set[str]] = {}
-        for word in word_table():
-            if len(word) == 2:
-                lefts.setdefault(word[1], set()).add(word[0])
-                rights.setdefault(word[0], set()).add(word[1])
-        pairs = {}
-        for ch, others in self.alternatives.items():
-            other_left = set().union(*(lefts.get(other, ()) for other, _ in others))
-            other_right = set().union(*(rights.get(other, ()) for other, _ in others))
-            pairs[ch] = (frozenset(lefts.get(ch, ())), frozenset(rights.get(ch, ())), frozenset(other_left), frozenset(other_right))
-        return pairs
+        printed = text[at]
+        return self._pairs_up(text, at, printed) and not any(self._pairs_up(text, at, other) for other, _ in self.alternatives[printed])
 
     def _weigh(self, text: str, at: int) -> Edit | None:
         """The fix of the character at `at`, weighed on the word list, or None."""
@@ -584,7 +579,7 @@ class ConfusionRule(Rule):
         if held:
             # Most characters are held: weigh only a look-alike that makes a word of two with a
             # neighbour (负贵人: 负责), two look-ups instead of a search.
-            alternatives = [(other, safe) for other, safe in alternatives if _pairs_up(text, at, other)]
+            alternatives = [(other, safe) for other, safe in alternatives if self._pairs_up(text, at, other)]
         found = []  # (gain, frequency, word, start, look-alike, safe)
         for other, safe in alternatives:
             covering = covering_word(text, at, other)
