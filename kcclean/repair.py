@@ -51,7 +51,7 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     present = frozenset(by_scope)
     scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
     for rule in list(rulebook.text_rules):
-        scopes = present if "all" in rule.scope else present & rule.scope
+        scopes = rule.scopes_among(present)
         if not scopes:
             continue
         scan = scans.get(scopes)

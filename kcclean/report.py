@@ -354,6 +354,7 @@ class _Line:
 
     def finish(self) -> _Line:
         self.string = "".join(self.pieces)
+        self.pieces = []  # in `string` now
         self.run_at = [run.at for run in self.runs]
         return self
 

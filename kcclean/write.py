@@ -153,14 +153,14 @@ class OutputFolder:
     def __enter__(self) -> OutputFolder:
         parent = self.target.resolve().parent
         self._made = [p for p in (parent, *parent.parents) if not p.exists()]  # removed on failure
-        with self._writing(self.target):
+        with self._writing():
             parent.mkdir(parents=True, exist_ok=True)
             self.stale = self._remove_stale(parent)
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.staging-{os.getpid()}-", dir=parent))
         try:
-            with self._writing(self.target / MARKER):
+            with self._writing(MARKER):
                 (self.staging / MARKER).write_text("{}\n")  # the manifest proper is written by finish()
-            with self._writing(self.target / "articles.jsonl"):
+            with self._writing("articles.jsonl"):
                 self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
                 self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
         except BaseException as error:  # `with` calls __exit__ only once __enter__ returned
@@ -180,18 +180,20 @@ class OutputFolder:
         return stale
 
     @contextmanager
-    def _writing(self, shown: Path) -> Iterator[None]:
-        """An I/O error (a full disk, no permission) names the output file it was writing."""
+    def _writing(self, name: str = "") -> Iterator[None]:
+        """An I/O error (a full disk, no permission) names the output file it was writing
+        (`name` within the target folder; none: the folder itself)."""
         try:
             yield
         except OSError as error:
+            shown = self.target / name if name else self.target
             raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
 
     def add(self, issue: Issue) -> None:
         """Write an issue's article files and index lines (sets each article's `path`).
         Paths are plain strings here: pathlib's parsing cost more than the writing."""
         folder = safe_name(issue.key)
-        with self._writing(self.target / folder):
+        with self._writing(folder):
             os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
             # another issue's key may give the same folder name: its files are taken
             self._names = {f"{folder}/{name}" for name in os.listdir(os.path.join(self.staging, folder))} if folder in self._folders else set()
@@ -200,13 +202,13 @@ class OutputFolder:
             article.path = self._unique(folder, f"{number:02d}-{slug(article)}", ".md")
             data = article.to_json()
             encoded = article_markdown(article, data).encode("utf-8")
-            with self._writing(self.target / article.path):
+            with self._writing(article.path):
                 with open(os.path.join(self.staging, article.path), "wb") as handle:
                     handle.write(encoded)
             self._hashes.write(f"{article.path}\t{hashlib.sha256(encoded).hexdigest()}\n")
-            with self._writing(self.target / "articles.jsonl"):
+            with self._writing("articles.jsonl"):
                 self._articles.write(_ENCODE(data) + "\n")
-        with self._writing(self.target / "issues.jsonl"):
+        with self._writing("issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
 
     def _unique(self, folder: str, stem: str, suffix: str) -> str:
@@ -225,18 +227,18 @@ class OutputFolder:
     @contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
         """A file of the run's top folder, open for writing text (use with `with`)."""
-        with self._writing(self.target / name), open(self.staging / name, "w", encoding="utf-8") as handle:
+        with self._writing(name), open(self.staging / name, "w", encoding="utf-8") as handle:
             yield handle
 
     def finish(self) -> None:
         """Publish: write the manifest, then the finished folder replaces the target in one
         rename."""
-        with self._writing(self.target / "issues.jsonl"):
+        with self._writing("issues.jsonl"):
             self._close()
-        with self._writing(self.target / MARKER):
+        with self._writing(MARKER):
             self._write_manifest()
         old = None
-        with self._writing(self.target):
+        with self._writing():
             if self.target.exists():
                 old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
                 os.replace(self.target, old)
