@@ -8,6 +8,7 @@
 #   scripts/mutation.sh rules           # the rule files' levels and thresholds (scripts/mutate_rules.py)
 #   MUTATION_SAMPLE=40 scripts/mutation.sh classify   # a random sample of 40 mutants per module
 #                                       # (seeded: MUTATION_SEED, default 13, picks the same ones again)
+#   MUTATION_JOBS=1 scripts/mutation.sh read   # mutants checked at once (default: every core)
 #
 # Needs the dev extra: .venv/bin/pip install -e ".[dev,test]". Results stay in mutants/;
 # `.venv/bin/mutmut results` lists the survivors, `.venv/bin/mutmut show NAME` shows one.
@@ -25,6 +26,7 @@ for module in "$@"; do
 done
 [ $# -eq 0 ] && .venv/bin/python scripts/mutate_rules.py  # everything: the rules too
 [ $# -gt 0 ] && [ ${#patterns[@]} -eq 0 ] && exit 0  # only the rules were asked for
+modules=("${patterns[@]}")
 if [ -n "${MUTATION_SAMPLE:-}" ] && [ ${#patterns[@]} -gt 0 ]; then
     # mutmut names every mutant when it makes them (`mutmut results --all true`); run a seeded sample per module
     "$mutmut" run kcclean.no_such_mutant >/dev/null 2>&1 || true  # makes the mutants and the test map, checks none
@@ -37,33 +39,6 @@ for module in modules:
     print(*sorted(random.Random(seed).sample(mine, min(size, len(mine)))), sep="\n")
 ' "$MUTATION_SAMPLE" "${MUTATION_SEED:-13}" "${patterns[@]}")
 fi
-"$mutmut" run "${patterns[@]}" || true  # it exits non-zero when mutants survive; the score says how many
-.venv/bin/python - "${patterns[@]}" <<'PY'
-"""Print the score: mutants a test caught (failed or timed out) over all that were checked."""
-import fnmatch
-import json
-import sys
-from collections import Counter
-from pathlib import Path
-
-from mutmut.stats import status_by_exit_code
-
-wanted = sys.argv[1:] or ["*"]
-counts: dict[str, Counter] = {}
-for meta in Path("mutants").rglob("*.py.meta"):
-    for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
-        if any(fnmatch.fnmatch(name, pattern) for pattern in wanted):
-            counts.setdefault(name.rsplit(".", 1)[0], Counter())[status_by_exit_code[code]] += 1
-
-
-def score(counted: Counter) -> str:
-    checked = sum(v for k, v in counted.items() if k not in ("not checked", "skipped"))
-    caught = counted["killed"] + counted["timeout"]
-    details = ", ".join(f"{k} {v}" for k, v in sorted(counted.items()))
-    return f"{caught}/{checked} = {caught / checked:.1%} ({details})" if checked else f"no mutant checked ({details})"
-
-
-for module, counted in sorted(counts.items()):
-    print(f"{module}: {score(counted)}")
-print(f"mutation score: {score(sum(counts.values(), Counter()))}")
-PY
+"$mutmut" run --max-children "${MUTATION_JOBS:-$(nproc)}" "${patterns[@]}" || true  # it exits non-zero when mutants survive; the score says how many
+# every mutant of the modules asked for that has a result, from this run or an earlier one
+.venv/bin/python scripts/mutation_score.py "${modules[@]}"
