@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 
 from .errors import RuleTimeout
@@ -39,45 +39,91 @@ class Slot:
     changes: list[Change]
 
 
+# Passes over the texts a pass changed before giving up on a fixed point (ruff's --fix
+# loops the same way). Two passes settle everything the property tests have found.
+MAX_PASSES = 4
+
+
 def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     """Apply every text rule to the slots in place; returns warnings (rules switched off).
 
+    A rule that runs before another can find its text only once the other has run
+    (一:"" becomes 一：""; only then are its quotes in Chinese context), so the texts a pass
+    changed get another pass, until a pass changes nothing: running kcclean on its own output
+    changes nothing. A suggestion found again on a later pass is recorded once.
+
     A rule whose pattern times out is taken out of the rulebook for the rest of the run:
     it would cost seconds on every file and find nothing."""
-    warnings = []
-    by_scope: dict[str, list[Slot]] = {}
-    for slot in slots:
-        by_scope.setdefault(slot.scope, []).append(slot)
-    present = frozenset(by_scope)
-    scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
-    for rule in list(rulebook.text_rules):
-        scopes = rule.scopes_among(present)
-        if not scopes:
-            continue
-        scan = scans.get(scopes)
-        if scan is None:
-            scan = scans[scopes] = _Scan([s for scope in scopes for s in by_scope[scope]])
-        if not rule.may_change(scan.joined):
-            continue
-        message = rule.prepare([scan.joined])
-        if message:
-            warnings.append(message)
-            continue
-        try:
-            changed = {scan.slots[i].scope for i in scan.touched(rule) if _apply(rule, scan.slots[i], rulebook)}
-        except RuleTimeout:
-            rulebook.text_rules.remove(rule)
-            changed = set(scopes)  # it may have edited some units before giving up
-            where = scan.slots[0].unit.trace.where(0)[0] if scan.slots else "the text"
-            warnings.append(
-                f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
-                f"backtracks catastrophically; it is switched off for the rest of the run "
-                f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
-            )
-        if changed:
-            for stale in [key for key in scans if key & changed]:  # the others still hold
-                del scans[stale]
-    return warnings
+    run = _Passes(rulebook)
+    pending = run.once(slots)
+    for _ in range(MAX_PASSES - 1):
+        if not pending:
+            return run.warnings
+        pending = run.once(pending)
+    if pending:
+        where = pending[0].unit.trace.where(0)[0]
+        run.warnings.append(
+            f"the rules were still changing {len(pending)} text(s) of {where} after {MAX_PASSES} passes: "
+            f"two rules probably undo each other; the text is left as the last pass made it"
+        )
+    return run.warnings
+
+
+@dataclass
+class _Passes:
+    """What the passes of one repair share: the warnings, the suggestions already recorded,
+    the rules prepared for this issue, and those that turned themselves off when prepared."""
+
+    rulebook: Rulebook
+    warnings: list[str] = field(default_factory=list)
+    suggested: set[tuple] = field(default_factory=set)
+    prepared: set[str] = field(default_factory=set)
+    switched_off: set[str] = field(default_factory=set)
+
+    def once(self, slots: list[Slot]) -> list[Slot]:
+        """Every text rule once over the slots, in rule order; returns the slots it changed.
+        A rule is prepared where it first runs: on the first pass that is the whole issue."""
+        by_scope: dict[str, list[Slot]] = {}
+        for slot in slots:
+            by_scope.setdefault(slot.scope, []).append(slot)
+        present = frozenset(by_scope)
+        scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
+        edited: dict[int, Slot] = {}
+        for rule in list(self.rulebook.text_rules):
+            scopes = rule.scopes_among(present)
+            if not scopes or rule.id in self.switched_off:
+                continue
+            scan = scans.get(scopes)
+            if scan is None:
+                scan = scans[scopes] = _Scan([s for scope in scopes for s in by_scope[scope]])
+            if not rule.may_change(scan.joined):
+                continue
+            message = None if rule.id in self.prepared else rule.prepare([scan.joined])
+            self.prepared.add(rule.id)
+            if message:
+                self.warnings.append(message)
+                self.switched_off.add(rule.id)
+                continue
+            changed = set()
+            try:
+                for index in scan.touched(rule):
+                    slot = scan.slots[index]
+                    if _apply(rule, slot, self.rulebook, self.suggested):
+                        changed.add(slot.scope)
+                        edited[id(slot)] = slot
+            except RuleTimeout:
+                self.rulebook.text_rules.remove(rule)
+                changed = set(scopes)  # it may have edited some units before giving up
+                where = scan.slots[0].unit.trace.where(0)[0] if scan.slots else "the text"
+                self.warnings.append(
+                    f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
+                    f"backtracks catastrophically; it is switched off for the rest of the run "
+                    f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
+                )
+            if changed:
+                for stale in [key for key in scans if key & changed]:  # the others still hold
+                    del scans[stale]
+        return list(edited.values())
 
 
 class _Scan:
@@ -142,8 +188,9 @@ def _span(match) -> tuple[int, int] | None:
     return None if match is None else match.span()
 
 
-def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
-    """Record the rule's edits of one slot, and make the applicable ones; True if any was."""
+def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) -> bool:
+    """Record the rule's edits of one slot, and make the applicable ones; True if any was.
+    A suggestion already in `suggested` (found on an earlier pass) is not recorded again."""
     unit = slot.unit
     edits = rule.edits(unit.text)
     if not edits:
@@ -153,13 +200,19 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook) -> bool:
     for edit in edits:
         applies = rulebook.applies(rule.id, edit.unsafe)
         name, line, column = trace.where(edit.start)
+        before = text[edit.start : edit.end]
+        if not applies:
+            key = (rule.id, name, line, column, before, edit.after)
+            if key in suggested:
+                continue
+            suggested.add(key)
         slot.changes.append(
             Change(
                 rule.id,
                 name,
                 line,
                 column,
-                text[edit.start : edit.end],
+                before,
                 edit.after,
                 applied=applies,
                 level="unsafe" if edit.unsafe else rule.level,

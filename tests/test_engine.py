@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kcclean
 from kcclean import pipeline
-from kcclean.repair import touched_texts
-from kcclean.rulebook import RegexRule, trigger_of
+from kcclean.model import Change, Role, Source, Trace, Unit
+from kcclean.repair import MAX_PASSES, Slot, repair, touched_texts
+from kcclean.rulebook import RegexRule, Settings, load_rulebook, trigger_of
 
 # Every character a built-in pattern names, and some it does not.
 ALPHABET = "柯城区委召开會議，。“”（）《》!?:;,.()-—－─…|丨l and\t \u3000\u200b\ufffd\x07１２．0123456789"
@@ -91,3 +94,54 @@ def test_clean_text_loads_the_rules_once(monkeypatch: pytest.MonkeyPatch) -> Non
 )
 def test_each_kind_of_rule_touches_the_texts_holding_what_it_looks_for(rulebook, rule_id, texts, touched) -> None:
     assert touched_texts(rulebook.by_id[rule_id], texts) == touched
+
+
+def _user_rule(rule_id: str, wrong: str, right: str, level: str = "safe") -> str:
+    return f"""
+[[rule]]
+id = "{rule_id}"
+description = "{wrong} is a slip for {right}."
+kind = "regex"
+scope = ["body"]
+level = "{level}"
+pattern = '{wrong}'
+replacement = "{right}"
+
+[[rule.example]]
+text = "{wrong}"
+fixed = "{right}"
+
+[[rule.example]]
+text = "{right}"
+"""
+
+
+def _repaired_with(rule_files: str, text: str, tmp_path: Path) -> tuple[str, list[Change], list[str]]:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "mine.toml").write_text(rule_files, encoding="utf-8")
+    rulebook = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
+    unit = Unit(text, Trace.of(Source.of("page.txt", text), 0), 1, True, 0, role=Role.BODY)
+    changes: list[Change] = []
+    warnings = repair([Slot(unit, "body", changes)], rulebook)
+    return unit.text, changes, warnings
+
+
+def test_a_rule_that_can_act_only_after_a_later_one_gets_another_pass(tmp_path: Path) -> None:
+    text, changes, warnings = _repaired_with(_user_rule("mine.b-to-c", "乙", "丙") + _user_rule("mine.a-to-b", "甲", "乙"), "甲", tmp_path)
+    assert (text, [c.rule for c in changes], warnings) == ("丙", ["mine.a-to-b", "mine.b-to-c"], [])
+
+
+def test_a_suggestion_found_again_on_a_later_pass_is_listed_once(tmp_path: Path) -> None:
+    rules = _user_rule("mine.a-to-b", "甲", "乙") + _user_rule("mine.maybe", "丁", "戊", level="unsafe")
+    text, changes, _ = _repaired_with(rules, "甲丁", tmp_path)
+    assert text == "乙丁"
+    assert [(c.rule, c.applied) for c in changes] == [("mine.a-to-b", True), ("mine.maybe", False)]
+
+
+def test_rules_that_undo_each_other_stop_after_the_last_pass_with_a_warning(tmp_path: Path) -> None:
+    text, changes, warnings = _repaired_with(_user_rule("mine.a-to-b", "甲", "乙") + _user_rule("mine.b-to-a", "乙", "甲"), "甲", tmp_path)
+    assert len(changes) == 2 * MAX_PASSES and text == "甲"
+    assert warnings == [
+        f"the rules were still changing 1 text(s) of page.txt after {MAX_PASSES} passes: two rules "
+        "probably undo each other; the text is left as the last pass made it"
+    ]

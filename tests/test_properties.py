@@ -42,6 +42,8 @@ def repaired(text: str, rulebook, scope: str = "body") -> str:
 @example(text="0, \u3000一", scope="headline")  # collapsing spaces left an ASCII one before 一
 @example(text="一 一 一0", scope="body")  # a space kept or not by its neighbour's, which merged away
 @example(text="0 ：0", scope="body")  # removing the space made a full-width colon between digits
+@example(text='一:""', scope="body")  # its quotes were in Chinese context only once the colon was ：
+@example(text='"",一', scope="body")
 def test_rules_are_idempotent(text: str, scope: str, rulebook) -> None:
     once = repaired(text, rulebook, scope)
     assert repaired(once, rulebook, scope) == once
