@@ -210,7 +210,16 @@ def test_a_refusal_names_five_edited_files_and_counts_the_rest(tmp_path: Path) -
 
 
 def test_the_staging_folder_of_a_run_still_alive_is_left_alone(tmp_path: Path) -> None:
-    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # the sleeper exits on any signal it can catch, even one its parent ignores (nohup ignores SIGHUP)
+    sleeper = (
+        "import signal, sys, time\n"
+        "for number in signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP}:\n"
+        "    signal.signal(number, lambda *_: sys.exit(3))\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    running = subprocess.Popen([sys.executable, "-c", sleeper], stdout=subprocess.PIPE, text=True)
+    assert running.stdout.readline() == "ready\n"
     try:
         other = tmp_path / f".out.staging-{running.pid}-abc"
         other.mkdir()
@@ -222,3 +231,4 @@ def test_the_staging_folder_of_a_run_still_alive_is_left_alone(tmp_path: Path) -
     finally:
         running.kill()
         running.wait()
+        running.stdout.close()
