@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kcclean.errors import InputError
-from kcclean.read import Decoded, decode, expand_paths
+from kcclean.read import Decoded, decode, expand_paths, read_source
 
 TEN = "一二三四五六七八九十".encode()  # 30 bytes of valid UTF-8
 COMMON = "的一是了我不人在有他这中大来"  # GB2312 characters
@@ -79,6 +79,8 @@ DECODED = [
         Decoded("x" * 10 + COMMON + RARE[:5] + "\x80", "gb18030"),
         id="gb18030-u0080-is-wide",
     ),
+    # one control character in 100: exactly the 1 % a transcript may have
+    pytest.param(("一" * 99 + "\x07").encode(), Decoded("一" * 99 + "\x07", "utf-8"), id="controls-at-1-percent"),
 ]
 
 
@@ -108,6 +110,7 @@ REFUSED = [
         "not UTF-8, and read as GB18030/GBK it is 31" + BIG5,
         id="del-is-not-wide",
     ),
+    pytest.param(("一" * 98 + "\x07\x07").encode(), "binary file (2 control characters): not a transcript", id="controls-at-2-percent"),
 ]
 
 
@@ -135,3 +138,15 @@ def test_glob_without_a_folder_searches_the_current_one(tmp_path: Path, monkeypa
     Path("b.txt").write_text("二", encoding="utf-8")
     found, errors = expand_paths(["*.txt"])
     assert (found, errors) == ([tmp_path / "a.txt", tmp_path / "b.txt"], [])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(lambda path: None, "no such file"), (Path.mkdir, "is a folder, not a file")],
+    ids=["missing", "folder"],
+)
+def test_a_path_that_is_no_file_is_named_with_its_problem(tmp_path: Path, make, message: str) -> None:
+    make(tmp_path / "p.txt")
+    with pytest.raises(InputError) as refused:
+        read_source(tmp_path / "p.txt", "p.txt")
+    assert str(refused.value) == f"p.txt: {message}"

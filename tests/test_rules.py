@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kcclean.errors import RuleErrors
-from kcclean.pipeline import clean_text
+from conftest import FIXTURES
+from kcclean.pipeline import clean_files, clean_text
 from kcclean.rulebook import BUILTIN_RULES, Rulebook, Settings, load_rulebook, load_rules
 from kcclean.ruletest import check_rule
 
@@ -252,3 +253,18 @@ def test_a_missing_table_file_is_reported_on_its_rule(tmp_path: Path) -> None:
     with pytest.raises(RuleErrors) as caught:
         load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
     assert str(caught.value).startswith(f"{path}:7: rule house.places: cannot read table file"), str(caught.value)
+
+
+def test_a_layout_rule_made_unsafe_by_the_user_only_suggests_its_joins(tmp_path: Path) -> None:
+    """join.broken-wrap given `level = "unsafe"` in the user's folder: each of its joins, the
+    one across the page jump included, is a suggestion, reported at the level the user set."""
+    builtin = (BUILTIN_RULES / "90-layout.toml").read_text(encoding="utf-8")
+    start = builtin.index('[[rule]]\nid = "join.broken-wrap"')
+    entry = builtin[start : builtin.index("[[rule]]", start + 1)]
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "mine.toml").write_text(entry.replace('kind = "layout"', 'kind = "layout"\nlevel = "unsafe"'), encoding="utf-8")
+    rulebook = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
+    (issue,) = clean_files(sorted((FIXTURES / "sample").glob("*.txt")), rulebook)
+    joins = [c for c in issue.changes if c.rule == "join.broken-wrap"]
+    assert any(c.evidence.startswith("下转2版 here") for c in joins)
+    assert {(c.level, c.applied) for c in joins} == {("unsafe", False)}
