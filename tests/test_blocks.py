@@ -1,13 +1,15 @@
 """Splitting a transcript into lines with their layout (kcclean/blocks.py): each case is a
 small page and every unit's layout facts, exactly. The pages sit on the edges of the rules:
-a column found from exactly four wrapped lines or exactly 60 % of them, a line one character
-off the column width, a seventh `#`, paragraphs indented exactly half the time."""
+a column found from exactly four wrapped lines or exactly 60 % of them (not 40 %), a line one
+character off the column width, a seventh `#`, paragraphs indented exactly half the time (not
+two times in five)."""
 
 from __future__ import annotations
 
 import pytest
 
 from kcclean.blocks import split_units
+from kcclean.errors import InputError
 from kcclean.model import Source
 
 # (text, line, column, block_start, gap_before, heading, indented, full_width)
@@ -72,17 +74,40 @@ PAGES = [
         id="three-of-five-at-the-width",
     ),
     pytest.param(
-        "甲。\n　　乙。\n　　丙。\n丁。\n戊\n",
+        "一二三四五六七八九十\n" * 2 + "一二三四\n一二三四五\n一二三四五六\n末行\n",
+        None,
+        False,
+        [(line, n, 1, n == 1, 0, 0, False, False) for n, line in enumerate(["一二三四五六七八九十"] * 2 + ["一二三四", "一二三四五", "一二三四五六", "末行"], 1)],
+        id="two-of-five-at-the-width-is-no-column",
+    ),
+    # Sentences longer than one character plus its 。: a paragraph start is found by the
+    # last character of the line before it, wherever the line is cut.
+    pytest.param(
+        "村道拓宽了。\n　　路灯装上了。\n　　游客多起来了。\n民宿也开张了。\n村民们\n",
         None,
         True,
         [
-            ("甲。", 1, 1, True, 0, 0, False, False),
-            ("乙。", 2, 3, False, 0, 0, True, False),
-            ("丙。", 3, 3, False, 0, 0, True, False),
-            ("丁。", 4, 1, False, 0, 0, False, False),
-            ("戊", 5, 1, False, 0, 0, False, False),
+            ("村道拓宽了。", 1, 1, True, 0, 0, False, False),
+            ("路灯装上了。", 2, 3, False, 0, 0, True, False),
+            ("游客多起来了。", 3, 3, False, 0, 0, True, False),
+            ("民宿也开张了。", 4, 1, False, 0, 0, False, False),
+            ("村民们", 5, 1, False, 0, 0, False, False),
         ],
         id="half-the-paragraph-starts-indented",
+    ),
+    pytest.param(
+        "路灯亮了。\n　　游客来了。\n　　民宿开了。\n店铺多了。\n生意好了。\n村民们\n",
+        None,
+        False,
+        [
+            ("路灯亮了。", 1, 1, True, 0, 0, False, False),
+            ("游客来了。", 2, 3, False, 0, 0, True, False),
+            ("民宿开了。", 3, 3, False, 0, 0, True, False),
+            ("店铺多了。", 4, 1, False, 0, 0, False, False),
+            ("生意好了。", 5, 1, False, 0, 0, False, False),
+            ("村民们", 6, 1, False, 0, 0, False, False),
+        ],
+        id="two-of-five-paragraph-starts-indented-is-no-habit",
     ),
     pytest.param(
         "甲。\n　　乙\n丙。\n丁\n",
@@ -119,19 +144,35 @@ def test_a_heading_marker_is_recorded_where_it_stood() -> None:
 
 ARTICLE_ID = '---\nid: "2021-01-20_1768-01"\n'
 
+# Each case: the front matter read, and the first unit of text after it (line, text). Front
+# matter that is not kcclean's own is text like any other and is kept whole, from its first `-`.
 FRONT_MATTER = [
-    pytest.param(ARTICLE_ID + 'date: "2021-01-20"\nbyline: \n---\n正文\n', {"id": "2021-01-20_1768-01", "date": "2021-01-20", "byline": None}, 6, id="article-file"),
-    pytest.param('---\ndate: "2021-01-20"\n---\n正文\n', {}, 1, id="no-id-not-ours"),
-    pytest.param(ARTICLE_ID + "page: [1\n---\n正文\n", {}, 1, id="not-json"),
-    pytest.param(ARTICLE_ID + "no colon here\n---\n正文\n", {}, 1, id="line-without-key"),
-    pytest.param(ARTICLE_ID + ': "x"\n---\n正文\n', {}, 1, id="empty-key"),
-    pytest.param(ARTICLE_ID + "正文\n", {}, 1, id="never-closed"),
-    pytest.param("--- \n" + ARTICLE_ID[4:] + "---\n正文\n", {}, 1, id="not-at-the-very-start"),
+    pytest.param(ARTICLE_ID + 'date: "2021-01-20"\nbyline: \n---\n正文\n', {"id": "2021-01-20_1768-01", "date": "2021-01-20", "byline": None}, (6, "正文"), id="article-file"),
+    # a value may hold a colon (a time of day): the key ends at the first one
+    pytest.param(
+        ARTICLE_ID + 'headline: ["敬老宴席12:00开席"]\n---\n正文\n',
+        {"id": "2021-01-20_1768-01", "headline": ["敬老宴席12:00开席"]},
+        (5, "正文"),
+        id="colon-inside-a-value",
+    ),
+    pytest.param('---\ndate: "2021-01-20"\n---\n正文\n', {}, (1, "---"), id="no-id-not-ours"),
+    pytest.param(ARTICLE_ID + "page: [1\n---\n正文\n", {}, (1, "---"), id="not-json"),
+    pytest.param(ARTICLE_ID + "no colon here\n---\n正文\n", {}, (1, "---"), id="line-without-key"),
+    pytest.param(ARTICLE_ID + ': "x"\n---\n正文\n', {}, (1, "---"), id="empty-key"),
+    pytest.param(ARTICLE_ID + "正文\n", {}, (1, "---"), id="never-closed"),
+    pytest.param("--- \n" + ARTICLE_ID[4:] + "---\n正文\n", {}, (1, "---"), id="not-at-the-very-start"),
 ]
 
 
-@pytest.mark.parametrize(("text", "matter", "first_line"), FRONT_MATTER)
-def test_front_matter(text: str, matter: dict, first_line: int) -> None:
+@pytest.mark.parametrize(("text", "matter", "first_unit"), FRONT_MATTER)
+def test_front_matter(text: str, matter: dict, first_unit: tuple[int, str]) -> None:
     page = split_units(Source.of("p.txt", text))
     assert page.front_matter == matter
-    assert page.units[0].line == first_line
+    assert (page.units[0].line, page.units[0].text) == first_unit
+
+
+def test_a_date_hand_edited_into_chinese_is_quoted_as_written_in_the_error() -> None:
+    # The message must show the value the user typed, not \u escapes of it.
+    with pytest.raises(InputError) as error:
+        split_units(Source.of("p.txt", ARTICLE_ID + 'date: "2021年1月20日"\n---\n正文\n'))
+    assert str(error.value) == 'p.txt: front matter: `date` must be a date written YYYY-MM-DD, not "2021年1月20日"'

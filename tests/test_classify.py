@@ -5,6 +5,7 @@ from __future__ import annotations
 from kcclean.blocks import split_units
 from kcclean.classify import classify
 from kcclean.model import Role
+from kcclean.pipeline import clean_text
 from kcclean.read import source_of
 
 # A hard-wrapped column of 15 characters. The second headline is exactly as long as the column
@@ -41,3 +42,124 @@ def test_a_headline_as_long_as_the_column_right_above_its_lead_stays_a_headline(
     assert roles["的扑救方法"] is Role.BODY
     assert roles["石室乡举办首届乡村厨艺技能大赛"] is Role.HEADLINE
     assert roles["本报讯（通讯员 周婷婷）6月2日，"] is Role.LEAD
+
+
+def layout_reasons(text: str, rulebook) -> list[str]:
+    """Why each headline and subhead line was taken for one, per article, as the report's
+    `layout` field shows it to a reviewer."""
+    return [line for article in clean_text(text, rulebook=rulebook).articles for line in article.layout]
+
+
+# A displaced lead: the lead of the first article and the start of the paragraph after it
+# were printed at the end of the article, that start cut mid-sentence; its rest (次，…) stands
+# first under the headline. The next headline stands right after the cut.
+AFTER_A_DISPLACED_BEGINNING = """\
+柯城区举行春季招聘会
+
+次，达成初步就业意向的有300余人。
+
+区人力社保局相关负责人表示，今年还将举办多场专场招聘会。
+
+本报讯（记者 王丽）3月5日，柯城区在区人力资源市场举办春季招聘会。
+
+当天，现场共有86家企业提供就业岗位2000余个，前来咨询的求职者达3000余人
+
+石室乡开展春耕农技培训
+
+本报讯（通讯员 周婷婷）3月4日，石室乡邀请区农技专家走进田间地头，为种粮大户讲解水稻育秧技术。
+"""
+
+
+def test_the_report_quotes_where_the_displaced_beginning_before_a_headline_ends(rulebook) -> None:
+    # A reviewer checks the decision against the input: the reason quotes the last six
+    # characters of the cut paragraph, not a headline-sized guess.
+    assert layout_reasons(AFTER_A_DISPLACED_BEGINNING, rulebook)[1] == (
+        "headline '石室乡开展春耕农技培训' (line 11): a lead or byline follows (+6); "
+        "after a displaced beginning: '3000余人' (+1.5) = +7.5"
+    )
+
+
+SHORT_HEADLINE = """\
+春耕正当时
+
+本报讯（记者 王丽）3月5日，记者在石室乡看到，种粮大户们正抢抓晴好天气翻耕土地、播种育秧。
+"""
+
+
+def test_the_report_states_how_short_a_headline_held_against_it_is(rulebook) -> None:
+    # "as short as a subhead" counts against a headline; the report says how short it was.
+    assert layout_reasons(SHORT_HEADLINE, rulebook) == [
+        "headline '春耕正当时' (line 1): a lead or byline follows (+6); top of the page (+3); "
+        "as short as a subhead: 5 characters (-1) = +8"
+    ]
+
+
+# A photo news item: the lead's paragraph is followed, in the same block, by its photo credit.
+# The lead's bracket is closed, so the lead line does not start a credit wrapped over two lines.
+LEAD_THEN_ITS_CREDIT = """\
+石室乡举办农民丰收节
+
+本报讯（记者 王丽）9月23日，石室乡在文化礼堂举办农民丰收节，村民们晒出自家种的稻谷、番薯和香柚，共庆丰收。
+（通讯员 李明 摄）
+"""
+
+
+def test_a_headline_over_a_lead_is_explained_by_the_lead_even_when_a_credit_closes_its_paragraph(rulebook) -> None:
+    assert layout_reasons(LEAD_THEN_ITS_CREDIT, rulebook) == [
+        "headline '石室乡举办农民丰收节' (line 1): a lead or byline follows (+6); top of the page (+3) = +9"
+    ]
+
+
+# A hard-wrapped column of 15 characters. Under the short line, the next paragraph opens with
+# an indented line as wide as the column and without a punctuation mark: it is column text,
+# not a second headline line, so "headline lines follow" does not count for the short line,
+# which stays a subhead of the article above instead of splitting it in two.
+SUBHEAD_OVER_A_WRAPPED_PARAGRAPH = """\
+柯城区开展夏季消防安全大检查
+
+　　本报讯（记者 王丽）6月3
+日，柯城区消防救援大队联合区应
+急管理局，对辖区商场、农贸市场、
+沿街店铺开展消防安全大检查，共
+检查单位86家。
+
+让消防知识走进千家万户
+
+　　检查结束后执法人员来到府山
+街道，走进社区、学校和企业，发
+放宣传资料，讲解安全用电知识。
+"""
+
+
+def test_the_indented_first_line_of_a_wrapped_paragraph_is_no_headline_line(rulebook) -> None:
+    page = classify(split_units(source_of(SUBHEAD_OVER_A_WRAPPED_PARAGRAPH.encode(), "page.txt")), rulebook)
+    assert page.wrap_width == 15
+    units = {unit.text: unit for unit in page.units}
+    assert units["检查结束后执法人员来到府山"].role is Role.BODY
+    assert units["让消防知识走进千家万户"].role is Role.SUBHEAD
+    assert units["让消防知识走进千家万户"].why == "after a finished text (+1.5) = +1.5"
+
+
+# A long article (over 3000 characters) names 非遗竹编技艺 only in its first paragraph. A line
+# using those words much further on is weighed against the last few thousand characters only:
+# words from the far start of a long article are no sign that the line goes on with it.
+_ROADWORKS = [
+    "第{n}标段施工队伍加班加点推进道路拓宽工程，铺设雨污管网{m}米。",
+    "沿线新建人行道和绿化带，商户出行更加方便。",
+    "项目负责人介绍，工程计划于年底前全面完工。",
+    "施工期间，交警部门在沿线路口安排专人疏导交通。",
+]
+FAR_ECHO = (
+    "柯城区推进城市有机更新\n\n"
+    "　　本报讯（记者 王丽）6月3日，记者从区住建局获悉，今年全区将非遗竹编技艺融入老旧小区改造，打造一批特色街巷。\n\n"
+    + "\n\n".join("　　" + "".join(s.format(n=n, m=100 + 10 * n) for s in _ROADWORKS) for n in range(1, 41))
+    + "\n\n非遗竹编技艺进校园\n\n"
+    "　　近日，石室乡中心小学开设手工课，邀请老艺人教孩子们编织小篮子。\n"
+)
+
+
+def test_words_from_the_far_start_of_a_long_article_do_not_hold_a_headline_back(rulebook) -> None:
+    page = classify(split_units(source_of(FAR_ECHO.encode(), "page.txt")), rulebook)
+    headline = next(unit for unit in page.units if unit.text == "非遗竹编技艺进校园")
+    assert headline.role is Role.HEADLINE
+    assert headline.why == "after a finished text (+1.5); an article opening follows: '近日，石室乡' (+1.5) = +3"

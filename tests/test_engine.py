@@ -116,11 +116,13 @@ text = "{right}"
 """
 
 
-def _repaired_with(rule_files: str, text: str, tmp_path: Path) -> tuple[str, list[Change], list[str]]:
+def _repaired_with(
+    rule_files: str, text: str, tmp_path: Path, trace: Trace | None = None
+) -> tuple[str, list[Change], list[str]]:
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "mine.toml").write_text(rule_files, encoding="utf-8")
     rulebook = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
-    unit = Unit(text, Trace.of(Source.of("page.txt", text), 0), 1, True, 0, role=Role.BODY)
+    unit = Unit(text, trace or Trace.of(Source.of("page.txt", text), 0), 1, True, 0, role=Role.BODY)
     changes: list[Change] = []
     warnings = repair([Slot(unit, "body", changes)], rulebook)
     return unit.text, changes, warnings
@@ -144,4 +146,41 @@ def test_rules_that_undo_each_other_stop_after_the_last_pass_with_a_warning(tmp_
     assert warnings == [
         f"the rules were still changing 1 text(s) of page.txt after {MAX_PASSES} passes: two rules "
         "probably undo each other; the text is left as the last pass made it"
+    ]
+
+
+def test_the_warning_of_rules_that_undo_each_other_names_the_file_the_text_starts_in(tmp_path: Path) -> None:
+    # A paragraph stitched across a page jump (下转2版 … 上接1版) whose first character alone
+    # was printed on page 1: the warning points to page 1, where the paragraph starts.
+    page1 = Source.of("page1.txt", "部（下转2版）")
+    page2 = Source.of("page2.txt", "（上接1版）署甲")
+    trace = Trace.joined([(Trace.of(page1, 0), 0), (Trace.of(page2, 6), 1)])
+    rules = _user_rule("mine.a-to-b", "甲", "乙") + _user_rule("mine.b-to-a", "乙", "甲")
+    _, _, warnings = _repaired_with(rules, "部署甲", tmp_path, trace)
+    assert warnings == [
+        f"the rules were still changing 1 text(s) of page1.txt after {MAX_PASSES} passes: two rules "
+        "probably undo each other; the text is left as the last pass made it"
+    ]
+
+
+def test_a_rule_that_switched_itself_off_for_an_issue_stays_off_on_later_passes() -> None:
+    # A page in traditional characters: script.traditional converts nothing in it (and says
+    # so). The comma fix sends the paragraph through another pass, which must not convert it.
+    issue = kcclean.clean_text("柯城區召開會議\n\n本報訊（記者 王思）5月8日,柯城區召開安全生產工作會議。\n")
+    assert issue.articles[0].body == ["本報訊（記者 王思）5月8日，柯城區召開安全生產工作會議。"]
+    assert [c.rule for c in issue.changes] == ["punct.comma-width"]
+    assert issue.warnings == [
+        "12 traditional-only and 0 simplified-only characters: the text is not overwhelmingly "
+        "simplified, so script.traditional converts nothing"
+    ]
+
+
+def test_a_doubtful_edit_of_a_safe_rule_is_an_unsafe_suggestion(rulebook) -> None:
+    # 於 is also a simplified character (a surname): converting it to 于 is only suggested,
+    # and report.json gives the suggestion the level `unsafe`, though the rule is safe.
+    assert rulebook.by_id["script.traditional"].level == "safe"
+    issue = kcclean.clean_text("新建道路年底完工\n\n本报讯（记者 王思）区里新建的两条道路预计於年底完工。\n")
+    assert issue.articles[0].body == ["本报讯（记者 王思）区里新建的两条道路预计於年底完工。"]
+    assert [(c.rule, c.before, c.after, c.applied, c.level) for c in issue.changes] == [
+        ("script.traditional", "於", "于", False, "unsafe")
     ]

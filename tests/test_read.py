@@ -140,6 +140,17 @@ def test_glob_without_a_folder_searches_the_current_one(tmp_path: Path, monkeypa
     assert (found, errors) == ([tmp_path / "a.txt", tmp_path / "b.txt"], [])
 
 
+def test_a_double_star_glob_finds_transcripts_in_subfolders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `kcclean fix 'scans/**/*.txt'`: scans kept in a folder per year and month are all read,
+    # those directly in scans/ too, as a shell with globstar would find them
+    monkeypatch.chdir(tmp_path)
+    Path("scans/2023/05").mkdir(parents=True)
+    Path("scans/0430.txt").write_text("一", encoding="utf-8")
+    Path("scans/2023/05/0501.txt").write_text("二", encoding="utf-8")
+    found, errors = expand_paths(["scans/**/*.txt"])
+    assert (found, errors) == ([tmp_path / "scans/0430.txt", tmp_path / "scans/2023/05/0501.txt"], [])
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [(lambda path: None, "no such file"), (Path.mkdir, "is a folder, not a file")],

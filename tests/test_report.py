@@ -200,6 +200,45 @@ def test_text_in_no_article_is_kept_as_metadata(data: dict):
             assert not lost, f"{f['source']}: {''.join(lost)!r} is in no article and no change"
 
 
+def test_a_paragraph_the_report_cannot_spell_exactly_still_points_at_every_line_it_came_from(rulebook, tmp_path: Path):
+    """The page finds a paragraph on the transcript by its spans. When the spans and changes do
+    not rebuild it (here the straight quotes inside a parenthesis are fixed first, and the
+    parenthesis' own change is then not drawn on the input), they still cover each line of the
+    column it was printed over, the middle one too, and nothing else."""
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "柯城召开安全生产工作会议\n\n"
+        '本报讯 昨日，柯城区召开安全生产工作会议(主题为"守牢底线")，会议要求各乡镇\n'
+        "（街道）压实属地责任，对辖区内的企业开展拉网式排查，确保隐患\n"
+        "整改到位。\n\n"
+        "会议还部署了下一阶段工作。\n",
+        encoding="utf-8",
+    )
+    data = report_of([path], rulebook)
+    text = texts(data)["page.txt"]
+    (lead,) = [u for a in articles(data) for u in a["units"] if (u["role"], u["index"]) == ("body", 0)]
+    covered = {p for _, start, end in lead["spans"] for p in range(start, end) if not text[p].isspace()}
+    first, last = text.index("本报讯"), text.index("整改到位。") + len("整改到位。")
+    assert covered == {p for p in range(first, last) if not text[p].isspace()}
+
+
+def test_stray_characters_after_a_headline_or_paragraph_stay_out_of_its_spans(rulebook, tmp_path: Path):
+    """Replacement characters around a zero-width space after a headline and after the last
+    paragraph (an encoding error, then a copy from a web page) are removed: each unit's spans
+    still spell that unit, not the debris after it."""
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "柯城召开安全生产工作会议\ufffd\u200b\ufffd\n\n"
+        "本报讯（记者 王思）昨日，柯城区召开安全生产工作会议。\n\n"
+        "会议还部署了下一阶段工作。\ufffd\u200b\ufffd\n",
+        encoding="utf-8",
+    )
+    data = report_of([path], rulebook)
+    assert [a["headline"] for a in articles(data)] == [["柯城召开安全生产工作会议"]]
+    assert articles(data)[0]["body"][-1] == "会议还部署了下一阶段工作。"
+    test_every_paragraph_is_spelled_by_its_spans_and_changes(data)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_generated_damage_is_placed_exactly(seed: int, rulebook, tmp_path: Path):
     """Displaced leads, page jumps, overlaps, hard-wrapped columns: the generator's issues."""

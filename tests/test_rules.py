@@ -64,8 +64,14 @@ text = "柯城区召开会议"
         (GOOD.replace('scope = ["body"]', 'scope = ["everywhere"]'), 5, "`scope` must be"),
         (GOOD.replace('replacement = "柯城区"', 'replacement = "\\\\2"'), 8, "bad replacement"),
         (GOOD.replace('kind = "regex"', 'kind = "magic"'), 4, "`kind` must be one of"),
+        # `[rule]` (one table) where `[[rule]]` (a list of them) is meant: TOML reads it, so
+        # the user must be told what is wrong with it, not shown nothing or a crash
+        (GOOD.replace("[[rule]]", "[rule]"), 1, "`rule` must be written as [[rule]] tables"),
     ],
-    ids=["toml-syntax", "bad-regex", "unknown-field", "failing-example", "bad-level", "no-description", "bad-scope", "bad-group", "bad-kind"],
+    ids=[
+        "toml-syntax", "bad-regex", "unknown-field", "failing-example", "bad-level", "no-description", "bad-scope",
+        "bad-group", "bad-kind", "single-rule-table",
+    ],
 )
 def test_broken_rule_file_is_reported_as_file_line(tmp_path: Path, body: str, line: int, message: str) -> None:
     path = write_rules(tmp_path / "rules", body)
@@ -268,3 +274,60 @@ def test_a_layout_rule_made_unsafe_by_the_user_only_suggests_its_joins(tmp_path:
     joins = [c for c in issue.changes if c.rule == "join.broken-wrap"]
     assert any(c.evidence.startswith("下转2版 here") for c in joins)
     assert {(c.level, c.applied) for c in joins} == {("unsafe", False)}
+
+
+# A field that only one kind of rule has, broken: the message names the file, the line of the
+# field and what it must be, as for the fields every rule has.
+BROKEN_KIND_FIELDS = [
+    pytest.param(
+        """
+        [[rule]]
+        id = "house.masthead"
+        description = "The masthead of 今日柯城, however the scanner read it."
+        kind = "lexicon"
+        scope = ["masthead"]
+        entries = ["今日柯城"]
+        threshold = 120
+        """,
+        7,
+        "rule house.masthead: `threshold` must be a score from 50 to 100",
+        id="lexicon-threshold-above-100",
+    ),
+    pytest.param(
+        """
+        [[rule]]
+        id = "house.script"
+        description = "Traditional characters keyed by a reporter's old input method."
+        kind = "script"
+        name_before = '记者$'
+        name_after = '(?:村|镇'
+        """,
+        6,
+        "rule house.script: bad regular expression: missing )",
+        id="script-name-after-bad-regex",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "message"), BROKEN_KIND_FIELDS)
+def test_a_broken_field_of_one_kind_of_rule_is_reported_at_its_line(tmp_path: Path, body: str, line: int, message: str) -> None:
+    path = write_rules(tmp_path / "rules", body)
+    with pytest.raises(RuleErrors) as caught:
+        load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
+    assert str(caught.value).startswith(f"{path}:{line}: {message}"), str(caught.value)
+
+
+def test_a_traditional_character_in_a_name_before_a_title_is_only_suggested() -> None:
+    # 趙 before 女士 is a name-like place (the built-in `name_after`): the surname may be
+    # written so on purpose, so 趙 → 赵 is suggested, not made.
+    issue = clean_text("柯城召开会议\n\n本报讯（记者 王思）趙女士在社区做了十年志愿者。")
+    assert issue.articles[0].body == ["本报讯（记者 王思）趙女士在社区做了十年志愿者。"]
+    (change,) = [c for c in issue.changes if c.rule == "script.traditional"]
+    assert (change.before, change.after, change.applied) == ("趙", "赵", False)
+
+
+def test_apostrophes_in_latin_text_stay_straight_even_two_in_a_paragraph() -> None:
+    # punct.single-quotes pairs straight quotes only around Chinese text: two apostrophes of
+    # an English sentence quoted in a report are not a quotation.
+    issue = clean_text("柯城召开会议\n\n本报讯（记者 王思）英语角上，学生们齐声朗读 It's Tom's book 这句话。")
+    assert issue.articles[0].body == ["本报讯（记者 王思）英语角上，学生们齐声朗读 It's Tom's book 这句话。"]

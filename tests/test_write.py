@@ -90,6 +90,80 @@ def test_a_crash_inside_finish_leaves_no_half_written_output(tmp_path: Path, mon
     assert [p.name for p in tmp_path.iterdir() if p.name != "out"] == [], "no staging or .old folder is left"
 
 
+class _DiskFullOnWrite:
+    """A file of the run on a disk that has filled up: opening it works, writing to it fails."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _disk_full_at(monkeypatch: pytest.MonkeyPatch, name: str, step: str) -> None:
+    """The disk fills up as the writer opens (`step` "open") or writes ("write") its file `name`."""
+    real = open
+
+    def opening(path, *args, **kwargs):
+        if os.path.basename(path) != name:
+            return real(path, *args, **kwargs)
+        if step == "open":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return _DiskFullOnWrite(real(path, *args, **kwargs))
+
+    monkeypatch.setattr("kcclean.write.open", opening, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "step"),
+    [
+        ("articles.jsonl", "open"),  # as the run starts
+        ("articles.jsonl", "write"),  # an article's index line
+        ("issues.jsonl", "write"),  # an issue's index line
+        (".kcclean", "write"),  # the manifest, as the run finishes
+    ],
+    ids=["opening-the-article-index", "an-article-line", "an-issue-line", "the-manifest"],
+)
+def test_a_full_disk_names_the_index_file_that_could_not_be_written(tmp_path: Path, monkeypatch, rulebook, name: str, step: str) -> None:
+    """The error says which file of the output folder the disk filled up on (test_robustness.py
+    covers the first file and the report through the CLI), and the run leaves nothing behind."""
+    target = tmp_path / "out"
+    _disk_full_at(monkeypatch, name, step)
+    with pytest.raises(OutputError) as failed:
+        write_run(target, rulebook)
+    assert str(failed.value) == f"{target / name}: cannot write: No space left on device"
+    assert list(tmp_path.iterdir()) == [], "no output, staging or .old folder is left"
+
+
+def test_a_previous_output_that_cannot_be_deleted_does_not_fail_the_finished_run(tmp_path: Path, monkeypatch, rulebook) -> None:
+    """Once the new folder is in place the run has succeeded: a file of the replaced output
+    that cannot be deleted (a permission, a busy network share) does not turn it into an error."""
+    target = tmp_path / "out"
+    write_run(target, rulebook)
+    (target / "report.json").write_text('{"older": true}\n', encoding="utf-8")
+    unlink = os.unlink
+
+    def refusing(path, *args, **kwargs):
+        if os.path.basename(path) == "report.json":
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refusing)
+    write_run(target, rulebook)  # no error
+    monkeypatch.undo()
+    assert (target / "report.json").read_text(encoding="utf-8") == "{}\n", "the new output is published"
+    assert edited_files(target) == ([], [])
+
+
 def test_finish_publishes_every_file_complete(tmp_path: Path, rulebook) -> None:
     target = tmp_path / "out"
     write_run(target, rulebook)

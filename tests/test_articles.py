@@ -1,0 +1,174 @@
+"""Roles to articles (kcclean/articles.py): banners, moved leads, joins and headline spaces,
+checked on the articles, the changes and the evidence a user reads in the report."""
+
+from __future__ import annotations
+
+from kcclean import clean_text
+from kcclean.model import Change, Issue
+from kcclean.rulebook import Settings, load_rulebook
+
+# A hard-wrapped column of 15 characters with no indents. The third line is as long as the
+# column and ends with 。, yet the paragraph goes on below it: without indents nothing marks
+# where a paragraph starts, so a full line is joined to the next one even after a full stop.
+UNINDENTED_COLUMN = """\
+石室乡举办厨艺大赛
+
+本报讯（通讯员 周婷）6月2日
+，石室乡在文化礼堂举办首届乡村
+厨艺大赛，30名农家厨师参赛。
+评委从色、香、味等方面现场打分
+，最终评出金奖3名、银奖5名。
+"""
+
+# The lead was printed after the rest of its article (the column order was read wrong):
+# the text from the lead to the end stops mid-sentence, and the first paragraph finishes it.
+LEAD_AFTER_ITS_TAIL = """\
+石室乡晚稻喜获丰收
+
+收割机在田间来回穿梭，一派繁忙景象。
+
+据了解，今年全乡种植晚稻3000余亩。
+
+本报讯（记者 王思）10月20日，走进石室乡的千亩稻田，
+"""
+
+
+def _joins(issue: Issue) -> list[Change]:
+    return [change for change in issue.changes if change.kind == "join"]
+
+
+# --- banners -----------------------------------------------------------------------------
+
+
+def test_a_banner_at_the_top_of_a_page_is_recorded_on_the_issue() -> None:
+    # A headline with no body of its own and no article before it: a column banner.
+    issue = clean_text("乡村振兴在行动\n\n\n柯城召开会议\n\n本报讯（记者 王思）5月8日，柯城召开乡村振兴工作会议。\n")
+    assert issue.banners == ["乡村振兴在行动"]
+    assert [(a.headline, a.body) for a in issue.articles] == [
+        (["柯城召开会议"], ["本报讯（记者 王思）5月8日，柯城召开乡村振兴工作会议。"])
+    ]
+    assert [(c.rule, c.line) for c in issue.changes if c.rule == "layout.banner"] == [("layout.banner", 1)]
+
+
+def test_a_banner_between_articles_stays_a_banner_even_when_it_echoes_the_article_before() -> None:
+    # Only the last line of a page can be an article's cut-off tail (layout.orphan): a line
+    # between two articles whose words come from the first is still a banner, not its text.
+    text = (
+        "柯城召开会议\n\n本报讯（记者 王思）5月8日，柯城召开乡村振兴工作推进会议。\n\n\n"
+        "乡村振兴工作推进\n\n\n"
+        "石室乡举办厨艺大赛\n\n本报讯（通讯员 周婷）6月2日，石室乡举办首届乡村厨艺大赛。\n"
+    )
+    issue = clean_text(text)
+    assert issue.banners == ["乡村振兴工作推进"]
+    assert [a.body for a in issue.articles] == [
+        ["本报讯（记者 王思）5月8日，柯城召开乡村振兴工作推进会议。"],
+        ["本报讯（通讯员 周婷）6月2日，石室乡举办首届乡村厨艺大赛。"],
+    ]
+    assert not [c for c in issue.changes if c.rule == "layout.orphan"]
+
+
+# --- a displaced lead --------------------------------------------------------------------
+
+
+def test_a_lead_printed_after_its_own_tail_is_moved_up_as_a_safe_fix() -> None:
+    issue = clean_text(LEAD_AFTER_ITS_TAIL)
+    assert issue.articles[0].body == [
+        "本报讯（记者 王思）10月20日，走进石室乡的千亩稻田，收割机在田间来回穿梭，一派繁忙景象。",
+        "据了解，今年全乡种植晚稻3000余亩。",
+    ]
+    [move] = [c for c in issue.changes if c.rule == "move.displaced-lead"]
+    # report.json's `level` says whether a default run makes the change (the rule's level)
+    assert (move.kind, move.applied, move.level, move.line) == ("move", True, "safe", 7)
+
+
+def test_an_ignored_displaced_lead_rule_keeps_the_printed_order() -> None:
+    # --ignore move.displaced-lead: the article is left as printed and says it ends mid-sentence.
+    rulebook = load_rulebook(Settings(ignore=["move.displaced-lead"]))
+    issue = clean_text(LEAD_AFTER_ITS_TAIL, rulebook=rulebook)
+    assert issue.articles[0].body == [
+        "收割机在田间来回穿梭，一派繁忙景象。",
+        "据了解，今年全乡种植晚稻3000余亩。",
+        "本报讯（记者 王思）10月20日，走进石室乡的千亩稻田，",
+    ]
+    assert [c for c in issue.changes if c.rule == "move.displaced-lead"] == []
+    assert issue.articles[0].truncated
+
+
+# --- joins -------------------------------------------------------------------------------
+
+
+def test_a_full_line_ending_a_sentence_goes_on_in_a_column_without_indents() -> None:
+    issue = clean_text(UNINDENTED_COLUMN)
+    assert issue.articles[0].body == [
+        "本报讯（通讯员 周婷）6月2日，石室乡在文化礼堂举办首届乡村厨艺大赛，30名农家厨师参赛。"
+        "评委从色、香、味等方面现场打分，最终评出金奖3名、银奖5名。"
+    ]
+    after_the_stop = [c for c in _joins(issue) if c.line == 5]
+    assert [(c.rule, c.applied, c.evidence) for c in after_the_stop] == [
+        ("join.line-wrap", True, "a full line may go on: 15 characters (+2.5) = +2.5")
+    ]
+
+
+def test_a_lead_cut_off_after_its_bracket_is_joined_to_the_text_after_it() -> None:
+    # 本报讯（记者 王思） alone is no paragraph: its text was cut off by the blank line.
+    issue = clean_text("柯城召开会议\n\n本报讯（记者 王思）\n\n柯城区日前召开安全生产工作会议，部署下一阶段工作。\n")
+    assert issue.articles[0].body == ["本报讯（记者 王思）柯城区日前召开安全生产工作会议，部署下一阶段工作。"]
+    [join] = _joins(issue)
+    assert (join.rule, join.applied, join.level) == ("join.broken-wrap", True, "safe")
+    assert join.evidence == (
+        "a clause cannot end there: a lead with no text after its cue (+4); "
+        "the first part may end with a quote: '王思）' (-1); no sentence end: '记者 王思）' (+0.5) = +3.5"
+    )
+
+
+def test_a_close_call_between_paragraphs_is_an_unsafe_suggestion_that_unsafe_makes() -> None:
+    # The first paragraph stops mid-clause, but the next opens like a paragraph (近日，):
+    # the join is only suggested, as an unsafe change, and --unsafe makes it.
+    text = (
+        "柯城部署防汛工作\n\n"
+        "本报讯（记者 王思）6月5日，柯城区召开防汛工作会议，部署汛期防汛工作\n\n"
+        "近日，各乡镇已完成隐患排查。\n"
+    )
+    issue = clean_text(text)
+    assert issue.articles[0].body == [
+        "本报讯（记者 王思）6月5日，柯城区召开防汛工作会议，部署汛期防汛工作",
+        "近日，各乡镇已完成隐患排查。",
+    ]
+    [join] = _joins(issue)
+    assert (join.rule, join.applied, join.level) == ("join.broken-wrap", False, "unsafe")
+    assert join.evidence == (
+        "a long paragraph stops mid-clause (+2); the next part opens a paragraph: '近日，各乡镇' (-2); "
+        "no sentence end: '汛期防汛工作' (+0.5) = +0.5"
+    )
+    assert issue.articles[0].warnings == [
+        "line 3: a paragraph may have been cut here; it was kept apart from the next (a suggested join)"
+    ]
+    made = clean_text(text, unsafe=True)
+    assert made.articles[0].body == [
+        "本报讯（记者 王思）6月5日，柯城区召开防汛工作会议，部署汛期防汛工作近日，各乡镇已完成隐患排查。"
+    ]
+    assert [(c.applied, c.level) for c in _joins(made)] == [(True, "unsafe")]
+
+
+def test_a_paragraph_cut_after_the_x_of_an_x_ray_machine_is_joined() -> None:
+    # A Latin X is no closing quote or bracket: the cut is weighed like any other.
+    issue = clean_text(
+        "区人民医院添新设备\n\n本报讯（记者 王思）近日，区人民医院新引进一台数字化X\n\n光机，已正式投入使用。\n"
+    )
+    assert issue.articles[0].body == ["本报讯（记者 王思）近日，区人民医院新引进一台数字化X光机，已正式投入使用。"]
+    [join] = _joins(issue)
+    assert join.applied
+    assert join.evidence == "a long paragraph stops mid-clause (+2); no sentence end: '一台数字化X' (+0.5) = +2.5"
+
+
+# --- headline spaces ---------------------------------------------------------------------
+
+
+def test_a_headline_with_two_split_words_closed_still_comes_from_its_own_line() -> None:
+    # Both spaces cut words the body prints whole. The article's origin (report.json
+    # `origin`, the report's line hints) still puts the headline on line 1 only.
+    issue = clean_text("柯城 召开疫情 防控会议\n\n本报讯（记者 王思）5月8日，柯城召开疫情防控会议。\n")
+    article = issue.articles[0]
+    assert article.headline == ["柯城召开疫情防控会议"]
+    assert [(c.line, c.column) for c in issue.changes if c.rule == "headline.split-word"] == [(1, 3), (1, 8)]
+    assert article.origin == [("text", 1, 1), ("text", 3, 3)]
