@@ -99,7 +99,9 @@ _OPENING_CLAUSE = regex.compile(_ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[�
 
 
 def ends_sentence(text: str) -> bool:
-    """Does the text end where a paragraph can end: a sentence end, or a photo credit?"""
+    """Does the text end where a paragraph can end: a sentence end, or a photo credit?
+    Stray characters after it (a � or a zero-width space) do not hide it: repair removes them."""
+    text = seen(text)
     stripped = text.rstrip(CLOSERS + " ")
     if not stripped:
         return False

@@ -162,6 +162,7 @@ class OutputFolder:
                 (self.staging / MARKER).write_text("{}\n")  # the manifest proper is written by finish()
             with self._writing("articles.jsonl"):
                 self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
+            with self._writing("issues.jsonl"):
                 self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
         except BaseException as error:  # `with` calls __exit__ only once __enter__ returned
             self.__exit__(type(error), error, error.__traceback__)

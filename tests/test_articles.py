@@ -161,6 +161,20 @@ def test_a_paragraph_cut_after_the_x_of_an_x_ray_machine_is_joined() -> None:
     assert join.evidence == "a long paragraph stops mid-clause (+2); no sentence end: '一台数字化X' (+0.5) = +2.5"
 
 
+
+def test_stray_characters_after_a_full_stop_do_not_join_the_next_paragraph() -> None:
+    # OCR leaves a � or a zero-width space after the 。 that ends a paragraph; repair removes
+    # them, so the paragraph ended there and the next one stays its own.
+    issue = clean_text(
+        "柯城部署防汛工作\n\n本报讯（记者 王思）5月8日，柯城召开防汛工作会议，要求各地压实责任。\ufffd\u200b\ufffd\n\n"
+        "会议还部署了下一阶段的隐患排查工作。\n"
+    )
+    assert issue.articles[0].body == [
+        "本报讯（记者 王思）5月8日，柯城召开防汛工作会议，要求各地压实责任。",
+        "会议还部署了下一阶段的隐患排查工作。",
+    ]
+    assert _joins(issue) == []
+
 # --- headline spaces ---------------------------------------------------------------------
 
 

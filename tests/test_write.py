@@ -127,11 +127,12 @@ def _disk_full_at(monkeypatch: pytest.MonkeyPatch, name: str, step: str) -> None
     ("name", "step"),
     [
         ("articles.jsonl", "open"),  # as the run starts
+        ("issues.jsonl", "open"),
         ("articles.jsonl", "write"),  # an article's index line
         ("issues.jsonl", "write"),  # an issue's index line
         (".kcclean", "write"),  # the manifest, as the run finishes
     ],
-    ids=["opening-the-article-index", "an-article-line", "an-issue-line", "the-manifest"],
+    ids=["opening-the-article-index", "opening-the-issue-index", "an-article-line", "an-issue-line", "the-manifest"],
 )
 def test_a_full_disk_names_the_index_file_that_could_not_be_written(tmp_path: Path, monkeypatch, rulebook, name: str, step: str) -> None:
     """The error says which file of the output folder the disk filled up on (test_robustness.py
