@@ -222,6 +222,20 @@ def test_a_paragraph_the_report_cannot_spell_exactly_still_points_at_every_line_
     assert covered == {p for p in range(first, last) if not text[p].isspace()}
 
 
+def test_an_inexact_paragraph_joined_across_a_blank_line_points_at_its_lines_not_the_gap(rulebook, tmp_path: Path):
+    """A paragraph cut by a blank line mid-sentence is joined again; when the report cannot
+    spell it exactly it points at the lines it came from: the blank line between them is no
+    part of it (an empty span would draw nothing and count as a place the paragraph is)."""
+    path = tmp_path / "page.txt"
+    first = '本报讯 昨日，柯城区召开安全生产工作会议(主题为"守牢底线")，会议要求各乡镇'
+    second = "（街道）压实属地责任，对辖区内的企业开展拉网式排查，确保隐患整改到位。"
+    path.write_text(f"柯城召开安全生产工作会议\n\n{first}\n\n{second}\n\n会议还部署了下一阶段工作。\n", encoding="utf-8")
+    data = report_of([path], rulebook)
+    text = texts(data)["page.txt"]
+    (lead,) = [u for a in articles(data) for u in a["units"] if (u["role"], u["index"]) == ("body", 0)]
+    assert not lead["exact"]
+    assert [text[start:end] for _, start, end in lead["spans"]] == [first, second]
+
 def test_stray_characters_after_a_headline_or_paragraph_stay_out_of_its_spans(rulebook, tmp_path: Path):
     """Replacement characters around a zero-width space after a headline and after the last
     paragraph (an encoding error, then a copy from a web page) are removed: each unit's spans
