@@ -40,5 +40,10 @@ for module in modules:
 ' "$MUTATION_SAMPLE" "${MUTATION_SEED:-13}" "${patterns[@]}")
 fi
 "$mutmut" run --max-children "${MUTATION_JOBS:-$(nproc)}" "${patterns[@]}" || true  # it exits non-zero when mutants survive; the score says how many
-# every mutant of the modules asked for that has a result, from this run or an earlier one
-.venv/bin/python scripts/mutation_score.py "${modules[@]}"
+if [ -n "${MUTATION_SAMPLE:-}" ]; then
+    # only the sample counts: results left from earlier runs are not a random draw
+    printf '%s\n' "${patterns[@]}" > mutants/sample.txt
+    .venv/bin/python scripts/mutation_score.py --sample mutants/sample.txt "${modules[@]}"
+else  # every mutant of the modules asked for that has a result, from this run or an earlier one
+    .venv/bin/python scripts/mutation_score.py "${modules[@]}"
+fi

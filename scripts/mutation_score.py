@@ -6,6 +6,10 @@ the modules' scores weighted by how many mutants each module has, with a 95 % in
 large module checked through 40 mutants counts for what it is, not for 40.
 
     .venv/bin/python scripts/mutation_score.py 'kcclean.read.*' 'kcclean.write.*'
+    .venv/bin/python scripts/mutation_score.py --sample mutants/sample.txt 'kcclean.read.*'
+
+With --sample (a file of mutant names, one a line: what mutation.sh checked), only those count
+as checked: results left from other runs would make the sample no longer random.
 """
 
 from __future__ import annotations
@@ -22,14 +26,16 @@ from mutmut.stats import status_by_exit_code
 UNCHECKED = ("not checked", "skipped")
 
 
-def tally(patterns: list[str]) -> dict[str, Counter]:
-    """Statuses per module, counting every mutant the patterns name, checked or not."""
+def tally(patterns: list[str], sample: set[str] | None = None) -> dict[str, Counter]:
+    """Statuses per module, counting every mutant the patterns name, checked or not (outside
+    the sample, if one is given, as not checked)."""
     counts: dict[str, Counter] = {}
     for meta in sorted(Path("mutants").rglob("*.py.meta")):
         for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
             if any(fnmatch.fnmatch(name, pattern) for pattern in patterns):
                 module = name.split(".x_")[0].split(".xǁ")[0]
-                counts.setdefault(module, Counter())[status_by_exit_code[code]] += 1
+                status = status_by_exit_code[code] if sample is None or name in sample else "not checked"
+                counts.setdefault(module, Counter())[status] += 1
     return counts
 
 
@@ -68,8 +74,12 @@ def core_estimate(counts: dict[str, Counter]) -> tuple[float, float, float] | No
     return estimate, max(0.0, estimate - margin), min(1.0, estimate + margin)
 
 
-def main(patterns: list[str]) -> None:
-    counts = tally(patterns or ["*"])
+def main(arguments: list[str]) -> None:
+    sample = None
+    if arguments[:1] == ["--sample"]:
+        sample = set(Path(arguments[1]).read_text(encoding="utf-8").split())
+        arguments = arguments[2:]
+    counts = tally(arguments or ["*"], sample)
     for module, counted in sorted(counts.items()):
         print(f"{module}: {describe(counted)}")
     print(f"all checked: {describe(sum(counts.values(), Counter()))}")
