@@ -234,8 +234,7 @@ class OutputFolder:
     def finish(self) -> None:
         """Publish: write the manifest, then the finished folder replaces the target in one
         rename."""
-        with self._writing("issues.jsonl"):
-            self._close()
+        self._close()
         with self._writing(MARKER):
             self._write_manifest()
         old = None
@@ -268,22 +267,33 @@ class OutputFolder:
             out.write("\n}\n}\n")
 
     def _close(self) -> None:
-        for handle in (self._articles, self._issues):
+        """Close both indexes, even when one fails: their last lines are written now, so a
+        full disk names the file it filled up on."""
+        failed = None
+        for name, handle in (("articles.jsonl", self._articles), ("issues.jsonl", self._issues)):
             if handle is not None and not handle.closed:
-                handle.close()
+                try:
+                    with self._writing(name):
+                        handle.close()
+                except OutputError as error:
+                    failed = failed or error
+        if failed:
+            raise failed
 
     def __exit__(
         self, kind: type | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self._close()
-        self._hashes.close()
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            for folder in self._made:  # deepest first; only the empty ones this run made
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+        try:
+            self._close()  # after a full disk, flushing the indexes fails too
+        finally:
+            self._hashes.close()
+            if self.staging is not None:
+                shutil.rmtree(self.staging, ignore_errors=True)
+                for folder in self._made:  # deepest first; only the empty ones this run made
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
 
 
 def _alive(pid: int) -> bool:

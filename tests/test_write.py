@@ -5,6 +5,7 @@ is left beside it. (test_cli.py crashes whole runs; these crash `OutputFolder.fi
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -89,6 +90,45 @@ def test_a_crash_inside_finish_leaves_no_half_written_output(tmp_path: Path, mon
         assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name != "out"] == [], "no staging or .old folder is left"
 
+
+
+@pytest.mark.parametrize("index", ["articles.jsonl", "issues.jsonl"])
+def test_a_full_disk_as_an_index_is_closed_names_that_index(tmp_path: Path, monkeypatch, rulebook, index: str) -> None:
+    """An index's last lines reach the disk only as it is closed: the error names that index,
+    the other one is closed all the same, and the run leaves nothing behind."""
+    enter = OutputFolder.__enter__
+    opened = []
+
+    def entered(self):
+        enter(self)
+        opened.extend((self._articles, self._issues))
+        attribute = "_articles" if index == "articles.jsonl" else "_issues"
+        setattr(self, attribute, _DiskFullOnClose(getattr(self, attribute)))
+        return self
+
+    monkeypatch.setattr(OutputFolder, "__enter__", entered)
+    target = tmp_path / "out"
+    with pytest.raises(OutputError) as failed:
+        write_run(target, rulebook)
+    assert str(failed.value) == f"{target / index}: cannot write: No space left on device"
+    assert all(handle.closed for handle in opened)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_that_fails_on_a_full_disk_leaves_nothing_even_when_its_indexes_cannot_be_flushed(
+    tmp_path: Path, monkeypatch, rulebook
+) -> None:
+    # The disk fills up while an article is written; cleaning up, the indexes' buffered lines
+    # cannot be written either. That second error must not stop the staging folder's removal.
+    _fail_closing_the_index(monkeypatch)
+
+    def full(self, issue) -> None:
+        raise OutputError(f"{self.target}: cannot write: No space left on device")
+
+    monkeypatch.setattr(OutputFolder, "add", full)
+    with pytest.raises(OutputError):
+        write_run(tmp_path / "out", rulebook)
+    assert list(tmp_path.iterdir()) == [], "no output or staging folder is left"
 
 class _DiskFullOnWrite:
     """A file of the run on a disk that has filled up: opening it works, writing to it fails."""
@@ -283,6 +323,27 @@ def test_a_refusal_names_five_edited_files_and_counts_the_rest(tmp_path: Path) -
     )
     assert edited_files(target) == ([f"k{n}.md" for n in range(7)], [f"new{n}.md" for n in range(6)])
 
+
+
+@pytest.mark.parametrize(
+    ("edit", "listed"),
+    [
+        (lambda target: (target / "k.md").write_text("edited\n", encoding="utf-8"), "changed since kcclean wrote them: {target}/k.md"),
+        (lambda target: (target / "notes.txt").write_text("mine\n", encoding="utf-8"), "added: {target}/notes.txt"),
+    ],
+    ids=["one-file-changed", "one-file-added"],
+)
+def test_one_hand_edit_of_either_kind_is_enough_to_refuse(tmp_path: Path, edit, listed: str) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "k.md").write_text("as written\n", encoding="utf-8")
+    digest = hashlib.sha256(b"as written\n").hexdigest()
+    (target / ".kcclean").write_text(json.dumps({"files": {"k.md": digest}}), encoding="utf-8")
+    OutputFolder(target)  # untouched: no refusal
+    edit(target)
+    with pytest.raises(OutputError) as refused:
+        OutputFolder(target)
+    assert f"({listed.format(target=target)})" in str(refused.value)
 
 def test_the_staging_folder_of_a_run_still_alive_is_left_alone(tmp_path: Path) -> None:
     # the sleeper exits on any signal it can catch, even one its parent ignores (nohup ignores SIGHUP)
