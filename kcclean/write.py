@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from itertools import chain
@@ -184,11 +185,16 @@ class OutputFolder:
     def _writing(self, name: str = "") -> Iterator[None]:
         """An I/O error (a full disk, no permission) names the output file it was writing
         (`name` within the target folder; none: the folder itself)."""
+        shown = self.target / name if name else self.target
         try:
             yield
         except OSError as error:
-            shown = self.target / name if name else self.target
             raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
+        except UnicodeEncodeError:  # Python told the locale has no Chinese (LC_ALL=C, PYTHONUTF8=0)
+            raise OutputError(
+                f"{shown}: cannot write: file names here must be {sys.getfilesystemencoding()}, which has "
+                "no Chinese; run with PYTHONUTF8=1 or a UTF-8 locale (LANG=C.UTF-8)"
+            ) from None
 
     def add(self, issue: Issue) -> None:
         """Write an issue's article files and index lines (sets each article's `path`).
@@ -222,7 +228,7 @@ class OutputFolder:
         # names come from safe_name(): no separators, no leading dot; checked, not trusted
         name = candidate[len(folder) + 1 :]
         if any(part.startswith(".") or os.sep in part or "/" in part for part in (folder, name)):
-            raise OutputError(f"refusing to write outside the output folder: {Path(self.staging, candidate)}")
+            raise OutputError(f"refusing to write outside the output folder: {Path(self.target, candidate)}")
         return candidate
 
     @contextmanager

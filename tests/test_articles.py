@@ -175,6 +175,16 @@ def test_stray_characters_after_a_full_stop_do_not_join_the_next_paragraph() -> 
     ]
     assert _joins(issue) == []
 
+
+def test_masthead_lines_are_recorded_as_taken_out_whole() -> None:
+    # A recorded line is metadata: its change takes the whole line out of the text (after ""),
+    # so the report and the "every character is accounted for" check see it removed, not replaced.
+    issue = clean_text("今日柯城\n2023年5月10日 星期三\n\n柯城召开会议\n\n本报讯（记者 王思）5月8日，柯城召开乡村振兴工作会议。\n")
+    assert [(c.rule, c.kind, c.before, c.after, c.line) for c in issue.changes] == [
+        ("masthead.lines", "record", "今日柯城", "", 1),
+        ("masthead.lines", "record", "2023年5月10日 星期三", "", 2),
+    ]
+
 # --- headline spaces ---------------------------------------------------------------------
 
 

@@ -234,9 +234,56 @@ def test_issues_whose_keys_make_the_same_folder_name_keep_every_article(tmp_path
 
 def test_an_article_name_that_leads_outside_the_folder_is_refused(tmp_path: Path, monkeypatch, rulebook) -> None:
     monkeypatch.setattr("kcclean.write.slug", lambda article: "../../escape")
-    with pytest.raises(OutputError, match="refusing to write outside"):
+    with pytest.raises(OutputError) as refused:
         write_run(tmp_path / "out", rulebook)
+    # named where the user asked for output, not in the staging folder that is gone by now
+    assert str(refused.value) == f"refusing to write outside the output folder: {tmp_path / 'out' / '2023-05-10_2045/01-../../escape.md'}"
     assert sorted(p.name for p in tmp_path.rglob("*")) == []
+
+
+def test_a_full_disk_as_an_issue_folder_is_made_names_that_folder(tmp_path: Path, monkeypatch, rulebook) -> None:
+    makedirs = os.makedirs
+
+    def full(path, *args, **kwargs):
+        if Path(path).name == "2023-05-10_2045":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        makedirs(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "makedirs", full)
+    with pytest.raises(OutputError) as failed:
+        write_run(tmp_path / "out", rulebook)
+    assert str(failed.value) == f"{tmp_path / 'out' / '2023-05-10_2045'}: cannot write: No space left on device"
+
+
+def test_every_file_is_utf8_whatever_the_locale_s_encoding(tmp_path: Path, monkeypatch, rulebook) -> None:
+    # On Windows open() without an encoding writes cp1252 or cp936: the manifest, the indexes
+    # and the articles must not depend on it.
+    real = open
+
+    def windows(path, mode="r", *args, **kwargs):
+        if "b" not in mode and kwargs.get("encoding") is None:
+            kwargs["encoding"] = "cp1252"
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("kcclean.write.open", windows, raising=False)
+    target = tmp_path / "out"
+    write_run(target, rulebook)
+    manifest = json.loads((target / ".kcclean").read_text(encoding="utf-8"))["files"]
+    assert any("柯城" in name for name in manifest)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a locale without UTF-8 is set up the Linux way")
+def test_a_locale_that_cannot_spell_chinese_file_names_is_a_clear_error(tmp_path: Path) -> None:
+    # LC_ALL=C with Python's UTF-8 fallbacks off: the file system encoding is ASCII
+    environment = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kcclean", "fix", str(FIXTURES / "sample"), "--out", "out"],
+        cwd=tmp_path, env=environment, capture_output=True,
+    )
+    assert done.returncode == 2
+    assert b"cannot write: file names here must be ascii, which has no Chinese; run with PYTHONUTF8=1" in done.stderr
+    assert b"internal error" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def article(headline: list[str]) -> Article:
