@@ -185,16 +185,17 @@ class OutputFolder:
     def _writing(self, name: str = "") -> Iterator[None]:
         """An I/O error (a full disk, no permission) names the output file it was writing
         (`name` within the target folder; none: the folder itself)."""
-        shown = self.target / name if name else self.target
         try:
             yield
+            return
         except OSError as error:
-            raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
-        except UnicodeEncodeError:  # Python told the locale has no Chinese (LC_ALL=C, PYTHONUTF8=0)
-            raise OutputError(
-                f"{shown}: cannot write: file names here must be {sys.getfilesystemencoding()}, which has "
-                "no Chinese; run with PYTHONUTF8=1 or a UTF-8 locale (LANG=C.UTF-8)"
-            ) from None
+            problem = error.strerror or str(error)
+        except UnicodeEncodeError:  # a name the file system's encoding cannot spell (LC_ALL=C, PYTHONUTF8=0)
+            problem = (
+                f"file names here must be {sys.getfilesystemencoding()}, which has no Chinese; "
+                "run with PYTHONUTF8=1 or a UTF-8 locale (LANG=C.UTF-8)"
+            )
+        raise OutputError(f"{self.target / name if name else self.target}: cannot write: {problem}")
 
     def add(self, issue: Issue) -> None:
         """Write an issue's article files and index lines (sets each article's `path`).
@@ -275,16 +276,15 @@ class OutputFolder:
     def _close(self) -> None:
         """Close both indexes, even when one fails: their last lines are written now, so a
         full disk names the file it filled up on."""
-        failed = None
-        for name, handle in (("articles.jsonl", self._articles), ("issues.jsonl", self._issues)):
-            if handle is not None and not handle.closed:
-                try:
-                    with self._writing(name):
-                        handle.close()
-                except OutputError as error:
-                    failed = failed or error
-        if failed:
-            raise failed
+        try:
+            self._close_index("articles.jsonl", self._articles)
+        finally:
+            self._close_index("issues.jsonl", self._issues)
+
+    def _close_index(self, name: str, handle: TextIO | None) -> None:
+        if handle is not None and not handle.closed:
+            with self._writing(name):
+                handle.close()
 
     def __exit__(
         self, kind: type | None, error: BaseException | None, trace: TracebackType | None

@@ -14,6 +14,7 @@ as checked: results left from other runs would make the sample no longer random.
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import json
 import math
@@ -75,11 +76,12 @@ def core_estimate(counts: dict[str, Counter]) -> tuple[float, float, float] | No
 
 
 def main(arguments: list[str]) -> None:
-    sample = None
-    if arguments[:1] == ["--sample"]:
-        sample = set(Path(arguments[1]).read_text(encoding="utf-8").split())
-        arguments = arguments[2:]
-    counts = tally(arguments or ["*"], sample)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("patterns", nargs="*", default=["*"], help="mutant names, with * (default: every mutant)")
+    parser.add_argument("--sample", type=Path, help="a file of the mutant names checked, one a line")
+    options = parser.parse_args(arguments)
+    sample = set(options.sample.read_text(encoding="utf-8").split()) if options.sample else None
+    counts = tally(options.patterns, sample)
     for module, counted in sorted(counts.items()):
         print(f"{module}: {describe(counted)}")
     print(f"all checked: {describe(sum(counts.values(), Counter()))}")

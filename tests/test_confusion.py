@@ -31,32 +31,34 @@ def test_a_fix_reports_the_word_it_found(rulebook) -> None:
     assert found[("面", "衢")].startswith("面州 → 衢州: '衢州' is a word")
 
 
+# The 人/入 group the shipped list leaves out (see rules/confusions.tsv), as a user adds it:
+# in place of the shipped rule, and only suggested.
+PEOPLE = """
+[[rule]]
+id = "typo.confusions"
+description = "人/入 only, and only suggested."
+kind = "confusion"
+scope = ["body"]
+level = "unsafe"
+groups_file = "people.tsv"
+
+[[rule.example]]
+text = "财政收人稳步增长"
+fixed = "财政收入稳步增长"
+
+[[rule.example]]
+text = "他人"
+"""
+
+
+def people_rulebook(folder: Path):
+    write(folder, "people.toml", PEOPLE)
+    write(folder, "people.tsv", "人入\n")
+    return load_rulebook(Settings(rule_dirs=[folder]))
+
+
 def test_an_unsafe_rule_only_suggests(tmp_path: Path) -> None:
-    folder = tmp_path / "rules"
-    folder.mkdir()
-    (folder / "people.tsv").write_text("人入\n", encoding="utf-8")
-    (folder / "people.toml").write_text(
-        textwrap.dedent(
-            """\
-            [[rule]]
-            id = "typo.confusions"
-            description = "人/入 only, and only suggested."
-            kind = "confusion"
-            scope = ["body"]
-            level = "unsafe"
-            groups_file = "people.tsv"
-
-            [[rule.example]]
-            text = "财政收人稳步增长"
-            fixed = "财政收入稳步增长"
-
-            [[rule.example]]
-            text = "他人"
-            """
-        ),
-        encoding="utf-8",
-    )
-    rulebook = load_rulebook(Settings(rule_dirs=[folder]))
+    rulebook = people_rulebook(tmp_path / "rules")
     issue = clean_text(PAGE.format("全年财政收人稳步增长。"), rulebook=rulebook)
     assert issue.articles[0].body == ["本报讯（记者 王思）全年财政收人稳步增长。"]
     [change] = [c for c in issue.changes if c.rule == "typo.confusions"]
@@ -185,29 +187,9 @@ def test_a_line_s_last_character_is_no_neighbour_of_its_first(rulebook) -> None:
     assert (edit.start, edit.after, edit.unsafe) == (0, "未", False)
 
 
-PEOPLE = """
-[[rule]]
-id = "user.people"
-description = "人/入, the group the shipped list leaves out, only suggested."
-kind = "confusion"
-level = "unsafe"
-groups_file = "people.tsv"
-
-[[rule.example]]
-text = "财政收人稳步增长"
-fixed = "财政收入稳步增长"
-
-[[rule.example]]
-text = "他人"
-"""
-
-
 def test_a_parallel_phrase_at_the_start_of_a_line_is_not_touched(tmp_path: Path) -> None:
     # With the 人/入 group a user may add (see rules/confusions.tsv), 入脑入心 is written on
     # purpose wherever it stands: first in a subhead as much as inside a paragraph.
-    folder = tmp_path / "rules"
-    write(folder, "people.toml", PEOPLE)
-    write(folder, "people.tsv", "人入\n")
-    rule = load_rulebook(Settings(rule_dirs=[folder])).by_id["user.people"]
+    rule = confusions(people_rulebook(tmp_path / "rules"))
     for text in ("入脑入心见行动", "学习宣传入脑入心见行动"):
         assert rule.find(text) == [], text

@@ -51,15 +51,20 @@ class _DiskFullOnClose:
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def _fail_closing_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fail_closing_the_index(monkeypatch: pytest.MonkeyPatch, index: str = "articles.jsonl") -> list:
+    """The disk fills up as the index is closed; returns the run's index files as opened."""
     enter = OutputFolder.__enter__
+    opened = []
 
     def entered(self):
         enter(self)
-        self._articles = _DiskFullOnClose(self._articles)
+        opened.extend((self._articles, self._issues))
+        attribute = "_articles" if index == "articles.jsonl" else "_issues"
+        setattr(self, attribute, _DiskFullOnClose(getattr(self, attribute)))
         return self
 
     monkeypatch.setattr(OutputFolder, "__enter__", entered)
+    return opened
 
 
 def _fail_renaming_into_place(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,17 +101,7 @@ def test_a_crash_inside_finish_leaves_no_half_written_output(tmp_path: Path, mon
 def test_a_full_disk_as_an_index_is_closed_names_that_index(tmp_path: Path, monkeypatch, rulebook, index: str) -> None:
     """An index's last lines reach the disk only as it is closed: the error names that index,
     the other one is closed all the same, and the run leaves nothing behind."""
-    enter = OutputFolder.__enter__
-    opened = []
-
-    def entered(self):
-        enter(self)
-        opened.extend((self._articles, self._issues))
-        attribute = "_articles" if index == "articles.jsonl" else "_issues"
-        setattr(self, attribute, _DiskFullOnClose(getattr(self, attribute)))
-        return self
-
-    monkeypatch.setattr(OutputFolder, "__enter__", entered)
+    opened = _fail_closing_the_index(monkeypatch, index)
     target = tmp_path / "out"
     with pytest.raises(OutputError) as failed:
         write_run(target, rulebook)
