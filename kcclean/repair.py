@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from .errors import RuleTimeout
 from .model import Change, Role, Source, Trace, Unit
-from .rulebook import TIMEOUT_SECONDS, RegexRule, Rule, Rulebook, TableRule
+from .rulebook import TIMEOUT_SECONDS, Rule, Rulebook
 
 SCOPE_OF_ROLE = {
     Role.LEAD: "body",
@@ -160,32 +160,15 @@ def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
 
 def _searcher(rule: Rule, joined: str) -> Callable[[int], tuple[int, int] | None]:
     """The first place at or after a position where the rule may change the joined text."""
-    if isinstance(rule, TableRule):
-        spans = [(start, end) for _, start, end in rule.automaton.find_matches_as_indexes(joined)]
-        return lambda position: _first_from(spans, position)
-    if isinstance(rule, RegexRule):
-        spans = _timed_spans(rule, joined)  # one call: a time-out costs as much to arm as a short search
-        return lambda position: _first_from(spans, position)
-    sites = rule.edit_sites()
-    if sites is None:
+    spans = rule.sites(joined)
+    if spans is None:
         return lambda position: (position, size) if position < (size := len(joined)) else None
-    return lambda position: _span(sites.search(joined, position))
+    return lambda position: _first_from(spans, position)
 
 
 def _first_from(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
     at = bisect_left(spans, (position,))
     return spans[at] if at < len(spans) else None
-
-
-def _timed_spans(rule: RegexRule, joined: str) -> list[tuple[int, int]]:
-    try:
-        return [match.span() for match in rule.scanner.finditer(joined, timeout=TIMEOUT_SECONDS)]
-    except TimeoutError:
-        raise RuleTimeout(rule.id, "the issue's text", TIMEOUT_SECONDS) from None
-
-
-def _span(match) -> tuple[int, int] | None:
-    return None if match is None else match.span()
 
 
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) -> bool:

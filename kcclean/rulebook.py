@@ -120,6 +120,13 @@ class Rule:
         when the rule does not know them."""
         return None
 
+    def sites(self, joined: str) -> list[tuple[int, int]] | None:
+        """[start, end) of each place in texts joined by newlines where the rule may change
+        something, left to right (every edit `find` makes in one of the texts covers one);
+        None when the rule cannot tell."""
+        pattern = self.edit_sites()
+        return None if pattern is None else [match.span() for match in pattern.finditer(joined)]
+
     def fix(self, text: str) -> str:
         """The text with every edit of this rule applied, except those it marks as less
         certain than itself, which a default run only suggests (how examples are checked)."""
@@ -152,6 +159,15 @@ class RegexRule(Rule):
     def may_change(self, text: str) -> bool:
         return self.trigger is None or self.trigger.search(text) is not None
 
+    def sites(self, joined: str) -> list[tuple[int, int]]:
+        # One call over the joined texts: a time-out costs as much to arm as a short search.
+        # The scanner's ^ and $ match at every newline, so its matches are the pattern's
+        # matches in each text (or more: `find` decides).
+        try:
+            return [match.span() for match in self.scanner.finditer(joined, timeout=TIMEOUT_SECONDS)]
+        except TimeoutError:
+            raise RuleTimeout(self.id, "the issue's text", TIMEOUT_SECONDS) from None
+
     def find(self, text: str) -> list[Edit]:
         edits = []
         try:
@@ -179,6 +195,9 @@ class TableRule(Rule):
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         )
+
+    def sites(self, joined: str) -> list[tuple[int, int]]:
+        return [(start, end) for _, start, end in self.automaton.find_matches_as_indexes(joined)]
 
     def find(self, text: str) -> list[Edit]:
         table = self.table
@@ -515,6 +534,12 @@ class ConfusionRule(Rule):
 
     def edit_sites(self) -> re.Pattern | None:
         return self.candidates
+
+    def sites(self, joined: str) -> list[tuple[int, int]]:
+        # Most look-alikes in a text are quiet (国, 间, 所 in their words): `find` changes a
+        # text only where one is not. A newline is in no word, so a quiet character of the
+        # joined texts is quiet in its own text.
+        return [(at, at + 1) for at in (m.start() for m in self.candidates.finditer(joined)) if not self._quiet(joined, at)]
 
     def find(self, text: str) -> list[Edit]:
         # One fix can give a neighbour its word (未曰日: 曰→日 makes 日日, then 未…), so the
