@@ -88,6 +88,7 @@ _SUBHEAD_LONGEST = 20
 _SUBHEAD_SHORT = 8
 _SUBTITLE_DASH = ("——", "—", "--")
 _CLAUSE = regex.compile(r"[，,、；;]")
+_NESTING = re.compile(r"[“（(”）)]")
 _CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
@@ -176,7 +177,7 @@ def opens_with_continuation(text: str) -> bool:
     if not text or text[0] in CUT_STARTS:
         return True
     depth = 0
-    for ch in text:
+    for ch in _NESTING.findall(text):  # a paragraph has a few marks among hundreds of characters
         if ch in "“（(":
             depth += 1
         elif ch in "”）)":
