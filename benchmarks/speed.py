@@ -14,7 +14,9 @@ how many times the CPU time of each kcclean is.
 1. `clean_text` in one process (the notebook use), the rulebook loaded once;
 2. the whole pipeline in memory over every file (`clean_files`, one process);
 3. `kcclean fix` end to end, a fresh process writing every article file and the report,
-   with --jobs 1 and with --jobs N (wall time and CPU time of all its processes);
+   with --jobs 1 and with --jobs N (wall time and CPU time of all its processes); beside
+   it the I/O floor again with as many files as fix writes (one per article), and the
+   CPU time of each stage of fix, in one process: where the time goes;
 4. the rule engine's cost per MB as the input grows (flat = linear), and a literal table
    of 10 entries against one of 10,000 (about equal: one Aho-Corasick pass);
 5. peak memory (max RSS) of `kcclean fix --jobs 1` at 1, 8 (and with --big 64) MB.
@@ -130,6 +132,63 @@ def io_floor(files: list[Path], out: Path) -> None:
     out.mkdir(exist_ok=True)
     for path in files:
         (out / path.name).write_bytes(path.read_bytes())
+
+
+def io_floor_split(files: list[Path], out: Path, count: int) -> None:
+    """The I/O floor with as many files as `kcclean fix` writes: the same bytes cut into
+    `count` files, one folder per input file (fix writes one per issue). Creating a file
+    costs far more than writing its bytes on some file systems."""
+    out.mkdir(exist_ok=True)
+    per_file = max(1, count // len(files))
+    for number, path in enumerate(files):
+        data = path.read_bytes()
+        folder = out / str(number)
+        folder.mkdir(exist_ok=True)
+        step = -(-len(data) // per_file)
+        for part in range(per_file):
+            (folder / f"{part}.md").write_bytes(data[part * step : (part + 1) * step])
+
+
+def stage_costs(files: list[Path], rulebook: Rulebook, out: Path, size: int, runs: int) -> None:
+    """CPU seconds per MB of each stage of `kcclean fix --jobs 1`, run in this process:
+    where the time goes."""
+    from kcclean.report import Report
+    from kcclean.write import OutputFolder
+
+    costs: dict[str, list[float]] = {"read, classify, repair (clean_files)": [], "article files and indexes": [], "report": []}
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        spent = dict.fromkeys(costs, 0.0)
+        report = Report(rulebook)
+        issues = clean_files(files, rulebook)
+        with OutputFolder(out, False) as folder:
+            while True:
+                start = time.process_time()
+                issue = next(issues, None)
+                written = time.process_time()
+                spent["read, classify, repair (clean_files)"] += written - start
+                if issue is None:
+                    break
+                folder.add(issue)
+                reported = time.process_time()
+                report.add_issue(issue)
+                spent["article files and indexes"] += reported - written
+                spent["report"] += time.process_time() - reported
+            start = time.process_time()
+            with folder.open("report.json") as handle:
+                report.write_json(handle)
+            with folder.open("report.html") as handle:
+                report.write_html(handle)
+            folder.finish()
+            spent["report"] += time.process_time() - start
+        for stage, seconds in spent.items():
+            costs[stage].append(seconds / (size / 1e6))
+    total = sum(statistics.median(c) for c in costs.values())
+    print("kcclean fix --jobs 1 by stage, in one process: CPU s per MB, median (min-max), share:")
+    for stage, values in costs.items():
+        values.sort()
+        median = statistics.median(values)
+        print(f"  {stage:38} {median:5.2f} ({values[0]:.2f}-{values[-1]:.2f})   {median / total:4.0%}")
 
 
 def autocorrect_run(files: list[Path], out: Path) -> None:
@@ -282,6 +341,9 @@ def main() -> None:
         table.row("kcclean fix --jobs 1 (a process)", fix_runs(folder, out, 1, args.runs))
         if args.jobs > 1:
             table.row(f"kcclean fix --jobs {args.jobs} (CPU: all)", fix_runs(folder, out, args.jobs, args.runs))
+        articles = sum(1 for _ in out.rglob("*.md"))
+        table.row(f"I/O floor, {articles} files as fix writes", timed(lambda: io_floor_split(files, workdir / "floor-articles", articles), args.runs))
+        stage_costs(files, rulebook, workdir / "stages", size, args.runs)
         corpus = "\n".join("\n".join(group) for group in templates())
         engine_scaling(corpus * max(1, int(1e6 // len(corpus.encode("utf-8")))), rulebook)
         table_scaling(corpus * max(1, int(2e6 // len(corpus.encode("utf-8")))))
