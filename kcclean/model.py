@@ -242,6 +242,9 @@ class Issue:
     texts: dict[str, str] = field(default_factory=dict)  # each source's decoded text
     # the line of its file each text starts at (1, unless the file holds several issues)
     first_lines: dict[str, int] = field(default_factory=dict)
+    # where the report places its changes and article units (a report.Layout), worked out by
+    # the worker process that built it so that the main process need not; None: not yet
+    layout: object | None = field(default=None, compare=False, repr=False)
 
     @property
     def fixes(self) -> list[Change]:

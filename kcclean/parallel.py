@@ -23,6 +23,7 @@ from .errors import InputError, KccleanError
 from .model import Issue
 from .pipeline import build_pages, claim_key, load_file, plan_issues
 from .read import display_names, read_source, source_of
+from .report import locate
 from .rulebook import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
@@ -45,7 +46,12 @@ def _load_task(path: Path | str, name: str, settings: Settings):
 
 
 def _build_task(pages, settings: Settings) -> Issue | KccleanError:
-    return build_pages(pages, _rulebook(settings))
+    """The issue, placed for the report here: the main process writes every issue, so work
+    done there is not shared among the workers."""
+    issue = build_pages(pages, _rulebook(settings))
+    if isinstance(issue, Issue):
+        issue.layout = locate(issue)
+    return issue
 
 
 def clean_files_on(

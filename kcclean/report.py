@@ -56,9 +56,9 @@ class Report:
         base = self.changes
         first_file = self.files
         file_number = {name: first_file + k for k, name in enumerate(issue.sources)}
-        layout = locate(issue, base)
+        layout = issue.layout or locate(issue)  # a worker that built the issue placed it
         by_source: dict[str, list[dict]] = {name: [] for name in issue.sources}
-        for article in issue.articles:
+        for article, units in zip(issue.articles, layout.units):
             by_source[article.source].append(
                 {
                     "id": article.id,
@@ -78,7 +78,7 @@ class Report:
                     "origin": [list(o) for o in article.origin],
                     "page": article.page,
                     "warnings": article.warnings,
-                    "units": layout.units.get(article.id, []),
+                    "units": _rebased(units, base),
                 }
             )
             for message in article.warnings:
@@ -315,7 +315,7 @@ class Layout:
     """Where an issue's changes and article units sit in its input files."""
 
     spans: list[tuple[int | None, int | None]]  # per change: [start, end) in its file, or None
-    units: dict[str, list[dict]] = field(default_factory=dict)  # article id → its units
+    units: list[list[dict]] = field(default_factory=list)  # per article, in order: its units
     furniture: dict[str, list[list[int]]] = field(default_factory=dict)  # file → text outside articles
 
 
@@ -425,9 +425,9 @@ def _joins_next(text: str, at: int, joined: str) -> bool:
     return text[at : at + size] == joined[:size]
 
 
-def locate(issue: Issue, base: int = 0) -> Layout:
+def locate(issue: Issue) -> Layout:
     """Place each change of an issue on its input text, and find the input spans each article
-    unit came from. `base` is the index of the issue's first change in the report."""
+    unit came from. A change is named by its index in the issue (`_rebased` gives the report's)."""
     texts = issue.texts
     starts = {name: _line_starts(text) for name, text in texts.items()}
     spans: list[tuple[int | None, int | None]] = []
@@ -459,7 +459,7 @@ def locate(issue: Issue, base: int = 0) -> Layout:
     for name, items in marks.items():
         for start, end, _ in items:
             covered[name][start:end] = b"\x01" * (end - start)
-    lines = {name: _derive(name, texts[name], starts[name], marks[name], issue.changes, base) for name in texts}
+    lines = {name: _derive(name, texts[name], starts[name], marks[name], issue.changes) for name in texts}
     index: dict = {"all": [line for name in issue.sources for line in lines.get(name, [])], "at": {}}
     for line in index["all"]:
         number = bisect_right(starts[line.source], line.input_start(0))
@@ -472,15 +472,15 @@ def locate(issue: Issue, base: int = 0) -> Layout:
         for unit in units:
             for source, start, end in unit["spans"]:
                 in_articles[source][start:end] = b"\x01" * (end - start)
-        layout.units[article.id] = units
+        layout.units.append(units)
     # A move covers the unit it moved, from where its text begins (an indent left out).
     for i, change in enumerate(issue.changes):
         if change.kind != "move" or spans[i][0] is None:
             continue
-        for unit in (u for article in issue.articles for u in layout.units.get(article.id, [])):
+        for unit in (u for units in layout.units for u in units):
             first = unit["spans"][0] if unit["spans"] else None
             if first and first[0] == change.source and first[1] <= spans[i][0] < first[2]:
-                unit["moved"] = base + i
+                unit["moved"] = i
                 spans[i] = (spans[i][0], first[2])
                 break
         else:
@@ -488,6 +488,20 @@ def locate(issue: Issue, base: int = 0) -> Layout:
     for name, text in texts.items():
         layout.furniture[name] = _furniture(text, in_articles[name], marks[name])
     return layout
+
+
+def _rebased(units: list[dict], base: int) -> list[dict]:
+    """An article's units with their changes named by index in the report, not the issue."""
+    if not base:
+        return units
+    return [
+        {
+            **unit,
+            "marks": [[start, end, change + base] for start, end, change in unit["marks"]],
+            "moved": None if unit["moved"] is None else unit["moved"] + base,
+        }
+        for unit in units
+    ]
 
 
 def _follows(changes: list[Change], spans: list, i: int) -> tuple[int | None, int | None]:
@@ -501,7 +515,7 @@ def _follows(changes: list[Change], spans: list, i: int) -> tuple[int | None, in
     return None, None
 
 
-def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int, list[int]]], changes: list[Change], base: int) -> list[_Line]:
+def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int, list[int]]], changes: list[Change]) -> list[_Line]:
     """The file's lines after every applied change, layout whitespace (indents, trailing
     spaces, line ends) left out, each character knowing where in the input it came from."""
     content: list[tuple[int, int]] = []  # per input line: [start, end) of its text, not layout
@@ -525,15 +539,15 @@ def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int,
             proposed = [i for i in group if not changes[i].applied]
             if not done:  # only suggested: the input text stays, marked
                 if end > start:
-                    suggest_until, suggest = end, base + proposed[0]
+                    suggest_until, suggest = end, proposed[0]
                 else:
-                    line.points.append((line.size, base + proposed[0]))
+                    line.points.append((line.size, proposed[0]))
                 continue
             last = done[-1]
             after = changes[last].after
-            tag = base + (proposed[0] if proposed else last)
+            tag = proposed[0] if proposed else last
             if not after:
-                line.points.append((line.size, base + last))
+                line.points.append((line.size, last))
             line.add(after, start, end, tag, False)
             pos = max(pos, end)
         if pos >= size:

@@ -153,8 +153,8 @@ def _homes(issue: Issue, layout, placed: list[_Placed]) -> dict[int, str]:
     """Where each change is listed: its article (by its own field, or because it lies in one
     of the article's lines), else the input file (page furniture)."""
     spans: list[tuple[str, int, int, str]] = []
-    for article in issue.articles:
-        for unit in layout.units.get(article.id, []):
+    for article, units in zip(issue.articles, layout.units):
+        for unit in units:
             for source, start, end in unit["spans"]:
                 spans.append((source, start, end, article.id))
     known = {a.id for a in issue.articles}
