@@ -518,21 +518,22 @@ def _follows(changes: list[Change], spans: list, i: int) -> tuple[int | None, in
 def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int, list[int]]], changes: list[Change]) -> list[_Line]:
     """The file's lines after every applied change, layout whitespace (indents, trailing
     spaces, line ends) left out, each character knowing where in the input it came from."""
+    size, rows, count = len(text), len(starts), len(marks)
+    ends = [start - 1 for start in starts[1:]] + [size]  # per input line: where its line end is
     content: list[tuple[int, int]] = []  # per input line: [start, end) of its text, not layout
-    for i, line_start in enumerate(starts):
-        line_end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+    for line_start, line_end in zip(starts, ends):
         raw = text[line_start:line_end]
-        lead = len(raw) - len(raw.lstrip())
-        content.append((line_start + lead, line_start + lead + len(raw.strip())))
+        kept = raw.strip()
+        lead = raw.find(kept) if kept else len(raw)  # what precedes `kept` is all whitespace
+        content.append((line_start + lead, line_start + lead + len(kept)))
     out: list[_Line] = []
     line = _Line(name)
     suggest_until, suggest = -1, -1
     at = 0
     pos = 0
     row = 0  # input line of `pos`
-    size = len(text)
     while True:
-        while at < len(marks) and marks[at][0] == pos:
+        while at < count and marks[at][0] == pos:
             start, end, group = marks[at]
             at += 1
             done = [i for i in group if changes[i].applied]
@@ -552,14 +553,17 @@ def _derive(name: str, text: str, starts: list[int], marks: list[tuple[int, int,
             pos = max(pos, end)
         if pos >= size:
             break
-        while at < len(marks) and marks[at][0] < pos:  # inside a change already drawn
+        while at < count and marks[at][0] < pos:  # inside a change already drawn
             at += 1
-        while row + 1 < len(starts) and starts[row + 1] <= pos:
+        while row + 1 < rows and starts[row + 1] <= pos:
             row += 1
         # plain input up to the next change or the end of the line, layout left out
-        stop = min(marks[at][0] if at < len(marks) else size, starts[row + 1] - 1 if row + 1 < len(starts) else size)
+        stop = ends[row]
+        if at < count and marks[at][0] < stop:
+            stop = marks[at][0]
         if stop > pos:
-            low, high = max(pos, content[row][0]), min(stop, content[row][1])
+            low, high = content[row]
+            low, high = max(pos, low), min(stop, high)
             if low < high:
                 middle = max(low, min(high, suggest_until))  # the marked part goes first
                 line.add(text[low:middle], low, middle, suggest, True)
