@@ -683,11 +683,11 @@ def _widen(source: str, start: int, end: int, texts, starts, covered) -> list:
     text, cover = texts[source], covered[source]
     line = bisect_right(starts[source], start) - 1
     line_start = starts[source][line]
-    if all(text[p].isspace() or cover[p] for p in range(line_start, start)):
-        start = line_start
+    if not text[line_start:start].strip() or all(text[p].isspace() or cover[p] for p in range(line_start, start)):
+        start = line_start  # (the first test is the usual case: only an indent, in one call)
     last = bisect_right(starts[source], max(end - 1, start)) - 1
     line_end = starts[source][last + 1] - 1 if last + 1 < len(starts[source]) else len(text)
-    if end <= line_end and all(text[p].isspace() or cover[p] for p in range(end, line_end)):
+    if end <= line_end and (not text[end:line_end].strip() or all(text[p].isspace() or cover[p] for p in range(end, line_end))):
         end = line_end
     return [source, start, end]
 
