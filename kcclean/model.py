@@ -8,6 +8,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the report's type, named here only for the field's annotation
+    from .report import Layout
 
 
 class Role(StrEnum):
@@ -242,9 +246,9 @@ class Issue:
     texts: dict[str, str] = field(default_factory=dict)  # each source's decoded text
     # the line of its file each text starts at (1, unless the file holds several issues)
     first_lines: dict[str, int] = field(default_factory=dict)
-    # where the report places its changes and article units (a report.Layout), worked out by
-    # the worker process that built it so that the main process need not; None: not yet
-    layout: object | None = field(default=None, compare=False, repr=False)
+    # where the report places its changes and article units, worked out by the worker process
+    # that built it so that the main process need not; None: not yet
+    layout: Layout | None = field(default=None, compare=False, repr=False)
 
     @property
     def fixes(self) -> list[Change]:

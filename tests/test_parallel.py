@@ -9,7 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, seed_inputs
+from kcclean import parallel, report
 from kcclean.cli import app
+from kcclean.pipeline import load_file
+from kcclean.rulebook import Settings
 from kcclean.write import OutputFolder
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
@@ -50,6 +53,15 @@ def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
     if inputs == "awkward":
         folders = {name.split("/")[0] for name in serial if "/" in name}
         assert {"2023-05-10_2045", "2023-05-10_2045-2"} <= folders
+
+
+def test_the_worker_that_builds_an_issue_places_it_for_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    rulebook = parallel._rulebook(settings)
+    issue = parallel._build_task(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), settings)
+    assert issue.layout == report.locate(issue)
+    monkeypatch.setattr(report, "locate", lambda issue: pytest.fail("the main process placed the issue again"))
+    report.Report(rulebook).add_issue(issue)
 
 
 def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
