@@ -23,6 +23,9 @@ how many times the CPU time of each kcclean is.
 
 The archive is the bundled transcripts (fixtures/, and ../shared/seeds when present)
 copied with a different masthead date per copy, so every copy is an issue of its own.
+
+To tell whether one change made kcclean faster, timings on a shared machine are too noisy:
+`benchmarks/instructions.py --against COMMIT` counts instructions instead.
 """
 
 from __future__ import annotations
