@@ -146,13 +146,13 @@ def io_floor_split(files: list[Path], out: Path, count: int) -> None:
     """The I/O floor with as many files as `kcclean fix` writes: the same bytes cut into
     `count` files, one folder per input file (fix writes one per issue). Creating a file
     costs far more than writing its bytes on some file systems."""
-    per_file = max(1, count // len(files))
     for number, path in enumerate(files):
+        parts = max(1, count // len(files) + (number < count % len(files)))
         data = path.read_bytes()
         folder = out / str(number)
-        folder.mkdir(exist_ok=True)
-        step = -(-len(data) // per_file)
-        for part in range(per_file):
+        folder.mkdir()
+        step = -(-len(data) // parts)
+        for part in range(parts):
             (folder / f"{part}.md").write_bytes(data[part * step : (part + 1) * step])
 
 
@@ -172,15 +172,15 @@ def stage_costs(files: list[Path], rulebook: Rulebook, out: Path, size: int, run
             while True:
                 start = time.process_time()
                 issue = next(issues, None)
-                written = time.process_time()
-                spent["read, classify, repair (clean_files)"] += written - start
+                cleaned = time.process_time()
+                spent["read, classify, repair (clean_files)"] += cleaned - start
                 if issue is None:
                     break
                 folder.add(issue)
-                reported = time.process_time()
+                written = time.process_time()
                 report.add_issue(issue)
-                spent["article files and indexes"] += reported - written
-                spent["report"] += time.process_time() - reported
+                spent["article files and indexes"] += written - cleaned
+                spent["report"] += time.process_time() - written
             start = time.process_time()
             with folder.open("report.json") as handle:
                 report.write_json(handle)
