@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import re
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+VALGRIND = shutil.which("valgrind")
 
 # Run in the measured checkout (its kcclean first on the path): `passes` passes of fix's work.
 _PASSES = """
@@ -55,8 +57,10 @@ for _ in range(int(sys.argv[2])):
 
 
 def instructions(checkout: Path, archive: Path, passes: int) -> int:
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", _PASSES, str(archive), str(passes)]
-    done = subprocess.run(command, cwd=checkout, env={"PYTHONPATH": str(checkout), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}, capture_output=True, text=True)
+    command = [VALGRIND, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", _PASSES, str(archive), str(passes)]
+    # the checkout's kcclean first on the path; a fixed hash seed, so sets iterate alike
+    environment = {**os.environ, "PYTHONPATH": str(checkout), "PYTHONHASHSEED": "0"}
+    done = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode or not found:
         raise SystemExit(f"valgrind failed in {checkout}:\n{done.stderr[-2000:]}")
@@ -76,7 +80,7 @@ def main() -> None:
     parser.add_argument("--against", metavar="COMMIT", help="also count this commit (checked out in a temporary worktree)")
     parser.add_argument("--mb", type=float, default=0.25, help="size of the archive a pass cleans (0.25)")
     args = parser.parse_args()
-    if shutil.which("valgrind") is None:
+    if VALGRIND is None:
         raise SystemExit("valgrind is not installed (apt install valgrind)")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from speed import make_archive
