@@ -11,12 +11,16 @@ and beside it the same files through two yardsticks measured in the same way: th
 formatter, if installed: `pip install autocorrect-py`). `x floor` and `x autocorrect` say
 how many times the CPU time of each kcclean is.
 
-1. `clean_text` in one process (the notebook use), the rulebook loaded once;
+1. `clean_text` in one process (the notebook use), the rulebook loaded once; beside it a
+   third yardstick, the per-line floor: the least a line-by-line cleaner in Python does
+   (a Unit per line, the classifier's cue patterns, the rules' quick scans) and nothing
+   else, which bounds how fast any design of this shape can run in the interpreter;
 2. the whole pipeline in memory over every file (`clean_files`, one process);
 3. `kcclean fix` end to end, a fresh process writing every article file and the report,
    with --jobs 1 and with --jobs N (wall time and CPU time of all its processes); beside
    it the I/O floor again with as many files as fix writes (one per article), and the
-   CPU time of each stage of fix, in one process: where the time goes;
+   CPU time of each stage of fix, in one process, and how much of it the kernel spent:
+   where the time goes;
 4. the rule engine's cost per MB as the input grows (flat = linear), and a literal table
    of 10 entries against one of 10,000 (about equal: one Aho-Corasick pass);
 5. peak memory (max RSS) of `kcclean fix --jobs 1` at 1, 8 (and with --big 64) MB.
@@ -45,6 +49,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import kcclean
+from kcclean import classify as classify_stage
 from kcclean.model import Role, Source, Trace, Unit
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.repair import Slot, repair
@@ -102,12 +107,19 @@ def timed(work: Callable[[], object], runs: int, out: Path | None = None) -> Run
     result = Runs()
     for _ in range(runs):
         if out is not None:
-            shutil.rmtree(out, ignore_errors=True)
+            emptied(out)
             out.mkdir()
         wall, cpu = time.perf_counter(), time.process_time()
         work()
         result.add(time.perf_counter() - wall, time.process_time() - cpu)
     return result
+
+
+def emptied(folder: Path) -> None:
+    """Remove a folder a run wrote, and wait until the disk has done it: deleting thousands
+    of files goes on in the kernel after rmtree returns and would slow the next run."""
+    shutil.rmtree(folder, ignore_errors=True)
+    os.sync()
 
 
 def spread(size: int, times: list[float]) -> str:
@@ -157,45 +169,79 @@ def io_floor_split(files: list[Path], out: Path, count: int) -> None:
 
 
 def stage_costs(files: list[Path], rulebook: Rulebook, out: Path, size: int, runs: int) -> None:
-    """CPU seconds per MB of each stage of `kcclean fix --jobs 1`, run in this process:
-    where the time goes."""
+    """CPU seconds per MB of each stage of `kcclean fix --jobs 1`, run in this process, and
+    how much of each the kernel spent (creating files): where the time goes."""
     from kcclean.report import Report
     from kcclean.write import OutputFolder
 
-    costs: dict[str, list[float]] = {"read, classify, repair (clean_files)": [], "article files and indexes": [], "report": []}
+    stages = ("read, classify, repair (clean_files)", "article files and indexes", "report")
+    costs: dict[str, list[float]] = {stage: [] for stage in stages}
+    kernel: dict[str, list[float]] = {stage: [] for stage in stages}
     for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        spent = dict.fromkeys(costs, 0.0)
+        emptied(out)
+        spent = dict.fromkeys(stages, (0.0, 0.0))
+
+        def charge(stage: str, start: os.times_result) -> os.times_result:
+            now = os.times()
+            user, system = spent[stage]
+            spent[stage] = (user + now.user - start.user, system + now.system - start.system)
+            return now
+
         report = Report(rulebook)
         issues = clean_files(files, rulebook)
         with OutputFolder(out, False) as folder:
             while True:
-                start = time.process_time()
+                start = os.times()
                 issue = next(issues, None)
-                cleaned = time.process_time()
-                spent["read, classify, repair (clean_files)"] += cleaned - start
+                cleaned = charge(stages[0], start)
                 if issue is None:
                     break
                 folder.add(issue)
-                written = time.process_time()
+                written = charge(stages[1], cleaned)
                 report.add_issue(issue)
-                spent["article files and indexes"] += written - cleaned
-                spent["report"] += time.process_time() - written
-            start = time.process_time()
+                charge(stages[2], written)
+            start = os.times()
             with folder.open("report.json") as handle:
                 report.write_json(handle)
             with folder.open("report.html") as handle:
                 report.write_html(handle)
             folder.finish()
-            spent["report"] += time.process_time() - start
-        for stage, seconds in spent.items():
-            costs[stage].append(seconds / (size / 1e6))
+            charge(stages[2], start)
+        for stage, (user, system) in spent.items():
+            costs[stage].append((user + system) / (size / 1e6))
+            kernel[stage].append(system / (size / 1e6))
     total = sum(statistics.median(c) for c in costs.values())
-    print("kcclean fix --jobs 1 by stage, in one process: CPU s per MB, median (min-max), share:")
-    for stage, values in costs.items():
-        values.sort()
+    print("kcclean fix --jobs 1 by stage, in one process: CPU s per MB, median (min-max), share, in the kernel:")
+    for stage in stages:
+        values = sorted(costs[stage])
         median = statistics.median(values)
-        print(f"  {stage:38} {median:5.2f} ({values[0]:.2f}-{values[-1]:.2f})   {median / total:4.0%}")
+        print(f"  {stage:38} {median:5.2f} ({values[0]:.2f}-{values[-1]:.2f})   {median / total:4.0%}   {statistics.median(kernel[stage]):5.2f}")
+
+
+# The cue patterns kcclean's classifier tries on every line of a page.
+_LINE_CUES = (
+    classify_stage._LABEL, classify_stage._DATELINE, classify_stage._ENUMERATED, classify_stage.CREDIT,
+    classify_stage.CREDIT_LINE, classify_stage.SOURCE_LINE, classify_stage._BYLINE, classify_stage._LEAD,
+)
+
+
+def line_floor(texts: list[str], rulebook: Rulebook) -> None:
+    """The least a line-by-line cleaner written in Python does, as a yardstick for
+    `clean_text`: each text's line starts found, a Unit with its trace for every line, the
+    classifier's cue patterns tried on it, and each text rule's quick scan of the joined
+    lines. No decision is weighed, no paragraph joined, no article built."""
+    rules = rulebook.text_rules
+    for text in texts:
+        source = Source.of("floor", text)
+        units, offset = [], 0
+        for number, line in enumerate(source.text.split("\n"), 1):
+            if line.strip():
+                units.append(Unit(line, Trace.of(source, offset), number, True, 0))
+                any(cue.match(line) for cue in _LINE_CUES)
+            offset += len(line) + 1
+        joined = "\n".join(unit.text for unit in units)
+        for rule in rules:
+            rule.may_change(joined)
 
 
 def autocorrect_run(files: list[Path], out: Path) -> None:
@@ -233,7 +279,7 @@ def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
 def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> Runs:
     result = Runs()
     for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
+        emptied(out)
         wall, cpu, _ = child(fix_command(folder, out, jobs))
         result.add(wall, cpu)
     return result
@@ -341,6 +387,7 @@ def main() -> None:
             table.row("autocorrect-py (read, format, write)", corrected)
         texts = [path.read_text(encoding="utf-8") for path in files]
         clean_text(texts[0])  # the rulebook and the word list, loaded once
+        table.row("per-line floor in Python (see line_floor)", timed(lambda: line_floor(texts, rulebook), args.runs))
         table.row("clean_text, in memory", timed(lambda: [clean_text(t) for t in texts], args.runs))
         table.row("whole pipeline, in memory", timed(lambda: list(clean_files(files, rulebook)), args.runs))
         out = workdir / "out"
