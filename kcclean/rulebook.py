@@ -187,6 +187,9 @@ class TableRule(Rule):
     table: dict[str, str] = field(default_factory=dict)
     automaton: ahocorasick_rs.AhoCorasick | None = None
     keys: list[str] = field(default_factory=list)
+    # the first characters of the entries that change something, as a `re` class: a text
+    # without any of them (most texts, for a table of rare strings) is not scanned
+    starts: re.Pattern | None = None
 
     def compile(self) -> None:
         # Exceptions are searched with the entries: leftmost-longest matching lets an
@@ -195,6 +198,11 @@ class TableRule(Rule):
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         )
+        firsts = sorted({key[0] for key, value in self.table.items() if key and value != key})
+        self.starts = re.compile(f"[{re.escape(''.join(firsts))}]" if firsts else "(?!)")
+
+    def edit_sites(self) -> re.Pattern | None:
+        return self.starts
 
     def sites(self, joined: str) -> list[tuple[int, int]]:
         return [(start, end) for _, start, end in self.automaton.find_matches_as_indexes(joined)]
