@@ -67,19 +67,20 @@ class Weighing:
     """The features that held for one decision, and their sum."""
 
     table: dict[str, float]
-    held: list[str] = field(default_factory=list)
+    held: list[tuple[str, str]] = field(default_factory=list)  # (feature, detail)
 
     def add(self, feature: str, detail: str = "") -> None:
         if feature not in self.table:
             raise KeyError(f"no weight for the feature {feature!r}")
-        self.held.append(f"{feature}: {detail}" if detail else feature)
+        self.held.append((feature, detail))
 
     @property
     def score(self) -> float:
-        return sum(self.table[held.split(":", 1)[0]] for held in self.held)
+        return sum(self.table[feature] for feature, _ in self.held)
 
     def evidence(self) -> str:
         """The features that held, strongest first, with their weights and the total."""
-        ranked = sorted(self.held, key=lambda held: -abs(self.table[held.split(":", 1)[0]]))
-        parts = [f"{held} ({self.table[held.split(':', 1)[0]]:+g})" for held in ranked]
+        table = self.table
+        ranked = sorted(self.held, key=lambda held: -abs(table[held[0]]))
+        parts = [f"{feature}: {detail} ({table[feature]:+g})" if detail else f"{feature} ({table[feature]:+g})" for feature, detail in ranked]
         return f"{'; '.join(parts)} = {self.score:+g}"
