@@ -446,7 +446,6 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
             weighing.add("its words open the next text", f"{ahead:.0%}")
         if behind >= _WORDS_SHARED and behind > ahead:
             weighing.add("its words echo the article before", f"{behind:.0%}")
-    unit.why = weighing.evidence()
     if weighing.score >= HEADLINE_AT:
         unit.role = Role.HEADLINE
     elif (
@@ -459,6 +458,9 @@ def decide_headline(units: list[Unit], index: int, page: Page) -> None:
         and after.block_start
     ):
         unit.role = Role.SUBHEAD
+    else:
+        return  # body text: the weighing explains nothing an article shows
+    unit.why = weighing.evidence()
 
 
 def _cut_before(units: list[Unit], index: int) -> bool:
