@@ -91,13 +91,14 @@ Jobs = Annotated[
 ]
 
 
-def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook):
+def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: OutputFolder | None = None):
     """A context giving the function that cleans the run's files: in this process, or in
-    worker processes when there are several cores and several files."""
+    worker processes when there are several cores and several files (they then write the
+    article files into `folder`, the run's output, too)."""
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1:
         return nullcontext(lambda paths: clean_files(paths, rulebook))
-    return worker_processes(jobs, rulebook.settings, rulebook)
+    return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
 
 def _version(value: bool) -> None:
@@ -311,7 +312,7 @@ def fix(
         if engine == "dask":
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
         else:
-            cleaner = _engine(jobs, files, rulebook)
+            cleaner = _engine(jobs, files, rulebook, None if dry_run else folder)
         with folder, cleaner as clean, _progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)

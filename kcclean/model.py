@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the report's type, named here only for the field's annotation
+if TYPE_CHECKING:  # types of other stages, named here only for the fields' annotations
     from .report import Layout
+    from .write import WrittenPart
 
 
 class Role(StrEnum):
@@ -249,6 +250,8 @@ class Issue:
     # where the report places its changes and article units, worked out by the worker process
     # that built it so that the main process need not; None: not yet
     layout: Layout | None = field(default=None, compare=False, repr=False)
+    # its article files, when the worker process that built it wrote them; None: not yet
+    part: WrittenPart | None = field(default=None, compare=False, repr=False)
 
     @property
     def fixes(self) -> list[Change]:

@@ -25,6 +25,7 @@ from .pipeline import build_pages, claim_key, load_file, plan_issues
 from .read import display_names, read_source, source_of
 from .report import locate
 from .rulebook import Rulebook, Settings, load_rulebook
+from .write import OutputFolder, write_part
 
 T = TypeVar("T")
 
@@ -45,28 +46,33 @@ def _load_task(path: Path | str, name: str, settings: Settings):
     return load_file(path, name, _rulebook(settings), read)
 
 
-def _build_task(pages, settings: Settings) -> Issue | KccleanError:
-    """The issue, placed for the report here: the main process writes every issue, so work
+def _build_task(pages, settings: Settings, parts: str | None) -> Issue | KccleanError:
+    """The issue, placed for the report here, and its article files written into a part
+    folder under `parts` (when given): the main process takes every issue in turn, so work
     done there is not shared among the workers."""
     issue = build_pages(pages, _rulebook(settings))
     if isinstance(issue, Issue):
         issue.layout = locate(issue)
+        if parts is not None:
+            issue.part = write_part(issue, parts)
     return issue
 
 
 def clean_files_on(
-    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int
+    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int, parts: str | None = None
 ) -> Iterator[Issue | KccleanError]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
     `executor`; at most `ahead` files are read and `ahead` issues built ahead of the caller.
-    `paths` are files, or fsspec URLs (read where the work runs)."""
+    `paths` are files, or fsspec URLs (read where the work runs). `parts`: a folder on a disk
+    the workers share with the caller, where they write the article files of the issues
+    they build (`OutputFolder.parts`)."""
     paths = list(paths)
     taken: set[str] = set()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
     loads = (executor.submit(_load_task, p, n, settings) for p, n in zip(paths, names))
     pages = (future.result() for future in _ahead(loads, ahead))
     builds = (
-        item if isinstance(item, KccleanError) else executor.submit(_build_task, item, settings)
+        item if isinstance(item, KccleanError) else executor.submit(_build_task, item, settings, parts)
         for item in plan_issues(pages)
     )
     for item in _ahead(builds, ahead):
@@ -91,15 +97,16 @@ def _ignore_interrupts() -> None:
 
 @contextmanager
 def worker_processes(
-    jobs: int, settings: Settings, rulebook: Rulebook
+    jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None
 ) -> Iterator[Callable[[list[Path]], Iterator[Issue | KccleanError]]]:
-    """A way to clean files with `jobs` worker processes. On an error or Ctrl-C, work not
-    started is cancelled and the workers stop after the issue they are on."""
+    """A way to clean files with `jobs` worker processes, which also write the article
+    files into `folder` (entered before the first files are cleaned). On an error or Ctrl-C,
+    work not started is cancelled and the workers stop after the issue they are on."""
     _RULEBOOKS[repr(settings)] = rulebook  # forked workers start with it
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
     try:
-        yield lambda paths: clean_files_on(pool, paths, settings, ahead=4 * jobs)
+        yield lambda paths: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

@@ -6,6 +6,12 @@ replaced if kcclean made it (it holds the `.kcclean` manifest) or it is empty, a
 nobody changed or added a file since: the manifest holds the SHA-256 of every file kcclean
 wrote, so hand corrections are never silently overwritten (`--force` replaces them anyway).
 Staging folders left by a run that was killed (its process is gone) are removed.
+
+With worker processes (`--jobs`), the worker that builds an issue also writes its article
+files, into a part folder of their own under the staging folder (`write_part`); the main
+process moves the part into place with one rename when the issue's key is still the one
+the files were written under, and otherwise writes them itself. Creating files is as costly
+as cleaning them on some disks, and the main process would otherwise do it for every worker.
 """
 
 from __future__ import annotations
@@ -18,17 +24,19 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from itertools import chain
-from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from .errors import OutputError
+from .errors import KccleanError, OutputError
 from .model import SUBHEAD_MARK, Article, Issue
 from .pipeline import safe_name
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
+PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
 _LISTED = 5  # changed or added files named in the refusal; the rest counted
 _FRONT_MATTER_FIELDS = (
     "id",
@@ -116,6 +124,82 @@ def _listed(names: list[str], target: Path) -> str:
     return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
 
 
+@contextmanager
+def writing(target: Path, name: str = "") -> Iterator[None]:
+    """An I/O error (a full disk, no permission) names the output file it was writing
+    (`name` within the target folder; none: the folder itself)."""
+    try:
+        yield
+        return
+    except OSError as error:
+        problem = error.strerror or str(error)
+    except UnicodeEncodeError:  # a name the file system's encoding cannot spell (LC_ALL=C, PYTHONUTF8=0)
+        problem = (
+            f"file names here must be {sys.getfilesystemencoding()}, which has no Chinese; "
+            "run with PYTHONUTF8=1 or a UTF-8 locale (LANG=C.UTF-8)"
+        )
+    raise OutputError(f"{target / name if name else target}: cannot write: {problem}")
+
+
+@dataclass(slots=True)
+class WrittenPart:
+    """An issue's article files, written by the worker that built it into a folder of their
+    own (`where`) under the key they name (`key`). `records` are (path, SHA-256, index
+    line) of each article, as `write_articles` returns them."""
+
+    key: str
+    where: str
+    records: list[tuple[str, str, str]]
+
+
+def write_articles(
+    issue: Issue, folder: str, directory: str, taken: set[str], target: Path
+) -> list[tuple[str, str, str]]:
+    """Write each article of the issue as a Markdown file in `directory`, named uniquely
+    among `taken` (the names already in `folder`; updated), and set its path (`folder/name`).
+    Returns (path, SHA-256 of the bytes written, line of articles.jsonl) of each article.
+    Errors name the file as it will stand in `target`, the output folder. Paths are plain
+    strings here: pathlib's parsing cost more than the writing."""
+    records = []
+    for number, article in enumerate(issue.articles, 1):
+        name = _unique(taken, f"{number:02d}-{slug(article)}", ".md")
+        # names come from safe_name(): no separators, no leading dot; checked, not trusted
+        if any(part.startswith(".") or os.sep in part or "/" in part for part in (folder, name)):
+            raise OutputError(f"refusing to write outside the output folder: {Path(target, folder, name)}")
+        article.path = f"{folder}/{name}"
+        data = article.to_json()
+        encoded = article_markdown(article, data).encode("utf-8")
+        with writing(target, article.path), open(os.path.join(directory, name), "wb") as handle:
+            handle.write(encoded)
+        records.append((article.path, hashlib.sha256(encoded).hexdigest(), _ENCODE(data) + "\n"))
+    return records
+
+
+def _unique(taken: set[str], stem: str, suffix: str) -> str:
+    """`stem.suffix`, or `stem-2.suffix`… if an article took that name."""
+    candidate, n = f"{stem}{suffix}", 2
+    while candidate in taken:
+        candidate = f"{stem}-{n}{suffix}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def write_part(issue: Issue, parts: str) -> WrittenPart | None:
+    """The issue's article files written into a new folder under `parts`, by the worker
+    that built it; None when that fails (a full disk): the main process then writes them
+    and names the file it could not write."""
+    try:
+        where = tempfile.mkdtemp(dir=parts)
+    except OSError:
+        return None
+    try:
+        return WrittenPart(issue.key, where, write_articles(issue, safe_name(issue.key), where, set(), Path(parts)))
+    except KccleanError:
+        shutil.rmtree(where, ignore_errors=True)
+        return None
+
+
 class OutputFolder:
     """The run's output folder. Use as a context manager; call `finish()` to publish it."""
 
@@ -146,7 +230,6 @@ class OutputFolder:
         self._made: list[Path] = []
         self._articles = self._issues = None
         self._folders: set[str] = set()  # issue folders made
-        self._names: set[str] = set()  # the article files of the folder being written
         # `path<TAB>SHA-256` of each article file as it is written, spooled to disk so that
         # memory does not grow with the run: finish() streams them into the manifest
         self._hashes: TextIO = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
@@ -161,6 +244,8 @@ class OutputFolder:
         try:
             with self._writing(MARKER):
                 (self.staging / MARKER).write_text("{}\n")  # the manifest proper is written by finish()
+            with self._writing():
+                os.mkdir(self.parts)
             with self._writing("articles.jsonl"):
                 self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
             with self._writing("issues.jsonl"):
@@ -181,56 +266,38 @@ class OutputFolder:
                 stale.append(path)
         return stale
 
-    @contextmanager
-    def _writing(self, name: str = "") -> Iterator[None]:
-        """An I/O error (a full disk, no permission) names the output file it was writing
-        (`name` within the target folder; none: the folder itself)."""
-        try:
-            yield
-            return
-        except OSError as error:
-            problem = error.strerror or str(error)
-        except UnicodeEncodeError:  # a name the file system's encoding cannot spell (LC_ALL=C, PYTHONUTF8=0)
-            problem = (
-                f"file names here must be {sys.getfilesystemencoding()}, which has no Chinese; "
-                "run with PYTHONUTF8=1 or a UTF-8 locale (LANG=C.UTF-8)"
-            )
-        raise OutputError(f"{self.target / name if name else self.target}: cannot write: {problem}")
+    def _writing(self, name: str = "") -> AbstractContextManager[None]:
+        return writing(self.target, name)
+
+    @property
+    def parts(self) -> str | None:
+        """Where workers write the article files of the issues they build (`write_part`)."""
+        return None if self.staging is None else os.path.join(self.staging, PARTS)
 
     def add(self, issue: Issue) -> None:
-        """Write an issue's article files and index lines (sets each article's `path`).
-        Paths are plain strings here: pathlib's parsing cost more than the writing."""
+        """Write an issue's article files and index lines (sets each article's `path`), or
+        move into place the files its worker wrote."""
         folder = safe_name(issue.key)
-        with self._writing(folder):
-            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
-            # another issue's key may give the same folder name: its files are taken
-            self._names = {f"{folder}/{name}" for name in os.listdir(os.path.join(self.staging, folder))} if folder in self._folders else set()
+        part, issue.part = issue.part, None
+        if part is not None and part.key == issue.key and folder not in self._folders and os.path.dirname(part.where) == self.parts:
+            with self._writing(folder):
+                os.rename(part.where, os.path.join(self.staging, folder))
+            records = part.records
+        else:
+            if part is not None:  # its key was taken by an earlier issue: the files name the wrong one
+                shutil.rmtree(part.where, ignore_errors=True)
+            with self._writing(folder):
+                os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+                # another issue's key may give the same folder name: its files are taken
+                taken = set(os.listdir(os.path.join(self.staging, folder))) if folder in self._folders else set()
+            records = write_articles(issue, folder, os.path.join(self.staging, folder), taken, self.target)
         self._folders.add(folder)
-        for number, article in enumerate(issue.articles, 1):
-            article.path = self._unique(folder, f"{number:02d}-{slug(article)}", ".md")
-            data = article.to_json()
-            encoded = article_markdown(article, data).encode("utf-8")
-            with self._writing(article.path):
-                with open(os.path.join(self.staging, article.path), "wb") as handle:
-                    handle.write(encoded)
-            self._hashes.write(f"{article.path}\t{hashlib.sha256(encoded).hexdigest()}\n")
+        for path, digest, line in records:
+            self._hashes.write(f"{path}\t{digest}\n")
             with self._writing("articles.jsonl"):
-                self._articles.write(_ENCODE(data) + "\n")
+                self._articles.write(line)
         with self._writing("issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
-
-    def _unique(self, folder: str, stem: str, suffix: str) -> str:
-        """`folder/stem.suffix`, or `folder/stem-2.suffix`… if an article took that name."""
-        candidate, n = f"{folder}/{stem}{suffix}", 2
-        while candidate in self._names:
-            candidate = f"{folder}/{stem}-{n}{suffix}"
-            n += 1
-        self._names.add(candidate)
-        # names come from safe_name(): no separators, no leading dot; checked, not trusted
-        name = candidate[len(folder) + 1 :]
-        if any(part.startswith(".") or os.sep in part or "/" in part for part in (folder, name)):
-            raise OutputError(f"refusing to write outside the output folder: {Path(self.target, candidate)}")
-        return candidate
 
     @contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
@@ -242,6 +309,7 @@ class OutputFolder:
         """Publish: write the manifest, then the finished folder replaces the target in one
         rename."""
         self._close()
+        shutil.rmtree(self.parts, ignore_errors=True)  # empty: every part was moved into place
         with self._writing(MARKER):
             self._write_manifest()
         old = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -9,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, seed_inputs
-from kcclean import parallel, report
+from kcclean import parallel, report, write
 from kcclean.cli import app
-from kcclean.pipeline import load_file
+from kcclean.pipeline import build_pages, load_file
 from kcclean.rulebook import Settings
 from kcclean.write import OutputFolder
 
@@ -55,13 +57,41 @@ def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
         assert {"2023-05-10_2045", "2023-05-10_2045-2"} <= folders
 
 
-def test_the_worker_that_builds_an_issue_places_it_for_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_worker_that_builds_an_issue_places_it_and_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The main process only moves the worker's article files into place and renumbers the
+    changes for the report: the output is what it would have written itself."""
     settings = Settings()
     rulebook = parallel._rulebook(settings)
-    issue = parallel._build_task(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), settings)
-    assert issue.layout == report.locate(issue)
-    monkeypatch.setattr(report, "locate", lambda issue: pytest.fail("the main process placed the issue again"))
-    report.Report(rulebook).add_issue(issue)
+    with OutputFolder(tmp_path / "serial") as folder:
+        folder.add(build_pages(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), rulebook))
+        folder.finish()
+    with OutputFolder(tmp_path / "parallel") as folder:
+        issue = parallel._build_task(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), settings, folder.parts)
+        assert issue.layout == report.locate(issue)
+        assert sorted(os.listdir(issue.part.where)) == sorted(a.path.split("/")[1] for a in issue.articles) != []
+        monkeypatch.setattr(report, "locate", lambda issue: pytest.fail("the main process placed the issue again"))
+        monkeypatch.setattr(write, "write_articles", lambda *args: pytest.fail("the main process wrote the articles again"))
+        report.Report(rulebook).add_issue(issue)
+        folder.add(issue)
+        folder.finish()
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+def disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_articles_a_worker_could_not_write_are_written_by_the_main_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    pages = load_file(SAMPLE[0], SAMPLE[0].name, parallel._rulebook(settings))
+    with OutputFolder(tmp_path / "out") as folder:
+        monkeypatch.setattr(write, "open", disk_full, raising=False)  # the module's open(), not the builtin
+        issue = parallel._build_task(pages, settings, folder.parts)
+        monkeypatch.undo()
+        assert issue.part is None and os.listdir(folder.parts) == [], "nothing half-written is left in the parts"
+        folder.add(issue)
+        folder.finish()
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")) == sorted(a.path for a in issue.articles)
 
 
 def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
