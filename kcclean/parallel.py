@@ -10,6 +10,7 @@ memory does not grow with the number of files.
 from __future__ import annotations
 
 import os
+import pickle
 import posixpath
 import signal
 from collections import deque
@@ -21,7 +22,7 @@ from typing import TypeVar
 
 from .errors import InputError, KccleanError
 from .model import Issue
-from .pipeline import build_pages, claim_key, load_file, plan_issues
+from .pipeline import PageFacts, build_pages, claim_key, load_file, plan_issues
 from .read import display_names, read_source, source_of
 from .report import locate
 from .rulebook import Rulebook, Settings, load_rulebook
@@ -41,16 +42,22 @@ def _rulebook(settings: Settings) -> Rulebook:
     return _RULEBOOKS[key]
 
 
-def _load_task(path: Path | str, name: str, settings: Settings):
+def _load_task(path: Path | str, name: str, settings: Settings) -> list[tuple[bytes, PageFacts]] | KccleanError:
+    """A file's pages, each pickled here with what planning needs of it: the main process
+    plans issues from the facts and hands the bytes on to the worker that builds the issue,
+    without unpickling and pickling again every unit of every page."""
     read = read_url if isinstance(path, str) else read_source
-    return load_file(path, name, _rulebook(settings), read)
+    loaded = load_file(path, name, _rulebook(settings), read)
+    if isinstance(loaded, KccleanError):
+        return loaded
+    return [(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), PageFacts.of(page)) for page in loaded]
 
 
-def _build_task(pages, settings: Settings, parts: str | None) -> Issue | KccleanError:
+def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> Issue | KccleanError:
     """The issue, placed for the report here, and its article files written into a part
     folder under `parts` (when given): the main process takes every issue in turn, so work
     done there is not shared among the workers."""
-    issue = build_pages(pages, _rulebook(settings))
+    issue = build_pages([pickle.loads(page) for page in pickled], _rulebook(settings))
     if isinstance(issue, Issue):
         issue.layout = locate(issue)
         if parts is not None:

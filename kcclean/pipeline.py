@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import regex
 
@@ -22,6 +24,7 @@ from .repair import SCOPE_OF_ROLE, Slot, repair
 from .rulebook import Rulebook, Settings, load_rulebook
 
 _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
+T = TypeVar("T")
 
 
 def load_page(source: Source, rulebook: Rulebook) -> Page:
@@ -101,7 +104,7 @@ def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | K
     pages of one issue; a file that cannot be read is yielded as its error and skipped."""
     paths = list(paths)
     taken: set[str] = set()  # issue keys used so far: every article id is unique in a run
-    loaded = (load_file(path, name, rulebook) for path, name in zip(paths, display_names(paths)))
+    loaded = (with_facts(load_file(path, name, rulebook)) for path, name in zip(paths, display_names(paths)))
     for item in plan_issues(loaded):
         if not isinstance(item, KccleanError):
             item = build_pages(item, rulebook)
@@ -123,19 +126,45 @@ def load_file(
         return InternalError(name, error)
 
 
-def plan_issues(loaded: Iterable[list[Page] | KccleanError]) -> Iterator[list[Page] | KccleanError]:
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What grouping the pages of a run into issues needs to know of a page: the key of its
+    issue (its masthead date, or the id in kcclean's own front matter), and whether an
+    article on it goes on from another page (上接) or on another page (下转)."""
+
+    key: str | None
+    continues: bool
+    breaks_off: bool
+
+    @classmethod
+    def of(cls, page: Page) -> PageFacts:
+        return cls(
+            _page_key(page),
+            any(u.continued_from for u in page.units),
+            any(u.continued_to for u in page.units),
+        )
+
+
+def with_facts(loaded: list[Page] | KccleanError) -> list[tuple[Page, PageFacts]] | KccleanError:
+    """A file's pages, each with what planning needs of it (or why the file was not read)."""
+    return loaded if isinstance(loaded, KccleanError) else [(page, PageFacts.of(page)) for page in loaded]
+
+
+def plan_issues(loaded: Iterable[list[tuple[T, PageFacts]] | KccleanError]) -> Iterator[list[T] | KccleanError]:
     """The pages of each issue, and each file that could not be read, in the order a run
-    reports them (an unreadable file as soon as it is met; an issue when its last page is)."""
-    group = _Group()
+    reports them (an unreadable file as soon as it is met; an issue when its last page is).
+    A page is anything that comes with its facts: the page itself, or (in a parallel run)
+    the page as a worker pickled it, so that the main process never unpacks it."""
+    group: _Group[T] = _Group()
     for pages in loaded:
         if isinstance(pages, KccleanError):
             yield pages
             continue
-        for page in pages:
-            if group.pages and not group.takes(page):
+        for page, facts in pages:
+            if group.pages and not group.takes(facts):
                 yield group.pages
                 group = _Group()
-            group.add(page)
+            group.add(page, facts)
     if group.pages:
         yield group.pages
 
@@ -175,28 +204,26 @@ def claim_key(item: Issue | KccleanError, taken: set[str]) -> Issue | KccleanErr
     return item
 
 
-class _Group:
+class _Group(Generic[T]):
     """The pages of the issue being read: a page belongs to it when it has the same date
     (or article id, for kcclean's own files), or has no date but continues (上接) what a
     page of the group breaks off (下转)."""
 
     def __init__(self) -> None:
-        self.pages: list[Page] = []
+        self.pages: list[T] = []
         self.keys: set[str] = set()
         self.jumps = False
 
-    def takes(self, page: Page) -> bool:
-        key = _page_key(page)
-        if key is not None:
-            return key in self.keys
-        return self.jumps and any(u.continued_from for u in page.units)
+    def takes(self, facts: PageFacts) -> bool:
+        if facts.key is not None:
+            return facts.key in self.keys
+        return self.jumps and facts.continues
 
-    def add(self, page: Page) -> None:
+    def add(self, page: T, facts: PageFacts) -> None:
         self.pages.append(page)
-        key = _page_key(page)
-        if key is not None:
-            self.keys.add(key)
-        self.jumps = self.jumps or any(u.continued_to for u in page.units)
+        if facts.key is not None:
+            self.keys.add(facts.key)
+        self.jumps = self.jumps or facts.breaks_off
 
 
 def _page_key(page: Page) -> str | None:

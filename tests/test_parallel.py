@@ -57,6 +57,11 @@ def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
         assert {"2023-05-10_2045", "2023-05-10_2045-2"} <= folders
 
 
+def pickled_pages(settings: Settings) -> list[bytes]:
+    """The first sample page as a worker that read it hands it on."""
+    return [page for page, _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
+
+
 def test_the_worker_that_builds_an_issue_places_it_and_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The main process only moves the worker's article files into place and renumbers the
     changes for the report: the output is what it would have written itself."""
@@ -66,7 +71,7 @@ def test_the_worker_that_builds_an_issue_places_it_and_writes_its_articles(tmp_p
         folder.add(build_pages(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), rulebook))
         folder.finish()
     with OutputFolder(tmp_path / "parallel") as folder:
-        issue = parallel._build_task(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), settings, folder.parts)
+        issue = parallel._build_task(pickled_pages(settings), settings, folder.parts)
         assert issue.layout == report.locate(issue)
         assert sorted(os.listdir(issue.part.where)) == sorted(a.path.split("/")[1] for a in issue.articles) != []
         monkeypatch.setattr(report, "locate", lambda issue: pytest.fail("the main process placed the issue again"))
@@ -83,7 +88,7 @@ def disk_full(*args, **kwargs):
 
 def test_articles_a_worker_could_not_write_are_written_by_the_main_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
-    pages = load_file(SAMPLE[0], SAMPLE[0].name, parallel._rulebook(settings))
+    pages = pickled_pages(settings)
     with OutputFolder(tmp_path / "out") as folder:
         monkeypatch.setattr(write, "open", disk_full, raising=False)  # the module's open(), not the builtin
         issue = parallel._build_task(pages, settings, folder.parts)
