@@ -279,12 +279,14 @@ class OutputFolder:
         move into place the files its worker wrote."""
         folder = safe_name(issue.key)
         part, issue.part = issue.part, None
-        if part is not None and part.key == issue.key and folder not in self._folders and os.path.dirname(part.where) == self.parts:
+        if part is not None and os.path.dirname(part.where) != self.parts:
+            part = None  # not written into this folder: not touched
+        if part is not None and part.key == issue.key and folder not in self._folders:
             with self._writing(folder):
                 os.rename(part.where, os.path.join(self.staging, folder))
             records = part.records
         else:
-            if part is not None:  # its key was taken by an earlier issue: the files name the wrong one
+            if part is not None:  # an earlier issue took its key or its folder: the files name the wrong one
                 shutil.rmtree(part.where, ignore_errors=True)
             with self._writing(folder):
                 os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
