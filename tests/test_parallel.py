@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -115,6 +116,27 @@ def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypa
     assert code == 130
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_ctrl_c_removes_the_staging_folder_only_once_no_worker_can_write_into_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers write article files into the staging folder: one still running while it is
+    removed could leave part of it behind."""
+    monkeypatch.chdir(tmp_path)
+    real_rmtree = shutil.rmtree
+    running_at_removal = []
+
+    def add(self, issue):
+        raise KeyboardInterrupt
+
+    def rmtree(path, *args, **kwargs):
+        if ".staging-" in os.path.basename(path):
+            running_at_removal.extend(multiprocessing.active_children())
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(OutputFolder, "add", add)
+    monkeypatch.setattr(write.shutil, "rmtree", rmtree)
+    assert fix(awkward_run(tmp_path / "in"), "--out", "out", "--jobs", "2") == 130
+    assert running_at_removal == []
 
 
 def test_a_bad_file_is_reported_by_a_worker_as_by_the_serial_run(tmp_path: Path) -> None:
