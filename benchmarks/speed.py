@@ -17,7 +17,8 @@ how many times the CPU time of each kcclean is.
    else, which bounds how fast any design of this shape can run in the interpreter;
 2. the whole pipeline in memory over every file (`clean_files`, one process);
 3. `kcclean fix` end to end, a fresh process writing every article file and the report,
-   with --jobs 1 and with --jobs N (wall time and CPU time of all its processes); beside
+   with --jobs 1 and with --jobs N (wall time and CPU time of all its processes, and the
+   CPU time of the main process alone: the part no number of workers shares); beside
    it the I/O floor again with as many files as fix writes (one per article), and the
    CPU time of each stage of fix, in one process, and how much of it the kernel spent:
    where the time goes;
@@ -93,6 +94,7 @@ class Runs:
     def __init__(self) -> None:
         self.wall: list[float] = []
         self.cpu: list[float] = []
+        self.main: list[float] = []  # of a run with worker processes: the main process's CPU
 
     def add(self, wall: float, cpu: float) -> None:
         self.wall.append(wall)
@@ -277,11 +279,13 @@ def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
 
 
 def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> Runs:
+    """Runs of `kcclean fix`; `main` holds the CPU seconds of its main process alone."""
     result = Runs()
     for _ in range(runs):
         emptied(out)
-        wall, cpu, _ = child(fix_command(folder, out, jobs))
+        wall, cpu, _, own = measured_fix(folder, out, jobs)
         result.add(wall, cpu)
+        result.main.append(own)
     return result
 
 
@@ -327,31 +331,40 @@ def table_scaling(text: str) -> None:
         print(f"  {len(table):6d} entries   {repair_cost(text, Rulebook([rule], Settings())):7.1f} ms/MB")
 
 
-# Peak memory is read by the measured process itself as it exits: the VmHWM of /proc (Linux)
-# starts afresh at exec, while the max RSS the parent gets from wait4 starts at the
-# parent's own peak (Linux carries it over a fork), here that of the runs before.
-_PEAK_REPORTER = """
+# Peak memory and the main process's own CPU time are read by the measured process itself
+# as it exits: the VmHWM of /proc (Linux) starts afresh at exec, while the max RSS the parent
+# gets from wait4 starts at the parent's own peak (Linux carries it over a fork), here that of
+# the runs before; and the CPU time wait4 gives includes the worker processes'.
+_SELF_REPORTER = """
 import atexit, os, runpy, sys
 def report():
-    with open('/proc/self/status') as status, open(os.environ['KCCLEAN_BENCH_PEAK'], 'w') as out:
-        out.write(next(l.split()[1] for l in status if l.startswith('VmHWM:')))
+    own = os.times()
+    with open('/proc/self/status') as status, open(os.environ['KCCLEAN_BENCH_RECORD'], 'w') as out:
+        out.write(next(l.split()[1] for l in status if l.startswith('VmHWM:')) + f' {own.user + own.system}')
 atexit.register(report)
 sys.argv = ['kcclean', *sys.argv[1:]]
 runpy.run_module('kcclean', run_name='__main__')
 """
 
 
+def measured_fix(folder: Path, out: Path, jobs: int) -> tuple[float, float, float, float]:
+    """One `kcclean fix` run: wall seconds, CPU seconds of all its processes, peak RSS of the
+    main process in MB, and CPU seconds of the main process alone."""
+    record = out.parent / f"{out.name}.record"
+    os.environ["KCCLEAN_BENCH_RECORD"] = str(record)
+    wall, cpu, _ = child([sys.executable, "-c", _SELF_REPORTER, *fix_command(folder, out, jobs)[3:]])
+    peak, own = record.read_text().split()
+    record.unlink()
+    return wall, cpu, int(peak) / 1024, float(own)
+
+
 def peak_memory(workdir: Path, sizes: list[float]) -> None:
     print("peak memory of `kcclean fix --jobs 1` (VmHWM; the report is part of it):")
     first = None
-    record = workdir / "peak"
     for megabytes in sizes:
         folder = workdir / f"memory-{megabytes:g}"
         _, size = make_archive(folder, megabytes)
-        command = [sys.executable, "-c", _PEAK_REPORTER, *fix_command(folder, workdir / "memory-out", 1)[3:]]
-        os.environ["KCCLEAN_BENCH_PEAK"] = str(record)
-        child(command)
-        peak = int(record.read_text()) / 1024
+        peak = measured_fix(folder, workdir / "memory-out", 1)[2]
         first = first or peak
         print(f"  {size / 1e6:6.1f} MB of input   {peak:6.0f} MB   ({peak / first:.2f}x the first)")
         shutil.rmtree(folder)
@@ -393,7 +406,13 @@ def main() -> None:
         out = workdir / "out"
         table.row("kcclean fix --jobs 1 (a process)", fix_runs(folder, out, 1, args.runs))
         if args.jobs > 1:
-            table.row(f"kcclean fix --jobs {args.jobs} (CPU: all)", fix_runs(folder, out, args.jobs, args.runs))
+            parallel = fix_runs(folder, out, args.jobs, args.runs)
+            table.row(f"kcclean fix --jobs {args.jobs} (CPU: all)", parallel)
+            main_cpu = statistics.median(parallel.main) / (size / 1e6)
+            print(
+                f"  its main process alone: {main_cpu:.2f} CPU s per MB (median), so a run with any "
+                f"number of workers stays under {1 / main_cpu:.2f} MB/s"
+            )
         articles = sum(1 for _ in out.rglob("*.md"))
         table.row(f"I/O floor, {articles} files as fix writes", timed(lambda: io_floor_split(files, workdir / "floor-articles", articles), args.runs, workdir / "floor-articles"))
         stage_costs(files, rulebook, workdir / "stages", size, args.runs)
