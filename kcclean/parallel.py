@@ -1,10 +1,12 @@
 """Issues cleaned in worker processes (`kcclean fix --jobs N`) or on a Dask cluster.
 
 The work splits the way the serial run does it: each file is read and classified on its
-own (a task), the pages are grouped into issues in input order here, and each issue is
-built on its own (a task). Results are taken in input order and keys claimed in that order,
-so the output is the serial run's, byte for byte. A bounded number of tasks is in flight:
-memory does not grow with the number of files.
+own (a task), the pages are grouped into issues in input order here (from a few facts per
+page; the pages themselves pass through as bytes), and each issue is built on its own (a
+task), which with worker processes also writes its article files into the staging folder.
+Results are taken in input order and keys claimed in that order, so the output is the serial
+run's, byte for byte. A bounded number of tasks is in flight: memory does not grow with the
+number of files.
 """
 
 from __future__ import annotations

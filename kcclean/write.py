@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, count
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -37,6 +37,7 @@ from .pipeline import safe_name
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
+_PART_NUMBERS = count()  # with the process id, a part folder's name
 _LISTED = 5  # changed or added files named in the refusal; the rest counted
 _FRONT_MATTER_FIELDS = (
     "id",
@@ -189,8 +190,9 @@ def write_part(issue: Issue, parts: str) -> WrittenPart | None:
     """The issue's article files written into a new folder under `parts`, by the worker
     that built it; None when that fails (a full disk): the main process then writes them
     and names the file it could not write."""
+    where = os.path.join(parts, f"{os.getpid()}-{next(_PART_NUMBERS)}")
     try:
-        where = tempfile.mkdtemp(dir=parts)
+        os.mkdir(where)  # not mkdtemp: its folders are private (0700), an issue folder is not
     except OSError:
         return None
     try:

@@ -6,6 +6,7 @@ import errno
 import multiprocessing
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,12 @@ def fix(*args: object) -> int:
     return result.exit_code
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def tree(folder: Path) -> dict[str, bytes | int]:
+    """Every file's bytes, and every folder's permissions (a worker's folder is not private)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else stat.S_IMODE(p.stat().st_mode)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def awkward_run(folder: Path) -> Path:
