@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -202,6 +203,18 @@ def write_part(issue: Issue, parts: str) -> WrittenPart | None:
         return None
 
 
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A folder of a name no other has, made as os.mkdir makes one: not with mkdtemp, whose
+    folders are private (0700), since this one is published as the output folder."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
 class OutputFolder:
     """The run's output folder. Use as a context manager; call `finish()` to publish it."""
 
@@ -242,7 +255,7 @@ class OutputFolder:
         with self._writing():
             parent.mkdir(parents=True, exist_ok=True)
             self.stale = self._remove_stale(parent)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.staging-{os.getpid()}-", dir=parent))
+            self.staging = _new_folder(parent, f".{self.target.name}.staging-{os.getpid()}-")
         try:
             with self._writing(MARKER):
                 (self.staging / MARKER).write_text("{}\n")  # the manifest proper is written by finish()

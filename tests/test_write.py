@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -209,6 +210,14 @@ def test_finish_publishes_every_file_complete(tmp_path: Path, rulebook) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     # the indexes are UTF-8 text a person can grep, not \uXXXX escapes
     assert "共富" in lines[0] and "今日柯城" in (target / "issues.jsonl").read_text(encoding="utf-8")
+
+
+def test_the_output_folder_is_made_as_any_folder_is_not_private(tmp_path: Path, rulebook) -> None:
+    """Its permissions follow the umask, as the issue folders' do: a newsroom shares it."""
+    (tmp_path / "plain").mkdir()
+    write_run(tmp_path / "out", rulebook)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in [tmp_path / "out", *(tmp_path / "out").iterdir()] if p.is_dir()}
+    assert modes == {stat.S_IMODE((tmp_path / "plain").stat().st_mode)}
 
 
 def test_issues_whose_keys_make_the_same_folder_name_keep_every_article(tmp_path: Path) -> None:
