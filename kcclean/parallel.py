@@ -118,9 +118,25 @@ def worker_processes(
     try:
         yield lambda paths: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        with _uninterrupted():  # a second Ctrl-C must not cut the wait short
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C and SIGTERM ignored (in the main thread: elsewhere signals are left alone)."""
+    try:
+        previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread (kcclean used as a library)
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def default_jobs() -> int:

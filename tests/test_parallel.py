@@ -6,7 +6,9 @@ import errno
 import multiprocessing
 import os
 import shutil
+import signal
 import stat
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -123,12 +125,25 @@ def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypa
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_ctrl_c_removes_the_staging_folder_only_once_no_worker_can_write_into_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_removes_the_staging_folder_only_once_no_worker_can_write_into_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, presses: int
+) -> None:
     """Workers write article files into the staging folder: one still running while it is
-    removed could leave part of it behind."""
+    removed could leave part of it behind. A second Ctrl-C while the run waits for them does
+    not cut the wait short."""
     monkeypatch.chdir(tmp_path)
-    real_rmtree = shutil.rmtree
+    real_rmtree, real_shutdown = shutil.rmtree, ProcessPoolExecutor.shutdown
     running_at_removal = []
+    pools = []
+
+    def shutdown(self, *args, **kwargs):
+        pools.append(self)
+        if presses == 2 and kwargs.get("cancel_futures"):
+            os.kill(os.getpid(), signal.SIGINT)
+        real_shutdown(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", shutdown)
 
     def add(self, issue):
         raise KeyboardInterrupt
@@ -140,7 +155,11 @@ def test_ctrl_c_removes_the_staging_folder_only_once_no_worker_can_write_into_it
 
     monkeypatch.setattr(OutputFolder, "add", add)
     monkeypatch.setattr(write.shutil, "rmtree", rmtree)
-    assert fix(awkward_run(tmp_path / "in"), "--out", "out", "--jobs", "2") == 130
+    try:
+        assert fix(awkward_run(tmp_path / "in"), "--out", "out", "--jobs", "2") == 130
+    finally:
+        for pool in pools:  # whatever the run did, no worker outlives the test
+            real_shutdown(pool, wait=True, cancel_futures=True)
     assert running_at_removal == []
 
 
