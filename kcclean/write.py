@@ -326,7 +326,8 @@ class OutputFolder:
         """Publish: write the manifest, then the finished folder replaces the target in one
         rename."""
         self._close()
-        shutil.rmtree(self.parts, ignore_errors=True)  # empty: every part was moved into place
+        with self._writing(PARTS):
+            os.rmdir(self.parts)  # empty: every part was moved into place
         with self._writing(MARKER):
             self._write_manifest()
         old = None
@@ -376,6 +377,10 @@ class OutputFolder:
     ) -> None:
         try:
             self._close()  # after a full disk, flushing the indexes fails too
+        except OutputError:
+            if error is None:
+                raise
+            # the error on its way out names the file the disk filled up on; keep it
         finally:
             self._hashes.close()
             if self.staging is not None:

@@ -419,3 +419,14 @@ def test_the_staging_folder_of_a_run_still_alive_is_left_alone(tmp_path: Path) -
         running.kill()
         running.wait()
         running.stdout.close()
+
+
+def test_a_full_disk_is_named_where_it_filled_up_not_where_cleaning_up_failed_after(tmp_path: Path, monkeypatch, rulebook) -> None:
+    """The report fails first; closing an index on the way out fails too, and must not
+    replace the first error with its own."""
+    _fail_closing_the_index(monkeypatch, "issues.jsonl")
+    _disk_full_at(monkeypatch, "report.json", "open")
+    with pytest.raises(OutputError) as failed:
+        write_run(tmp_path / "out", rulebook)
+    assert str(failed.value) == f"{tmp_path / 'out' / 'report.json'}: cannot write: No space left on device"
+    assert list(tmp_path.iterdir()) == []
