@@ -110,8 +110,9 @@ def worker_processes(
 ) -> Iterator[Callable[[list[Path]], Iterator[Issue | KccleanError]]]:
     """A way to clean files with `jobs` worker processes, which also write the article
     files into `folder` (entered before the first files are cleaned). On an error or Ctrl-C,
-    work not started is cancelled and the workers stop after the issue they are on; this
-    waits for them, so that none writes into the staging folder once it is removed."""
+    work still waiting here is cancelled; the workers finish what they hold (the task each
+    is on, and the few the pool has already queued for them), and this waits for them, so
+    that none writes into the staging folder once it is removed."""
     _RULEBOOKS[repr(settings)] = rulebook  # forked workers start with it
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
