@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,7 +24,7 @@ from . import __version__
 from .config import settings as load_settings
 from .errors import EXIT_FOUND, EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, KccleanError
 from .model import Change, Issue
-from .parallel import dask_cluster, default_jobs, expand_urls, worker_processes
+from .parallel import dask_cluster, default_jobs, expand_urls, signals_handled, worker_processes
 from .pipeline import clean_files
 from .read import expand_paths
 from .report import Report
@@ -149,23 +149,14 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def _terminate_as_interrupt() -> AbstractContextManager[None]:
     """SIGTERM (`kill`, a CI time-out) stops a run the way Ctrl-C does: nothing half-written
     is left behind."""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread (kcclean used as a library): leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    return signals_handled({signal.SIGTERM: stop})
 
 
 def _rulebook(rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool) -> Rulebook:

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from .errors import InputError, KccleanError
 from .model import Issue
-from .pipeline import PageFacts, build_pages, claim_key, load_file, plan_issues
+from .pipeline import PageFacts, build_pages, claim_key, load_file, plan_issues, with_facts
 from .read import display_names, read_source, source_of
 from .report import locate
 from .rulebook import Rulebook, Settings, load_rulebook
@@ -49,10 +49,10 @@ def _load_task(path: Path | str, name: str, settings: Settings) -> list[tuple[by
     plans issues from the facts and hands the bytes on to the worker that builds the issue,
     without unpickling and pickling again every unit of every page."""
     read = read_url if isinstance(path, str) else read_source
-    loaded = load_file(path, name, _rulebook(settings), read)
+    loaded = with_facts(load_file(path, name, _rulebook(settings), read))
     if isinstance(loaded, KccleanError):
         return loaded
-    return [(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), PageFacts.of(page)) for page in loaded]
+    return [(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), facts) for page, facts in loaded]
 
 
 def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> Issue | KccleanError:
@@ -119,18 +119,20 @@ def worker_processes(
     try:
         yield lambda paths: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts)
     except BaseException:
-        with _uninterrupted():  # a second Ctrl-C must not cut the wait short
+        # a second Ctrl-C (or SIGTERM) must not cut the wait short
+        with signals_handled({signal.SIGINT: signal.SIG_IGN, signal.SIGTERM: signal.SIG_IGN}):
             pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
 
 
 @contextmanager
-def _uninterrupted() -> Iterator[None]:
-    """Ctrl-C and SIGTERM ignored (in the main thread: elsewhere signals are left alone)."""
+def signals_handled(handlers: dict[int, Callable | int]) -> Iterator[None]:
+    """Signals handled as given while in the block, as they were after it. Only the main
+    thread may set handlers: elsewhere (kcclean used as a library) signals are left alone."""
     try:
-        previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread (kcclean used as a library)
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+    except ValueError:
         yield
         return
     try:
