@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -38,7 +38,6 @@ from .pipeline import safe_name
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
-_PART_NUMBERS = count()  # with the process id, a part folder's name
 _LISTED = 5  # changed or added files named in the refusal; the rest counted
 _FRONT_MATTER_FIELDS = (
     "id",
@@ -191,9 +190,8 @@ def write_part(issue: Issue, parts: str) -> WrittenPart | None:
     """The issue's article files written into a new folder under `parts`, by the worker
     that built it; None when that fails (a full disk): the main process then writes them
     and names the file it could not write."""
-    where = os.path.join(parts, f"{os.getpid()}-{next(_PART_NUMBERS)}")
     try:
-        os.mkdir(where)  # not mkdtemp: its folders are private (0700), an issue folder is not
+        where = str(_new_folder(Path(parts), f"{os.getpid()}-"))
     except OSError:
         return None
     try:
@@ -205,7 +203,7 @@ def write_part(issue: Issue, parts: str) -> WrittenPart | None:
 
 def _new_folder(parent: Path, prefix: str) -> Path:
     """A folder of a name no other has, made as os.mkdir makes one: not with mkdtemp, whose
-    folders are private (0700), since this one is published as the output folder."""
+    folders are private (0700), since it is published (the output folder, an issue folder)."""
     while True:
         path = parent / f"{prefix}{secrets.token_hex(4)}"
         try:
@@ -309,10 +307,9 @@ class OutputFolder:
                 taken = set(os.listdir(os.path.join(self.staging, folder))) if folder in self._folders else set()
             records = write_articles(issue, folder, os.path.join(self.staging, folder), taken, self.target)
         self._folders.add(folder)
-        for path, digest, line in records:
-            self._hashes.write(f"{path}\t{digest}\n")
-            with self._writing("articles.jsonl"):
-                self._articles.write(line)
+        self._hashes.writelines(f"{path}\t{digest}\n" for path, digest, _ in records)
+        with self._writing("articles.jsonl"):
+            self._articles.write("".join(line for _, _, line in records))
         with self._writing("issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
 
