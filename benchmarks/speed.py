@@ -234,13 +234,9 @@ def line_floor(texts: list[str], rulebook: Rulebook) -> None:
     lines. No decision is weighed, no paragraph joined, no article built."""
     rules = rulebook.text_rules
     for text in texts:
-        source = Source.of("floor", text)
-        units, offset = [], 0
-        for number, line in enumerate(source.text.split("\n"), 1):
-            if line.strip():
-                units.append(Unit(line, Trace.of(source, offset), number, True, 0))
-                any(cue.match(line) for cue in _LINE_CUES)
-            offset += len(line) + 1
+        units = units_of(text)
+        for unit in units:
+            any(cue.match(unit.text) for cue in _LINE_CUES)
         joined = "\n".join(unit.text for unit in units)
         for rule in rules:
             rule.may_change(joined)
@@ -262,8 +258,8 @@ def autocorrect_available() -> bool:
     return True
 
 
-def child(command: list[str]) -> tuple[float, float, float]:
-    """Run a command: (wall seconds, CPU seconds of it and its processes, peak RSS in MB)."""
+def child(command: list[str]) -> tuple[float, float]:
+    """Run a command: (wall seconds, CPU seconds of it and its processes)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -271,7 +267,7 @@ def child(command: list[str]) -> tuple[float, float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
     process.stderr.close()
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
@@ -289,15 +285,19 @@ def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> Runs:
     return result
 
 
-def slots_of(text: str) -> list[Slot]:
+def units_of(text: str) -> list[Unit]:
+    """A body unit, with its trace, for each line of the text that is not empty."""
     source = Source.of("bench", text)
-    slots, offset = [], 0
+    units, offset = [], 0
     for line in text.split("\n"):
         if line:
-            unit = Unit(line, Trace.of(source, offset), 1, True, 0, role=Role.BODY)
-            slots.append(Slot(unit, "body", []))
+            units.append(Unit(line, Trace.of(source, offset), 1, True, 0, role=Role.BODY))
         offset += len(line) + 1
-    return slots
+    return units
+
+
+def slots_of(text: str) -> list[Slot]:
+    return [Slot(unit, "body", []) for unit in units_of(text)]
 
 
 def engine_scaling(text: str, rulebook: Rulebook) -> None:
@@ -352,7 +352,7 @@ def measured_fix(folder: Path, out: Path, jobs: int) -> tuple[float, float, floa
     main process in MB, and CPU seconds of the main process alone."""
     record = out.parent / f"{out.name}.record"
     os.environ["KCCLEAN_BENCH_RECORD"] = str(record)
-    wall, cpu, _ = child([sys.executable, "-c", _SELF_REPORTER, *fix_command(folder, out, jobs)[3:]])
+    wall, cpu = child([sys.executable, "-c", _SELF_REPORTER, *fix_command(folder, out, jobs)[3:]])
     peak, own = record.read_text().split()
     record.unlink()
     return wall, cpu, int(peak) / 1024, float(own)
