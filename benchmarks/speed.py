@@ -291,7 +291,7 @@ def units_of(text: str) -> list[Unit]:
     units, offset = [], 0
     for line in text.split("\n"):
         if line:
-            units.append(Unit(line, Trace.of(source, offset), 1, True, 0, role=Role.BODY))
+            units.append(Unit(line, Trace.of(source, offset, len(line)), 1, True, 0, role=Role.BODY))
         offset += len(line) + 1
     return units
 

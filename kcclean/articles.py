@@ -31,7 +31,7 @@ from .classify import (
 )
 from .decisions import JOIN, JOIN_AT, JOIN_SUGGESTED_AT, Weighing
 from .evidence import IssueText, certain_cut, overlap, word_across
-from .model import CONTEXT, PROSE_ROLES, Change, Role, Source, Trace, Unit
+from .model import PROSE_ROLES, Change, Piece, Role, Source, Unit, join_link, joined
 from .rulebook import Rulebook
 
 _DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -127,11 +127,6 @@ def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
 # --- grouping ----------------------------------------------------------------------------
 
 
-def _record(unit: Unit, rule: str, evidence: str, kind: str = "record") -> Change:
-    name, line, column = unit.trace.where(0)
-    return Change(rule, name, line, column, unit.text, "", kind=kind, evidence=evidence)
-
-
 def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
     drafts: list[Draft] = []
     current: Draft | None = None
@@ -147,11 +142,11 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
         role = unit.role
         if role is Role.MASTHEAD:
             issue.masthead.append(unit)
-            issue.changes.append(_record(unit, "masthead.lines", "masthead line: kept as issue metadata"))
+            issue.changes.append(unit.record("masthead.lines", "masthead line: kept as issue metadata"))
             continue
         if role is Role.BANNER:
             issue.banners.append(unit)
-            issue.changes.append(_record(unit, "masthead.banners", "known column banner"))
+            issue.changes.append(unit.record("masthead.banners", "known column banner"))
             continue
         if role is Role.MARKER:
             if unit.continued_to and current is not None:
@@ -199,20 +194,18 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
             if score >= _BANNER_AFFINITY:
                 line.role = Role.BODY
                 previous.body.append(line)
-                moved = _record(
-                    line,
+                line.moved = line.record(
                     "layout.orphan",
                     f"{score:.0%} of its character pairs occur in the article before: "
                     "the article's cut-off last line, not a banner",
                     kind="move",
                 )
-                moved.after = moved.before  # kept in the article, only its role changes
-                previous.changes.append(moved)
+                previous.changes.append(line.moved)
                 continue
         for line in draft.headline:
             line.role = Role.BANNER
             issue.banners.append(line)
-            issue.changes.append(_record(line, "layout.banner", "a headline with no body after it"))
+            issue.changes.append(line.record("layout.banner", "a headline with no body after it"))
     return kept
 
 
@@ -243,57 +236,56 @@ def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
         draft.warnings.append(f"a lead stands in the middle of the article (line {body[at].line})")
         return
     lead = head[0]
-    name, line, column = lead.trace.where(0)
     applied = rulebook.applies("move.displaced-lead")
-    draft.changes.append(
-        Change(
-            "move.displaced-lead",
-            name,
-            line,
-            column,
-            lead.text,
-            lead.text,
-            kind="move",
-            applied=applied,
-            level=rulebook.level("move.displaced-lead"),
-            evidence=(
-                f"the lead stood after {at} paragraph(s) and the text from it ends mid-sentence "
-                f"({head[-1].text[-8:]!r}): moved right after the headline"
-            ),
-        )
+    move = lead.record(
+        "move.displaced-lead",
+        f"the lead stood after {at} paragraph(s) and the text from it ends mid-sentence "
+        f"({head[-1].text[-8:]!r}): moved right after the headline",
+        kind="move",
+        applied=applied,
+        level=rulebook.level("move.displaced-lead"),
     )
+    draft.changes.append(move)
     if applied:
+        lead.moved = move
         body[:] = head + body[:at]
 
 
 @dataclass(slots=True)
-class _Run:
-    """Paragraph pieces being joined into one, and how many quotes or brackets they left open."""
+class _Paragraph:
+    """Pieces of a paragraph being joined into one, what stands between them (`join_link`),
+    and how many quotes or brackets they left open."""
 
     units: list[Unit]
+    links: list[Piece] = field(default_factory=list)
     unclosed: int = 0
     size: int = 0
     clauses: bool = False  # has a clause mark (，、；) somewhere
 
-    def add(self, unit: Unit) -> None:
+    @classmethod
+    def of(cls, unit: Unit) -> _Paragraph:
+        paragraph = cls([])
+        paragraph.add(unit)
+        return paragraph
+
+    def add(self, unit: Unit, link: Piece | None = None) -> None:
         text = unit.text
         self.size += len(text)
         self.clauses = self.clauses or bool(_CLAUSE_MARKS.search(text))
         opened = text.count("“") + text.count("（") + text.count("(")
         closed = text.count("”") + text.count("）") + text.count(")")
         self.unclosed = max(0, self.unclosed + opened - closed)
+        if link is not None:
+            self.links.append(link)
         self.units.append(unit)
 
     def merged(self) -> Unit:
         """One unit of all the pieces, built once (joining piece by piece is quadratic)."""
         if len(self.units) == 1:
             return self.units[0]
-        parts, at = [], 0
-        for unit in self.units:
-            parts.append((unit.trace, at))
-            at += len(unit.text)
+        texts = [u.text for u in self.units]
         last = self.units[-1]
-        text = "".join(u.text for u in self.units)
+        text = "".join(texts)
         role = self.units[0].role
         if role is Role.BODY and is_lead(text):  # a lead cut inside its cue (本|报讯…)
             role = Role.LEAD
@@ -301,13 +293,13 @@ class _Run:
             self.units[0],
             text=text,
             role=role,
-            trace=Trace.joined(parts),
+            trace=joined(texts, [u.trace for u in self.units], self.links),
             full_width=last.full_width,  # how the joined text ends is how its last line ends
             continued_to=last.continued_to,
         )
 
 
-def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
+def _join_reason(run: _Paragraph, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
     """(rule, evidence, certain) for joining paragraph b onto the run, or None when the run
     really ends there. A break is kept unless something shows the text was cut
     (decisions.JOIN); a close case is only suggested."""
@@ -367,47 +359,27 @@ def _join_reason(run: _Run, b: Unit, page: Page, text: IssueText) -> tuple[str, 
 def _join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
     if len(draft.body) < 2:
         return
-    runs = [_Run([])]
-    runs[0].add(draft.body[0])
+    paragraphs = [_Paragraph.of(draft.body[0])]
     for unit in draft.body[1:]:
-        run = runs[-1]
-        reason = _join_reason(run, unit, draft.page, text)
+        paragraph = paragraphs[-1]
+        reason = _join_reason(paragraph, unit, draft.page, text)
         if reason is None or not rulebook.active(reason[0]):
-            runs.append(_Run([]))
-            runs[-1].add(unit)
+            paragraphs.append(_Paragraph.of(unit))
             continue
         rule, evidence, certain = reason
-        tail = run.units[-1]
+        tail = paragraph.units[-1]
         applied = rulebook.applies(rule, unsafe_edit=not certain)
-        draft.changes.append(_join_change(tail, unit, rule, evidence, applied, rulebook.level(rule) if certain else "unsafe"))
+        change, link = join_link(
+            tail.trace, unit.trace, rule, applied=applied, level=rulebook.level(rule) if certain else "unsafe", evidence=evidence
+        )
+        draft.changes.append(change)
         if applied:
-            run.add(_drop_overlap(tail, unit, draft, rulebook))
+            paragraph.add(_drop_overlap(tail, unit, draft, rulebook), link)
         else:
             if not certain:
                 draft.warnings.append(f"line {tail.line}: a paragraph may have been cut here; it was kept apart from the next (a suggested join)")
-            runs.append(_Run([]))
-            runs[-1].add(unit)
-    draft.body = [run.merged() for run in runs]
-
-
-def _join_change(a: Unit, b: Unit, rule: str, evidence: str, applied: bool, level: str) -> Change:
-    """A join in the report: the line ends removed between a and b."""
-    name, line, column = a.trace.where(len(a.text))
-    return Change(
-        rule,
-        name,
-        line,
-        column,
-        "\n" * (1 + b.gap_before),
-        "",
-        applied=applied,
-        level=level,
-        kind="join",
-        evidence=evidence,
-        # the joined texts need not be neighbours in the input (a moved lead, a page jump)
-        context_before=a.text[-CONTEXT:],
-        context_after=b.text[:CONTEXT],
-    )
+            paragraphs.append(_Paragraph.of(unit))
+    draft.body = [paragraph.merged() for paragraph in paragraphs]
 
 
 def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
@@ -420,24 +392,21 @@ def _drop_overlap(a: Unit, b: Unit, draft: Draft, rulebook: Rulebook) -> Unit:
         return b  # digits repeat in real numbers (2020年20日)
     certain = size >= _OVERLAP_SAFE
     applied = rulebook.applies("join.overlap", unsafe_edit=not certain)
-    name, line, column = b.trace.where(0)
-    draft.changes.append(
-        Change(
-            "join.overlap",
-            name,
-            line,
-            column,
-            repeated,
-            "",
-            applied=applied,
-            level=rulebook.level("join.overlap") if certain else "unsafe",
-            kind="edit",
-            evidence=f"the column before ends with the same {size} characters",
-        )
+    replacement = b.replacement(
+        0,
+        size,
+        "",
+        "join.overlap",
+        applied=applied,
+        level=rulebook.level("join.overlap") if certain else "unsafe",
+        evidence=f"the column before ends with the same {size} characters",
     )
+    draft.changes += replacement.changes
     if not applied:
         return b
-    return replace(b, text=b.text[size:], trace=b.trace.sliced(size))
+    b = replace(b)
+    b.apply(replacement)
+    return b
 
 
 def _settle_kind(draft: Draft) -> None:
@@ -492,9 +461,9 @@ def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rule
     """Append the fragment to the article; False when the rule only suggests it."""
     applied = rulebook.applies("stitch.page-jump")
     for line in fragment.headline:
-        change = _record(line, "stitch.page-jump", f"jump headline of the continuation (matches {score:.0f}/100)", kind="stitch")
-        change.applied = applied
-        draft.changes.append(change)
+        draft.changes.append(
+            line.record("stitch.page-jump", f"jump headline of the continuation (matches {score:.0f}/100)", kind="stitch", applied=applied)
+        )
     if not applied:
         return False
     if fragment.source is not draft.source:
@@ -506,11 +475,12 @@ def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rule
         tail, first = draft.body[-1], body.pop(0)
         evidence = f"下转{draft.continued_to}版 here, 上接{fragment.continued_from}版 in {fragment.source.name}"
         applied = rulebook.applies("join.broken-wrap")
-        draft.changes.append(_join_change(tail, first, "join.broken-wrap", evidence, applied, rulebook.level("join.broken-wrap")))
+        change, link = join_link(tail.trace, first.trace, "join.broken-wrap", applied=applied, level=rulebook.level("join.broken-wrap"), evidence=evidence)
+        draft.changes.append(change)
         if applied:
-            run = _Run([tail])
-            run.add(_drop_overlap(tail, first, draft, rulebook))
-            draft.body[-1] = run.merged()
+            paragraph = _Paragraph.of(tail)
+            paragraph.add(_drop_overlap(tail, first, draft, rulebook), link)
+            draft.body[-1] = paragraph.merged()
         else:
             body.insert(0, first)
     draft.body.extend(body)
@@ -555,21 +525,16 @@ def close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
                 evidence, certain = f"{word!r} is one word (bundled word list); the body does not print it", False
             else:
                 continue
-            name, line, column = unit.trace.where(space)
             applied = rulebook.applies("headline.split-word", unsafe_edit=not certain)
-            draft.changes.append(
-                Change(
-                    "headline.split-word",
-                    name,
-                    line,
-                    column,
-                    " ",
-                    "",
-                    applied=applied,
-                    level=rulebook.level("headline.split-word") if certain else "unsafe",
-                    evidence=evidence,
-                )
+            replacement = unit.replacement(
+                space,
+                space + 1,
+                "",
+                "headline.split-word",
+                applied=applied,
+                level=rulebook.level("headline.split-word") if certain else "unsafe",
+                evidence=evidence,
             )
+            draft.changes += replacement.changes
             if applied:
-                unit.text = unit.text[:space] + unit.text[space + 1 :]
-                unit.trace = unit.trace.edited([(space, space + 1, 0)])
+                unit.apply(replacement)

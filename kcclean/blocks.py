@@ -68,24 +68,16 @@ def split_units(source: Source) -> Page:
             if marks <= 6 and rest[:1].isspace() and rest.strip():
                 heading = marks
                 skipped = marks + len(rest) - len(rest.lstrip())
-                page.changes.append(
-                    Change(
-                        "layout.heading-marker",
-                        source.name,
-                        line_number,
-                        start - line_start + 1,
-                        content[:skipped],
-                        "",
-                        kind="record",
-                        evidence=f"markdown heading level {marks}",
-                    )
-                )
+                marker = Trace.of(source, start, skipped)
+                page.changes += marker.replacement(
+                    content[:skipped], 0, skipped, "", "layout.heading-marker", kind="record", evidence=f"markdown heading level {marks}"
+                ).changes
                 start += skipped
                 content = content[skipped:]
         page.units.append(
             Unit(
                 text=content,
-                trace=Trace.of(source, start),
+                trace=Trace.of(source, start, len(content)),
                 line=line_number,
                 block_start=previous_blank,
                 gap_before=gap if previous_blank else 0,

@@ -18,7 +18,7 @@ import regex
 from .blocks import Page
 from .decisions import HEADLINE, HEADLINE_AT, Weighing
 from .evidence import CUT_STARTS, certain_cut, starts_paragraph
-from .model import PROSE_ROLES, Change, Role, Unit
+from .model import PROSE_ROLES, Role, Unit
 from .rulebook import LexiconRule, Rulebook
 
 # Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
@@ -295,25 +295,18 @@ def _take_markers(page: Page) -> None:
                 unit.continued_to = number
             else:
                 unit.continued_from = number
-            name, line, column = unit.trace.where(match.start())
-            page.changes.append(
-                Change(
-                    "layout.continuation",
-                    name,
-                    line,
-                    column,
-                    match.group(),
-                    "",
-                    kind="record",
-                    evidence=f"continued {'on' if forward else 'from'} page {number}",
-                )
-            )
+            page.changes += unit.replacement(
+                match.start(),
+                match.end(),
+                "",
+                "layout.continuation",
+                kind="record",
+                evidence=f"continued {'on' if forward else 'from'} page {number}",
+            ).changes
             if at_end:
-                unit.text = unit.text[: match.start()].rstrip()
+                unit.keep(0, len(unit.text[: match.start()].rstrip()))
             else:
-                cut = match.end() + len(unit.text[match.end() :]) - len(unit.text[match.end() :].lstrip())
-                unit.text = unit.text[cut:]
-                unit.trace = unit.trace.sliced(cut)
+                unit.keep(match.end() + len(unit.text[match.end() :]) - len(unit.text[match.end() :].lstrip()), len(unit.text))
         if not unit.text:
             unit.role = Role.MARKER
 
@@ -338,23 +331,19 @@ def _known_line(unit: Unit, lexicons: list[LexiconRule], fuzzy: bool, page: Page
         if canonical is None:
             continue
         if canonical != unit.text and rulebook.active(lexicon.id):
-            name, line, column = unit.trace.where(0)
             applied = rulebook.applies(lexicon.id)
-            page.changes.append(
-                Change(
-                    lexicon.id,
-                    name,
-                    line,
-                    column,
-                    unit.text,
-                    canonical,
-                    applied=applied,
-                    level=lexicon.level,
-                    evidence=f"close to the known line {canonical!r}",
-                )
+            replacement = unit.replacement(
+                0,
+                len(unit.text),
+                canonical,
+                lexicon.id,
+                applied=applied,
+                level=lexicon.level,
+                evidence=f"close to the known line {canonical!r}",
             )
+            page.changes += replacement.changes
             if applied:
-                unit.text = canonical
+                unit.apply(replacement)
         return True
     return False
 

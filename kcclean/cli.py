@@ -97,7 +97,7 @@ def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: Out
     article files into `folder`, the run's output, too)."""
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1:
-        return nullcontext(lambda paths: clean_files(paths, rulebook))
+        return nullcontext(lambda paths: ((item, None) for item in clean_files(paths, rulebook)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
 
@@ -234,7 +234,7 @@ def _file_line(name: str, issue: Issue) -> str:
     suggestions = sum(1 for c in issue.changes if c.source == name and not c.applied)
     warnings = sum(len(a.warnings) for a in issue.articles if a.source == name)
     return (
-        f"{visible(name)}  {issue.encodings.get(name)}  {counted(articles, 'article')}  {counted(fixes, 'fix')}  "
+        f"{visible(name)}  {next(s.encoding for s in issue.inputs if s.name == name)}  {counted(articles, 'article')}  {counted(fixes, 'fix')}  "
         f"{counted(suggestions, 'suggestion')}  {counted(warnings, 'warning')}"
     )
 
@@ -307,7 +307,7 @@ def fix(
         with folder, cleaner as clean, _progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
-            for item in clean(files):
+            for item, part in clean(files):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                     report.add_skipped(item)
@@ -315,7 +315,7 @@ def fix(
                     terminal.advance(1)
                     continue
                 if not dry_run:
-                    folder.add(item)
+                    folder.add(item, part)
                 report.add_issue(item)
                 if not quiet:
                     _warn(item)

@@ -1,6 +1,9 @@
-"""Plain data shared by the pipeline stages.
+"""Plain data shared by the pipeline's stages. It imports nothing of kcclean.
 
-Every stage is a function over these dataclasses; none of them does I/O.
+Provenance is carried, not reconstructed: every derived text (a line, a paragraph, a
+headline) comes with a `Trace` of the input spans it stands for, and every `Change` is made
+from a trace by one helper, `Trace.replacement`, so that it knows from the start which span of
+which input it replaced. The report only projects what was recorded here.
 """
 
 from __future__ import annotations
@@ -8,11 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # types of other stages, named here only for the fields' annotations
-    from .report import Layout
-    from .write import WrittenPart
+from typing import NamedTuple
 
 
 class Role(StrEnum):
@@ -33,11 +32,11 @@ class Role(StrEnum):
 # How Markdown and the expected files mark a subhead paragraph.
 SUBHEAD_MARK = "### "
 
-# Characters of text shown either side of a change in the report.
-CONTEXT = 16
-
 # Roles whose text is running prose: they may be joined with their neighbours.
 PROSE_ROLES = frozenset({Role.LEAD, Role.BODY, Role.CAPTION})
+
+# Kinds of change that alter text (the others record structure: record, move, stitch).
+TEXT_KINDS = frozenset({"edit", "join"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,88 +65,25 @@ class Source:
             pos = find("\n", pos + 1)
         return cls(name, text, encoding, tuple(starts), warnings, first_line)
 
-    def offset(self, line: int, column: int) -> int:
-        return self.line_starts[line - self.first_line] + column - 1
-
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line (in the file) and column of a character offset."""
         line = bisect_right(self.line_starts, offset)
         return line + self.first_line - 1, offset - self.line_starts[line - 1] + 1
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
-    """Where each character of a derived text came from.
-
-    `anchors` are (position in the text, source, position in the source), sorted by the
-    first field; between two anchors the text is a verbatim copy of the source. Text put in
-    by a fix maps to where the fixed span began, so a change can always be located.
-    """
-
-    anchors: tuple[tuple[int, Source, int], ...]
-
-    @classmethod
-    def of(cls, source: Source, start: int) -> Trace:
-        return cls(((0, source, start),))
-
-    def locate(self, pos: int) -> tuple[Source, int]:
-        anchors = self.anchors
-        lo, hi = 0, len(anchors)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if anchors[mid][0] <= pos:
-                lo = mid
-            else:
-                hi = mid
-        text_pos, source, source_pos = anchors[lo]
-        return source, source_pos + (pos - text_pos)
-
-    def where(self, pos: int) -> tuple[str, int, int]:
-        """(source name, line, column) of a text position."""
-        source, offset = self.locate(pos)
-        line, column = source.position(offset)
-        return source.name, line, column
-
-    @classmethod
-    def joined(cls, parts: list[tuple[Trace, int]]) -> Trace:
-        """The trace of texts put end to end: each part's trace and where its text starts."""
-        return cls(tuple((p + at, s, o) for trace, at in parts for p, s, o in trace.anchors))
-
-    def sliced(self, start: int) -> Trace:
-        """The trace of text[start:]."""
-        if start == 0:
-            return self
-        source, offset = self.locate(start)
-        rest = tuple((p - start, s, o) for p, s, o in self.anchors if p > start)
-        return Trace(((0, source, offset),) + rest)
-
-    def edited(self, edits: list[tuple[int, int, int]]) -> Trace:
-        """The trace after replacing text[start:end] by `new_length` characters, for each
-        (start, end, new_length) of `edits`, given left to right and not overlapping."""
-        old = self.anchors
-        anchors = []
-        shift = index = 0
-        for start, end, new_length in edits:
-            while index < len(old) and old[index][0] < start:
-                position, source, offset = old[index]
-                anchors.append((position + shift, source, offset))
-                index += 1
-            anchors.append((start + shift, *self.locate(start)))
-            while index < len(old) and old[index][0] <= end:
-                index += 1
-            shift += new_length - (end - start)
-            anchors.append((end + shift, *self.locate(end)))
-        anchors.extend((position + shift, source, offset) for position, source, offset in old[index:])
-        return Trace(tuple(anchors))
-
-
 @dataclass(slots=True)
 class Change:
-    """One change kcclean made (or suggests): the unit of the diff report."""
+    """One change kcclean made (or suggests): the unit of the diff report.
+
+    `source.text[start:end]` is `before`, always: a change of text that an earlier change
+    made covers that change's span too (`covers`), and its `after` is what the whole span
+    became."""
 
     rule: str
     source: str
-    line: int
+    start: int  # [start, end): code point offsets into the source's decoded text
+    end: int
+    line: int  # where `start` is, in the file
     column: int
     before: str
     after: str
@@ -156,8 +92,11 @@ class Change:
     kind: str = "edit"  # edit | join | move | stitch | record
     evidence: str | None = None
     article: str | None = None
-    context_before: str = ""  # input text just before the change, for the report
-    context_after: str = ""
+    # a join of two pieces that are not neighbours in the input: where the second one starts
+    to: tuple[str, int] | None = None
+    # the earlier changes whose text or removal this one changed again: it says what their
+    # spans became, so replaying the input leaves them out
+    covers: tuple[Change, ...] = ()
 
     @property
     def is_fix(self) -> bool:
@@ -165,9 +104,286 @@ class Change:
         return self.applied and self.kind != "record"
 
 
+class Piece(NamedTuple):
+    """A stretch of a derived text and the input span it stands for: a verbatim copy of
+    `source.text[start:end]` (`change` None, and `size == end - start`), or what `change` put
+    in that span's place (a removal has size 0)."""
+
+    at: int  # where it starts in the derived text
+    size: int
+    source: Source
+    start: int
+    end: int
+    change: Change | None
+
+
+class Run(NamedTuple):
+    """An unbroken span of one input, `[start, end)`, and the derived text `[first, last)` it
+    stands for."""
+
+    source: Source
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+class Replacement(NamedTuple):
+    """Derived text `[first, last)` replaced by `after`, and the changes that record it: one
+    per unbroken input span it covers (`runs`), the first one carrying `after`. `taken` are
+    the indexes `[i, j)` of the trace's pieces it replaces."""
+
+    first: int
+    last: int
+    after: str
+    changes: list[Change]
+    runs: list[Run]
+    taken: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Where each character of a derived text came from: its pieces, in order, covering it
+    from 0 to its length. Offsets are integers; nothing is kept per character."""
+
+    pieces: tuple[Piece, ...]
+
+    @classmethod
+    def of(cls, source: Source, start: int, size: int) -> Trace:
+        """The trace of `source.text[start:start + size]` taken as it is."""
+        return cls((Piece(0, size, source, start, start + size, None),))
+
+    @property
+    def size(self) -> int:
+        last = self.pieces[-1]
+        return last.at + last.size
+
+    @property
+    def source(self) -> Source:
+        """The input the text starts in."""
+        return self.pieces[0].source
+
+    def locate(self, pos: int) -> tuple[Source, int]:
+        """The input position of the derived character at `pos` (or of the end, at the end)."""
+        for piece in self.pieces:
+            if pos < piece.at + piece.size:
+                return piece.source, piece.start + (pos - piece.at if piece.change is None else 0)
+        last = self.pieces[-1]
+        return last.source, last.end
+
+    def where(self, pos: int) -> tuple[str, int, int]:
+        """(source name, line, column) of a derived position."""
+        source, offset = self.locate(pos)
+        return source.name, *source.position(offset)
+
+    def _taken(self, first: int, last: int) -> tuple[int, int, int, int]:
+        """`(i, j, low, high)`: the pieces `[i, j)` a replacement of derived `[first, last)`
+        takes, and the derived range `[low, high)` it then covers. A change is never split:
+        a range that reaches into text an earlier change put in takes that change whole, with
+        the removals strictly inside it; a point that touches a change's text or removal
+        takes that change (two insertions at one place are one change of it). A point inside
+        a verbatim piece takes nothing (`i == j`)."""
+        pieces = self.pieces
+        if first == last:
+            touching = [
+                k for k, p in enumerate(pieces) if p.change is not None and p.at <= first <= p.at + p.size
+            ]
+            if touching:
+                i, j = touching[0], touching[-1] + 1
+                return i, j, pieces[i].at, max(p.at + p.size for p in pieces[i:j])
+            i = next((k for k, p in enumerate(pieces) if p.at + p.size > first or (p.size == 0 and p.at >= first)), len(pieces))
+            if i < len(pieces) and pieces[i].at < first:
+                return i, i, first, last  # inside a verbatim piece
+            before = next((k for k in range(i - 1, -1, -1) if pieces[k].size), None)
+            after = next((k for k in range(i, len(pieces)) if pieces[k].size), None)
+            if before is not None and after is not None and _continues(pieces[before], pieces[after]):
+                return i, i, first, last
+            # where the input does not go on (the text's ends, a moved lead, a page jump) a
+            # point would stand at the end of one span and the start of another: it takes a
+            # character of the text beside it instead, so that it belongs to one span only
+            if before is not None:
+                return before, before + 1, first - 1, last
+            if after is not None:
+                return after, after + 1, first, last + 1
+            return i, i, first, last
+        i = next(k for k, p in enumerate(pieces) if (p.at + p.size > first if p.size else p.at > first))
+        j = next((k for k in range(i, len(pieces)) if pieces[k].at >= last), len(pieces))
+        low = first if pieces[i].change is None else min(first, pieces[i].at)
+        end = pieces[j - 1].at + pieces[j - 1].size
+        high = last if pieces[j - 1].change is None else max(last, end)
+        return i, j, low, high
+
+    def runs(self, first: int, last: int) -> list[Run]:
+        """The input spans derived text `[first, last)` stands for (see `_taken`),
+        neighbouring spans of one input merged."""
+        i, j, low, high = self._taken(first, last)
+        if i == j:
+            return [self._point(i, first)]
+        return _merged(self._run(piece, low, high) for piece in self.pieces[i:j])
+
+    @staticmethod
+    def _run(piece: Piece, low: int, high: int) -> Run:
+        if piece.change is not None:
+            return Run(piece.source, piece.start, piece.end, piece.at, piece.at + piece.size)
+        first, last = max(low, piece.at), min(high, piece.at + piece.size)
+        return Run(piece.source, piece.start + first - piece.at, piece.start + last - piece.at, first, last)
+
+    def _point(self, index: int, pos: int) -> Run:
+        """The input position of a derived point between (or inside) verbatim pieces: inside
+        the piece at `index`, or where the piece before it ends."""
+        pieces = self.pieces
+        if index < len(pieces) and pieces[index].at < pos:
+            offset = pieces[index].start + pos - pieces[index].at
+            return Run(pieces[index].source, offset, offset, pos, pos)
+        if index == 0:
+            first = pieces[0]
+            return Run(first.source, first.start, first.start, pos, pos)
+        before = pieces[index - 1]
+        return Run(before.source, before.end, before.end, pos, pos)
+
+    def spans(self) -> list[Run]:
+        """The input spans the whole text stands for, in order, removals at its ends included."""
+        pieces = [p for p in self.pieces if p.size or p.change is not None] or self.pieces[:1]  # an empty copy holds nothing
+        return _merged(self._run(piece, 0, self.size) for piece in pieces)
+
+    def replacement(
+        self,
+        text: str,
+        first: int,
+        last: int,
+        after: str,
+        rule: str,
+        kind: str = "edit",
+        applied: bool = True,
+        level: str = "safe",
+        evidence: str | None = None,
+    ) -> Replacement:
+        """The one way a change is made: derived `text[first:last]` (this trace's text) to be
+        replaced by `after`, recorded with the input spans it covers. A span that holds text an
+        earlier change put in is grown over that change's whole span, and `after` over the
+        same text, so that `before` is always input text and replaying the outermost changes
+        on the input gives the derived text."""
+        i, j, low, high = self._taken(first, last)
+        runs = [self._point(i, first)] if i == j else _merged(self._run(piece, low, high) for piece in self.pieces[i:j])
+        whole = text[low:first] + after + text[last:high]
+        covered = tuple(piece.change for piece in self.pieces[i:j] if piece.change is not None)
+        changes = []
+        for number, run in enumerate(runs):
+            line, column = run.source.position(run.start)
+            changes.append(
+                Change(
+                    rule,
+                    run.source.name,
+                    run.start,
+                    run.end,
+                    line,
+                    column,
+                    run.source.text[run.start : run.end],
+                    "" if number else whole,
+                    applied,
+                    level,
+                    kind,
+                    evidence,
+                    covers=() if number else covered,
+                )
+            )
+        return Replacement(low, high, whole, changes, runs, (i, j))
+
+    def replaced(self, replacement: Replacement) -> Trace:
+        """The trace after `replacement` is made (see `Unit.apply`): the pieces it took give
+        way to one piece per input span, the first holding the new text, the others empty."""
+        first, last, after, changes, runs, (i, j) = replacement
+        shift = len(after) - (last - first)
+        pieces = self.pieces
+        head = list(pieces[:i])
+        tail = [piece._replace(at=piece.at + shift) for piece in pieces[j:]]
+        if i == j and i < len(pieces) and pieces[i].at < first:  # a point inside a verbatim piece
+            split = pieces[i]
+            head.append(split._replace(size=first - split.at, end=split.start + first - split.at))
+            tail[0] = Piece(last + shift, split.at + split.size - last, split.source, split.start + first - split.at, split.end, None)
+        elif i < j:
+            opening, closing = pieces[i], pieces[j - 1]
+            if opening.change is None and opening.at < first:
+                head.append(opening._replace(size=first - opening.at, end=opening.start + first - opening.at))
+            if closing.change is None and closing.at + closing.size > last:
+                cut = last - closing.at
+                tail.insert(0, Piece(last + shift, closing.size - cut, closing.source, closing.start + cut, closing.end, None))
+        middle = [
+            Piece(first + (len(after) if number else 0), 0 if number else len(after), run.source, run.start, run.end, change)
+            for number, (run, change) in enumerate(zip(runs, changes))
+        ]
+        return Trace((*head, *middle, *tail))
+
+    def cut(self, first: int, last: int) -> Trace:
+        """The trace of `text[first:last]` (a changed piece is kept whole)."""
+        pieces = []
+        for piece in self.pieces:
+            end = piece.at + piece.size
+            if end < first or piece.at > last or (piece.size and (end == first or piece.at == last)):
+                continue
+            if piece.change is None:
+                low, high = max(first, piece.at), min(last, end)
+                start = piece.start + low - piece.at
+                pieces.append(Piece(low - first, high - low, piece.source, start, start + high - low, None))
+            else:
+                low = max(first, piece.at)
+                pieces.append(piece._replace(at=low - first, size=min(last, end) - low))
+        if not pieces:  # nothing is kept: where it was
+            run = self.runs(first, first)[0]
+            pieces.append(Piece(0, 0, run.source, run.start, run.end, None))
+        return Trace(tuple(pieces))
+
+
+def _continues(a: Piece, b: Piece) -> bool:
+    """Does piece b's input start where piece a's ends?"""
+    return a.source is b.source and a.end == b.start
+
+
+def _merged(runs) -> list[Run]:
+    """Runs with neighbouring spans of one input made one."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and merged[-1].source is run.source and merged[-1].end == run.start:
+            merged[-1] = Run(run.source, merged[-1].start, run.end, merged[-1].first, run.last)
+        else:
+            merged.append(run)
+    return merged
+
+
+def join_link(a: Trace, b: Trace, rule: str, **fields) -> tuple[Change, Piece]:
+    """The change that records text `b` going on from text `a`, and the (empty) piece that
+    stands between them once they are joined. When `b` follows `a` in the input with only
+    line ends and indent between them, the change covers that whitespace; otherwise (a lead
+    moved back to the top, a page jump) it is the point where `a` ends, and `to` says where
+    `b` begins."""
+    last, first = a.pieces[-1], b.pieces[0]
+    source = last.source
+    gap = source.text[last.end : first.start] if first.source is source and last.end <= first.start else None
+    if gap is not None and not gap.strip():
+        link = Trace.of(source, last.end, len(gap)).replacement(gap, 0, len(gap), "", rule, kind="join", **fields)
+    else:
+        link = Trace.of(source, last.end, 0).replacement("", 0, 0, "", rule, kind="join", **fields)
+        link.changes[0].to = (first.source.name, first.start)
+    change = link.changes[0]
+    return change, Piece(a.size, 0, source, change.start, change.end, change)
+
+
+def joined(texts: list[str], traces: list[Trace], links: list[Piece]) -> Trace:
+    """The trace of texts put end to end with what stood between them (`join_link`)."""
+    pieces: list[Piece] = []
+    at = 0
+    for number, (text, trace) in enumerate(zip(texts, traces)):
+        if number:
+            pieces.append(links[number - 1]._replace(at=at))
+        pieces.extend(piece._replace(at=piece.at + at) for piece in trace.pieces)
+        at += len(text)
+    return Trace(tuple(pieces))
+
+
 @dataclass(slots=True)
 class Unit:
-    """A line (or a paragraph of joined lines) of one source, with its role."""
+    """A line (or a paragraph of joined lines) of one source, with its role. Its `trace`
+    always covers exactly its `text`: change them together with `apply` and `keep`."""
 
     text: str
     trace: Trace
@@ -182,6 +398,41 @@ class Unit:
     continued_to: int | None = None
     continued_from: int | None = None
     why: str = ""  # the evidence that decided its role, when a decision was open
+    moved: Change | None = None  # the change that moved it to where it stands in its article
+
+    @classmethod
+    def alone(cls, text: str, name: str = "text", role: Role = Role.BODY) -> Unit:
+        """A unit of a text that is a whole source of its own (a rule example, a test)."""
+        return cls(text, Trace.of(Source.of(name, text), 0, len(text)), 1, True, 0, role=role)
+
+    def replacement(self, first: int, last: int, after: str, rule: str, **fields) -> Replacement:
+        return self.trace.replacement(self.text, first, last, after, rule, **fields)
+
+    def apply(self, replacement: Replacement) -> None:
+        """Make a replacement recorded by `replacement()` (a suggestion is recorded, not made)."""
+        self.text = self.text[: replacement.first] + replacement.after + self.text[replacement.last :]
+        self.trace = self.trace.replaced(replacement)
+
+    def keep(self, first: int, last: int) -> None:
+        """Keep `text[first:last]`: what is cut off is layout or recorded elsewhere."""
+        self.text = self.text[first:last]
+        self.trace = self.trace.cut(first, last)
+
+    def record(self, rule: str, evidence: str, kind: str = "record", **fields) -> Change:
+        """The whole unit recorded as page structure: metadata (`record`), or its place in
+        an article (`move`, `stitch`; its text stays, so `after` is its text)."""
+        after = "" if kind == "record" else self.text
+        return self.replacement(0, len(self.text), after, rule, kind=kind, evidence=evidence, **fields).changes[0]
+
+
+@dataclass(slots=True)
+class Part:
+    """A headline line, the byline or a paragraph of an article, with the input it came from."""
+
+    role: str  # headline | byline | body
+    index: int  # among the article's headline lines, bylines or paragraphs
+    trace: Trace
+    moved: Change | None = None
 
 
 @dataclass(slots=True)
@@ -198,15 +449,14 @@ class Article:
     body: list[str]
     subheads: list[int] = field(default_factory=list)  # indexes of body paragraphs that are subheads
     # why each headline and subhead line was taken for one (decisions.HEADLINE's evidence)
-    layout: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
     continued_to: int | None = None
     continued_from: int | None = None
     truncated: bool = False
     changes: int = 0
     path: str | None = None
     warnings: list[str] = field(default_factory=list)
-    # (source, first line, last line) of each headline line, byline and paragraph, in order
-    origin: list[tuple[str, int, int]] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)  # in order: headline lines, bylines, paragraphs
 
     def to_json(self) -> dict:
         return {
@@ -237,21 +487,16 @@ class Issue:
     key: str
     date: str | None
     number: int | None
-    sources: list[str]
-    encodings: dict[str, str]
+    inputs: list[Source]  # its input texts (a part of a file that holds several issues)
     masthead: list[str]
     banners: list[str]
     articles: list[Article]
     changes: list[Change]
     warnings: list[str] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)  # each source's decoded text
-    # the line of its file each text starts at (1, unless the file holds several issues)
-    first_lines: dict[str, int] = field(default_factory=dict)
-    # where the report places its changes and article units, worked out by the worker process
-    # that built it so that the main process need not; None: not yet
-    layout: Layout | None = field(default=None, compare=False, repr=False)
-    # its article files, when the worker process that built it wrote them; None: not yet
-    part: WrittenPart | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def sources(self) -> list[str]:
+        return [source.name for source in self.inputs]
 
     @property
     def fixes(self) -> list[Change]:
@@ -265,7 +510,7 @@ class Issue:
         return {
             "key": self.key,
             "sources": self.sources,
-            "encodings": self.encodings,
+            "encodings": {source.name: source.encoding for source in self.inputs},
             "date": self.date,
             "issue": self.number,
             "masthead": self.masthead,

@@ -26,9 +26,8 @@ from .errors import InputError, KccleanError
 from .model import Issue
 from .pipeline import PageFacts, build_pages, claim_key, load_file, plan_issues, with_facts
 from .read import display_names, read_source, source_of
-from .report import locate
 from .rulebook import Rulebook, Settings, load_rulebook
-from .write import OutputFolder, write_part
+from .write import OutputFolder, WrittenPart, write_part
 
 T = TypeVar("T")
 
@@ -55,26 +54,24 @@ def _load_task(path: Path | str, name: str, settings: Settings) -> list[tuple[by
     return [(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), facts) for page, facts in loaded]
 
 
-def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> Issue | KccleanError:
-    """The issue, placed for the report here, and its article files written into a part
-    folder under `parts` (when given): the main process takes every issue in turn, so work
-    done there is not shared among the workers."""
+def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> tuple[Issue | KccleanError, WrittenPart | None]:
+    """The issue, and its article files written into a part folder under `parts` (when
+    given): the main process takes every issue in turn, so work done there is not shared
+    among the workers."""
     issue = build_pages([pickle.loads(page) for page in pickled], _rulebook(settings))
-    if isinstance(issue, Issue):
-        issue.layout = locate(issue)
-        if parts is not None:
-            issue.part = write_part(issue, parts)
-    return issue
+    part = write_part(issue, parts) if isinstance(issue, Issue) and parts is not None else None
+    return issue, part
 
 
 def clean_files_on(
     executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int, parts: str | None = None
-) -> Iterator[Issue | KccleanError]:
+) -> Iterator[tuple[Issue | KccleanError, WrittenPart | None]]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
-    `executor`; at most `ahead` files are read and `ahead` issues built ahead of the caller.
-    `paths` are files, or fsspec URLs (read where the work runs). `parts`: a folder on a disk
-    the workers share with the caller, where they write the article files of the issues
-    they build (`OutputFolder.parts`)."""
+    `executor`, each issue with the article files its worker wrote (or None); at most `ahead`
+    files are read and `ahead` issues built ahead of the caller. `paths` are files, or
+    fsspec URLs (read where the work runs). `parts`: a folder on a disk the workers share
+    with the caller, where they write the article files of the issues they build
+    (`OutputFolder.parts`)."""
     paths = list(paths)
     taken: set[str] = set()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
@@ -85,7 +82,8 @@ def clean_files_on(
         for item in plan_issues(pages)
     )
     for item in _ahead(builds, ahead):
-        yield claim_key(item.result() if isinstance(item, Future) else item, taken)
+        issue, part = item.result() if isinstance(item, Future) else (item, None)
+        yield claim_key(issue, taken), part
 
 
 def _ahead(items: Iterator[T], count: int) -> Iterator[T]:
@@ -107,7 +105,7 @@ def _ignore_interrupts() -> None:
 @contextmanager
 def worker_processes(
     jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None
-) -> Iterator[Callable[[list[Path]], Iterator[Issue | KccleanError]]]:
+) -> Iterator[Callable[[list[Path]], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files with `jobs` worker processes, which also write the article
     files into `folder` (entered before the first files are cleaned). On an error or Ctrl-C,
     work still waiting here is cancelled; the workers finish what they hold (the task each
@@ -152,7 +150,7 @@ def default_jobs() -> int:
 @contextmanager
 def dask_cluster(
     address: str | None, jobs: int, settings: Settings
-) -> Iterator[Callable[[list], Iterator[Issue | KccleanError]]]:
+) -> Iterator[Callable[[list], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files on the Dask cluster at `address` (tcp://host:8786), or on a
     local one of `jobs` worker processes. Rule folders and input files must be reachable
     from the workers under the same names (a shared disk, or fsspec URLs)."""

@@ -18,7 +18,7 @@ from .articles import Draft, IssueDraft, assemble, close_headline_gaps, page_fac
 from .blocks import Page, split_units
 from .classify import BYLINE_MARKS, CREDIT, CREDIT_LINE, QUOTE_CLOSERS, classify, ends_sentence, lead_byline
 from .errors import InputError, InternalError, KccleanError
-from .model import CONTEXT, PROSE_ROLES, Article, Change, Issue, Role, Source
+from .model import PROSE_ROLES, Article, Change, Issue, Part, Role, Source
 from .read import display_names, read_source
 from .repair import SCOPE_OF_ROLE, Slot, repair
 from .rulebook import Rulebook, Settings, load_rulebook
@@ -264,35 +264,18 @@ def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
         _article(article, f"{key}-{n:02d}", draft) for n, article in enumerate(draft.drafts, 1)
     ]
     changes = issue_changes + [c for a in draft.drafts for c in a.changes]
-    changes.sort(key=lambda c: (c.source, c.line, c.column))
-    _add_context(changes, {p.source.name: p.source for p in pages})
+    changes.sort(key=lambda c: (c.source, c.start))
     return Issue(
         key=key,
         date=draft.date,
         number=draft.number,
-        sources=[p.source.name for p in pages],
-        encodings={p.source.name: p.source.encoding for p in pages},
+        inputs=[p.source for p in pages],
         masthead=[u.text for u in draft.masthead],
         banners=[u.text for u in draft.banners],
         articles=articles,
         changes=changes,
         warnings=warnings,
-        texts={p.source.name: p.source.text for p in pages},
-        first_lines={p.source.name: p.source.first_line for p in pages if p.source.first_line != 1},
     )
-
-
-def _add_context(changes: list[Change], sources: dict[str, Source]) -> None:
-    for change in changes:
-        if change.context_before or change.context_after:
-            continue
-        source = sources[change.source]
-        start = source.offset(change.line, change.column)
-        end = start + len(change.before)
-        left = source.text[max(0, start - CONTEXT) : start]
-        right = source.text[end : end + CONTEXT]
-        change.context_before = left.rsplit("\n\n", 1)[-1]
-        change.context_after = right.split("\n\n", 1)[0]
 
 
 def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
@@ -314,9 +297,11 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         warnings.append("no headline: text that came before any headline on its page")
     if truncated:
         warnings.append(f"ends mid-sentence ({last[-10:]!r}) with no continuation marker")
-    origin = [_lines(u) for u in (*draft.headline, *draft.bylines, *draft.body)]
+    parts = [Part("headline", n, u.trace, u.moved) for n, u in enumerate(draft.headline)]
+    parts += [Part("byline", n, u.trace, u.moved) for n, u in enumerate(draft.bylines)]
+    parts += [Part("body", n, u.trace, u.moved) for n, u in enumerate(draft.body)]
     return Article(
-        origin=origin,
+        parts=parts,
         id=article_id,
         source=draft.source.name,
         sources=draft.sources,
@@ -328,7 +313,7 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         kind=draft.kind,
         body=[u.text for u in draft.body],
         subheads=[index for index, unit in enumerate(draft.body) if unit.role is Role.SUBHEAD],
-        layout=[
+        evidence=[
             f"{unit.role.value} {unit.text[:12]!r} (line {unit.line}): {unit.why}"
             for unit in (*draft.headline, *draft.body)
             if unit.why and unit.role in (Role.HEADLINE, Role.SUBHEAD)
@@ -341,36 +326,13 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
     )
 
 
-def _lines(unit) -> tuple[str, int, int]:
-    """The input file a unit starts in, and the first and last of its lines there (a
-    paragraph joined across a moved lead or a page jump has pieces from elsewhere)."""
-    first_source = unit.trace.anchors[0][1]
-    lines = [first_source.position(offset)[0] for _, source, offset in unit.trace.anchors if source is first_source]
-    end_source, end_offset = unit.trace.locate(max(0, len(unit.text) - 1))
-    if end_source is first_source:
-        lines.append(end_source.position(end_offset)[0])
-    return first_source.name, min(lines), max(lines)
-
-
 def _byline(draft: Draft) -> str | None:
     """Who made the article: a standalone byline, the lead's bracket, a photo credit, or
     (for kcclean's own output read back) the front matter."""
     if draft.bylines:
         parts = []
         for unit in draft.bylines:
-            name, line, column = unit.trace.where(0)
-            draft.changes.append(
-                Change(
-                    "layout.byline",
-                    name,
-                    line,
-                    column,
-                    unit.text,
-                    "",
-                    kind="record",
-                    evidence="standalone byline: kept as the article's byline",
-                )
-            )
+            draft.changes.append(unit.record("layout.byline", "standalone byline: kept as the article's byline"))
             parts.append(unit.text.lstrip(BYLINE_MARKS + " "))
         return " ".join(parts)
     for unit in draft.body:

@@ -154,7 +154,7 @@ class _Scan:
 
 def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
     """Indexes of the texts a rule may change when they are scanned together."""
-    units = [Unit(t, Trace.of(Source.of("", t), 0), 1, True, 0) for t in texts]
+    units = [Unit.alone(t) for t in texts]
     return _Scan([Slot(u, "body", []) for u in units]).touched(rule)
 
 
@@ -173,44 +173,32 @@ def _first_from(spans: list[tuple[int, int]], position: int) -> tuple[int, int] 
 
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) -> bool:
     """Record the rule's edits of one slot, and make the applicable ones; True if any was.
-    A suggestion already in `suggested` (found on an earlier pass) is not recorded again."""
+    A suggestion already in `suggested` (found on an earlier pass) is not recorded again.
+    Edits are made from the right, so that those to their left keep their positions."""
     unit = slot.unit
     edits = rule.edits(unit.text)
     if not edits:
         return False
-    text, trace = unit.text, unit.trace
-    made = []
-    for edit in edits:
+    made = False
+    for edit in reversed(edits):
         applies = rulebook.applies(rule.id, edit.unsafe)
-        name, line, column = trace.where(edit.start)
-        before = text[edit.start : edit.end]
+        replacement = unit.replacement(
+            edit.start,
+            edit.end,
+            edit.after,
+            rule.id,
+            applied=applies,
+            level="unsafe" if edit.unsafe else rule.level,
+            evidence=edit.evidence,
+        )
         if not applies:
-            key = (rule.id, name, line, column, before, edit.after)
+            first = replacement.changes[0]
+            key = (rule.id, first.source, first.start, first.end, replacement.after)
             if key in suggested:
                 continue
             suggested.add(key)
-        slot.changes.append(
-            Change(
-                rule.id,
-                name,
-                line,
-                column,
-                before,
-                edit.after,
-                applied=applies,
-                level="unsafe" if edit.unsafe else rule.level,
-                evidence=edit.evidence,
-            )
-        )
+        slot.changes += replacement.changes
         if applies:
-            made.append(edit)
-    if not made:
-        return False
-    pieces, position = [], 0
-    for edit in made:
-        pieces += (text[position : edit.start], edit.after)
-        position = edit.end
-    pieces.append(text[position:])
-    unit.text = "".join(pieces)
-    unit.trace = trace.edited([(e.start, e.end, len(e.after)) for e in made])
-    return True
+            unit.apply(replacement)
+            made = True
+    return made

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .model import Change, Issue
-from .report import locate
+from .model import Change, Issue, Source
+from .projection import context
 
 _CONTEXT = 12  # input characters shown either side of a change
 _NEAR = 10  # changes closer than this on one line are shown together
@@ -35,13 +34,6 @@ _STYLE = {
     "warn": "\x1b[33m",
 }
 _PLAIN = {"del": ("[-", "-]"), "ins": ("{+", "+}"), "meta": ("[=", "=]"), "sug": ("[?", "?]"), "move": ("<<", ">>")}
-
-
-@dataclass(slots=True)
-class _Placed:
-    change: Change
-    start: int | None
-    end: int | None
 
 
 class Painter:
@@ -116,32 +108,31 @@ def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
     """The lines `kcclean diff` prints for one issue: per input file, the changes kept as
     page metadata, then each article's changes in reading order."""
     paint = Painter(color)
-    layout = locate(issue)
-    placed = [_Placed(c, *layout.spans[i]) for i, c in enumerate(issue.changes)]
-    home = _homes(issue, layout, placed)
+    sources = {source.name: source for source in issue.inputs}
+    home = _homes(issue)
     for name in issue.sources:
         articles = [a for a in issue.articles if a.source == name]
-        mine = [p for p in placed if home[id(p)] in (name, *[a.id for a in articles])]
-        fixes = sum(1 for p in mine if p.change.is_fix)
-        recorded = sum(1 for p in mine if p.change.kind == "record")
-        suggestions = sum(1 for p in mine if not p.change.applied)
+        mine = [c for c in issue.changes if home[id(c)] in (name, *[a.id for a in articles])]
+        fixes = sum(1 for c in mine if c.is_fix)
+        recorded = sum(1 for c in mine if c.kind == "record")
+        suggestions = sum(1 for c in mine if not c.applied)
         yield paint("head", f"━━ {visible(name)}") + paint(
             "dim",
-            f"  {issue.encodings.get(name, '?')} · issue {visible(issue.key)} · {counted(len(articles), 'article')} · "
+            f"  {sources[name].encoding} · issue {visible(issue.key)} · {counted(len(articles), 'article')} · "
             f"{counted(fixes, 'fix')} · {counted(recorded, 'record')} · {counted(suggestions, 'suggestion')}",
         )
-        furniture = [p for p in mine if home[id(p)] == name]
+        furniture = [c for c in mine if home[id(c)] == name]
         if furniture:
             yield "  " + paint("dim", "page furniture, kept as issue metadata")
-            yield from _lines(furniture, issue, name, paint)
+            yield from _lines(furniture, sources, name, paint)
         for article in articles:
             headline = visible(" ".join(article.headline)) or "(no headline)"
             yield "  " + paint("head", f"── {visible(article.id.rsplit('-', 1)[-1])}  {headline}") + paint(
                 "dim", f"  {visible(article.id)}"
             )
-            changes = [p for p in mine if home[id(p)] == article.id]
+            changes = [c for c in mine if home[id(c)] == article.id]
             if changes:
-                yield from _lines(changes, issue, name, paint)
+                yield from _lines(changes, sources, name, paint)
             else:
                 yield "        " + paint("dim", "no changes")
             for warning in article.warnings:
@@ -149,57 +140,58 @@ def render_issue(issue: Issue, color: bool = False) -> Iterator[str]:
         yield ""
 
 
-def _homes(issue: Issue, layout, placed: list[_Placed]) -> dict[int, str]:
+def _homes(issue: Issue) -> dict[int, str]:
     """Where each change is listed: its article (by its own field, or because it lies in one
-    of the article's lines), else the input file (page furniture)."""
-    spans: list[tuple[str, int, int, str]] = []
-    for article, units in zip(issue.articles, layout.units):
-        for unit in units:
-            for source, start, end in unit["spans"]:
-                spans.append((source, start, end, article.id))
+    of the article's parts), else the input file (page furniture)."""
+    spans = [
+        (run.source.name, run.start, run.end, article.id)
+        for article in issue.articles
+        for part in article.parts
+        for run in part.trace.spans()
+    ]
     known = {a.id for a in issue.articles}
     home: dict[int, str] = {}
-    for p in placed:
-        where = p.change.article if p.change.article in known else None
-        if where is None and p.start is not None:
-            where = next((a for s, b, e, a in spans if s == p.change.source and b <= p.start and p.end <= e), None)
-        home[id(p)] = where or p.change.source
+    for c in issue.changes:
+        where = c.article if c.article in known else None
+        if where is None:
+            where = next((a for s, b, e, a in spans if s == c.source and b <= c.start and c.end <= e), None)
+        home[id(c)] = where or c.source
     return home
 
 
-def _lines(items: list[_Placed], issue: Issue, name: str, paint: Painter) -> Iterator[str]:
-    items = sorted(items, key=lambda p: (p.change.source != name, p.change.source, p.start if p.start is not None else -1, p.change.line))
-    group: list[_Placed] = []
-    for p in items:
-        if group and _together(group[-1], p, issue):
-            group.append(p)
+def _lines(changes: list[Change], sources: dict[str, Source], name: str, paint: Painter) -> Iterator[str]:
+    changes = sorted(changes, key=lambda c: (c.source != name, c.source, c.start, -c.end))  # a change before those inside it
+    group: list[Change] = []
+    for c in changes:
+        if group and _together(group[-1], c, sources):
+            group.append(c)
             continue
         if group:
-            yield from _group(group, issue, name, paint)
-        group = [p]
+            yield from _group(group, sources, name, paint)
+        group = [c]
     if group:
-        yield from _group(group, issue, name, paint)
+        yield from _group(group, sources, name, paint)
 
 
-def _together(a: _Placed, b: _Placed, issue: Issue) -> bool:
-    if a.start is None or b.start is None or a.change.source != b.change.source:
+def _together(a: Change, b: Change, sources: dict[str, Source]) -> bool:
+    if a.source != b.source:
         return False
     if (a.start, a.end) == (b.start, b.end):  # changed again: a fixed line then recorded
         return True
-    kinds = {a.change.kind, b.change.kind}
+    kinds = {a.kind, b.kind}
     if "move" in kinds or "stitch" in kinds or ("record" in kinds and kinds != {"record"}):
         return False
-    gap = issue.texts[a.change.source][a.end : b.start]
+    gap = sources[a.source].text[a.end : b.start]
     return b.start >= a.end and len(gap) <= _NEAR and "\n" not in gap
 
 
-def _group(group: list[_Placed], issue: Issue, name: str, paint: Painter) -> Iterator[str]:
-    first = group[0].change
+def _group(group: list[Change], sources: dict[str, Source], name: str, paint: Painter) -> Iterator[str]:
+    first = group[0]
     where = f"{first.line}:{first.column}" if first.source == name else f"{visible(first.source)}:{first.line}"
-    counts = Counter(p.change.rule for p in group)
+    counts = Counter(c.rule for c in group)
     labels = []
     for rule, count in counts.items():
-        members = [p.change for p in group if p.change.rule == rule]
+        members = [c for c in group if c.rule == rule]
         label = rule + (f" ×{count}" if count > 1 else "")
         kinds = sorted({c.kind for c in members if c.applied and c.kind != "edit"})
         if kinds:
@@ -207,20 +199,16 @@ def _group(group: list[_Placed], issue: Issue, name: str, paint: Painter) -> Ite
         if all(not c.applied for c in members):
             label += f'  (suggestion: apply with --unsafe or unsafe = ["{rule}"])'
         labels.append(paint("sug" if all(not c.applied for c in members) else "rule", label))
-    yield f"    {paint('dim', where.rjust(8))}  {_excerpt(group, issue, paint)}  {'  '.join(labels)}"
-    for p in group:
-        c = p.change
+    yield f"    {paint('dim', where.rjust(8))}  {_excerpt(group, sources, paint)}  {'  '.join(labels)}"
+    for c in group:
         if c.evidence and c.kind != "record" and (c.kind in ("join", "move", "stitch") or len(group) == 1):
             yield " " * 16 + paint("dim", f"why: {visible(c.evidence)}")
 
 
-def _excerpt(group: list[_Placed], issue: Issue, paint: Painter) -> str:
+def _excerpt(group: list[Change], sources: dict[str, Source], paint: Painter) -> str:
     first = group[0]
-    if first.start is None:  # not on the input text: show it with the context it was found in
-        c = first.change
-        return f"…{visible(c.context_before)}{_mark(c, c.before, paint)}{visible(c.context_after)}…"
-    text = issue.texts[first.change.source]
-    start, end = first.start, group[-1].end
+    text = sources[first.source].text
+    start, end = first.start, max(c.end for c in group)
     left = start
     while left > 0 and start - left < _CONTEXT and text[left - 1] != "\n":
         left -= 1
@@ -229,23 +217,24 @@ def _excerpt(group: list[_Placed], issue: Issue, paint: Painter) -> str:
         right += 1
     out = ["…" if left > 0 and text[left - 1] != "\n" else "", visible(text[left:start])]
     pos = start
-    for p in group:
-        if p.start < pos or (p.start == p.end == pos and p is not first and p.change.kind != "join"):
+    for c in group:
+        if c.start < pos or (c.start == c.end == pos and c is not first and c.kind != "join"):
             continue  # drawn with the change before it
-        if p.start > pos:
-            out.append(visible(text[pos : p.start]))
-        if p.change.kind == "join" and p.start == p.end and p.change.context_after:
+        if c.start > pos:
+            out.append(visible(text[pos : c.start]))
+        if c.kind == "join" and c.to is not None:
             # joined to text that is not next to it (a page jump, a moved lead)
-            out.append(_mark(p.change, "", paint) + paint("dim", f" ⇢ {visible(p.change.context_after)}…"))
-            pos = right = max(pos, p.end)
+            joined = context(c, sources)[1]
+            out.append(_mark(c, "", paint) + paint("dim", f" ⇢ {visible(joined)}…"))
+            pos = right = max(pos, c.end)
             continue
-        if p.change.kind == "move":
-            moved = text[p.start : p.end]
+        if c.kind == "move":
+            moved = text[c.start : c.end]
             out.append(paint("move", "moved: " + visible(moved if len(moved) <= 24 else moved[:24] + "…")))
         else:
-            again = any(q is not p and (q.start, q.end) == (p.start, p.end) and q.change.kind == "record" for q in group)
-            out.append(_mark(p.change, text[p.start : p.end], paint, metadata=again))
-        pos = max(pos, p.end)
+            again = any(d is not c and (d.start, d.end) == (c.start, c.end) and d.kind == "record" for d in group)
+            out.append(_mark(c, text[c.start : c.end], paint, metadata=again))
+        pos = max(pos, c.end)
     out.append(visible(text[pos:right]))
     out.append("…" if right < len(text) and text[right] != "\n" else "")
     return "".join(out)

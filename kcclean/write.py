@@ -287,11 +287,10 @@ class OutputFolder:
         """Where workers write the article files of the issues they build (`write_part`)."""
         return None if self.staging is None else os.path.join(self.staging, PARTS)
 
-    def add(self, issue: Issue) -> None:
+    def add(self, issue: Issue, part: WrittenPart | None = None) -> None:
         """Write an issue's article files and index lines (sets each article's `path`), or
-        move into place the files its worker wrote."""
+        move into place the files its worker wrote (`part`)."""
         folder = safe_name(issue.key)
-        part, issue.part = issue.part, None
         if part is not None and os.path.dirname(part.where) != self.parts:
             part = None  # not written into this folder: not touched
         if part is not None and part.key == issue.key and folder not in self._folders:

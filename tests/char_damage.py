@@ -158,7 +158,7 @@ def subheads_of(path: Path) -> set[str]:
 
 def clean_paragraphs(texts: list[str], rulebook: Rulebook) -> list[str]:
     """The texts after kcclean's text rules, as the pipeline repairs an article's body."""
-    slots = [Slot(Unit(t, Trace.of(Source.of("", t), 0), 1, True, 0), "body", []) for t in texts]
+    slots = [Slot(Unit.alone(t), "body", []) for t in texts]
     repair(slots, rulebook)
     return [slot.unit.text for slot in slots]
 

@@ -38,3 +38,29 @@ def fixture_cases() -> list[Path]:
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()
+
+
+def replay(spans: list, texts: dict[str, str], changes: list[dict]) -> str:
+    """A part of an article rebuilt from report.json alone: its input spans with each applied
+    text change inside them put in, in input order, leaving out the changes another applied
+    change `covers` (it changed their text again and says what their spans became)."""
+    covered = {k for c in changes if c["applied"] for k in c["covers"]}
+    out = []
+    for source, start, end in spans:
+        inside = [
+            c
+            for c in changes
+            if c["source"] == source
+            and c["applied"]
+            and c["kind"] in ("edit", "join")
+            and c["id"] not in covered
+            and start <= c["start"]
+            and c["end"] <= end
+        ]
+        pos = start
+        for change in sorted(inside, key=lambda c: (c["start"], c["end"])):
+            assert change["start"] >= pos, f"changes overlap at {source}:{change['start']}"
+            out.append(texts[source][pos : change["start"]] + change["after"])
+            pos = change["end"]
+        out.append(texts[source][pos:end])
+    return "".join(out)

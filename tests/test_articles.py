@@ -189,10 +189,10 @@ def test_masthead_lines_are_recorded_as_taken_out_whole() -> None:
 
 
 def test_a_headline_with_two_split_words_closed_still_comes_from_its_own_line() -> None:
-    # Both spaces cut words the body prints whole. The article's origin (report.json
-    # `origin`, the report's line hints) still puts the headline on line 1 only.
+    # Both spaces cut words the body prints whole. The headline still comes from line 1
+    # alone, its two removed spaces inside its span.
     issue = clean_text("柯城 召开疫情 防控会议\n\n本报讯（记者 王思）5月8日，柯城召开疫情防控会议。\n")
     article = issue.articles[0]
     assert article.headline == ["柯城召开疫情防控会议"]
     assert [(c.line, c.column) for c in issue.changes if c.rule == "headline.split-word"] == [(1, 3), (1, 8)]
-    assert article.origin == [("text", 1, 1), ("text", 3, 3)]
+    assert [[(run.start, run.end) for run in part.trace.spans()] for part in article.parts] == [[(0, 12)], [(14, 40)]]

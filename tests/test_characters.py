@@ -20,7 +20,7 @@ CASES = tomllib.loads((ROOT / "tests" / "cases" / "characters.toml").read_text(e
 
 
 def repaired(text: str, rulebook, scope: str = "body") -> tuple[str, list[Change]]:
-    unit = Unit(text, Trace.of(Source.of("t", text), 0), 1, True, 0, role=Role.BODY)
+    unit = Unit.alone(text)
     changes: list[Change] = []
     repair([Slot(unit, scope, changes)], rulebook)
     return unit.text, changes

@@ -47,7 +47,7 @@ def test_a_headline_as_long_as_the_column_right_above_its_lead_stays_a_headline(
 def layout_reasons(text: str, rulebook) -> list[str]:
     """Why each headline and subhead line was taken for one, per article, as the report's
     `layout` field shows it to a reviewer."""
-    return [line for article in clean_text(text, rulebook=rulebook).articles for line in article.layout]
+    return [line for article in clean_text(text, rulebook=rulebook).articles for line in article.evidence]
 
 
 # A displaced lead: the lead of the first article and the start of the paragraph after it

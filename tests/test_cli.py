@@ -434,7 +434,7 @@ def test_every_encoding_and_line_end_gives_the_same_articles(workdir: Path, enco
 
 
 def _fail_on_every_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    def add(self, issue):
+    def add(self, issue, part=None):
         raise error
 
     monkeypatch.setattr(OutputFolder, "add", add)
@@ -443,11 +443,11 @@ def _fail_on_every_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) ->
 def _fail_on_second_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
     original, calls = OutputFolder.add, []
 
-    def add(self, issue):
+    def add(self, issue, part=None):
         calls.append(issue.key)
         if len(calls) == 2:
             raise error
-        original(self, issue)
+        original(self, issue, part)
 
     monkeypatch.setattr(OutputFolder, "add", add)
 

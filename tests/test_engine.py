@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import kcclean
 from kcclean import pipeline
-from kcclean.model import Change, Role, Source, Trace, Unit
+from kcclean.model import Change, Role, Source, Trace, Unit, join_link, joined
 from kcclean.repair import MAX_PASSES, Slot, repair, touched_texts
 from kcclean.rulebook import RegexRule, Settings, load_rulebook, trigger_of
 
@@ -123,7 +123,7 @@ def _repaired_with(
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "mine.toml").write_text(rule_files, encoding="utf-8")
     rulebook = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
-    unit = Unit(text, trace or Trace.of(Source.of("page.txt", text), 0), 1, True, 0, role=Role.BODY)
+    unit = Unit(text, trace or Trace.of(Source.of("page.txt", text), 0, len(text)), 1, True, 0, role=Role.BODY)
     changes: list[Change] = []
     warnings = repair([Slot(unit, "body", changes)], rulebook)
     return unit.text, changes, warnings
@@ -155,7 +155,8 @@ def test_the_warning_of_rules_that_undo_each_other_names_the_file_the_text_start
     # was printed on page 1: the warning points to page 1, where the paragraph starts.
     page1 = Source.of("page1.txt", "部（下转2版）")
     page2 = Source.of("page2.txt", "（上接1版）署甲")
-    trace = Trace.joined([(Trace.of(page1, 0), 0), (Trace.of(page2, 6), 1)])
+    first, rest = Trace.of(page1, 0, 1), Trace.of(page2, 6, 2)
+    trace = joined(["部", "署甲"], [first, rest], [join_link(first, rest, "join.broken-wrap")[1]])
     rules = _user_rule("mine.a-to-b", "甲", "乙") + _user_rule("mine.b-to-a", "乙", "甲")
     _, _, warnings = _repaired_with(rules, "部署甲", tmp_path, trace)
     assert warnings == [

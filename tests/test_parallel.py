@@ -70,22 +70,20 @@ def pickled_pages(settings: Settings) -> list[bytes]:
     return [page for page, _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
 
 
-def test_the_worker_that_builds_an_issue_places_it_and_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The main process only moves the worker's article files into place and renumbers the
-    changes for the report: the output is what it would have written itself."""
+def test_the_worker_that_builds_an_issue_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The main process only moves the worker's article files into place: the output is what
+    it would have written itself."""
     settings = Settings()
     rulebook = parallel._rulebook(settings)
     with OutputFolder(tmp_path / "serial") as folder:
         folder.add(build_pages(load_file(SAMPLE[0], SAMPLE[0].name, rulebook), rulebook))
         folder.finish()
     with OutputFolder(tmp_path / "parallel") as folder:
-        issue = parallel._build_task(pickled_pages(settings), settings, folder.parts)
-        assert issue.layout == report.locate(issue)
-        assert sorted(os.listdir(issue.part.where)) == sorted(a.path.split("/")[1] for a in issue.articles) != []
-        monkeypatch.setattr(report, "locate", lambda issue: pytest.fail("the main process placed the issue again"))
+        issue, part = parallel._build_task(pickled_pages(settings), settings, folder.parts)
+        assert sorted(os.listdir(part.where)) == sorted(a.path.split("/")[1] for a in issue.articles) != []
         monkeypatch.setattr(write, "write_articles", lambda *args: pytest.fail("the main process wrote the articles again"))
         report.Report(rulebook).add_issue(issue)
-        folder.add(issue)
+        folder.add(issue, part)
         folder.finish()
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
 
@@ -99,10 +97,10 @@ def test_articles_a_worker_could_not_write_are_written_by_the_main_process(tmp_p
     pages = pickled_pages(settings)
     with OutputFolder(tmp_path / "out") as folder:
         monkeypatch.setattr(write, "open", disk_full, raising=False)  # the module's open(), not the builtin
-        issue = parallel._build_task(pages, settings, folder.parts)
+        issue, part = parallel._build_task(pages, settings, folder.parts)
         monkeypatch.undo()
-        assert issue.part is None and os.listdir(folder.parts) == [], "nothing half-written is left in the parts"
-        folder.add(issue)
+        assert part is None and os.listdir(folder.parts) == [], "nothing half-written is left in the parts"
+        folder.add(issue, part)
         folder.finish()
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")) == sorted(a.path for a in issue.articles)
 
@@ -112,11 +110,11 @@ def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypa
     added = []
     real = OutputFolder.add
 
-    def add(self, issue):
+    def add(self, issue, part=None):
         added.append(issue.key)
         if len(added) == 2:
             raise KeyboardInterrupt
-        real(self, issue)
+        real(self, issue, part)
 
     monkeypatch.setattr(OutputFolder, "add", add)
     code = fix(awkward_run(tmp_path / "in"), "--out", "out", "--jobs", "2")
@@ -145,7 +143,7 @@ def test_ctrl_c_removes_the_staging_folder_only_once_no_worker_can_write_into_it
 
     monkeypatch.setattr(ProcessPoolExecutor, "shutdown", shutdown)
 
-    def add(self, issue):
+    def add(self, issue, part=None):
         raise KeyboardInterrupt
 
     def rmtree(path, *args, **kwargs):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, seed_inputs
-from kcclean.model import Issue, Role, Source, Trace, Unit
+from kcclean.model import Change, Issue, Role, Source, Trace, Unit
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.repair import Slot, repair
 from kcclean.write import article_markdown
@@ -25,7 +25,7 @@ damaged_text = st.text(alphabet=HAN + CLEAN_PUNCT + DAMAGE + DIGITS + "abcAPP", 
 
 
 def repaired(text: str, rulebook, scope: str = "body") -> str:
-    unit = Unit(text, Trace.of(Source.of("t", text), 0), 1, True, 0, role=Role.BODY)
+    unit = Unit.alone(text)
     repair([Slot(unit, scope, [])], rulebook)
     return unit.text
 
@@ -117,19 +117,38 @@ def _visible(text: str) -> Counter[str]:
     return Counter(ch for ch in text if not ch.isspace())
 
 
+def outermost(changes: list[Change]) -> list[Change]:
+    """The applied changes that no other applied change covers (a change of text an earlier
+    change made covers it). Of changes on one span the record wins (a masthead line fixed,
+    then kept as metadata), else the last one (it says what the span became)."""
+    applied = [c for c in changes if c.applied and c.kind != "move"]
+    spans: dict[tuple[str, int, int], Change] = {}
+    for change in applied:
+        key = (change.source, change.start, change.end)
+        if key not in spans or spans[key].kind not in ("record", "stitch"):
+            spans[key] = change
+    return [
+        change
+        for key, change in spans.items()
+        if not any(
+            other[0] == key[0] and other[1] <= key[1] and key[2] <= other[2] and other != key and other[2] > other[1]
+            for other in spans
+        )
+    ]
+
+
 def assert_nothing_lost(text: str, issue: Issue) -> None:
     """Every visible input character is in an article or was recorded or removed by a named
-    rule: input = articles + recorded + removed − inserted (as multisets)."""
+    rule: input = articles + recorded + removed − inserted (as multisets), over the changes
+    no other change covers."""
     kept = Counter()
     for article in issue.articles:
         for part in (*article.headline, *article.body):
             kept += _visible(part)
-    for change in issue.changes:
-        if not change.applied:
-            continue
+    for change in outermost(issue.changes):
         if change.kind == "record" or change.kind == "stitch":
             kept += _visible(change.before)
-        elif change.kind != "move":
+        else:
             kept.update(_visible(change.before))
             kept.subtract(_visible(change.after))  # `-=` would clamp at zero and hide a count
     assert +kept == _visible(text) - Counter("\ufeff") and not -kept

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, seed_inputs
+from conftest import FIXTURES, ROOT, replay, seed_inputs
 from kcclean.cli import app
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.report import Report
@@ -40,12 +40,12 @@ FIELDS = {
     "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "furniture", "articles"},
     "articles": {
         "id", "source", "sources", "page", "headline", "byline", "kind", "body", "path", "changes",
-        "truncated", "continued_to", "continued_from", "warnings", "origin", "units", "subheads", "layout",
+        "truncated", "continued_to", "continued_from", "warnings", "units", "subheads", "evidence",
     },
-    "units": {"role", "index", "spans", "exact", "marks", "moved"},
+    "units": {"role", "index", "spans", "marks", "moved"},
     "changes": {
         "id", "rule", "source", "line", "column", "start", "end", "before", "after", "kind",
-        "applied", "level", "fix", "evidence", "article", "context_before", "context_after",
+        "applied", "level", "fix", "evidence", "article", "context_before", "context_after", "to", "covers",
     },
     "warnings": {"source", "article", "message"},
 }
@@ -124,19 +124,15 @@ def test_the_counts_add_up(data: dict):
 def test_every_change_sits_where_its_text_is(data: dict):
     text = texts(data)
     for c in data["changes"]:
-        assert c["start"] is not None, f"{c['source']}:{c['line']} {c['rule']} is not on the text"
         raw = text[c["source"]][c["start"] : c["end"]]
+        assert raw == c["before"], c
         line = text[c["source"]].count("\n", 0, c["start"]) + 1
-        assert abs(line - c["line"]) <= 1, c
+        assert line == c["line"] or c["source"] != data["files"][0]["source"], c
         if c["kind"] == "record":  # kept as metadata: taken out of the text whole
             assert c["after"] == "", c
         if c["kind"] == "join":
-            assert raw.strip() == "" and (raw == "" or c["before"] in raw), c
-        elif c["kind"] == "move":
-            assert raw.strip().startswith(c["before"][:4]), c
-        elif raw != c["before"]:  # changed again: the change before it on the span made `before`
-            earlier = [d for d in data["changes"][: c["id"]] if (d["source"], d["start"], d["end"]) == (c["source"], c["start"], c["end"])]
-            assert earlier and earlier[-1]["after"] == c["before"], c
+            assert raw.strip() == "" and c["after"] == "", c
+            assert (c["to"] is None) == (raw != ""), c  # neighbours: the line ends between them
 
 
 def test_every_paragraph_is_spelled_by_its_spans_and_changes(data: dict):
@@ -150,8 +146,7 @@ def test_every_paragraph_is_spelled_by_its_spans_and_changes(data: dict):
             if unit["role"] == "byline":
                 continue
             clean = (a["headline"] if unit["role"] == "headline" else a["body"])[unit["index"]]
-            assert unit["exact"], (a["id"], unit)
-            assert rebuild(unit["spans"], text, changes) == clean, (a["id"], unit)
+            assert replay(unit["spans"], text, changes) == clean, (a["id"], unit)
             for start, end, change in unit["marks"]:
                 c = changes[change]
                 if c["applied"] and end > start and c["kind"] != "record":
@@ -160,51 +155,22 @@ def test_every_paragraph_is_spelled_by_its_spans_and_changes(data: dict):
                     assert clean[start:end] == text[c["source"]][c["start"] : c["end"]]
 
 
-def rebuild(spans: list, text: dict[str, str], changes: list[dict]) -> str:
-    """The clean text from input spans: each applied change's `after` in place of its span,
-    layout (line ends, indents, trailing spaces) left out."""
-    out = []
-    for source, start, end in spans:
-        raw = text[source]
-        last: dict[tuple[int, int], dict] = {}  # the last change of a span is what stays
-        for c in changes:
-            if c["source"] == source and c["applied"] and c["kind"] != "move" and c["start"] is not None and start <= c["start"] <= end:
-                last[(c["start"], c["end"])] = c
-        marks = sorted(last.values(), key=lambda c: (c["start"], c["end"]))
-        pos, at = start, 0
-        while pos < end or (at < len(marks) and marks[at]["start"] == pos):
-            if at < len(marks) and marks[at]["start"] == pos:
-                out.append(marks[at]["after"])
-                pos = max(pos, marks[at]["end"])
-                at += 1
-                continue
-            char = raw[pos]
-            line_start = raw.rfind("\n", 0, pos) + 1
-            line_end = raw.find("\n", pos) % (len(raw) + 1)
-            layout = char == "\n" or (char.isspace() and (not raw[line_start:pos].strip() or not raw[pos:line_end].strip()))
-            if not layout:
-                out.append(char)
-            pos += 1
-    return "".join(out)
-
-
 def test_text_in_no_article_is_kept_as_metadata(data: dict):
     text = texts(data)
     for f in data["files"]:
         covered = bytearray(len(f["text"]))
         for c in data["changes"]:
-            if c["source"] == f["source"] and c["start"] is not None:
+            if c["source"] == f["source"]:
                 covered[c["start"] : c["end"]] = b"\x01" * (c["end"] - c["start"])
         for start, end in f["furniture"]:
             lost = [ch for k, ch in enumerate(text[f["source"]][start:end], start) if not covered[k] and not ch.isspace()]
             assert not lost, f"{f['source']}: {''.join(lost)!r} is in no article and no change"
 
 
-def test_a_paragraph_the_report_cannot_spell_exactly_still_points_at_every_line_it_came_from(rulebook, tmp_path: Path):
-    """The page finds a paragraph on the transcript by its spans. When the spans and changes do
-    not rebuild it (here the straight quotes inside a parenthesis are fixed first, and the
-    parenthesis' own change is then not drawn on the input), they still cover each line of the
-    column it was printed over, the middle one too, and nothing else."""
+def test_a_paragraph_over_three_lines_is_one_span_with_its_line_ends_joined(rulebook, tmp_path: Path):
+    """A paragraph printed over three lines of a column (its straight quotes and parenthesis
+    fixed too) comes from one span of the input, from its first character to its last; the
+    line ends inside it are the joins' spans, and replaying its changes spells it."""
     path = tmp_path / "page.txt"
     path.write_text(
         "柯城召开安全生产工作会议\n\n"
@@ -217,15 +183,16 @@ def test_a_paragraph_the_report_cannot_spell_exactly_still_points_at_every_line_
     data = report_of([path], rulebook)
     text = texts(data)["page.txt"]
     (lead,) = [u for a in articles(data) for u in a["units"] if (u["role"], u["index"]) == ("body", 0)]
-    covered = {p for _, start, end in lead["spans"] for p in range(start, end) if not text[p].isspace()}
     first, last = text.index("本报讯"), text.index("整改到位。") + len("整改到位。")
-    assert covered == {p for p in range(first, last) if not text[p].isspace()}
+    assert lead["spans"] == [["page.txt", first, last]]
+    joins = [c for c in data["changes"] if c["kind"] == "join"]
+    assert [(c["before"], c["after"]) for c in joins] == [("\n", ""), ("\n", "")]
+    test_every_paragraph_is_spelled_by_its_spans_and_changes(data)
 
 
-def test_an_inexact_paragraph_joined_across_a_blank_line_points_at_its_lines_not_the_gap(rulebook, tmp_path: Path):
-    """A paragraph cut by a blank line mid-sentence is joined again; when the report cannot
-    spell it exactly it points at the lines it came from: the blank line between them is no
-    part of it (an empty span would draw nothing and count as a place the paragraph is)."""
+def test_a_paragraph_joined_across_a_blank_line_covers_the_gap_with_its_join(rulebook, tmp_path: Path):
+    """A paragraph cut by a blank line mid-sentence is joined again: the blank line is the
+    join's `before`, and the paragraph's span runs across it."""
     path = tmp_path / "page.txt"
     first = '本报讯 昨日，柯城区召开安全生产工作会议(主题为"守牢底线")，会议要求各乡镇'
     second = "（街道）压实属地责任，对辖区内的企业开展拉网式排查，确保隐患整改到位。"
@@ -233,8 +200,11 @@ def test_an_inexact_paragraph_joined_across_a_blank_line_points_at_its_lines_not
     data = report_of([path], rulebook)
     text = texts(data)["page.txt"]
     (lead,) = [u for a in articles(data) for u in a["units"] if (u["role"], u["index"]) == ("body", 0)]
-    assert not lead["exact"]
-    assert [text[start:end] for _, start, end in lead["spans"]] == [first, second]
+    (join,) = [c for c in data["changes"] if c["kind"] == "join"]
+    assert [text[start:end] for _, start, end in lead["spans"]] == [f"{first}\n\n{second}"]
+    assert (join["before"], join["start"]) == ("\n\n", text.index(first) + len(first))
+    test_every_paragraph_is_spelled_by_its_spans_and_changes(data)
+
 
 def test_stray_characters_after_a_headline_or_paragraph_stay_out_of_its_spans(rulebook, tmp_path: Path):
     """Replacement characters around a zero-width space after a headline and after the last
@@ -260,12 +230,8 @@ def test_generated_damage_is_placed_exactly(seed: int, rulebook, tmp_path: Path)
 
     issue = layouts.generate(seed)
     data = report_of(sorted(issue.write(tmp_path)), rulebook)
-    for a in articles(data):
-        for unit in a["units"]:
-            assert unit["exact"] or unit["role"] == "byline", (seed, a["id"], unit)
-    unplaced = [c for c in data["changes"] if c["start"] is None]
-    # only a suggestion made on text joined across a line break can miss the input
-    assert all(not c["applied"] for c in unplaced), unplaced
+    test_every_change_sits_where_its_text_is(data)
+    test_every_paragraph_is_spelled_by_its_spans_and_changes(data)
     test_text_in_no_article_is_kept_as_metadata(data)
 
 
@@ -287,8 +253,7 @@ def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
         assert len(units) == 1
         assert units[0]["role"] == "body" and units[0]["index"] == 0, "the lead comes first"
         source, start, end = units[0]["spans"][0]
-        assert move["end"] == end and start <= move["start"], "the move covers its paragraph"
-        assert not texts(data)[source][start : move["start"]].strip(), "from where its text begins"
+        assert move["start"] == start and move["end"] <= end, "the move covers the lead, where its paragraph begins"
 
 
 # ---------------------------------------------------------------- the page

@@ -24,7 +24,8 @@ def write(path: Path, body: str) -> Path:
 
 
 def commas(rulebook) -> list[str]:
-    return [c.before + c.context_after[:2] for c in clean_text(TEXT, "p.txt", rulebook=rulebook).changes if c.rule == "punct.comma-width"]
+    issue = clean_text(TEXT, "p.txt", rulebook=rulebook)
+    return [c.before + issue.inputs[0].text[c.end : c.end + 2] for c in issue.changes if c.rule == "punct.comma-width"]
 
 
 def test_an_exception_keeps_a_rule_from_one_place_only(tmp_path: Path):

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import FIXTURES
 from kcclean.errors import OutputError
-from kcclean.model import Article, Issue
+from kcclean.model import Article, Issue, Source
 from kcclean.pipeline import clean_files
 from kcclean.write import OutputFolder, article_markdown, edited_files, file_hash, slug
 
@@ -223,7 +223,7 @@ def test_the_output_folder_is_made_as_any_folder_is_not_private(tmp_path: Path, 
 def test_issues_whose_keys_make_the_same_folder_name_keep_every_article(tmp_path: Path) -> None:
     """Two keys that differ only in characters a file name cannot hold share a folder: the
     second issue's articles get names of their own, and the manifest lists each file once."""
-    issues = [Issue(key, None, None, ["p1.txt"], {}, [], [], [article(["柯城召开会议"])], []) for key in ("a/b", "a?b")]
+    issues = [Issue(key, None, None, [PAGE], [], [], [article(["柯城召开会议"])], []) for key in ("a/b", "a?b")]
     target = tmp_path / "out"
     with OutputFolder(target) as out:
         for issue in issues:
@@ -290,6 +290,9 @@ def test_a_locale_that_cannot_spell_chinese_file_names_is_a_clear_error(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
+PAGE = Source.of("p1.txt", "柯城召开会议\n\n正文。\n", "utf-8")
+
+
 def article(headline: list[str]) -> Article:
     return Article("x-01", "p1.txt", ["p1.txt"], None, None, 1, headline, None, "news", ["正文。"])
 
@@ -341,15 +344,15 @@ def test_an_article_file_is_front_matter_then_headline_then_paragraphs() -> None
 
 def test_articles_with_the_same_headline_get_numbered_names(tmp_path: Path) -> None:
     twins = [article(["同一个标题"]), article(["同一个标题"])]
-    issue = Issue("2021-01-20_1768", "2021-01-20", 1768, ["p1.txt"], {"p1.txt": "utf-8"}, [], [], twins, [])
+    issue = Issue("2021-01-20_1768", "2021-01-20", 1768, [PAGE], [], [], twins, [])
     with OutputFolder(tmp_path / "out") as out:
         out.add(issue)
         out.finish()
     assert [a.path for a in twins] == ["2021-01-20_1768/01-同一个标题.md", "2021-01-20_1768/02-同一个标题.md"]
     twins[1].path = None
     with OutputFolder(tmp_path / "again", force=True) as out:
-        out.add(Issue("2021-01-20_1768", None, None, [], {}, [], [], [twins[0]], []))
-        out.add(Issue("2021-01-20_1768", None, None, [], {}, [], [], [twins[1]], []))
+        out.add(Issue("2021-01-20_1768", None, None, [], [], [], [twins[0]], []))
+        out.add(Issue("2021-01-20_1768", None, None, [], [], [], [twins[1]], []))
         out.finish()
     assert [a.path for a in twins] == ["2021-01-20_1768/01-同一个标题.md", "2021-01-20_1768/01-同一个标题-2.md"]
 
