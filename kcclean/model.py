@@ -184,6 +184,8 @@ class Trace:
         takes that change (two insertions at one place are one change of it). A point inside
         a verbatim piece takes nothing (`i == j`)."""
         pieces = self.pieces
+        if len(pieces) == 1 and pieces[0].change is None and first < last:
+            return 0, 1, first, last  # the usual case: a range of text taken as it is
         if first == last:
             touching = [
                 k for k, p in enumerate(pieces) if p.change is not None and p.at <= first <= p.at + p.size
@@ -264,29 +266,20 @@ class Trace:
         same text, so that `before` is always input text and replaying the outermost changes
         on the input gives the derived text."""
         i, j, low, high = self._taken(first, last)
-        runs = [self._point(i, first)] if i == j else _merged(self._run(piece, low, high) for piece in self.pieces[i:j])
-        whole = text[low:first] + after + text[last:high]
-        covered = tuple(piece.change for piece in self.pieces[i:j] if piece.change is not None)
-        changes = []
-        for number, run in enumerate(runs):
-            line, column = run.source.position(run.start)
-            changes.append(
-                Change(
-                    rule,
-                    run.source.name,
-                    run.start,
-                    run.end,
-                    line,
-                    column,
-                    run.source.text[run.start : run.end],
-                    "" if number else whole,
-                    applied,
-                    level,
-                    kind,
-                    evidence,
-                    covers=() if number else covered,
-                )
-            )
+        taken = self.pieces[i:j]
+        if i == j:
+            runs = [self._point(i, first)]
+        elif j - i == 1 and taken[0].change is None:  # the usual case: no change to grow over
+            piece = taken[0]
+            runs = [Run(piece.source, piece.start + low - piece.at, piece.start + high - piece.at, low, high)]
+        else:
+            runs = _merged(self._run(piece, low, high) for piece in taken)
+        whole = text[low:first] + after + text[last:high] if (low, high) != (first, last) else after
+        covered = tuple(piece.change for piece in taken if piece.change is not None)
+        changes = [
+            recorded(run.source, run.start, run.end, "" if number else whole, rule, kind, applied, level, evidence, covers=() if number else covered)
+            for number, run in enumerate(runs)
+        ]
         return Replacement(low, high, whole, changes, runs, (i, j))
 
     def replaced(self, replacement: Replacement) -> Trace:
@@ -296,7 +289,7 @@ class Trace:
         shift = len(after) - (last - first)
         pieces = self.pieces
         head = list(pieces[:i])
-        tail = [piece._replace(at=piece.at + shift) for piece in pieces[j:]]
+        tail = [Piece(p.at + shift, p.size, p.source, p.start, p.end, p.change) for p in pieces[j:]] if shift else list(pieces[j:])
         if i == j and i < len(pieces) and pieces[i].at < first:  # a point inside a verbatim piece
             split = pieces[i]
             head.append(split._replace(size=first - split.at, end=split.start + first - split.at))
@@ -350,6 +343,25 @@ def _merged(runs) -> list[Run]:
     return merged
 
 
+def recorded(
+    source: Source,
+    start: int,
+    end: int,
+    after: str,
+    rule: str,
+    kind: str = "edit",
+    applied: bool = True,
+    level: str = "safe",
+    evidence: str | None = None,
+    to: tuple[str, int] | None = None,
+    covers: tuple[Change, ...] = (),
+) -> Change:
+    """The change of input span `source.text[start:end]` to `after`: where every change is
+    made (through `Trace.replacement` and `join_link`), so that its `before` is that span."""
+    line, column = source.position(start)
+    return Change(rule, source.name, start, end, line, column, source.text[start:end], after, applied, level, kind, evidence, to=to, covers=covers)
+
+
 def join_link(a: Trace, b: Trace, rule: str, **fields) -> tuple[Change, Piece]:
     """The change that records text `b` going on from text `a`, and the (empty) piece that
     stands between them once they are joined. When `b` follows `a` in the input with only
@@ -358,13 +370,10 @@ def join_link(a: Trace, b: Trace, rule: str, **fields) -> tuple[Change, Piece]:
     `b` begins."""
     last, first = a.pieces[-1], b.pieces[0]
     source = last.source
-    gap = source.text[last.end : first.start] if first.source is source and last.end <= first.start else None
-    if gap is not None and not gap.strip():
-        link = Trace.of(source, last.end, len(gap)).replacement(gap, 0, len(gap), "", rule, kind="join", **fields)
+    if first.source is source and last.end <= first.start and not source.text[last.end : first.start].strip():
+        change = recorded(source, last.end, first.start, "", rule, "join", **fields)
     else:
-        link = Trace.of(source, last.end, 0).replacement("", 0, 0, "", rule, kind="join", **fields)
-        link.changes[0].to = (first.source.name, first.start)
-    change = link.changes[0]
+        change = recorded(source, last.end, last.end, "", rule, "join", to=(first.source.name, first.start), **fields)
     return change, Piece(a.size, 0, source, change.start, change.end, change)
 
 
@@ -374,8 +383,9 @@ def joined(texts: list[str], traces: list[Trace], links: list[Piece]) -> Trace:
     at = 0
     for number, (text, trace) in enumerate(zip(texts, traces)):
         if number:
-            pieces.append(links[number - 1]._replace(at=at))
-        pieces.extend(piece._replace(at=piece.at + at) for piece in trace.pieces)
+            link = links[number - 1]
+            pieces.append(Piece(at, 0, link.source, link.start, link.end, link.change))
+        pieces.extend([Piece(p.at + at, p.size, p.source, p.start, p.end, p.change) for p in trace.pieces] if at else trace.pieces)
         at += len(text)
     return Trace(tuple(pieces))
 
