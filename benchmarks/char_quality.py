@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from char_damage import clean_paragraphs, damages, fixture_paragraphs, measure  # noqa: E402
 
-from kcclean.rulebook import load_rulebook  # noqa: E402
+from kcclean.rules import load_rulebook  # noqa: E402
 
 TARGET = 0.001
 

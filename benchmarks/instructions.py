@@ -39,8 +39,8 @@ _PASSES = """
 import io, sys
 from pathlib import Path
 from kcclean.pipeline import clean_files, default_rulebook
-from kcclean.report import Report
-from kcclean.write import article_markdown
+from kcclean.output.report import Report
+from kcclean.output.folder import article_markdown
 
 files = sorted(Path(sys.argv[1]).glob("*.txt"))
 rulebook = default_rulebook()

@@ -37,7 +37,7 @@ from char_damage import clean_paragraphs  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from kcclean.evaluate import load_articles  # noqa: E402
-from kcclean.rulebook import load_rulebook  # noqa: E402
+from kcclean.rules import load_rulebook  # noqa: E402
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 FONT_INDEX = 2  # the collection's Simplified Chinese face

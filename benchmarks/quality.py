@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import layouts  # noqa: E402
 from layouts import DAMAGES, LAYOUTS, IssueResult, Tally  # noqa: E402
 
-from kcclean.rulebook import load_rulebook  # noqa: E402
+from kcclean.rules import load_rulebook  # noqa: E402
 
 HEADER = f"{'':18} {'issues':>6} {'articles':>8} {'CER':>7} {'precision':>9} {'recall':>7} {'break F1':>8} {'headline':>8}"
 

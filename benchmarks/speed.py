@@ -50,11 +50,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import kcclean
-from kcclean import classify as classify_stage
+from kcclean.layout import roles as classify_stage
 from kcclean.model import Role, Source, Trace, Unit
 from kcclean.pipeline import clean_files, clean_text
-from kcclean.repair import Slot, repair
-from kcclean.rulebook import Rulebook, Settings, TableRule, load_rulebook
+from kcclean.rules.engine import Slot, repair
+from kcclean.rules import Rulebook, Settings, TableRule, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
@@ -173,8 +173,8 @@ def io_floor_split(files: list[Path], out: Path, count: int) -> None:
 def stage_costs(files: list[Path], rulebook: Rulebook, out: Path, size: int, runs: int) -> None:
     """CPU seconds per MB of each stage of `kcclean fix --jobs 1`, run in this process, and
     how much of each the kernel spent (creating files): where the time goes."""
-    from kcclean.report import Report
-    from kcclean.write import OutputFolder
+    from kcclean.output.report import Report
+    from kcclean.output.folder import OutputFolder
 
     stages = ("read, classify, repair (clean_files)", "article files and indexes", "report")
     costs: dict[str, list[float]] = {stage: [] for stage in stages}

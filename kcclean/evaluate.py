@@ -20,8 +20,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .blocks import front_matter
 from .errors import InputError
+from .layout.lines import front_matter
 from .model import SUBHEAD_MARK
 
 _MATCH = 0.5

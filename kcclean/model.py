@@ -1,17 +1,16 @@
-"""Plain data shared by the pipeline's stages. It imports nothing of kcclean.
-
-Provenance is carried, not reconstructed: every derived text (a line, a paragraph, a
-headline) comes with a `Trace` of the input spans it stands for, and every `Change` is made
-from a trace by one helper, `Trace.replacement`, so that it knows from the start which span of
-which input it replaced. The report only projects what was recorded here.
+"""Plain data shared by the pipeline's stages: what a page, a unit, an article and an issue
+are. Every stage is a function over these dataclasses; none of them does I/O. It imports
+nothing of kcclean but the provenance they carry.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+
+from .provenance import TEXT_KINDS, Change, Replacement, Source, Trace
+
+__all__ = ["TEXT_KINDS", "Change", "Source", "Trace"]  # the provenance every stage uses, named here too
 
 
 class Role(StrEnum):
@@ -35,360 +34,6 @@ SUBHEAD_MARK = "### "
 # Roles whose text is running prose: they may be joined with their neighbours.
 PROSE_ROLES = frozenset({Role.LEAD, Role.BODY, Role.CAPTION})
 
-# Kinds of change that alter text (the others record structure: record, move, stitch).
-TEXT_KINDS = frozenset({"edit", "join"})
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One decoded input file (or string), line ends normalised to LF."""
-
-    name: str
-    text: str
-    encoding: str
-    line_starts: tuple[int, ...]
-    warnings: tuple[str, ...] = ()  # what decoding it changed (bad bytes replaced)
-    first_line: int = 1  # in its file: a part of a file holding several issues starts further down
-
-    @classmethod
-    def of(
-        cls, name: str, text: str, encoding: str = "str", warnings: tuple[str, ...] = (), first_line: int = 1
-    ) -> Source:
-        """A source from decoded text: CRLF, CR and U+2028 line ends become LF, and U+2029
-        (paragraph separator) a blank line."""
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        return cls(name, text, encoding, tuple(starts), warnings, first_line)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based line (in the file) and column of a character offset."""
-        line = bisect_right(self.line_starts, offset)
-        return line + self.first_line - 1, offset - self.line_starts[line - 1] + 1
-
-
-@dataclass(slots=True)
-class Change:
-    """One change kcclean made (or suggests): the unit of the diff report.
-
-    `source.text[start:end]` is `before`, always: a change of text that an earlier change
-    made covers that change's span too (`covers`), and its `after` is what the whole span
-    became."""
-
-    rule: str
-    source: str
-    start: int  # [start, end): code point offsets into the source's decoded text
-    end: int
-    line: int  # where `start` is, in the file
-    column: int
-    before: str
-    after: str
-    applied: bool = True
-    level: str = "safe"
-    kind: str = "edit"  # edit | join | move | stitch | record
-    evidence: str | None = None
-    article: str | None = None
-    # a join of two pieces that are not neighbours in the input: where the second one starts
-    to: tuple[str, int] | None = None
-    # the earlier changes whose text or removal this one changed again: it says what their
-    # spans became, so replaying the input leaves them out
-    covers: tuple[Change, ...] = ()
-
-    @property
-    def is_fix(self) -> bool:
-        """A repair of damage, as opposed to recording page furniture as metadata."""
-        return self.applied and self.kind != "record"
-
-
-class Piece(NamedTuple):
-    """A stretch of a derived text and the input span it stands for: a verbatim copy of
-    `source.text[start:end]` (`change` None, and `size == end - start`), or what `change` put
-    in that span's place (a removal has size 0)."""
-
-    at: int  # where it starts in the derived text
-    size: int
-    source: Source
-    start: int
-    end: int
-    change: Change | None
-
-
-class Run(NamedTuple):
-    """An unbroken span of one input, `[start, end)`, and the derived text `[first, last)` it
-    stands for."""
-
-    source: Source
-    start: int
-    end: int
-    first: int
-    last: int
-
-
-class Replacement(NamedTuple):
-    """Derived text `[first, last)` replaced by `after`, and the changes that record it: one
-    per unbroken input span it covers (`runs`), the first one carrying `after`. `taken` are
-    the indexes `[i, j)` of the trace's pieces it replaces."""
-
-    first: int
-    last: int
-    after: str
-    changes: list[Change]
-    runs: list[Run]
-    taken: tuple[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Trace:
-    """Where each character of a derived text came from: its pieces, in order, covering it
-    from 0 to its length. Offsets are integers; nothing is kept per character."""
-
-    pieces: tuple[Piece, ...]
-
-    @classmethod
-    def of(cls, source: Source, start: int, size: int) -> Trace:
-        """The trace of `source.text[start:start + size]` taken as it is."""
-        return cls((Piece(0, size, source, start, start + size, None),))
-
-    @property
-    def size(self) -> int:
-        last = self.pieces[-1]
-        return last.at + last.size
-
-    @property
-    def source(self) -> Source:
-        """The input the text starts in."""
-        return self.pieces[0].source
-
-    def locate(self, pos: int) -> tuple[Source, int]:
-        """The input position of the derived character at `pos` (or of the end, at the end)."""
-        for piece in self.pieces:
-            if pos < piece.at + piece.size:
-                return piece.source, piece.start + (pos - piece.at if piece.change is None else 0)
-        last = self.pieces[-1]
-        return last.source, last.end
-
-    def where(self, pos: int) -> tuple[str, int, int]:
-        """(source name, line, column) of a derived position."""
-        source, offset = self.locate(pos)
-        return source.name, *source.position(offset)
-
-    def _taken(self, first: int, last: int) -> tuple[int, int, int, int]:
-        """`(i, j, low, high)`: the pieces `[i, j)` a replacement of derived `[first, last)`
-        takes, and the derived range `[low, high)` it then covers. A change is never split:
-        a range that reaches into text an earlier change put in takes that change whole, with
-        the removals strictly inside it; a point that touches a change's text or removal
-        takes that change (two insertions at one place are one change of it). A point inside
-        a verbatim piece takes nothing (`i == j`)."""
-        pieces = self.pieces
-        if len(pieces) == 1 and pieces[0].change is None and first < last:
-            return 0, 1, first, last  # the usual case: a range of text taken as it is
-        if first == last:
-            touching = [
-                k for k, p in enumerate(pieces) if p.change is not None and p.at <= first <= p.at + p.size
-            ]
-            if touching:
-                i, j = touching[0], touching[-1] + 1
-                return i, j, pieces[i].at, max(p.at + p.size for p in pieces[i:j])
-            i = next((k for k, p in enumerate(pieces) if p.at + p.size > first or (p.size == 0 and p.at >= first)), len(pieces))
-            if i < len(pieces) and pieces[i].at < first:
-                return i, i, first, last  # inside a verbatim piece
-            before = next((k for k in range(i - 1, -1, -1) if pieces[k].size), None)
-            after = next((k for k in range(i, len(pieces)) if pieces[k].size), None)
-            if before is not None and after is not None and _continues(pieces[before], pieces[after]):
-                return i, i, first, last
-            # where the input does not go on (the text's ends, a moved lead, a page jump) a
-            # point would stand at the end of one span and the start of another: it takes a
-            # character of the text beside it instead, so that it belongs to one span only
-            if before is not None:
-                return before, before + 1, first - 1, last
-            if after is not None:
-                return after, after + 1, first, last + 1
-            return i, i, first, last
-        i = next(k for k, p in enumerate(pieces) if (p.at + p.size > first if p.size else p.at > first))
-        j = next((k for k in range(i, len(pieces)) if pieces[k].at >= last), len(pieces))
-        low = first if pieces[i].change is None else min(first, pieces[i].at)
-        end = pieces[j - 1].at + pieces[j - 1].size
-        high = last if pieces[j - 1].change is None else max(last, end)
-        return i, j, low, high
-
-    def runs(self, first: int, last: int) -> list[Run]:
-        """The input spans derived text `[first, last)` stands for (see `_taken`),
-        neighbouring spans of one input merged."""
-        i, j, low, high = self._taken(first, last)
-        if i == j:
-            return [self._point(i, first)]
-        return _merged(self._run(piece, low, high) for piece in self.pieces[i:j])
-
-    @staticmethod
-    def _run(piece: Piece, low: int, high: int) -> Run:
-        if piece.change is not None:
-            return Run(piece.source, piece.start, piece.end, piece.at, piece.at + piece.size)
-        first, last = max(low, piece.at), min(high, piece.at + piece.size)
-        return Run(piece.source, piece.start + first - piece.at, piece.start + last - piece.at, first, last)
-
-    def _point(self, index: int, pos: int) -> Run:
-        """The input position of a derived point between (or inside) verbatim pieces: inside
-        the piece at `index`, or where the piece before it ends."""
-        pieces = self.pieces
-        if index < len(pieces) and pieces[index].at < pos:
-            offset = pieces[index].start + pos - pieces[index].at
-            return Run(pieces[index].source, offset, offset, pos, pos)
-        if index == 0:
-            first = pieces[0]
-            return Run(first.source, first.start, first.start, pos, pos)
-        before = pieces[index - 1]
-        return Run(before.source, before.end, before.end, pos, pos)
-
-    def spans(self) -> list[Run]:
-        """The input spans the whole text stands for, in order, removals at its ends included."""
-        pieces = [p for p in self.pieces if p.size or p.change is not None] or self.pieces[:1]  # an empty copy holds nothing
-        return _merged(self._run(piece, 0, self.size) for piece in pieces)
-
-    def replacement(
-        self,
-        text: str,
-        first: int,
-        last: int,
-        after: str,
-        rule: str,
-        kind: str = "edit",
-        applied: bool = True,
-        level: str = "safe",
-        evidence: str | None = None,
-    ) -> Replacement:
-        """The one way a change is made: derived `text[first:last]` (this trace's text) to be
-        replaced by `after`, recorded with the input spans it covers. A span that holds text an
-        earlier change put in is grown over that change's whole span, and `after` over the
-        same text, so that `before` is always input text and replaying the outermost changes
-        on the input gives the derived text."""
-        i, j, low, high = self._taken(first, last)
-        taken = self.pieces[i:j]
-        if i == j:
-            runs = [self._point(i, first)]
-        elif j - i == 1 and taken[0].change is None:  # the usual case: no change to grow over
-            piece = taken[0]
-            runs = [Run(piece.source, piece.start + low - piece.at, piece.start + high - piece.at, low, high)]
-        else:
-            runs = _merged(self._run(piece, low, high) for piece in taken)
-        whole = text[low:first] + after + text[last:high] if (low, high) != (first, last) else after
-        covered = tuple(piece.change for piece in taken if piece.change is not None)
-        changes = [
-            recorded(run.source, run.start, run.end, "" if number else whole, rule, kind, applied, level, evidence, covers=() if number else covered)
-            for number, run in enumerate(runs)
-        ]
-        return Replacement(low, high, whole, changes, runs, (i, j))
-
-    def replaced(self, replacement: Replacement) -> Trace:
-        """The trace after `replacement` is made (see `Unit.apply`): the pieces it took give
-        way to one piece per input span, the first holding the new text, the others empty."""
-        first, last, after, changes, runs, (i, j) = replacement
-        shift = len(after) - (last - first)
-        pieces = self.pieces
-        head = list(pieces[:i])
-        tail = [Piece(p.at + shift, p.size, p.source, p.start, p.end, p.change) for p in pieces[j:]] if shift else list(pieces[j:])
-        if i == j and i < len(pieces) and pieces[i].at < first:  # a point inside a verbatim piece
-            split = pieces[i]
-            head.append(split._replace(size=first - split.at, end=split.start + first - split.at))
-            tail[0] = Piece(last + shift, split.at + split.size - last, split.source, split.start + first - split.at, split.end, None)
-        elif i < j:
-            opening, closing = pieces[i], pieces[j - 1]
-            if opening.change is None and opening.at < first:
-                head.append(opening._replace(size=first - opening.at, end=opening.start + first - opening.at))
-            if closing.change is None and closing.at + closing.size > last:
-                cut = last - closing.at
-                tail.insert(0, Piece(last + shift, closing.size - cut, closing.source, closing.start + cut, closing.end, None))
-        middle = [
-            Piece(first + (len(after) if number else 0), 0 if number else len(after), run.source, run.start, run.end, change)
-            for number, (run, change) in enumerate(zip(runs, changes))
-        ]
-        return Trace((*head, *middle, *tail))
-
-    def cut(self, first: int, last: int) -> Trace:
-        """The trace of `text[first:last]` (a changed piece is kept whole)."""
-        pieces = []
-        for piece in self.pieces:
-            end = piece.at + piece.size
-            if end < first or piece.at > last or (piece.size and (end == first or piece.at == last)):
-                continue
-            if piece.change is None:
-                low, high = max(first, piece.at), min(last, end)
-                start = piece.start + low - piece.at
-                pieces.append(Piece(low - first, high - low, piece.source, start, start + high - low, None))
-            else:
-                low = max(first, piece.at)
-                pieces.append(piece._replace(at=low - first, size=min(last, end) - low))
-        if not pieces:  # nothing is kept: where it was
-            run = self.runs(first, first)[0]
-            pieces.append(Piece(0, 0, run.source, run.start, run.end, None))
-        return Trace(tuple(pieces))
-
-
-def _continues(a: Piece, b: Piece) -> bool:
-    """Does piece b's input start where piece a's ends?"""
-    return a.source is b.source and a.end == b.start
-
-
-def _merged(runs) -> list[Run]:
-    """Runs with neighbouring spans of one input made one."""
-    merged: list[Run] = []
-    for run in runs:
-        if merged and merged[-1].source is run.source and merged[-1].end == run.start:
-            merged[-1] = Run(run.source, merged[-1].start, run.end, merged[-1].first, run.last)
-        else:
-            merged.append(run)
-    return merged
-
-
-def recorded(
-    source: Source,
-    start: int,
-    end: int,
-    after: str,
-    rule: str,
-    kind: str = "edit",
-    applied: bool = True,
-    level: str = "safe",
-    evidence: str | None = None,
-    to: tuple[str, int] | None = None,
-    covers: tuple[Change, ...] = (),
-) -> Change:
-    """The change of input span `source.text[start:end]` to `after`: where every change is
-    made (through `Trace.replacement` and `join_link`), so that its `before` is that span."""
-    line, column = source.position(start)
-    return Change(rule, source.name, start, end, line, column, source.text[start:end], after, applied, level, kind, evidence, to=to, covers=covers)
-
-
-def join_link(a: Trace, b: Trace, rule: str, **fields) -> tuple[Change, Piece]:
-    """The change that records text `b` going on from text `a`, and the (empty) piece that
-    stands between them once they are joined. When `b` follows `a` in the input with only
-    line ends and indent between them, the change covers that whitespace; otherwise (a lead
-    moved back to the top, a page jump) it is the point where `a` ends, and `to` says where
-    `b` begins."""
-    last, first = a.pieces[-1], b.pieces[0]
-    source = last.source
-    if first.source is source and last.end <= first.start and not source.text[last.end : first.start].strip():
-        change = recorded(source, last.end, first.start, "", rule, "join", **fields)
-    else:
-        change = recorded(source, last.end, last.end, "", rule, "join", to=(first.source.name, first.start), **fields)
-    return change, Piece(a.size, 0, source, change.start, change.end, change)
-
-
-def joined(texts: list[str], traces: list[Trace], links: list[Piece]) -> Trace:
-    """The trace of texts put end to end with what stood between them (`join_link`)."""
-    pieces: list[Piece] = []
-    at = 0
-    for number, (text, trace) in enumerate(zip(texts, traces)):
-        if number:
-            link = links[number - 1]
-            pieces.append(Piece(at, 0, link.source, link.start, link.end, link.change))
-        pieces.extend([Piece(p.at + at, p.size, p.source, p.start, p.end, p.change) for p in trace.pieces] if at else trace.pieces)
-        at += len(text)
-    return Trace(tuple(pieces))
-
 
 @dataclass(slots=True)
 class Unit:
@@ -409,6 +54,7 @@ class Unit:
     continued_from: int | None = None
     why: str = ""  # the evidence that decided its role, when a decision was open
     moved: Change | None = None  # the change that moved it to where it stands in its article
+    lexicon: str | None = None  # the lexicon rule that knows it (a masthead line, a banner)
 
     @classmethod
     def alone(cls, text: str, name: str = "text", role: Role = Role.BODY) -> Unit:
@@ -433,6 +79,52 @@ class Unit:
         an article (`move`, `stitch`; its text stays, so `after` is its text)."""
         after = "" if kind == "record" else self.text
         return self.replacement(0, len(self.text), after, rule, kind=kind, evidence=evidence, **fields).changes[0]
+
+
+@dataclass(slots=True)
+class Page:
+    """One source split into units, plus what its layout told us."""
+
+    source: Source
+    units: list[Unit]
+    front_matter: dict = field(default_factory=dict)
+    wrap_width: int | None = None
+    uses_indent: bool = False  # paragraphs start with an indent: an unindented line continues
+    cuts: int = 0  # blank lines where the text certainly goes on (set when roles are decided)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)  # drafts are compared by identity
+class Draft:
+    """An article being put together: its units, not yet repaired."""
+
+    source: Source
+    page: Page
+    headline: list[Unit] = field(default_factory=list)
+    bylines: list[Unit] = field(default_factory=list)
+    body: list[Unit] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    continued_to: int | None = None
+    continued_from: int | None = None
+    kind: str = "news"
+    warnings: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.body and not self.bylines
+
+
+@dataclass(slots=True)
+class IssueDraft:
+    pages: list[Page]
+    drafts: list[Draft]
+    masthead: list[Unit]
+    banners: list[Unit]
+    changes: list[Change]
+    date: str | None
+    number: int | None
+    page_numbers: dict[str, int]
 
 
 @dataclass(slots=True)

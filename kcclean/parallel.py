@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import InputError, KccleanError
+from .input import display_names, read_source, source_of
+from .layout.issues import PageFacts, claim_key, plan_issues
 from .model import Issue
-from .pipeline import PageFacts, build_pages, claim_key, load_file, plan_issues, with_facts
-from .read import display_names, read_source, source_of
-from .rulebook import Rulebook, Settings, load_rulebook
-from .write import OutputFolder, WrittenPart, write_part
+from .output.folder import OutputFolder, WrittenPart, write_part
+from .pipeline import build_pages, load_file, with_facts
+from .rules import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ is the rule's own description.
 import sys
 from pathlib import Path
 
-from kcclean.rulebook import BUILTIN_RULES, LayoutRule, Rulebook, ScriptRule, Settings, load_rules
+from kcclean.rules import BUILTIN_RULES, LayoutRule, Rulebook, ScriptRule, Settings, load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table: start -->", "<!-- rules-table: end -->"

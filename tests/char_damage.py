@@ -19,10 +19,10 @@ import regex
 from rapidfuzz.distance import Levenshtein
 
 from kcclean.evaluate import load_articles
-from kcclean.evidence import covering_word
+from kcclean.words import covering_word
 from kcclean.model import SUBHEAD_MARK, Source, Trace, Unit
-from kcclean.repair import Slot, repair
-from kcclean.rulebook import ConfusionRule, Rulebook
+from kcclean.rules.engine import Slot, repair
+from kcclean.rules import ConfusionRule, Rulebook
 
 # About one damaged place per this many characters of a paragraph, and at least one.
 CHARACTERS_PER_DAMAGE = 80

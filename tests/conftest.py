@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from kcclean.rulebook import Rulebook, load_rulebook
+from kcclean.rules import Rulebook, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

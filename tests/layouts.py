@@ -39,7 +39,7 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Indel, Levenshtein
 
-from kcclean.classify import CREDIT_LINE, SOURCE_LINE, is_lead
+from kcclean.layout.cues import CREDIT_LINE, SOURCE_LINE, is_lead
 from kcclean.evaluate import Scores, Text, break_offsets, map_offset, match_articles, score
 from kcclean.model import SUBHEAD_MARK
 

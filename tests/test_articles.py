@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kcclean import clean_text
 from kcclean.model import Change, Issue
-from kcclean.rulebook import Settings, load_rulebook
+from kcclean.rules import Settings, load_rulebook
 
 # A hard-wrapped column of 15 characters with no indents. The third line is as long as the
 # column and ends with 。, yet the paragraph goes on below it: without indents nothing marks

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kcclean.blocks import split_units
+from kcclean.layout.lines import split_units
 from kcclean.errors import InputError
 from kcclean.model import Source
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, ROOT
 from kcclean.model import SUBHEAD_MARK
 from kcclean.model import Change, Role, Source, Trace, Unit
-from kcclean.repair import Slot, repair
-from kcclean.rulebook import Settings, load_rulebook
+from kcclean.rules.engine import Slot, repair
+from kcclean.rules import Settings, load_rulebook
 
 CASES = tomllib.loads((ROOT / "tests" / "cases" / "characters.toml").read_text(encoding="utf-8"))["case"]
 

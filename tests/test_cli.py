@@ -20,11 +20,12 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 import kcclean
-from kcclean import repair, rulebook
+from kcclean.rules import pattern
+from kcclean.rules import engine as repair
 from kcclean.cli import app
 from kcclean.errors import OutputError
-from kcclean.report import Report
-from kcclean.write import OutputFolder
+from kcclean.output.report import Report
+from kcclean.output.folder import OutputFolder
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "sample"
@@ -342,7 +343,7 @@ text = "柯城"
 @pytest.fixture
 def slow_rule_run(workdir: Path, monkeypatch: pytest.MonkeyPatch):
     """`fix` with a user rule that times out on one of two files."""
-    monkeypatch.setattr(rulebook, "TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(pattern, "TIMEOUT_SECONDS", 0.2)
     monkeypatch.setattr(repair, "TIMEOUT_SECONDS", 0.2)
     Path("my_rules").mkdir()
     Path("my_rules", "slow.toml").write_text(SLOW_RULE, encoding="utf-8")
@@ -366,7 +367,7 @@ def test_a_rule_timing_out_is_named_in_the_report_warnings(workdir: Path, slow_r
 
 
 def test_a_pattern_timing_out_is_switched_off_after_its_first_time_out(workdir: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(rulebook, "TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(pattern, "TIMEOUT_SECONDS", 0.2)
     monkeypatch.setattr(repair, "TIMEOUT_SECONDS", 0.2)
     Path("my_rules").mkdir()
     Path("my_rules", "slow.toml").write_text(SLOW_RULE, encoding="utf-8")

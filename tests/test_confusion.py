@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kcclean.errors import RuleErrors
-from kcclean.evidence import word_table
+from kcclean.words import word_table
 from kcclean.pipeline import clean_text
-from kcclean.rulebook import ConfusionRule, Settings, load_rulebook
+from kcclean.rules import ConfusionRule, Settings, load_rulebook
 
 from conftest import FIXTURES
 

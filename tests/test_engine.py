@@ -10,9 +10,12 @@ from hypothesis import strategies as st
 
 import kcclean
 from kcclean import pipeline
-from kcclean.model import Change, Role, Source, Trace, Unit, join_link, joined
-from kcclean.repair import MAX_PASSES, Slot, repair, touched_texts
-from kcclean.rulebook import RegexRule, Settings, load_rulebook, trigger_of
+from kcclean.model import Change, Role, Source, Trace, Unit
+from kcclean.provenance import join_link, joined
+from kcclean.rules.engine import MAX_PASSES, Slot, repair
+from kcclean.rules.scan import touched_texts
+from kcclean.rules import RegexRule, Settings, load_rulebook
+from kcclean.rules.trigger import trigger_of
 
 # Every character a built-in pattern names, and some it does not.
 ALPHABET = "柯城区委召开會議，。“”（）《》!?:;,.()-—－─…|丨l and\t \u3000\u200b\ufffd\x07１２．0123456789"

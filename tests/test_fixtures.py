@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SEEDS, fixture_cases, seed_inputs
-from kcclean.classify import BYLINE_MARKS
+from kcclean.layout.cues import BYLINE_MARKS
 from kcclean.pipeline import clean_files
-from kcclean.snapshot import render
+from kcclean.output.snapshot import render
 
 
 def run(inputs: list[Path], rulebook) -> str:
@@ -54,7 +54,7 @@ def test_clean_text_passes_through_unchanged(rulebook) -> None:
 @pytest.mark.skipif(not seed_inputs(), reason=f"the real seeds are not at {SEEDS}")
 def test_unsafe_adds_exactly_the_suggestions(rulebook) -> None:
     """--unsafe applies what a default run only suggests, and changes nothing else."""
-    from kcclean.rulebook import Settings, load_rulebook
+    from kcclean.rules import Settings, load_rulebook
 
     unsafe = load_rulebook(Settings(unsafe=True))
 

@@ -15,11 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, seed_inputs
-from kcclean import parallel, report, write
+from kcclean import parallel
+from kcclean.output import folder as write
+from kcclean.output import report
 from kcclean.cli import app
 from kcclean.pipeline import build_pages, load_file
-from kcclean.rulebook import Settings
-from kcclean.write import OutputFolder
+from kcclean.rules import Settings
+from kcclean.output.folder import OutputFolder
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 CLEAN = FIXTURES / "clean" / "clean_issue.txt"

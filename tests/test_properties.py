@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, seed_inputs
 from kcclean.model import Change, Issue, Role, Source, Trace, Unit
 from kcclean.pipeline import clean_files, clean_text
-from kcclean.repair import Slot, repair
-from kcclean.write import article_markdown
+from kcclean.rules.engine import Slot, repair
+from kcclean.output.folder import article_markdown
 
 HAN = "柯城区委书记召开会议疫情防控工作强调要进一步做好群众企业服务中心乡村振兴建设发展全面落实"
 TRADITIONAL = "區會議書記進強發"

@@ -12,7 +12,7 @@ import pytest
 
 import layouts
 from conftest import FIXTURES, fixture_cases, replay, seed_inputs
-from kcclean.rulebook import Settings, load_rulebook
+from kcclean.rules import Settings, load_rulebook
 from test_report import report_of
 
 CASES = {case.relative_to(FIXTURES).as_posix(): sorted(case.glob("*.txt")) for case in fixture_cases()}

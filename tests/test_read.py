@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kcclean.errors import InputError
-from kcclean.read import Decoded, decode, expand_paths, read_source
+from kcclean.input import Decoded, decode, expand_paths, read_source
 
 TEN = "一二三四五六七八九十".encode()  # 30 bytes of valid UTF-8
 COMMON = "的一是了我不人在有他这中大来"  # GB2312 characters

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from conftest import FIXTURES, ROOT, replay, seed_inputs
 from kcclean.cli import app
 from kcclean.pipeline import clean_files, clean_text
-from kcclean.report import Report
-from kcclean.terminal import char_diff, render_issue
+from kcclean.output.report import Report
+from kcclean.output.diff import char_diff, render_issue
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 INPUTS = {
@@ -358,7 +358,7 @@ def test_diff_ends_with_totals_per_rule_for_the_whole_run(rulebook):
 
 
 def test_diff_help_explains_every_marker_it_prints():
-    from kcclean.terminal import _PLAIN
+    from kcclean.output.diff import _PLAIN
 
     help_text = CliRunner().invoke(app, ["diff", "--help"]).stdout
     for left, right in _PLAIN.values():

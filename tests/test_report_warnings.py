@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from kcclean.errors import InputError
-from kcclean.report import Report
+from kcclean.output.report import Report
 from test_report import FIELDS, report_of
 
 

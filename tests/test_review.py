@@ -10,9 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kcclean.cli import app
-from kcclean.pipeline import clean_text
-from kcclean.rulebook import BUILTIN_RULES, load_rulebook, load_rules, with_review
-from kcclean.ruletest import check_rule
+from kcclean.pipeline import clean_text, layout_example
+from kcclean.rules import BUILTIN_RULES, load_rulebook, load_rules, with_review
+from kcclean.rules.examples import check_rule
 
 TEXT = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长为全校师生宣讲精神,共产党人的初心,永远在路上。\n"
 
@@ -97,7 +97,7 @@ def test_rules_test_flags_an_exception_that_is_never_needed(tmp_path: Path):
     assert not errors
     book = load_rulebook()
     rule = next(r for r in rules if r.id == "punct.comma-width")
-    assert any("never needed" in str(f) for f in check_rule(rule, book))
+    assert any("never needed" in str(f) for f in check_rule(rule, lambda text: layout_example(text, book)))
     result = CliRunner().invoke(app, ["rules", "test", str(folder)])
     assert result.exit_code == 1 and "exception '精神，共产' is never needed" in result.output
 

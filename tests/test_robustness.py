@@ -305,7 +305,7 @@ def test_sigterm_cleans_up_like_ctrl_c(monkeypatch: pytest.MonkeyPatch):
     import os
     import signal
 
-    from kcclean.write import OutputFolder
+    from kcclean.output.folder import OutputFolder
 
     original = OutputFolder.add
 
@@ -332,7 +332,7 @@ def _disk_full_at_the_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _disk_full_at_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcclean.report import Report
+    from kcclean.output.report import Report
 
     monkeypatch.setattr(Report, "write_html", _no_space)
 
@@ -414,7 +414,7 @@ def test_a_second_masthead_with_another_date_starts_a_new_issue():
 def test_a_single_large_file_gets_a_progress_bar_that_moves_with_each_issue(monkeypatch: pytest.MonkeyPatch):
     from rich.progress import Progress
 
-    from kcclean import cli
+    from kcclean.cli import common as cli
 
     seen: list[tuple[str, object]] = []
     monkeypatch.setattr(cli, "_interactive", lambda: True)

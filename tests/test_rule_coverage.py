@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from kcclean.rulebook import BUILTIN_RULES, RegexRule, load_rules
+from kcclean.rules import BUILTIN_RULES, RegexRule, load_rules
 
 ESCAPE = r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2}))"
 RANGE = regex.compile(ESCAPE + "-" + ESCAPE)

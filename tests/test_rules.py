@@ -9,16 +9,17 @@ import pytest
 
 from kcclean.errors import RuleErrors
 from conftest import FIXTURES
-from kcclean.pipeline import clean_files, clean_text
-from kcclean.rulebook import BUILTIN_RULES, Rulebook, Settings, load_rulebook, load_rules
-from kcclean.ruletest import check_rule
+from kcclean.pipeline import clean_files, clean_text, layout_example
+from kcclean.rules import BUILTIN_RULES, Rulebook, Settings, load_rulebook, load_rules
+from kcclean.rules.examples import check_rule
 
 BUILTIN, _ = load_rules([BUILTIN_RULES])
 
 
 @pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
 def test_builtin_rule_examples(rule, rulebook) -> None:
-    failures = check_rule(rule, Rulebook(rulebook.all_rules, Settings()))
+    book = Rulebook(rulebook.all_rules, Settings())
+    failures = check_rule(rule, lambda text: layout_example(text, book))
     assert not failures, "\n".join(map(str, failures))
 
 
@@ -178,8 +179,8 @@ def test_catastrophic_user_regex_is_switched_off_naming_the_rule(tmp_path: Path,
         text = "甲"
         """,
     )
-    monkeypatch.setattr("kcclean.rulebook.TIMEOUT_SECONDS", 0.2)
-    monkeypatch.setattr("kcclean.repair.TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr("kcclean.rules.pattern.TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr("kcclean.rules.engine.TIMEOUT_SECONDS", 0.2)
     book = load_rulebook(Settings(rule_dirs=[tmp_path / "rules"]))
     issue = clean_text("柯城召开会议\n\n本报讯（记者 王思）" + "柯城" * 5000 + "。", rulebook=book)
     assert [w for w in issue.warnings if "user.slow" in w] == [

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from kcclean.cli import app
-from kcclean.rulebook import LexiconRule, Rule, ScriptRule, TableRule, load_rulebook
+from kcclean.rules import LexiconRule, Rule, ScriptRule, TableRule, load_rulebook
 
 SNAPSHOT = ROOT / "tests" / "data" / "rules.txt"
 

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import replay
-from kcclean.model import Change, Source, Trace, Unit, join_link, joined
+from kcclean.model import Change, Source, Trace, Unit
+from kcclean.provenance import join_link, joined
 
 ALPHABET = "甲乙丙丁 ，,\n"
 

@@ -20,7 +20,7 @@ from conftest import FIXTURES
 from kcclean.errors import OutputError
 from kcclean.model import Article, Issue, Source
 from kcclean.pipeline import clean_files
-from kcclean.write import OutputFolder, article_markdown, edited_files, file_hash, slug
+from kcclean.output.folder import OutputFolder, article_markdown, edited_files, file_hash, slug
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 
@@ -156,7 +156,7 @@ def _disk_full_at(monkeypatch: pytest.MonkeyPatch, name: str, step: str) -> None
             raise OSError(errno.ENOSPC, "No space left on device")
         return _DiskFullOnWrite(real(path, *args, **kwargs))
 
-    monkeypatch.setattr("kcclean.write.open", opening, raising=False)
+    monkeypatch.setattr("kcclean.output.folder.open", opening, raising=False)
 
 
 @pytest.mark.parametrize(
@@ -237,7 +237,7 @@ def test_issues_whose_keys_make_the_same_folder_name_keep_every_article(tmp_path
 
 
 def test_an_article_name_that_leads_outside_the_folder_is_refused(tmp_path: Path, monkeypatch, rulebook) -> None:
-    monkeypatch.setattr("kcclean.write.slug", lambda article: "../../escape")
+    monkeypatch.setattr("kcclean.output.folder.slug", lambda article: "../../escape")
     with pytest.raises(OutputError) as refused:
         write_run(tmp_path / "out", rulebook)
     # named where the user asked for output, not in the staging folder that is gone by now
@@ -269,7 +269,7 @@ def test_every_file_is_utf8_whatever_the_locale_s_encoding(tmp_path: Path, monke
             kwargs["encoding"] = "cp1252"
         return real(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr("kcclean.write.open", windows, raising=False)
+    monkeypatch.setattr("kcclean.output.folder.open", windows, raising=False)
     target = tmp_path / "out"
     write_run(target, rulebook)
     manifest = json.loads((target / ".kcclean").read_text(encoding="utf-8"))["files"]

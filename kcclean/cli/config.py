@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import RuleError, RuleErrors
-from .rulebook import Settings, read_toml
+from ..errors import RuleError, RuleErrors
+from ..rules import Settings, read_toml
 
 _KEYS = {"rules", "select", "ignore", "unsafe"}
 # What people write for a yes/no setting; as a string in `unsafe` it would be read as a rule id.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from .model import Article, Change, Issue, Part, Source
+from ..model import Article, Change, Issue, Part, Source
 
 # Characters of input shown either side of a change.
 CONTEXT = 16

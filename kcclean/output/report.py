@@ -13,11 +13,11 @@ from dataclasses import fields
 from importlib import resources
 from typing import Iterator, TextIO
 
-from . import __version__
-from .errors import KccleanError
-from .model import Change, Issue, Source
+from ..about import __version__
+from ..errors import KccleanError
+from ..model import Change, Issue, Source
+from ..rules import Rulebook, portable_origin
 from .projection import Numbered, article_views, context, coverage, furniture
-from .rulebook import Rulebook, portable_origin
 
 
 class Report:
@@ -244,7 +244,7 @@ class Report:
     def write_html(self, handle: TextIO) -> None:
         """The page: the index, then one inert data element per issue, then the script that
         draws it. Every piece of data is escaped so that no text can end its element."""
-        template = resources.files("kcclean").joinpath("report.html").read_text(encoding="utf-8")
+        template = resources.files("kcclean.output").joinpath("report.html").read_text(encoding="utf-8")
         head, tail = template.split("<!--REPORT_DATA-->")
         handle.write(head)
         handle.write('<script id="kc-index" type="application/json">')

@@ -1,5 +1,5 @@
-"""Stage 5: the character rules. Runs every text rule, in order, over every unit of an
-issue whose role is in the rule's scope, and records each edit where it was made.
+"""The character rules at work: every text rule, in order, over every unit of an issue whose
+role is in the rule's scope, each edit recorded with the input span it changed.
 
 Rules see one paragraph (or headline line, byline…) at a time. To keep to a few passes over
 the text, each rule first scans all the units of its scope joined by newlines in one call,
@@ -8,14 +8,13 @@ and only the units that scan touches are looked at one by one.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
 
-from .errors import RuleTimeout
-from .model import Change, Role, Source, Trace, Unit
-from .rulebook import TIMEOUT_SECONDS, Rule, Rulebook
+from ..errors import RuleTimeout
+from ..model import Change, IssueDraft, Role, Unit
+from .base import TIMEOUT_SECONDS, Rule
+from .rulebook import Rulebook
+from .scan import Scan
 
 SCOPE_OF_ROLE = {
     Role.LEAD: "body",
@@ -37,6 +36,16 @@ class Slot:
     unit: Unit
     scope: str
     changes: list[Change]
+
+
+def repair_issue(draft: IssueDraft, rulebook: Rulebook) -> list[str]:
+    """Repair every unit of an issue's drafts with the text rules, in place; each change goes
+    to the issue (masthead lines, banners) or to the article it is in. Returns warnings."""
+    slots = [Slot(u, SCOPE_OF_ROLE[u.role], draft.changes) for u in (*draft.masthead, *draft.banners)]
+    for article in draft.drafts:
+        for unit in (*article.headline, *article.bylines, *article.body):
+            slots.append(Slot(unit, SCOPE_OF_ROLE[unit.role], article.changes))
+    return repair(slots, rulebook)
 
 
 # Passes over the texts a pass changed before giving up on a fixed point (ruff's --fix
@@ -87,15 +96,16 @@ class _Passes:
         for slot in slots:
             by_scope.setdefault(slot.scope, []).append(slot)
         present = frozenset(by_scope)
-        scans: dict[frozenset[str], _Scan] = {}  # valid until a rule edits one of their slots
+        scans: dict[frozenset[str], tuple[Scan, list[Slot]]] = {}  # valid until a rule edits one of their slots
         edited: dict[int, Slot] = {}
         for rule in list(self.rulebook.text_rules):
             scopes = rule.scopes_among(present)
             if not scopes or rule.id in self.switched_off:
                 continue
-            scan = scans.get(scopes)
-            if scan is None:
-                scan = scans[scopes] = _Scan([s for scope in scopes for s in by_scope[scope]])
+            if scopes not in scans:
+                group = [s for scope in scopes for s in by_scope[scope]]
+                scans[scopes] = Scan([s.unit for s in group]), group
+            scan, group = scans[scopes]
             if not rule.may_change(scan.joined):
                 continue
             message = None if rule.id in self.prepared else rule.prepare([scan.joined])
@@ -107,14 +117,14 @@ class _Passes:
             changed = set()
             try:
                 for index in scan.touched(rule):
-                    slot = scan.slots[index]
+                    slot = group[index]
                     if _apply(rule, slot, self.rulebook, self.suggested):
                         changed.add(slot.scope)
                         edited[id(slot)] = slot
             except RuleTimeout:
                 self.rulebook.text_rules.remove(rule)
                 changed = set(scopes)  # it may have edited some units before giving up
-                where = scan.slots[0].unit.trace.where(0)[0] if scan.slots else "the text"
+                where = group[0].unit.trace.where(0)[0] if group else "the text"
                 self.warnings.append(
                     f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
                     f"backtracks catastrophically; it is switched off for the rest of the run "
@@ -124,51 +134,6 @@ class _Passes:
                 for stale in [key for key in scans if key & changed]:  # the others still hold
                     del scans[stale]
         return list(edited.values())
-
-
-class _Scan:
-    """The texts of some slots joined by newlines, scanned by a rule in one call."""
-
-    def __init__(self, slots: list[Slot]):
-        self.slots = slots
-        texts = [slot.unit.text for slot in slots]
-        self.joined = "\n".join(texts)
-        self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-
-    def touched(self, rule: Rule) -> list[int]:
-        """Indexes of the slots the rule may change. After a hit the scan resumes at the next
-        slot it has not touched: a rule with a hit in most paragraphs (a common character of
-        the look-alike table) costs a step per paragraph, not one per hit."""
-        touched: list[int] = []
-        starts, size = self.starts, len(self.joined)
-        search = _searcher(rule, self.joined)
-        position = 0
-        while position <= size and (hit := search(position)) is not None:
-            start, end = hit
-            first = max(bisect_right(starts, start) - 1, len(touched) and touched[-1] + 1)
-            last = bisect_right(starts, max(start, end - 1)) - 1
-            touched.extend(range(first, last + 1))
-            position = starts[last + 1] if last + 1 < len(starts) else size + 1
-        return touched
-
-
-def touched_texts(rule: Rule, texts: list[str]) -> list[int]:
-    """Indexes of the texts a rule may change when they are scanned together."""
-    units = [Unit.alone(t) for t in texts]
-    return _Scan([Slot(u, "body", []) for u in units]).touched(rule)
-
-
-def _searcher(rule: Rule, joined: str) -> Callable[[int], tuple[int, int] | None]:
-    """The first place at or after a position where the rule may change the joined text."""
-    spans = rule.sites(joined)
-    if spans is None:
-        return lambda position: (position, size) if position < (size := len(joined)) else None
-    return lambda position: _first_from(spans, position)
-
-
-def _first_from(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
-    at = bisect_left(spans, (position,))
-    return spans[at] if at < len(spans) else None
 
 
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) -> bool:
@@ -181,24 +146,18 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) ->
         return False
     made = False
     for edit in reversed(edits):
-        applies = rulebook.applies(rule.id, edit.unsafe)
+        verdict = rulebook.verdict(rule.id, certain=not edit.unsafe)
         replacement = unit.replacement(
-            edit.start,
-            edit.end,
-            edit.after,
-            rule.id,
-            applied=applies,
-            level="unsafe" if edit.unsafe else rule.level,
-            evidence=edit.evidence,
+            edit.start, edit.end, edit.after, rule.id, applied=verdict.applied, level=verdict.level, evidence=edit.evidence
         )
-        if not applies:
+        if not verdict.applied:
             first = replacement.changes[0]
             key = (rule.id, first.source, first.start, first.end, replacement.after)
             if key in suggested:
                 continue
             suggested.add(key)
         slot.changes += replacement.changes
-        if applies:
+        if verdict.applied:
             unit.apply(replacement)
             made = True
     return made

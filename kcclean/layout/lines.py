@@ -1,4 +1,4 @@
-"""Stage 2: text to units. Splits a source into lines with their layout.
+"""Text to units: a source split into lines with their layout.
 
 A unit is one non-blank line with what the page layout says about it: does it open a
 block (after blank lines), how many blank lines came before, was it a markdown heading,
@@ -10,32 +10,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 
 import regex
 
-from .errors import InputError
-from .model import Change, Source, Trace, Unit
+from ..errors import InputError
+from ..model import Page, Source, Trace, Unit
+from ..rules import LayoutRuleId
 
 _HEADING_MARKS = "#"
 _MIN_WRAPPED_LINES = 4  # fewer wrapped lines than this is no evidence of a column width
 _WRAP_SHARE = 0.6  # share of inner lines that must have the column width
 _MIN_COLUMN = 8  # narrower "columns" are short lines such as a byline block
 _SENTENCE_ENDS = frozenset("。！？”")
-
-
-@dataclass(slots=True)
-class Page:
-    """One source split into units, plus what its layout told us."""
-
-    source: Source
-    units: list[Unit]
-    front_matter: dict = field(default_factory=dict)
-    wrap_width: int | None = None
-    uses_indent: bool = False  # paragraphs start with an indent: an unindented line continues
-    cuts: int = 0  # blank lines where the text certainly goes on (set when roles are decided)
-    changes: list[Change] = field(default_factory=list)
 
 
 def split_units(source: Source) -> Page:
@@ -70,7 +57,7 @@ def split_units(source: Source) -> Page:
                 skipped = marks + len(rest) - len(rest.lstrip())
                 marker = Trace.of(source, start, skipped)
                 page.changes += marker.replacement(
-                    content[:skipped], 0, skipped, "", "layout.heading-marker", kind="record", evidence=f"markdown heading level {marks}"
+                    content[:skipped], 0, skipped, "", LayoutRuleId.HEADING_MARKER, kind="record", evidence=f"markdown heading level {marks}"
                 ).changes
                 start += skipped
                 content = content[skipped:]

@@ -32,9 +32,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from .errors import KccleanError, OutputError
-from .model import SUBHEAD_MARK, Article, Issue
-from .pipeline import safe_name
+from ..errors import KccleanError, OutputError
+from ..layout.issues import safe_name
+from ..model import SUBHEAD_MARK, Article, Issue
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place

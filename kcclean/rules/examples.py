@@ -1,19 +1,58 @@
-"""Rule examples run as tests: `kcclean rules test` and the test suite both use this.
+"""Rule examples run as tests: `kcclean fix` refuses a rule whose examples fail, and `kcclean
+rules test` and the test suite run them all.
 
 Every rule needs at least one example it changes and one text it must leave as it is (a
 literal swap like 己经 → 已经 breaks 自己经营 without one). A layout rule's example is a whole
-transcript and its `fixed` text the articles it should come out as (see `render_plain`).
+transcript and its `fixed` text the articles it should come out as, run through the whole
+pipeline by the caller.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import KccleanError
-from .repair import touched_texts
-from .rulebook import Example, LayoutRule, RegexRule, Rule, Rulebook, TableRule, missing_examples
-from .snapshot import render_plain
+from ..errors import RuleError
+from .base import Rule
+from .layout import LayoutRule
+from .pattern import RegexRule
+from .scan import touched_texts
+from .table import TableRule
+
+
+def missing_examples(rule: Rule) -> list[str]:
+    """The examples a rule lacks: one it fixes, and (a text rule) one it must leave as it is.
+    `fix` refuses such a rule just as `kcclean rules test` fails it."""
+    fixing = [e for e in rule.examples if e.fixed is not None and e.fixed != e.text]
+    keeping = [e for e in rule.examples if e.fixed is None or e.fixed == e.text]
+    missing = []
+    if not fixing:
+        missing.append("needs an example it fixes (`text` and `fixed`)")
+    if not keeping and not isinstance(rule, LayoutRule):
+        missing.append("needs an example it must leave unchanged (`text` only)")
+    return missing
+
+
+def example_failures(rule: Rule) -> list[RuleError]:
+    """A rule's missing examples, and the examples that do not come out as written (layout
+    rules' examples are whole pages, tested as fixtures)."""
+    failures = [RuleError(rule.origin, rule.line, f"rule {rule.id}: {problem}") for problem in missing_examples(rule)]
+    if isinstance(rule, LayoutRule):
+        return failures
+    for example in rule.examples:
+        expected = example.text if example.fixed is None else example.fixed
+        got = rule.fix(example.text)
+        if got != expected:
+            failures.append(
+                RuleError(
+                    rule.origin,
+                    example.line,
+                    f"rule {rule.id}: example {example.text!r} gives {got!r}, expected {expected!r}",
+                )
+            )
+    return failures
+
 
 # Text a rule's example is put between, to check the rule still finds it among other
 # paragraphs (the engine scans all paragraphs of a scope joined by newlines).
@@ -30,11 +69,13 @@ class Failure:
         return f"{self.rule.origin}:{self.line}: rule {self.rule.id}: {self.message}"
 
 
-def check_rule(rule: Rule, rulebook: Rulebook) -> list[Failure]:
+def check_rule(rule: Rule, pages: Callable[[str], str]) -> list[Failure]:
+    """Every problem with a rule's examples and exceptions. `pages` cleans a whole transcript
+    and renders its articles (`pipeline.layout_example`): what a layout rule's example is."""
     failures = [Failure(rule, rule.line, problem) for problem in missing_examples(rule)]
     for example in rule.examples:
         expected = example.text if example.fixed is None else example.fixed
-        got = _run(rule, example, rulebook)
+        got = pages(example.text) if isinstance(rule, LayoutRule) else rule.fix(example.text)
         if got != expected:
             failures.append(Failure(rule, example.line, "example does not come out as written:\n" + diff(expected, got)))
         elif isinstance(rule, RegexRule) and got != example.text:
@@ -53,17 +94,6 @@ def check_rule(rule: Rule, rulebook: Rulebook) -> list[Failure]:
         if not wrong:
             failures.append(Failure(rule, rule.line, f"exception {text!r} is never needed: the rule changes nothing in it"))
     return failures
-
-
-def _run(rule: Rule, example: Example, rulebook: Rulebook) -> str:
-    if not isinstance(rule, LayoutRule):
-        return rule.fix(example.text)
-    from .pipeline import clean_text  # the whole pipeline: a layout rule is about pages
-
-    try:
-        return render_plain(clean_text(example.text, "example", rulebook=rulebook)).rstrip("\n")
-    except KccleanError as error:
-        return f"error: {error}"
 
 
 def diff(expected: str, got: str) -> str:

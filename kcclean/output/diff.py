@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
-from .model import Change, Issue, Source
+from ..model import Change, Issue, Source
 from .projection import context
 
 _CONTEXT = 12  # input characters shown either side of a change

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .model import SUBHEAD_MARK, Issue
+from ..model import SUBHEAD_MARK, Issue
 
 
 def _value(value: object) -> str:

@@ -1,0 +1,63 @@
+"""`kcclean check`: exit 1 when `fix` would change anything (for a transcription team's CI)."""
+
+from __future__ import annotations
+
+import typer
+
+from ..errors import EXIT_FOUND, KccleanError
+from ..output.diff import counted, visible
+from ..pipeline import clean_files
+from .common import (
+    FollowLinks,
+    Ignore,
+    Paths,
+    RuleDirs,
+    Select,
+    Unsafe,
+    describe,
+    inputs,
+    rulebook_of,
+    user_errors,
+    warn,
+)
+
+
+def check(
+    paths: Paths,
+    unsafe: Unsafe = False,
+    rules: RuleDirs = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    follow_links: FollowLinks = False,
+) -> None:
+    """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
+    team's CI), 0 when it would not. Suggestions of unsafe rules are listed but do not
+    count. Nothing is written.
+
+    Example:  kcclean check transcripts/*.txt
+    """
+    with user_errors():
+        rulebook = rulebook_of(rules, select, ignore, unsafe)
+        files, missing = inputs(paths, follow_links)
+        fixes = files_with_fixes = 0
+        worst = max((error.exit_code for error in missing), default=0)
+        for item in clean_files(files, rulebook):
+            if isinstance(item, KccleanError):
+                typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
+                worst = max(worst, item.exit_code)
+                continue
+            warn(item)
+            for name in item.sources:
+                mine = [c for c in item.changes if c.source == name and c.kind != "record"]
+                for change in mine:
+                    typer.echo(describe(change))
+                found = sum(1 for c in mine if c.is_fix)
+                fixes += found
+                files_with_fixes += bool(found)
+        if worst:
+            raise typer.Exit(worst)
+        if fixes:
+            typer.echo(f"{counted(fixes, 'fix')} to make in {counted(files_with_fixes, 'file')} (kcclean fix makes them)")
+            raise typer.Exit(EXIT_FOUND)
+        typer.echo("clean: nothing to fix")
+

@@ -1,0 +1,148 @@
+"""`kcclean fix`: clean transcripts into article files, indexes and the diff report."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import KccleanError
+from ..output.diff import counted, visible
+from ..output.folder import OutputFolder
+from ..output.report import Report
+from ..parallel import dask_cluster, default_jobs, expand_urls, worker_processes
+from ..pipeline import clean_files
+from ..rules import Rulebook, with_review
+from .common import (
+    FollowLinks,
+    Ignore,
+    Jobs,
+    Paths,
+    Review,
+    RuleDirs,
+    Select,
+    Unsafe,
+    describe,
+    file_line,
+    inputs,
+    progress,
+    rulebook_of,
+    terminate_as_interrupt,
+    user_errors,
+    warn,
+)
+
+
+def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: OutputFolder | None = None):
+    """A context giving the function that cleans the run's files: in this process, or in
+    worker processes when there are several cores and several files (they then write the
+    article files into `folder`, the run's output, too)."""
+    jobs = min(jobs or default_jobs(), len(files))
+    if jobs <= 1:
+        return nullcontext(lambda paths: ((item, None) for item in clean_files(paths, rulebook)))
+    return worker_processes(jobs, rulebook.settings, rulebook, folder)
+
+
+
+def fix(
+    paths: Paths,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the articles and the report to.")] = Path(
+        "kcclean-out"
+    ),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing; print every change that would be made.")] = False,
+    unsafe: Unsafe = False,
+    rules: RuleDirs = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
+    jobs: Jobs = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Where issues are cleaned: local (worker processes, --jobs) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler", show_default=False,
+            help="With --engine dask: the scheduler's address (tcp://host:8786). Default: a cluster of --jobs processes here.",
+        ),
+    ] = None,
+    review: Review = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the --out folder even if files in it were changed or added by hand (they are lost)."),
+    ] = False,
+    follow_links: FollowLinks = False,
+) -> None:
+    """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
+    and a diff report (report.json, report.html).
+
+    Example:  kcclean fix scans/2021-01-20/ --out cleaned
+
+    Consecutive files with the same masthead date are pages of one issue, so an article
+    continued on page 2 becomes one article. A file that cannot be read is skipped with a
+    message and the run exits 2 at the end; the others are still cleaned.
+    """
+    with user_errors(), terminate_as_interrupt():
+        rulebook = rulebook_of(rules, select, ignore, unsafe)
+        if engine not in ("local", "dask"):
+            raise KccleanError(f"--engine {engine}: choose local or dask")
+        urls = engine == "dask" and any("://" in path for path in paths)
+        if review is not None:
+            rulebook = with_review(rulebook, review)
+        files, missing = inputs(paths, follow_links, expand_urls if urls else None)
+        report = Report(rulebook)
+        for error in missing:
+            report.add_skipped(error)
+        worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
+        folder = nullcontext() if dry_run else OutputFolder(out, force)
+        size = 0 if urls else sum(path.stat().st_size for path in files)
+        files_done: set[str] = set()  # a file holding several issues counts once
+        issues_done = 0
+        if engine == "dask":
+            cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
+        else:
+            cleaner = _engine(jobs, files, rulebook, None if dry_run else folder)
+        with folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
+            for stale in [] if dry_run else folder.stale:
+                typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
+            for item, part in clean(files):
+                if isinstance(item, KccleanError):
+                    typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
+                    report.add_skipped(item)
+                    worst = max(worst, item.exit_code)
+                    terminal.advance(1)
+                    continue
+                if not dry_run:
+                    folder.add(item, part)
+                report.add_issue(item)
+                if not quiet:
+                    warn(item)
+                for name in item.sources:
+                    if not quiet:
+                        terminal.say(file_line(name, item))
+                    if dry_run and not quiet:
+                        for change in item.changes:
+                            if change.source == name and change.kind != "record":
+                                terminal.say("    " + describe(change))
+                new = [name for name in item.sources if name not in files_done]
+                files_done.update(new)
+                terminal.advance(len(new))
+                issues_done += 1
+                terminal.note(f"cleaning {item.sources[-1]}: {counted(issues_done, 'issue')} done")
+            if not dry_run:
+                with folder.open("report.json") as handle:
+                    report.write_json(handle)
+                with folder.open("report.html") as handle:
+                    report.write_html(handle)
+                folder.finish()
+        total = report.summary()
+        where = "nothing written (dry run)" if dry_run else visible(f"wrote {out}/ (open {out}/report.html)")
+        typer.echo(
+            f"{counted(total['files'], 'file')}, {counted(total['articles'], 'article')}, {counted(total['fixes'], 'fix')}, "
+            f"{counted(total['suggestions'], 'suggestion')}, {counted(total['warnings'], 'warning')}; {where}"
+        )
+        if worst:
+            raise typer.Exit(worst)
+

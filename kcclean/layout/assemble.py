@@ -1,0 +1,217 @@
+"""Roles to articles: the units of an issue's pages grouped into articles in reading order,
+and split text put back together, each step on evidence and reported under its layout rule
+(`rules.LayoutRuleId`): masthead lines and banners recorded as metadata, a headline with no
+body made a banner (or the cut-off tail of the article before), a displaced lead moved back,
+paragraphs joined (`joins`), articles stitched across pages (`pages`).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..model import Draft, IssueDraft, Page, Role
+from ..rules import LayoutRuleId, Rulebook
+from ..words import word_across
+from .cues import CREDIT, ends_sentence, is_photo_credit
+from .cuts import IssueText
+from .issues import page_facts
+from .joins import join_paragraphs
+from .pages import infer_page_numbers, stitch_pages
+
+_INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
+_SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
+_BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
+
+
+def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
+    """Every article of an issue's pages, in reading order, split text put back together."""
+    issue = IssueDraft(pages, [], [], [], [], None, None, {})
+    for page in pages:
+        date, number, page_no = page_facts(page)
+        issue.date = issue.date or date
+        issue.number = issue.number or number
+        if page_no:
+            issue.page_numbers[page.source.name] = page_no
+        issue.changes.extend(page.changes)
+        issue.drafts.extend(_group(page, issue, rulebook))
+    text = IssueText("\n".join(u.text for page in pages for u in page.units))
+    for draft in issue.drafts:
+        _restore_lead(draft, rulebook)
+        join_paragraphs(draft, rulebook, text)
+        _settle_kind(draft)
+    stitch_pages(issue, rulebook)
+    infer_page_numbers(issue)
+    for draft in issue.drafts:
+        close_headline_gaps(draft, rulebook)
+    return issue
+
+
+# --- grouping ----------------------------------------------------------------------------
+
+
+def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    pending_from: int | None = None
+
+    def start() -> Draft:
+        draft = Draft(page.source, page, sources=[page.source.name])
+        drafts.append(draft)
+        return draft
+
+    matter = page.front_matter
+    for unit in page.units:
+        role = unit.role
+        if role is Role.MASTHEAD:
+            issue.masthead.append(unit)
+            issue.changes.append(unit.record(unit.lexicon, "masthead line: kept as issue metadata"))
+            continue
+        if role is Role.BANNER:
+            issue.banners.append(unit)
+            issue.changes.append(unit.record(unit.lexicon, "known column banner"))
+            continue
+        if role is Role.MARKER:
+            if unit.continued_to and current is not None:
+                current.continued_to = unit.continued_to
+            if unit.continued_from:
+                pending_from = unit.continued_from
+            continue
+        if role is Role.HEADLINE:
+            if current is None or not current.empty or (current.headline and unit.gap_before >= 2):
+                current = start()
+            current.headline.append(unit)
+        else:
+            # text after a 下转 marker, or text that says it continues another page, starts anew
+            if current is None or current.continued_to or (unit.continued_from and not current.empty):
+                current = start()
+            if role is Role.BYLINE:  # before the text or after it: the article's byline either way
+                current.bylines.append(unit)
+            else:
+                current.body.append(unit)
+        if pending_from and current.continued_from is None:
+            current.continued_from, pending_from = pending_from, None
+        current.continued_to = unit.continued_to or current.continued_to
+        current.continued_from = current.continued_from or unit.continued_from
+    if matter:
+        for draft in drafts:
+            draft.kind = matter.get("kind") or draft.kind
+            draft.continued_to = draft.continued_to or matter.get("continued_to")
+            draft.continued_from = draft.continued_from or matter.get("continued_from")
+    return _settle_bodiless(drafts, issue, rulebook)
+
+
+def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
+    """A headline with no body is a column banner, unless it is the last line of the page and
+    its words come from the article before it: then it is that article's cut-off tail."""
+    kept: list[Draft] = []
+    for index, draft in enumerate(drafts):
+        if not draft.empty or draft.page.front_matter:  # kcclean's own file holds one article
+            kept.append(draft)
+            continue
+        last = index == len(drafts) - 1
+        previous = kept[-1] if kept else None
+        if last and previous is not None and len(draft.headline) == 1 and not previous.continued_to:
+            line = draft.headline[0]
+            score = _affinity(line.text, previous)
+            if score >= _BANNER_AFFINITY:
+                line.role = Role.BODY
+                previous.body.append(line)
+                line.moved = line.record(
+                    LayoutRuleId.ORPHAN,
+                    f"{score:.0%} of its character pairs occur in the article before: "
+                    "the article's cut-off last line, not a banner",
+                    kind="move",
+                )
+                previous.changes.append(line.moved)
+                continue
+        for line in draft.headline:
+            line.role = Role.BANNER
+            issue.banners.append(line)
+            issue.changes.append(line.record(LayoutRuleId.BANNER, "a headline with no body after it"))
+    return kept
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _affinity(text: str, draft: Draft) -> float:
+    pairs = _bigrams(text)
+    if not pairs:
+        return 0.0
+    article = "".join(u.text for u in (*draft.headline, *draft.body))
+    return sum(1 for p in pairs if p in article) / len(pairs)
+
+
+# --- reading order and joins -------------------------------------------------------------
+
+
+def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
+    """A lead (本报讯…) belongs right after the headline. When it comes later and the text
+    from it to the end stops mid-sentence, that text is the article's displaced beginning."""
+    body = draft.body
+    at = next((i for i, u in enumerate(body) if u.role is Role.LEAD), None)
+    if not at or not rulebook.active(LayoutRuleId.DISPLACED_LEAD):
+        return
+    head = body[at:]
+    if ends_sentence(head[-1].text) or draft.continued_to:
+        draft.warnings.append(f"a lead stands in the middle of the article (line {body[at].line})")
+        return
+    lead = head[0]
+    verdict = rulebook.verdict(LayoutRuleId.DISPLACED_LEAD)
+    move = lead.record(
+        LayoutRuleId.DISPLACED_LEAD,
+        f"the lead stood after {at} paragraph(s) and the text from it ends mid-sentence "
+        f"({head[-1].text[-8:]!r}): moved right after the headline",
+        kind="move",
+        applied=verdict.applied,
+        level=verdict.level,
+    )
+    draft.changes.append(move)
+    if verdict.applied:
+        lead.moved = move
+        body[:] = head + body[:at]
+
+
+def _settle_kind(draft: Draft) -> None:
+    """A photo item: a title, a caption and a `（… 摄）` credit, and no lead."""
+    has_credit = any(u.role is Role.CREDIT and is_photo_credit(u.text) for u in draft.body) or (
+        draft.body and CREDIT.search(draft.body[-1].text)
+    )
+    if draft.kind == "photo" or (has_credit and not any(u.role is Role.LEAD for u in draft.body)):
+        draft.kind = "photo"
+        for unit in draft.body:
+            if unit.role is Role.BODY:
+                unit.role = Role.CAPTION
+
+
+# --- headlines ---------------------------------------------------------------------------
+
+
+def close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
+    """A space inside a headline that cuts a word the body prints whole (疫情 防控) goes;
+    one that cuts a dictionary word the body does not print is only suggested; the space
+    between the parts of a two-part headline stays."""
+    if not draft.headline or not rulebook.active(LayoutRuleId.SPLIT_WORD):
+        return
+    body = "".join(u.text for u in draft.body)
+    for unit in draft.headline:
+        for space in reversed([m.start() for m in _INNER_SPACE.finditer(unit.text)]):
+            left = unit.text[:space].rsplit(" ", 1)[-1]
+            right = unit.text[space + 1 :].split(" ", 1)[0]
+            if min(len(left), len(right)) < 2:
+                continue
+            probe = left[-_SPLIT_PROBE:] + right[:_SPLIT_PROBE]
+            if probe in body:
+                evidence, certain = f"the body prints {probe!r} without the space", True
+            elif word := word_across(left, right):
+                evidence, certain = f"{word!r} is one word (bundled word list); the body does not print it", False
+            else:
+                continue
+            verdict = rulebook.verdict(LayoutRuleId.SPLIT_WORD, certain)
+            replacement = unit.replacement(
+                space, space + 1, "", LayoutRuleId.SPLIT_WORD, applied=verdict.applied, level=verdict.level, evidence=evidence
+            )
+            draft.changes += replacement.changes
+            if verdict.applied:
+                unit.apply(replacement)

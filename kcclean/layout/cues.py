@@ -1,0 +1,216 @@
+"""Cues of any paper's layout read off a line's own text: leads, bylines, photo credits,
+continuation markers, sentence ends, the shape of a headline. Stray characters that hide a
+cue word are looked through (`without_strays`); the rules stage removes them and reports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import regex
+
+from ..model import Unit
+from .cuts import CUT_STARTS, starts_paragraph
+
+# Text that ends a paragraph: sentence-final marks, optionally followed by closing marks.
+SENTENCE_END = frozenset("。！？!?…；;：:")
+CLOSERS = "”’）)」』】》\"'"
+
+# Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
+# 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
+_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端)"
+LEAD = regex.compile(
+    r"^(?:本[报報](?:[讯訊]|[记記]者|消息)"
+    r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
+    rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
+    r"|[据據]\p{Han}{2,12}[报報]道[，,]"
+    r"|[据據]?新[华華]社)"
+)
+_ROLE = r"(?:本[报報]|特约|特約|见习|見習|实习|實習)?(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿)"
+_NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
+BYLINE_MARKS = "□■▲●◆★☆◎"
+_MARK = f"[{BYLINE_MARKS}]"
+_CREDIT_WORD = r"(?:文字?|图片?|圖片?|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
+# A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
+# 文/张三 图/李四 / □ 张三, a marker and an author's name).
+_BYLINE = regex.compile(
+    rf"^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*"
+    rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*)$"
+    rf"|^{_MARK}\s*{_NAMES}$"
+)
+# A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.
+CREDIT = regex.compile(r"[（(](?P<names>[^（）()]{1,40}?\s*[摄攝])[）)]\s*$")
+# A credit standing as its own line without brackets: 张 三 摄 / 来源：某某网 记者 李四 摄 /
+# 图/记者 李四 / （图片由区文广旅体局提供）.
+CREDIT_LINE = regex.compile(
+    rf"^(?:[来來]源[:：]\s*\S{{2,16}}\s+)?(?P<names>(?:{_ROLE}\s*)?(?:[\p{{Han}}·]{{1,4}}\s+){{1,4}}[摄攝])$"
+    rf"|^(?:图|圖)\s*[/|｜丨:：]\s*(?P<names>(?:{_ROLE}\s*)?{_NAMES})$"
+    r"|^[（(](?:图片?|圖片?|照片)由\p{Han}[^（）()]{0,30}提供[）)]$"
+)
+# A source line: 来源：柯城发布. It stays in its article, after the text.
+SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
+# Characters that keying and OCR leave inside words. They are looked through while roles are
+# decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
+_INVISIBLE = r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_LOOK_THROUGH = regex.compile(rf"[{_INVISIBLE}]|(?<=\p{{Han}})[|丨l_](?=\p{{Han}})")
+# Every character _LOOK_THROUGH can match, as a `re` class: a scan several times faster.
+_MAY_LOOK_THROUGH = re.compile(rf"[{_INVISIBLE}|丨l_]")
+MARKER = regex.compile(
+    r"[（(]\s*(?P<dir>下[转轉]|上接|[转轉]|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
+)
+_INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
+_CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+HEADLINE_MAX = 64
+_NESTING = re.compile(r"[“（(”）)]")
+_CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
+QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
+# How the first paragraph of a news story opens: a date or a word for recent days.
+ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
+_OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the text end where a paragraph can end: a sentence end, or a photo credit?
+    Stray characters after it (a � or a zero-width space) do not hide it: repair removes them."""
+    text = without_strays(text)
+    stripped = text.rstrip(CLOSERS + " ")
+    if not stripped:
+        return False
+    return stripped[-1] in SENTENCE_END or (text.rstrip()[-1:] in "）)" and bool(CREDIT.search(text)))
+
+
+def lead_byline(text: str) -> str | None:
+    """The names in a lead's bracket: 本报讯（记者 方心怡 郑晨）… gives 记者 方心怡 郑晨.
+    Brackets inside it (记者 王思（实习）) are kept."""
+    names, _ = _lead_parts(without_strays(text))
+    return names
+
+
+def is_photo_credit(text: str) -> bool:
+    """A photo credit: （张三 摄） at the end of a caption, or a credit line of its own."""
+    return bool(CREDIT.search(text) or CREDIT_LINE.match(text))
+
+
+def credit_across(text: str, following: Unit) -> bool:
+    """A credit wrapped over two lines of a column: （通讯员 祝晓峰 郑丽 / 雯 摄）."""
+    return text.count("（") > text.count("）") and not following.block_start and bool(CREDIT.search(text + following.text))
+
+
+def is_lead(text: str) -> bool:
+    return bool(LEAD.match(without_strays(text)))
+
+
+def bare_lead(text: str) -> bool:
+    """A lead with nothing after its cue and bracket (本报讯（记者 王思）): its text was cut off."""
+    found = LEAD.match(without_strays(text))
+    return bool(found) and not _lead_parts(without_strays(text))[1].strip(" ：:，,")
+
+
+def _lead_parts(text: str) -> tuple[str | None, str]:
+    """The names in the bracket after a lead's cue, and the text after them."""
+    found = LEAD.match(text)
+    if not found:
+        return None, text
+    rest = text[found.end() :].lstrip()
+    if not rest or rest[0] not in "（(":
+        return None, rest
+    depth = 0
+    for position, ch in enumerate(rest):
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth == 0:
+            return rest[1:position].strip() or None, rest[position + 1 :]
+    return None, rest
+
+
+def is_byline(text: str) -> bool:
+    """A standalone byline line: names, no sentence, no bracket left open or closed. Stray
+    characters are looked through, except the bar of 文|张三, which is the byline's own."""
+    return _byline_shaped(text) or (text != (cleaned := without_strays(text)) and _byline_shaped(cleaned))
+
+
+def _byline_shaped(text: str) -> bool:
+    return bool(_BYLINE.match(text)) and not ends_sentence(text) and "，" not in text and balanced(text)
+
+
+def balanced(text: str) -> bool:
+    return (
+        text.count("“") == text.count("”")
+        and text.count("（") + text.count("(") == text.count("）") + text.count(")")
+        and text.count('"') % 2 == 0
+    )
+
+
+def opens_with_continuation(text: str) -> bool:
+    """Text that can only continue something: it starts with a comma or closing mark, or
+    closes a quote or bracket it never opened."""
+    if not text or text[0] in CUT_STARTS:
+        return True
+    depth = 0
+    for ch in _NESTING.findall(text):  # a paragraph has a few marks among hundreds of characters
+        if ch in "“（(":
+            depth += 1
+        elif ch in "”）)":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+def headline_like(unit: Unit) -> bool:
+    """Could this line be (part of) a headline, judging by its own text?"""
+    text = without_strays(unit.text)
+    if not text:
+        return False
+    if unit.heading:
+        return len(text) <= HEADLINE_MAX * 2
+    return (
+        len(text) <= HEADLINE_MAX
+        and not _INNER_SENTENCE_END.search(text)  # a sentence ends inside: prose
+        and not ends_sentence(text)
+        and text[-1] not in "，,、"
+        and text.count("，") + text.count(",") <= 1  # clauses make prose, not headlines
+        and balanced(text)
+        and not opens_with_continuation(text)
+        and not LEAD.match(text)
+        and not starts_paragraph(text)  # 5月7日，… opens a sentence, not a headline
+        and not text.startswith(_CAPTION_OPENING)  # 图为… is a caption
+        and not _OPENING_CLAUSE.match(text)  # 截至4月10日，… opens a sentence
+        and not unit.continued_to  # text before （下转2版） is the end of an article
+    )
+
+
+def page_number(word: str) -> int:
+    return int(word) if word.isdigit() else _chinese_number(word)
+
+
+def _chinese_number(word: str) -> int:
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + _CHINESE_NUMBERS[word[1]]
+    if word.endswith("十"):
+        return 10 * _CHINESE_NUMBERS[word[0]]
+    if "十" in word:
+        return 10 * _CHINESE_NUMBERS[word[0]] + _CHINESE_NUMBERS[word[2]]
+    return _CHINESE_NUMBERS[word]
+
+
+@functools.lru_cache(maxsize=4096)
+def without_strays(text: str) -> str:
+    """The text as a reader sees it: without the stray characters that hide cue words.
+    Cached: every cue of a line asks for it, several times."""
+    return _LOOK_THROUGH.sub("", text) if _MAY_LOOK_THROUGH.search(text) else text
+
+
+def near_width(unit: Unit, wrap_width: int | None) -> bool:
+    """As long as the column, or two short of it (OCR drops a paragraph's indent)."""
+    return unit.full_width or (wrap_width is not None and wrap_width - 2 <= unit.width <= wrap_width + 1)
+
+
+def opens_paragraph(text: str) -> bool:
+    """Does the text open like a paragraph of a news story (a date, 近日，, a lead)?"""
+    text = without_strays(text)
+    return starts_paragraph(text) or bool(ARTICLE_OPENING.match(text) or LEAD.match(text))

@@ -1,0 +1,147 @@
+"""What every rule is: an id, a description, a scope, a level and examples; the edits it makes
+to a text; and how a kind of rule reads its own fields from a `[[rule]]` table (`from_toml`).
+The kinds are one module each beside this one; `loader.KINDS` names them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import regex
+
+from ..errors import RuleError
+
+SCOPES = frozenset(
+    {"masthead", "banner", "headline", "subhead", "byline", "body", "caption", "credit", "all"}
+)
+LEVELS = frozenset({"safe", "unsafe"})
+RULE_ID = regex.compile(r"[A-Za-z][\w.-]*")
+TIMEOUT_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A `[[rule]]` table being read by its kind: its values, the folder its data files are
+    named from, and how to report a problem with one of its keys (file and line)."""
+
+    data: dict
+    rule_id: str
+    folder: Path
+    fail: Callable[[str | None, str], RuleError]
+
+    def pattern(self, key: str, source: object = None) -> regex.Pattern:
+        """The regular expression under `key` (or `source`), compiled, or a clear error."""
+        source = self.data.get(key) if source is None else source
+        if not isinstance(source, str) or not source:
+            raise self.fail(key, f"rule {self.rule_id}: `{key}` must be a non-empty regular expression")
+        try:
+            return regex.compile(source)
+        except regex.error as error:
+            raise self.fail(key, f"rule {self.rule_id}: bad regular expression: {error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace text[start:end] by `after`. `unsafe` marks an edit less certain than its rule."""
+
+    start: int
+    end: int
+    after: str
+    unsafe: bool = False
+    evidence: str | None = None  # why the edit is right, when the rule weighed it
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    fixed: str | None  # None: the text must stay as it is
+    line: int
+    scope: str | None = None
+
+
+@dataclass(slots=True)
+class Rule:
+    """A rule: its data, and the edits it makes. A kind sets `KIND` and `FIELDS` (the keys of
+    its own in a rule file) and reads them in `from_toml`."""
+
+    KIND: ClassVar[str] = ""
+    FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    id: str
+    description: str
+    kind: str
+    scope: frozenset[str]
+    level: str
+    priority: int
+    origin: str
+    line: int
+    examples: list[Example] = field(default_factory=list)
+    # texts in which the rule is right to change nothing: an edit inside one is not made
+    exceptions: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_toml(cls, entry: Entry, **common) -> Rule:
+        """The rule of a `[[rule]]` table: the fields all rules share (`common`), and the
+        kind's own, read from `entry` (a kind with fields of its own overrides this)."""
+        return cls(**common)
+
+    def scopes_among(self, present: frozenset[str]) -> frozenset[str]:
+        """Which of the present scopes the rule runs in."""
+        return present if "all" in self.scope else present & self.scope
+
+    def find(self, text: str) -> list[Edit]:
+        """The edits this rule makes to one text, left to right, not overlapping."""
+        return []
+
+    def edits(self, text: str) -> list[Edit]:
+        """`find`'s edits less those inside one of the rule's exceptions."""
+        edits = self.find(text)
+        if not self.exceptions or not edits:
+            return edits
+        return [edit for edit in edits if not _excepted(text, edit, self.exceptions)]
+
+    def prepare(self, texts: list[str]) -> str | None:
+        """Look at a whole issue before it runs; a returned message disables the rule there."""
+        return None
+
+    def may_change(self, text: str) -> bool:
+        """False when a quick scan shows the rule has nothing to do in the text (it lacks a
+        character every edit of the rule needs): the usual case for most rules and issues."""
+        sites = self.edit_sites()
+        return sites is None or sites.search(text) is not None
+
+    def edit_sites(self) -> re.Pattern | None:
+        """The characters the rule can change, as a pattern every edit covers a match of; None
+        when the rule does not know them."""
+        return None
+
+    def sites(self, joined: str) -> list[tuple[int, int]] | None:
+        """[start, end) of each place in texts joined by newlines where the rule may change
+        something, left to right (every edit `find` makes in one of the texts covers one);
+        None when the rule cannot tell."""
+        pattern = self.edit_sites()
+        return None if pattern is None else [match.span() for match in pattern.finditer(joined)]
+
+    def fix(self, text: str) -> str:
+        """The text with every edit of this rule applied, except those it marks as less
+        certain than itself, which a default run only suggests (how examples are checked)."""
+        for edit in reversed(self.edits(text)):
+            if not edit.unsafe:
+                text = text[: edit.start] + edit.after + text[edit.end :]
+        return text
+
+
+def _excepted(text: str, edit: Edit, exceptions: list[str]) -> bool:
+    """Whether the edit lies inside an occurrence of one of the exceptions."""
+    for exception in exceptions:
+        # the first occurrence that ends at or after the edit's end covers the edit if it starts in time
+        at = text.find(exception, max(0, edit.end - len(exception)))
+        if at != -1 and at <= edit.start:
+            return True
+    return False
+
+

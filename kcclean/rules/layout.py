@@ -1,0 +1,36 @@
+"""`layout` rules: kcclean's own decisions about page structure (joins, moves, records). Their
+logic is the layout stage's; each is listed in `rules/90-layout.toml` so that every change in
+the report names a rule that can be looked up, selected, ignored or made unsafe. The stage
+names them by the constants below, and a rule file may only define these: an unknown id is
+an error when the rules load, as ruff rejects an unknown code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from .base import Rule
+
+
+class LayoutRuleId(StrEnum):
+    HEADING_MARKER = "layout.heading-marker"  # a markdown heading marker, recorded
+    CONTINUATION = "layout.continuation"  # （下转2版）, （上接1版）, recorded
+    BYLINE = "layout.byline"  # a standalone byline, kept as the article's byline
+    BANNER = "layout.banner"  # a headline with no body: a column banner
+    ORPHAN = "layout.orphan"  # the cut-off last line of the article before it
+    BROKEN_WRAP = "join.broken-wrap"  # a paragraph cut mid-sentence by a blank line or line break
+    LINE_WRAP = "join.line-wrap"  # the lines of a hard-wrapped column
+    OVERLAP = "join.overlap"  # a column break that repeats the column's last characters
+    DISPLACED_LEAD = "move.displaced-lead"  # a lead printed after its own tail
+    PAGE_JUMP = "stitch.page-jump"  # an article continued on another page
+    SPLIT_WORD = "headline.split-word"  # a space that cuts a word of a headline
+
+
+@dataclass(slots=True)
+class LayoutRule(Rule):
+    """A rule about page structure. Its examples are whole transcripts and `fixed` the articles
+    they come out as (tested through the whole pipeline)."""
+
+    KIND: ClassVar[str] = "layout"

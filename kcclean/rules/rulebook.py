@@ -1,0 +1,107 @@
+"""The rules of one run: the user's settings, the rules in the order they apply, which of
+them are selected, and whether a change is applied or only suggested (`verdict`, the one
+place that decides it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import RuleError, RuleErrors
+from .base import Rule
+from .examples import example_failures
+from .layout import LayoutRule, LayoutRuleId
+from .lexicon import LexiconRule
+from .loader import BUILTIN_RULES, add_exceptions, load_entries, load_rules
+
+
+@dataclass(slots=True)
+class Settings:
+    """What a user chose: from the command line, `kcclean.toml` or `[tool.kcclean]`."""
+
+    rule_dirs: list[Path] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    unsafe: bool | frozenset[str] = False  # True: every unsafe rule; a set: those ids or prefixes
+
+
+def matches(rule_id: str, codes: list[str]) -> bool:
+    """A rule is named by its id or by a dotted prefix of it (`punct` names `punct.comma-width`)."""
+    return any(rule_id == code or rule_id.startswith(code.rstrip(".") + ".") for code in codes)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Is a change applied, or only suggested; and the level it is reported at."""
+
+    applied: bool
+    level: str
+
+
+class Rulebook:
+    """The rules of one run, in the order they apply, with the user's selection."""
+
+    def __init__(self, rules: list[Rule], settings: Settings):
+        self.settings = settings
+        self.all_rules = sorted(rules, key=lambda r: r.priority)  # stable: file order kept
+        self.by_id = {rule.id: rule for rule in self.all_rules}
+        self.rules = [r for r in self.all_rules if self.active(r.id)]
+        self.text_rules = [r for r in self.rules if not isinstance(r, (LexiconRule, LayoutRule))]
+        self._lexicons: dict[str, list[LexiconRule]] = {}
+
+    def active(self, rule_id: str) -> bool:
+        select, ignore = self.settings.select, self.settings.ignore
+        return (not select or matches(rule_id, select)) and not matches(rule_id, ignore)
+
+    def verdict(self, rule_id: str, certain: bool = True) -> Verdict:
+        """Whether a change of this rule is applied or only suggested, and at what level: a
+        safe rule's certain change is applied; an unsafe rule's, or a safe rule's change it is
+        not sure of (level `unsafe`), only when the settings ask for it (--unsafe)."""
+        level = self.by_id[rule_id].level if certain else "unsafe"
+        unsafe = self.settings.unsafe
+        applied = level == "safe" or unsafe is True or (isinstance(unsafe, frozenset) and matches(rule_id, list(unsafe)))
+        return Verdict(applied, level)
+
+    def lexicons(self, scope: str) -> list[LexiconRule]:
+        """Every lexicon of a scope, selected or not: they say how the page is laid out;
+        --select and --ignore only decide whether their corrections are made."""
+        if scope not in self._lexicons:  # asked for on every page
+            self._lexicons[scope] = [r for r in self.all_rules if isinstance(r, LexiconRule) and scope in r.scope]
+        return self._lexicons[scope]
+
+
+def with_review(book: Rulebook, path: Path) -> Rulebook:
+    """The rulebook with a review file's rules and exceptions added (`kcclean fix --review`).
+    A review file, as report.html exports it, is an ordinary rule file: `[[exception]]`s for
+    the fixes rejected and `[[rule]]`s for the suggestions accepted and the rules made in it."""
+    rules, exceptions = load_entries(path)
+    ordered = {rule.id: rule for rule in book.all_rules}
+    for rule in rules:
+        ordered[rule.id] = rule
+    errors = add_exceptions(ordered, exceptions)
+    for rule in rules:
+        errors.extend(example_failures(rule))
+    if errors:
+        raise RuleErrors(errors)
+    return Rulebook(list(ordered.values()), book.settings)
+
+
+def load_rulebook(settings: Settings | None = None) -> Rulebook:
+    """The built-in rules plus the user's folders; raises RuleErrors on any problem,
+    including a rule whose own examples fail."""
+    settings = settings or Settings()
+    rules, errors = load_rules([BUILTIN_RULES, *settings.rule_dirs])
+    for rule in rules:
+        errors.extend(example_failures(rule))
+    if errors:
+        raise RuleErrors(errors)
+    known = {rule.id for rule in rules}
+    missing = [str(layout_id) for layout_id in LayoutRuleId if layout_id not in known]
+    if missing:  # the layout stage makes changes of these: each must be a rule the report can name
+        raise RuleErrors([RuleError(str(BUILTIN_RULES), None, f"the layout rule(s) {', '.join(missing)} are not defined")])
+    named = settings.select + settings.ignore + sorted(settings.unsafe if isinstance(settings.unsafe, frozenset) else ())
+    unknown = [c for c in named if not any(matches(i, [c]) for i in known)]
+    if unknown:
+        raise RuleErrors([RuleError("settings", None, f"no rule is named {', '.join(unknown)}")])
+    return Rulebook(rules, settings)

@@ -1,0 +1,103 @@
+"""The bundled word lists: a word-frequency table derived from jieba's dictionary, with the
+paper's own place names (data/local-words.tsv), and the 通用规范汉字表 (see data/NOTICE.txt).
+Loaded once, on first need; asked only where a decision is open, so they cost nothing on
+clean text.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import math
+from importlib import resources
+
+# The cut-through word must be this common relative to the rarer of its two pieces as words
+# of their own: 隐患 (502) against 隐 (1630) is; 开会 against 开 (27900) is not.
+_WORD_OVER_PIECES = 0.2
+
+
+@functools.cache
+def word_table() -> dict[str, int]:
+    """Word → frequency, from the bundled table (loaded once, on first need), with the
+    paper's place names it lacks (data/local-words.tsv)."""
+    data = resources.files("kcclean").joinpath("data/words.tsv.gz").read_bytes()
+    table = {}
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        word, frequency = line.split("\t")
+        table[word] = int(frequency)
+    local = resources.files("kcclean").joinpath("data/local-words.tsv").read_text(encoding="utf-8")
+    for line in local.splitlines():
+        if line and not line.startswith("#"):
+            word, frequency, _ = line.split("\t")
+            table[word] = max(table.get(word, 0), int(frequency))
+    return table
+
+
+def word_across(left: str, right: str) -> str | None:
+    """A dictionary word that a cut between `left` and `right` would split, common enough
+    against its pieces as words of their own (隐|患: yes; 开|会: no)."""
+    table = word_table()
+    for size in (4, 3, 2):
+        for before in range(1, size):
+            after = size - before
+            if before > len(left) or after > len(right):
+                continue
+            piece_l, piece_r = left[-before:], right[:after]
+            if (piece_l + piece_r) not in table:
+                continue
+            pieces = min(table.get(piece_l, 0), table.get(piece_r, 0))
+            if table[piece_l + piece_r] >= _WORD_OVER_PIECES * pieces:
+                return piece_l + piece_r
+    return None
+
+
+def covering_word(text: str, at: int, ch: str) -> tuple[str, int, int] | None:
+    """The most common word of two to four characters that covers position `at` of `text`
+    when `ch` stands there: (word, frequency, where it starts), or None."""
+    table = word_table()
+    best = None
+    for size in (2, 3, 4):
+        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1):
+            word = text[start:at] + ch + text[at + 1 : start + size]
+            frequency = table.get(word)
+            if frequency and (best is None or frequency > best[1]):
+                best = (word, frequency, start)
+    return best
+
+
+def in_a_word(text: str, at: int) -> bool:
+    """Whether a word of two to four characters covers position `at` of `text`: the shortest
+    first, as most covered characters are in a two-character word."""
+    table = word_table()
+    for size in (2, 3, 4):
+        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1):
+            if text[start : start + size] in table:
+                return True
+    return False
+
+
+def split_cost(text: str) -> float:
+    """How unlikely `text` is as a run of words: the cost (-log probability) of its likeliest
+    split into words of the table, each word an independent draw (jieba's unigram model). A
+    character the table lacks costs as much as a word seen once. Lower is likelier."""
+    table = word_table()
+    total = _total_frequency()
+    best = [0.0] + [math.inf] * len(text)
+    for end in range(1, len(text) + 1):
+        for size in range(1, min(4, end) + 1):
+            frequency = table.get(text[end - size : end], 1 if size == 1 else 0)
+            if frequency:
+                best[end] = min(best[end], best[end - size] + math.log(total / frequency))
+    return best[-1]
+
+
+@functools.cache
+def _total_frequency() -> int:
+    return sum(word_table().values())
+
+
+@functools.cache
+def standard_characters() -> frozenset[str]:
+    """The 8,105 characters of the 通用规范汉字表 (2013), bundled (see data/NOTICE.txt)."""
+    lines = resources.files("kcclean").joinpath("data/standard-chars.txt").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[1] for line in lines.splitlines() if line and not line.startswith("#"))
