@@ -1,7 +1,7 @@
 """How much character damage kcclean's rules restore, by kind of damage.
 
 Damages every paragraph of the fixtures' hand-cleaned articles with one kind of error at a
-time (tests/char_damage.py: ASCII full stops, straight quotes, _/l/丨 strays, look-alike
+time (kcclean_dev/char_damage.py: ASCII full stops, straight quotes, _/l/丨 strays, look-alike
 characters, short traditional runs, half-width commas), runs the text rules over them as the
 pipeline does over a body, and prints the character error rate before and after, as the
 median and range over --runs seeds; then the changes made to the undamaged text (must be 0).
@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # kcclean_dev, the generator and damage models
 
-from char_damage import clean_paragraphs, damages, fixture_paragraphs, measure  # noqa: E402
+from kcclean_dev.char_damage import clean_paragraphs, damages, fixture_paragraphs, measure  # noqa: E402
 
 from kcclean.rules import load_rulebook  # noqa: E402
 

@@ -30,10 +30,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # kcclean_dev, the generator and damage models
 
 import regex  # noqa: E402
-from char_damage import clean_paragraphs  # noqa: E402
+from kcclean_dev.char_damage import clean_paragraphs  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from kcclean.evaluate import load_articles  # noqa: E402

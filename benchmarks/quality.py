@@ -1,6 +1,6 @@
 """How well kcclean restores damaged transcripts whose clean text is known.
 
-Generates N issues with tests/layouts.py (issue seeds SEED, SEED+1, …), runs kcclean on each
+Generates N issues with tests/generator.py (issue seeds SEED, SEED+1, …), runs kcclean on each
 exactly as `kcclean fix` reads files, and prints character error rate of the article bodies,
 article precision / recall and paragraph-break F1 (kcclean.evaluate's measures), overall and
 by layout and by damage type, then the worst issues and what went wrong in them.
@@ -8,7 +8,7 @@ by layout and by damage type, then the worst issues and what went wrong in them.
     /tmp/v/bin/python benchmarks/quality.py --issues 300 --seed 1
     /tmp/v/bin/python benchmarks/quality.py --issues 300 --seed 1 --dump /tmp/worst
 
-An issue's seed reproduces it alone: `layouts.generate(seed)`. With --dump DIR, each of the
+An issue's seed reproduces it alone: `generator.generate(seed)`. With --dump DIR, each of the
 worst issues gets DIR/<seed>/: its raw files, expected.txt, actual.txt and problems.txt.
 """
 
@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # kcclean_dev, the generator and damage models
 
-import layouts  # noqa: E402
-from layouts import DAMAGES, LAYOUTS, IssueResult, Tally  # noqa: E402
+from kcclean_dev import generator  # noqa: E402
+from kcclean_dev.generator import DAMAGES, LAYOUTS, IssueResult, Tally  # noqa: E402
 
 from kcclean.rules import load_rulebook  # noqa: E402
 
@@ -59,8 +59,8 @@ def run(count: int, first_seed: int, only_layouts=LAYOUTS, only_damages=DAMAGES)
     results = []
     with tempfile.TemporaryDirectory(prefix="kcclean-quality-") as folder:
         for seed in range(first_seed, first_seed + count):
-            issue = layouts.generate(seed, layouts=only_layouts, damages=only_damages)
-            results.append(layouts.run_kcclean(issue, Path(folder) / str(seed), rulebook))
+            issue = generator.generate(seed, layouts=only_layouts, damages=only_damages)
+            results.append(generator.run_kcclean(issue, Path(folder) / str(seed), rulebook))
     return results
 
 
@@ -68,7 +68,7 @@ def tallies(results: list[IssueResult]) -> tuple[Tally, dict[str, Tally], dict[s
     overall = Tally()
     by_layout = {name: Tally() for name in LAYOUTS}
     by_damage = {name: Tally() for name in ("none", *DAMAGES)}
-    by_genre = {name: Tally() for name in layouts.genres()}
+    by_genre = {name: Tally() for name in generator.genres()}
     for result in results:
         overall.add_issue(result)
         by_layout[result.issue.layout].add_issue(result)
@@ -82,8 +82,8 @@ def tallies(results: list[IssueResult]) -> tuple[Tally, dict[str, Tally], dict[s
 def dump(result: IssueResult, folder: Path) -> None:
     target = folder / str(result.issue.seed)
     result.issue.write(target)
-    (target / "expected.txt").write_text(layouts.render_expected(result.issue.expected), encoding="utf-8")
-    (target / "actual.txt").write_text(layouts.render_expected(result.predicted), encoding="utf-8")
+    (target / "expected.txt").write_text(generator.render_expected(result.issue.expected), encoding="utf-8")
+    (target / "actual.txt").write_text(generator.render_expected(result.predicted), encoding="utf-8")
     (target / "problems.txt").write_text(
         result.issue.describe() + "\n\n" + "\n".join(result.problems(limit=100)) + "\n", encoding="utf-8"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from char_damage import clean_paragraphs, damages, fixture_paragraphs, measure
+from kcclean_dev.char_damage import clean_paragraphs, damages, fixture_paragraphs, measure
 from conftest import FIXTURES
 
 

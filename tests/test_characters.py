@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
 from kcclean.model import SUBHEAD_MARK
-from kcclean.model import Change, Role, Source, Trace, Unit
+from kcclean.model import Change, Unit
 from kcclean.rules.engine import Slot, repair
 from kcclean.rules import Settings, load_rulebook
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, seed_inputs
-from kcclean.model import Change, Issue, Role, Source, Trace, Unit
+from kcclean.model import Change, Issue, Unit
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.rules.engine import Slot, repair
 from kcclean.output.folder import article_markdown

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import layouts
+from kcclean_dev import generator
 from conftest import FIXTURES, fixture_cases, replay, seed_inputs
 from kcclean.rules import Settings, load_rulebook
 from test_report import report_of
@@ -81,7 +81,7 @@ def test_fixtures_and_real_transcripts_replay_exactly(name: str, rulebook) -> No
 
 @pytest.mark.parametrize("seed", GENERATED)
 def test_generated_damaged_pages_replay_exactly(seed: int, rulebook, tmp_path: Path) -> None:
-    data = report_of(layouts.generate(seed).write(tmp_path), rulebook)
+    data = report_of(generator.generate(seed).write(tmp_path), rulebook)
     assert data["changes"]
     assert offset_errors(data) == []
     assert replay_errors(data) == []
@@ -94,7 +94,7 @@ def test_a_change_of_text_another_change_made_covers_that_change(tmp_path: Path)
     the join. Its span covers the join's, its `before` is the input as printed, line end
     included, and replaying the outer change alone spells the paragraph."""
     rulebook = load_rulebook(Settings(unsafe=True))
-    data = report_of(layouts.generate(50).write(tmp_path), rulebook)
+    data = report_of(generator.generate(50).write(tmp_path), rulebook)
     (outer,) = [c for c in data["changes"] if c["rule"] == "lang.and-between-han"]
     inner = [c for c in data["changes"] if c["kind"] == "join" and outer["start"] <= c["start"] and c["end"] <= outer["end"]]
     assert outer["applied"] and outer["before"] == " an\nd " and outer["after"] == "和" and len(inner) == 1

@@ -226,9 +226,9 @@ def test_stray_characters_after_a_headline_or_paragraph_stay_out_of_its_spans(ru
 @pytest.mark.parametrize("seed", range(40))
 def test_generated_damage_is_placed_exactly(seed: int, rulebook, tmp_path: Path):
     """Displaced leads, page jumps, overlaps, hard-wrapped columns: the generator's issues."""
-    import layouts
+    from kcclean_dev import generator
 
-    issue = layouts.generate(seed)
+    issue = generator.generate(seed)
     data = report_of(sorted(issue.write(tmp_path)), rulebook)
     test_every_change_sits_where_its_text_is(data)
     test_every_paragraph_is_spelled_by_its_spans_and_changes(data)
@@ -236,10 +236,10 @@ def test_generated_damage_is_placed_exactly(seed: int, rulebook, tmp_path: Path)
 
 
 def test_a_moved_lead_is_one_move_of_its_paragraph(rulebook, tmp_path: Path):
-    import layouts
+    from kcclean_dev import generator
 
     for seed in range(200):
-        issue = layouts.generate(seed, damages=("displaced_lead",))
+        issue = generator.generate(seed, damages=("displaced_lead",))
         folder = tmp_path / str(seed)
         folder.mkdir()
         data = report_of(sorted(issue.write(folder)), rulebook)

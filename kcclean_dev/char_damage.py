@@ -3,7 +3,7 @@
 `damage(text, rng, kind)` damages one clean paragraph in a few places with one kind of
 error; `clean_paragraphs` runs kcclean's text rules over paragraphs as the pipeline runs them
 over an article's body; `measure` puts the two together and counts character errors before
-and after. The clean text is the project's own hand-cleaned fixtures (tests/layouts.py).
+and after. The clean text is the project's own hand-cleaned fixtures (kcclean_dev/generator.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kcclean.evaluate import load_articles
 from kcclean.words import covering_word
-from kcclean.model import SUBHEAD_MARK, Source, Trace, Unit
+from kcclean.model import SUBHEAD_MARK, Unit
 from kcclean.rules.engine import Slot, repair
 from kcclean.rules import ConfusionRule, Rulebook
 

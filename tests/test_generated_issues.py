@@ -1,4 +1,4 @@
-"""Generated damaged transcripts (tests/layouts.py): the generator itself, then kcclean's
+"""Generated damaged transcripts (kcclean_dev/generator.py): the generator itself, then kcclean's
 quality on them held to floors a little below what it measures today, so that a real
 regression fails while the known weaknesses (see benchmarks/quality.py) do not.
 
@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-import layouts
+from kcclean_dev import generator
 from kcclean.pipeline import clean_files
 
 QUALITY_SEEDS = range(1001, 1121)  # 120 issues: about two seconds
@@ -23,15 +23,15 @@ GENERATOR_SEEDS = range(1, 201)
 
 
 @functools.cache
-def generated(seed: int) -> layouts.GeneratedIssue:
-    return layouts.generate(seed)
+def generated(seed: int) -> generator.GeneratedIssue:
+    return generator.generate(seed)
 
 
 # --- the generator -----------------------------------------------------------------------
 
 
 def test_clean_articles_come_from_every_fixture() -> None:
-    pool = layouts.clean_articles()
+    pool = generator.clean_articles()
     sources = {a.id.rsplit("-", 1)[0].rsplit("/", 1)[-1] for a in pool}
     assert {"sample", "clean_issue", "input"} <= sources
     assert sum(1 for s in sources if s[:3].isdigit()) == 5  # the five seeds' expected files
@@ -40,16 +40,16 @@ def test_clean_articles_come_from_every_fixture() -> None:
     assert any(a.kind == "news" and not a.has_lead for a in pool)  # a standalone byline
     for article in pool:
         assert article.headline and article.body
-        assert article.kind == "photo" or layouts.ends_sentence(article.body[-1])
+        assert article.kind == "photo" or generator.ends_sentence(article.body[-1])
 
 
 def test_same_seed_same_issue() -> None:
     for seed in (1, 7, 123):
-        a, b = layouts.generate(seed), layouts.generate(seed)
+        a, b = generator.generate(seed), generator.generate(seed)
         assert a.files == b.files
         assert a.expected == b.expected
         assert a.articles == b.articles
-    assert layouts.generate(1).files != layouts.generate(2).files
+    assert generator.generate(1).files != generator.generate(2).files
 
 
 def test_every_expected_character_is_in_the_raw_text() -> None:
@@ -62,7 +62,7 @@ def test_every_expected_character_is_in_the_raw_text() -> None:
 
 
 def test_expected_articles_are_the_clean_ones_in_reading_order() -> None:
-    pool = {a.id: a for a in layouts.clean_articles()}
+    pool = {a.id: a for a in generator.clean_articles()}
     for seed in GENERATOR_SEEDS:
         issue = generated(seed)
         assert len(issue.expected) == len(issue.articles)
@@ -86,8 +86,8 @@ def test_wrapped_lines_respect_the_column() -> None:
                     continue
                 checked += 1
                 assert len(line) <= issue.width + 1, (seed, line)
-                assert line[0] not in layouts.NO_LINE_START, (seed, line)
-                assert line[-1] not in layouts.NO_LINE_END, (seed, line)
+                assert line[0] not in generator.NO_LINE_START, (seed, line)
+                assert line[-1] not in generator.NO_LINE_END, (seed, line)
                 assert line == line.strip(" "), (seed, line)
     assert checked > 1000
 
@@ -95,10 +95,10 @@ def test_wrapped_lines_respect_the_column() -> None:
 def test_wrap_keeps_marks_off_line_starts() -> None:
     text = "　　会议强调，要抓好落实。“我们一定做到！”他说。" * 3
     for width in range(12, 25):
-        lines = layouts.wrap(text, width)
+        lines = generator.wrap(text, width)
         assert "".join(lines) == text
         assert all(len(line) <= width + 1 for line in lines)
-        assert all(line[0] not in layouts.NO_LINE_START for line in lines[1:])
+        assert all(line[0] not in generator.NO_LINE_START for line in lines[1:])
 
 
 def test_every_layout_and_damage_is_drawn() -> None:
@@ -107,8 +107,8 @@ def test_every_layout_and_damage_is_drawn() -> None:
         issue = generated(seed)
         layouts_seen[issue.layout] += 1
         damages_seen.update(d for log in issue.articles for d in log.damages)
-    assert set(layouts_seen) == set(layouts.LAYOUTS)
-    assert set(damages_seen) == set(layouts.DAMAGES)
+    assert set(layouts_seen) == set(generator.LAYOUTS)
+    assert set(damages_seen) == set(generator.DAMAGES)
     assert min(damages_seen.values()) >= 50
 
 
@@ -119,29 +119,29 @@ THIRD = "下一步，早田公司将继续畅通上海蔬菜保障供应链。"
 
 def test_cuts_fall_inside_running_words() -> None:
     text = "会议强调，要抓好“四书”签订（王佳怡 摄）工作，确保2023年12月底前完工。（王佳怡 林浩 摄）"
-    positions = layouts.cut_positions(text)
+    positions = generator.cut_positions(text)
     assert positions
     for at in positions:
         assert text[at - 1].isalnum() and text[at].isalnum()
-        assert layouts.MIN_PIECE <= at <= len(text) - layouts.MIN_PIECE
+        assert generator.MIN_PIECE <= at <= len(text) - generator.MIN_PIECE
         assert at < text.rindex("（王佳怡 林浩 摄）")  # never inside the closing credit
 
 
 def test_displaced_lead_is_laid_out_like_seed_004() -> None:
     for seed in range(50):
-        segments = layouts.displace_lead(random.Random(seed), (LEAD, SECOND, THIRD))
+        segments = generator.displace_lead(random.Random(seed), (LEAD, SECOND, THIRD))
         rest, middle, lead, start = segments[0], segments[1:-2], segments[-2], segments[-1]
         assert lead.text == LEAD and lead.starts_paragraph
         assert start.text + rest.text == SECOND and not rest.starts_paragraph
-        assert not layouts.ends_sentence(start.text)
+        assert not generator.ends_sentence(start.text)
         assert [s.text for s in middle] == [THIRD]
-    assert layouts.displace_lead(random.Random(1), (LEAD,)) is None
+    assert generator.displace_lead(random.Random(1), (LEAD,)) is None
 
 
 def test_page_jump_cuts_mid_sentence_with_markers() -> None:
     for seed in range(50):
-        segments = [layouts.Segment(p) for p in (LEAD, SECOND, THIRD)]
-        first, rest = layouts.jump_cut(random.Random(seed), segments)
+        segments = [generator.Segment(p) for p in (LEAD, SECOND, THIRD)]
+        first, rest = generator.jump_cut(random.Random(seed), segments)
         assert "".join(s.text for s in first + rest) == LEAD + SECOND + THIRD
         assert first[-1].forward.startswith("（下转") and rest[0].backward.startswith("（上接")
         assert first[-1].text[-1].isalnum() and rest[0].text[0].isalnum()
@@ -151,12 +151,12 @@ def test_page_jump_cuts_mid_sentence_with_markers() -> None:
 def test_wrap_cut_and_overlap() -> None:
     for seed in range(50):
         rng = random.Random(seed)
-        segments = [layouts.Segment(SECOND)]
-        assert layouts._split_segment(rng, segments, overlap=False)
+        segments = [generator.Segment(SECOND)]
+        assert generator._split_segment(rng, segments, overlap=False)
         assert "".join(s.text for s in segments) == SECOND
         assert [s.starts_paragraph for s in segments] == [True, False]
-        segments = [layouts.Segment(SECOND)]
-        assert layouts._split_segment(rng, segments, overlap=True)
+        segments = [generator.Segment(SECOND)]
+        assert generator._split_segment(rng, segments, overlap=True)
         first, second = (s.text for s in segments)
         size = len(first) + len(second) - len(SECOND)
         assert 3 <= size <= 5
@@ -167,13 +167,13 @@ def test_split_headline_only_where_the_body_prints_the_phrase() -> None:
     headline = ("柯城召开疫情防控会议 部署复工复产",)
     body = ("本报讯（记者 王思）5月8日，柯城召开疫情防控会议，部署复工复产工作。",)
     for seed in range(50):
-        (split,) = layouts.split_headline(random.Random(seed), headline, body)
+        (split,) = generator.split_headline(random.Random(seed), headline, body)
         assert split.replace(" ", "") == headline[0].replace(" ", "")
         assert split.count(" ") == 2
         at = next(i for i, (a, b) in enumerate(zip(split, headline[0])) if a != b)
         left, right = split[:at].rsplit(" ", 1)[-1], split[at + 1 :].split(" ", 1)[0]
         assert len(left) >= 2 and len(right) >= 2 and left[-4:] + right[:4] in body[0]
-    assert layouts.split_headline(random.Random(1), ("无关标题",), ("正文。",)) is None
+    assert generator.split_headline(random.Random(1), ("无关标题",), ("正文。",)) is None
 
 
 def test_generated_damage_is_recorded_and_printed() -> None:
@@ -206,20 +206,20 @@ def test_issue_is_one_issue_with_its_masthead() -> None:
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory, rulebook) -> list[layouts.IssueResult]:
+def measured(tmp_path_factory, rulebook) -> list[generator.IssueResult]:
     folder = tmp_path_factory.mktemp("generated")
-    return [layouts.run_kcclean(layouts.generate(seed), folder / str(seed), rulebook) for seed in QUALITY_SEEDS]
+    return [generator.run_kcclean(generator.generate(seed), folder / str(seed), rulebook) for seed in QUALITY_SEEDS]
 
 
-def _tally(results, layout: str | None = None) -> layouts.Tally:
-    tally = layouts.Tally()
+def _tally(results, layout: str | None = None) -> generator.Tally:
+    tally = generator.Tally()
     for result in results:
         if layout is None or result.issue.layout == layout:
             tally.add_issue(result)
     return tally
 
 
-def _describe(tally: layouts.Tally) -> str:
+def _describe(tally: generator.Tally) -> str:
     return (
         f"CER {tally.cer:.4f}, precision {tally.precision:.4f}, recall {tally.recall:.4f}, "
         f"break F1 {tally.break_f1:.4f}, headline {tally.headline_accuracy:.4f}"
@@ -281,7 +281,7 @@ def test_quality_floors(measured, layout) -> None:
 
 @pytest.mark.parametrize("damage", list(DAMAGE_FLOORS))
 def test_quality_floors_by_damage(measured, damage) -> None:
-    tally = layouts.Tally()
+    tally = generator.Tally()
     for result in measured:
         for article in result.articles:
             if damage in article.log.damages or (damage == "none" and not article.log.damages):
@@ -294,7 +294,7 @@ def test_quality_floors_by_damage(measured, damage) -> None:
 
 @pytest.mark.parametrize("genre", list(GENRE_FLOORS))
 def test_quality_floors_by_genre(measured, genre) -> None:
-    tally = layouts.Tally()
+    tally = generator.Tally()
     for result in measured:
         for article in result.articles:
             if article.log.genre == genre:
@@ -306,7 +306,7 @@ def test_quality_floors_by_genre(measured, genre) -> None:
 
 
 def test_every_genre_has_floors() -> None:
-    assert set(GENRE_FLOORS) == set(layouts.genres())
+    assert set(GENRE_FLOORS) == set(generator.genres())
 
 
 def test_every_issue_stays_one_issue(measured) -> None:
@@ -333,18 +333,18 @@ def test_split_headlines_are_closed(measured) -> None:
 def test_undamaged_markdown_comes_out_exactly(tmp_path, rulebook) -> None:
     """With `##` headlines and no damage there is nothing to guess: every article exact."""
     for seed in range(1, 25):
-        issue = layouts.generate(seed, layouts=("markdown",), damages=())
+        issue = generator.generate(seed, layouts=("markdown",), damages=())
         paths = issue.write(tmp_path / str(seed))
-        predicted, count, errors = layouts.predicted_texts(clean_files(paths, rulebook))
+        predicted, count, errors = generator.predicted_texts(clean_files(paths, rulebook))
         assert (count, errors) == (1, [])
         assert [(t.headline, t.body) for t in predicted] == [(t.headline, t.body) for t in issue.expected], seed
 
 
 def test_undamaged_blocks_with_leads_come_out_exactly(tmp_path, rulebook) -> None:
     """The seeds' own layout, every article opening with 本报讯: every article exact."""
-    pool = tuple(a for a in layouts.clean_articles() if a.has_lead)
+    pool = tuple(a for a in generator.clean_articles() if a.has_lead)
     for seed in range(1, 25):
-        issue = layouts.generate(seed, pool=pool, layouts=("blocks",), damages=())
+        issue = generator.generate(seed, pool=pool, layouts=("blocks",), damages=())
         paths = issue.write(tmp_path / str(seed))
-        predicted, _, _ = layouts.predicted_texts(clean_files(paths, rulebook))
+        predicted, _, _ = generator.predicted_texts(clean_files(paths, rulebook))
         assert [(t.headline, t.body) for t in predicted] == [(t.headline, t.body) for t in issue.expected], seed
