@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kcclean.layout.lines import split_units
 from kcclean.errors import InputError
+from kcclean.layout.lines import split_units
 from kcclean.model import Source
 
 # (text, line, column, block_start, gap_before, heading, indented, full_width)

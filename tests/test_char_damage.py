@@ -10,9 +10,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from kcclean_dev.char_damage import clean_paragraphs, damages, fixture_paragraphs, measure
 from conftest import FIXTURES
 
+from kcclean_dev.char_damage import (
+    clean_paragraphs,
+    damages,
+    fixture_paragraphs,
+    measure,
+)
 
 PARAGRAPHS = fixture_paragraphs(FIXTURES)
 # CER left after cleaning, at most, by kind (today's figures in brackets, with a little room).

@@ -7,14 +7,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, ROOT
-from kcclean.model import SUBHEAD_MARK
-from kcclean.model import Change, Unit
-from kcclean.rules.engine import Slot, repair
+from kcclean.model import SUBHEAD_MARK, Change, Unit
 from kcclean.rules import Settings, load_rulebook
+from kcclean.rules.engine import Slot, repair
 
 CASES = tomllib.loads((ROOT / "tests" / "cases" / "characters.toml").read_text(encoding="utf-8"))["case"]
 

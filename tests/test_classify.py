@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from kcclean.input import source_of
 from kcclean.layout.lines import split_units
 from kcclean.layout.roles import classify
 from kcclean.model import Role
 from kcclean.pipeline import clean_text
-from kcclean.input import source_of
 
 # A hard-wrapped column of 15 characters. The second headline is exactly as long as the column
 # and sits right on top of its lead, with no blank line and no indent between them, and the

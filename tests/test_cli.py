@@ -20,12 +20,12 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 import kcclean
-from kcclean.rules import pattern
-from kcclean.rules import engine as repair
 from kcclean.cli import app
 from kcclean.errors import OutputError
-from kcclean.output.report import Report
 from kcclean.output.folder import OutputFolder
+from kcclean.output.report import Report
+from kcclean.rules import engine as repair
+from kcclean.rules import pattern
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "sample"

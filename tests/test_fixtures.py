@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, SEEDS, fixture_cases, seed_inputs
+
 from kcclean.layout.cues import BYLINE_MARKS
-from kcclean.pipeline import clean_files
 from kcclean.output.snapshot import render
+from kcclean.pipeline import clean_files
 
 
 def run(inputs: list[Path], rulebook) -> str:

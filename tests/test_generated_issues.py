@@ -15,8 +15,8 @@ from collections import Counter
 
 import pytest
 
-from kcclean_dev import generator
 from kcclean.pipeline import clean_files
+from kcclean_dev import generator
 
 QUALITY_SEEDS = range(1001, 1121)  # 120 issues: about two seconds
 GENERATOR_SEEDS = range(1, 201)

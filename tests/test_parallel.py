@@ -12,16 +12,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, seed_inputs
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, seed_inputs
 from kcclean import parallel
+from kcclean.cli import app
 from kcclean.output import folder as write
 from kcclean.output import report
-from kcclean.cli import app
+from kcclean.output.folder import OutputFolder
 from kcclean.pipeline import build_pages, load_file
 from kcclean.rules import Settings
-from kcclean.output.folder import OutputFolder
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 CLEAN = FIXTURES / "clean" / "clean_issue.txt"

@@ -6,14 +6,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, seed_inputs
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, seed_inputs
 from kcclean.model import Change, Issue, Unit
+from kcclean.output.folder import article_markdown
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.rules.engine import Slot, repair
-from kcclean.output.folder import article_markdown
 
 HAN = "柯城区委书记召开会议疫情防控工作强调要进一步做好群众企业服务中心乡村振兴建设发展全面落实"
 TRADITIONAL = "區會議書記進強發"

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from kcclean_dev import generator
 from conftest import FIXTURES, fixture_cases, replay, seed_inputs
-from kcclean.rules import Settings, load_rulebook
 from test_report import report_of
+
+from kcclean.rules import Settings, load_rulebook
+from kcclean_dev import generator
 
 CASES = {case.relative_to(FIXTURES).as_posix(): sorted(case.glob("*.txt")) for case in fixture_cases()}
 CASES.update({f"seed {path.name[:3]}": [path] for path in seed_inputs()})

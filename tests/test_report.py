@@ -9,20 +9,19 @@ the text that is in no article is accounted for by a change (masthead, banner, m
 from __future__ import annotations
 
 import io
-
 import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, replay, seed_inputs
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, replay, seed_inputs
 from kcclean.cli import app
-from kcclean.pipeline import clean_files, clean_text
-from kcclean.output.report import Report
 from kcclean.output.diff import char_diff, render_issue
+from kcclean.output.report import Report
+from kcclean.pipeline import clean_files, clean_text
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 INPUTS = {

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, seed_inputs
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, seed_inputs
 from kcclean.cli import app
 
 CHROMIUM = Path("/usr/bin/chromium")

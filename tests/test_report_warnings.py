@@ -8,9 +8,10 @@ import json
 import re
 from pathlib import Path
 
+from test_report import FIELDS, report_of
+
 from kcclean.errors import InputError
 from kcclean.output.report import Report
-from test_report import FIELDS, report_of
 
 
 def test_a_skipped_file_is_a_warning_with_the_documented_fields(tmp_path: Path, rulebook) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from kcclean.cli import app
 from kcclean.rules import LexiconRule, Rule, ScriptRule, TableRule, load_rulebook
 

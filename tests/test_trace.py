@@ -3,10 +3,10 @@ input it replaced, and the text's trace with its changes replayed spells the tex
 
 from __future__ import annotations
 
+from conftest import replay
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import replay
 from kcclean.model import Change, Source, Trace, Unit
 from kcclean.provenance import join_link, joined
 

@@ -15,12 +15,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from kcclean.errors import OutputError
 from kcclean.model import Article, Issue, Source
+from kcclean.output.folder import (
+    OutputFolder,
+    article_markdown,
+    edited_files,
+    file_hash,
+    slug,
+)
 from kcclean.pipeline import clean_files
-from kcclean.output.folder import OutputFolder, article_markdown, edited_files, file_hash, slug
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 

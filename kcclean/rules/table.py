@@ -58,7 +58,7 @@ class TableRule(Rule):
         rule = cls(**common)
         table, table_file = entry.data.get("table"), entry.data.get("table_file")
         if (table is None) == (table_file is None):
-            raise entry.fail("table", f"rule {rule.id}: give exactly one of `table` or `table_file`")
+            raise entry.fail("table_file" if table_file is not None else "table", f"rule {rule.id}: give exactly one of `table` or `table_file`")
         if table_file is not None:
             table = _read_tsv(entry.folder / table_file, rule.id, entry.fail)
         if not isinstance(table, dict) or not table or not all(

@@ -6,15 +6,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kcclean.errors import RuleErrors
-from kcclean.words import word_table
 from kcclean.pipeline import clean_text
 from kcclean.rules import ConfusionRule, Settings, load_rulebook
-
-from conftest import FIXTURES
+from kcclean.words import word_table
 
 PAGE = "柯城召开会议\n\n本报讯（记者 王思）{}"
 
@@ -193,3 +192,8 @@ def test_a_parallel_phrase_at_the_start_of_a_line_is_not_touched(tmp_path: Path)
     rule = confusions(people_rulebook(tmp_path / "rules"))
     for text in ("入脑入心见行动", "学习宣传入脑入心见行动"):
         assert rule.find(text) == [], text
+
+
+def test_literal_table_exception_keeps_the_longer_word() -> None:
+    rule = load_rulebook().by_id["typo.confusions"]
+    assert rule.fix("他自己经营，工作己经完成") == "他自己经营，工作已经完成"
