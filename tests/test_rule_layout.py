@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from kcclean.errors import RuleErrors
+from kcclean.pipeline import clean_files
 from kcclean.rules import (
     BUILTIN_RULES,
     LayoutRuleId,
@@ -15,6 +17,7 @@ from kcclean.rules import (
     load_rulebook,
     load_rules,
 )
+from test_rules import write_rules
 
 
 def test_every_layout_rule_id_is_defined_by_a_built_in_rule_file_and_no_other() -> None:
