@@ -17,7 +17,6 @@ from kcclean.rules import (
     load_rulebook,
     load_rules,
 )
-from test_rules import write_rules
 
 
 def test_every_layout_rule_id_is_defined_by_a_built_in_rule_file_and_no_other() -> None:
