@@ -50,7 +50,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import kcclean
-from kcclean.layout import roles as classify_stage
+from kcclean.layout import cues, roles
 from kcclean.model import Role, Source, Trace, Unit
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.rules.engine import Slot, repair
@@ -222,8 +222,7 @@ def stage_costs(files: list[Path], rulebook: Rulebook, out: Path, size: int, run
 
 # The cue patterns kcclean's classifier tries on every line of a page.
 _LINE_CUES = (
-    classify_stage._LABEL, classify_stage._DATELINE, classify_stage._ENUMERATED, classify_stage.CREDIT,
-    classify_stage.CREDIT_LINE, classify_stage.SOURCE_LINE, classify_stage._BYLINE, classify_stage._LEAD,
+    roles._LABEL, roles._DATELINE, roles._ENUMERATED, cues.CREDIT, cues.CREDIT_LINE, cues.SOURCE_LINE, cues._BYLINE, cues.LEAD,
 )
 
 

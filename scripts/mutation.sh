@@ -4,11 +4,11 @@
 # on two cores), so it is not part of CI: run it over the modules you changed.
 #
 #   scripts/mutation.sh                 # every core module ([tool.mutmut] in pyproject.toml) and the rules
-#   scripts/mutation.sh write report    # only kcclean/write.py and kcclean/report.py
+#   scripts/mutation.sh output.folder output.report   # only kcclean/output/folder.py and report.py
 #   scripts/mutation.sh rules           # the rule files' levels and thresholds (scripts/mutate_rules.py)
-#   MUTATION_SAMPLE=40 scripts/mutation.sh classify   # a random sample of 40 mutants per module
+#   MUTATION_SAMPLE=40 scripts/mutation.sh layout.roles   # a random sample of 40 mutants per module
 #                                       # (seeded: MUTATION_SEED, default 13, picks the same ones again)
-#   MUTATION_JOBS=1 scripts/mutation.sh read   # mutants checked at once (default: every core)
+#   MUTATION_JOBS=1 scripts/mutation.sh input.decode   # mutants checked at once (default: every core)
 #
 # Needs the dev extra: .venv/bin/pip install -e ".[dev,test]". Results stay in mutants/;
 # `.venv/bin/mutmut results` lists the survivors, `.venv/bin/mutmut show NAME` shows one.

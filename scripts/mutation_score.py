@@ -5,8 +5,8 @@ When only a sample was checked (MUTATION_SAMPLE), each module is a stratum: the 
 the modules' scores weighted by how many mutants each module has, with a 95 % interval, so a
 large module checked through 40 mutants counts for what it is, not for 40.
 
-    .venv/bin/python scripts/mutation_score.py 'kcclean.read.*' 'kcclean.write.*'
-    .venv/bin/python scripts/mutation_score.py --sample mutants/sample.txt 'kcclean.read.*'
+    .venv/bin/python scripts/mutation_score.py 'kcclean.input.decode.*' 'kcclean.output.folder.*'
+    .venv/bin/python scripts/mutation_score.py --sample mutants/sample.txt 'kcclean.input.decode.*'
 
 With --sample (a file of mutant names, one a line: what mutation.sh checked), only those count
 as checked: results left from other runs would make the sample no longer random.

@@ -239,7 +239,7 @@ FLOORS = {
     "markdown": dict(cer=0.003, precision=0.995, recall=0.995, break_f1=0.965, headline=0.995),
     # (0.0000, 1.0000, 1.0000, 0.9762, 1.0000)
 }
-# A paragraph break is kept unless something shows the text was cut (kcclean/decisions.py):
+# A paragraph break is kept unless something shows the text was cut (kcclean/layout/decisions.py):
 # the generator's random cuts between two words leave no such sign, so break F1 is lower
 # than when every break without a full stop was joined (0.987), and clean text keeps its
 # breaks.

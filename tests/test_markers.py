@@ -1,5 +1,5 @@
 """Page-jump markers name their page in digits or in Chinese numerals: each form is read as
-the page number it writes (kcclean/classify.py's page numbers, seen through clean_text)."""
+the page number it writes (kcclean/layout/cues.py's page numbers, seen through clean_text)."""
 
 from __future__ import annotations
 

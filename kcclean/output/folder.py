@@ -1,4 +1,4 @@
-"""Stage 6: the output folder, written atomically.
+"""The output folder, written atomically.
 
 Everything goes into a hidden folder beside the target first; only a finished run is
 renamed into place, so a run that fails leaves no half-written output. A folder is only

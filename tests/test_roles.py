@@ -1,4 +1,4 @@
-"""Classification of single lines where the layout rules meet (kcclean/classify.py)."""
+"""Classification of single lines where the layout rules meet (kcclean/layout/roles.py, headlines.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Splitting a transcript into lines with their layout (kcclean/blocks.py): each case is a
+"""Splitting a transcript into lines with their layout (kcclean/layout/lines.py): each case is a
 small page and every unit's layout facts, exactly. The pages sit on the edges of the rules:
 a column found from exactly four wrapped lines or exactly 60 % of them (not 40 %), a line one
 character off the column width, a seventh `#`, paragraphs indented exactly half the time (not

@@ -1,5 +1,5 @@
 """Reading bytes: which encoding a transcript is read with, and the exact message when it is
-not read. Each case sits on an edge of a rule in kcclean/read.py (a share exactly at its
+not read. Each case sits on an edge of a rule in kcclean/input/decode.py (a share exactly at its
 threshold, a byte offset after several bad bytes), so a slip in the rule changes the outcome."""
 
 from __future__ import annotations

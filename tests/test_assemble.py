@@ -1,4 +1,4 @@
-"""Roles to articles (kcclean/articles.py): banners, moved leads, joins and headline spaces,
+"""Roles to articles (kcclean/layout/assemble.py, joins.py, pages.py): banners, moved leads, joins and headline spaces,
 checked on the articles, the changes and the evidence a user reads in the report."""
 
 from __future__ import annotations
