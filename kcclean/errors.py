@@ -5,6 +5,7 @@ Exit codes (documented in the README):
   1  `kcclean check` found fixes to make; `kcclean rules test` found a failing example
   2  usage or input error: a missing path, an unreadable file, a broken rule file
   3  internal error (a bug in kcclean: please report it)
+130 interrupted by Ctrl-C or SIGTERM: nothing is written, the previous output is left as it was
 141 the output pipe was closed by its reader (kcclean rules list | head), as for SIGPIPE
 """
 

@@ -58,3 +58,15 @@ def test_a_broken_field_is_reported_at_its_line(kind: str, case: dict, tmp_path:
     message = str(caught.value)
     assert message.startswith(f"{path}:{line}: "), message
     assert case["message"] in message
+
+
+def test_the_template_of_a_new_rule_names_every_kind_a_user_can_write(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kcclean.cli import app
+
+    assert CliRunner().invoke(app, ["rules", "new", "house.x", "--dir", str(tmp_path)]).exit_code == 0
+    template = (tmp_path / "house.x.toml").read_text(encoding="utf-8")
+    for kind, cls in KINDS.items():
+        if kind != "layout":
+            assert f"#   {kind}: " in template and all(field in template for field in cls.FIELDS), kind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,14 +10,7 @@ import typer
 
 from ..errors import EXIT_FOUND, EXIT_INPUT, KccleanError
 from ..pipeline import layout_example
-from ..rules import (
-    BUILTIN_RULES,
-    Rulebook,
-    Settings,
-    is_builtin,
-    load_rules,
-    with_review,
-)
+from ..rules import BUILTIN_RULES, KINDS, LayoutRule, Rulebook, Settings, is_builtin, load_rules, with_review
 from ..rules.base import RULE_ID
 from ..rules.examples import check_rule
 from .common import Ignore, RuleDirs, Select, rulebook_of, user_errors
@@ -118,8 +112,8 @@ id = "{id}"
 description = """Why this is wrong and what the fix is (shown in the report and by
 `kcclean rules explain {id}`)."""
 # regex: a pattern (Python `regex` syntax: \\p{{Han}} is a Chinese character) and its replacement.
-# Other kinds: table (`[rule.table]` of "wrong" = "right", or table_file = "x.tsv"),
-# lexicon (entries + threshold), script (convert = "t2s").
+# The kinds of rule, with their own fields (`kcclean rules explain ID` shows a built-in one):
+{kinds}
 kind = "regex"
 # Where it applies: body, caption, headline, subhead, byline, credit, masthead, banner, all.
 scope = ["body", "caption"]
@@ -136,6 +130,19 @@ fixed = "柯城区委召开会议"
 [[rule.example]]
 text = "柯城区委召开会议"
 '''
+
+
+def _kinds() -> str:
+    """A comment line per kind of rule a user can write: what it is and its fields, from the
+    kind's own module, so the template never falls behind the kinds there are."""
+    lines = []
+    for name, kind in KINDS.items():
+        if kind is LayoutRule:
+            continue  # kcclean's own decisions: a rule file may restate one, not add one
+        summary = " ".join(sys.modules[kind.__module__].__doc__.split())
+        summary = summary.split(": ", 1)[1].split(". ")[0].rstrip(".")
+        lines.append(f"#   {name}: {summary} ({', '.join(sorted(kind.FIELDS))})")
+    return "\n".join(lines)
 
 
 def rules_import(
@@ -178,7 +185,7 @@ def rules_new(
         if path.exists():
             raise KccleanError(f"{path}: already exists; choose another id or edit it")
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(_TEMPLATE.format(id=rule_id), encoding="utf-8")
+        path.write_text(_TEMPLATE.format(id=rule_id, kinds=_kinds()), encoding="utf-8")
         typer.echo(f"wrote {path}; edit it, then: kcclean rules test {folder}")
 
 
