@@ -15,29 +15,16 @@ the fixtures format. Figures:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import InputError
 from .layout.lines import front_matter
-from .model import SUBHEAD_MARK
+from .model import SUBHEAD_MARK, Text
 
 _MATCH = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """An article as the measures see it: an id, its headline and its paragraphs."""
-
-    id: str
-    headline: tuple[str, ...]
-    body: tuple[str, ...]
-
-    @property
-    def joined(self) -> str:
-        return "".join(self.body)
 
 
 @dataclass(slots=True)
@@ -50,6 +37,7 @@ class Scores:
     breaks_found: int
     breaks_predicted: int
     breaks_reference: int
+    headlines: int = 0  # matched articles whose headline lines are exactly the reference's
 
     @property
     def precision(self) -> float:
@@ -58,6 +46,10 @@ class Scores:
     @property
     def recall(self) -> float:
         return self.matched / self.reference if self.reference else 0.0
+
+    @property
+    def headline_accuracy(self) -> float:
+        return self.headlines / self.reference if self.reference else 0.0
 
     @property
     def cer(self) -> float:
@@ -77,25 +69,14 @@ class Scores:
             "articles_matched": self.matched,
             "article_precision": round(self.precision, 4),
             "article_recall": round(self.recall, 4),
+            "headline_accuracy": round(self.headline_accuracy, 4),
             "cer": round(self.cer, 4),
             "paragraph_break_f1": round(self.break_f1, 4),
         }
 
     def __add__(self, other: Scores) -> Scores:
-        return Scores(*(a + b for a, b in zip(_fields(self), _fields(other))))
+        return Scores(*(a + b for a, b in zip(astuple(self), astuple(other))))
 
-
-def _fields(scores: Scores) -> tuple[int, ...]:
-    return (
-        scores.predicted,
-        scores.reference,
-        scores.matched,
-        scores.edits,
-        scores.characters,
-        scores.breaks_found,
-        scores.breaks_predicted,
-        scores.breaks_reference,
-    )
 
 
 def load_articles(path: Path) -> list[Text]:
@@ -125,7 +106,16 @@ def _from_jsonl(path: Path) -> list[Text]:
             continue
         try:
             data = json.loads(line)
-            articles.append(Text(str(data["id"]), tuple(data["headline"]), tuple(data["body"])))
+            articles.append(
+                Text(
+                    str(data["id"]),
+                    tuple(data["headline"]),
+                    tuple(data["body"]),
+                    data.get("byline"),
+                    frozenset(data.get("subheads") or ()),
+                    _sources(data),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise InputError(f"{path}:{number}", f"not an article line: {error}") from None
     return articles
@@ -133,14 +123,31 @@ def _from_jsonl(path: Path) -> list[Text]:
 
 def _from_markdown(text: str, name: str) -> Text:
     matter, start = front_matter(text)
-    headline, body = [], []
+    headline, body, subheads = [], [], set()
     for block in text[start:].split("\n\n"):
         lines = [line for line in block.split("\n") if line.strip()]
         if lines and all(line.startswith("# ") for line in lines):
             headline.extend(line[2:].strip() for line in lines)
         elif lines:
-            body.append("".join(line.strip() for line in lines).removeprefix(SUBHEAD_MARK))
-    return Text(str(matter.get("id", name)), tuple(headline), tuple(body))
+            paragraph = "".join(line.strip() for line in lines)
+            if paragraph.startswith(SUBHEAD_MARK):
+                subheads.add(len(body))
+            body.append(paragraph.removeprefix(SUBHEAD_MARK))
+    byline = matter.get("byline")
+    return Text(
+        str(matter.get("id", name)),
+        tuple(headline),
+        tuple(body),
+        byline if isinstance(byline, str) else None,
+        frozenset(subheads),
+        _sources(matter),
+    )
+
+
+def _sources(fields: dict) -> tuple[str, ...]:
+    """The input files an article came from, as kcclean's output names them."""
+    sources = fields.get("sources") or ([fields["source"]] if fields.get("source") else [])
+    return tuple(str(name) for name in sources) if isinstance(sources, list) else ()
 
 
 def _from_expected(text: str, name: str) -> list[Text]:
@@ -149,9 +156,12 @@ def _from_expected(text: str, name: str) -> list[Text]:
         head, _, body = part.partition("\n\n")
         lines = head.split("\n")
         headline = tuple(line[len("headline: ") :] for line in lines if line.startswith("headline: "))
+        byline = next((line[len("byline: ") :] for line in lines if line.startswith("byline: ")), "-")
         number = lines[0].split(" ", 1)[0]
-        paragraphs = tuple(p.removeprefix(SUBHEAD_MARK) for p in body.split("\n") if p)
-        articles.append(Text(f"{name}-{number}", headline, paragraphs))
+        found = [p for p in body.split("\n") if p]
+        subheads = frozenset(k for k, p in enumerate(found) if p.startswith(SUBHEAD_MARK))
+        paragraphs = tuple(p.removeprefix(SUBHEAD_MARK) for p in found)
+        articles.append(Text(f"{name}-{number}", headline, paragraphs, None if byline == "-" else byline, subheads))
     return articles
 
 
@@ -159,6 +169,7 @@ def score(predicted: list[Text], reference: list[Text]) -> Scores:
     pairs = match_articles(predicted, reference)
     edits = characters = found = n_pred = n_ref = 0
     matched_refs = {id(r) for _, r in pairs}
+    headlines = sum(pred.headline == ref.headline for pred, ref in pairs)
     for pred, ref in pairs:
         edits += Levenshtein.distance(pred.joined, ref.joined)
         characters += len(ref.joined)
@@ -169,7 +180,7 @@ def score(predicted: list[Text], reference: list[Text]) -> Scores:
             edits += len(ref.joined)
             characters += len(ref.joined)
             n_ref += len(ref.body) - 1
-    return Scores(len(predicted), len(reference), len(pairs), edits, characters, found, n_pred, n_ref)
+    return Scores(len(predicted), len(reference), len(pairs), edits, characters, found, n_pred, n_ref, headlines)
 
 
 def match_articles(predicted: list[Text], reference: list[Text]) -> list[tuple[Text, Text]]:

@@ -55,6 +55,7 @@ class Unit:
     why: str = ""  # the evidence that decided its role, when a decision was open
     moved: Change | None = None  # the change that moved it to where it stands in its article
     lexicon: str | None = None  # the lexicon rule that knows it (a masthead line, a banner)
+    label: str = ""  # the layout model's label for it (`head` starts an article)
 
     @classmethod
     def alone(cls, text: str, name: str = "text", role: Role = Role.BODY) -> Unit:
@@ -91,6 +92,7 @@ class Page:
     wrap_width: int | None = None
     uses_indent: bool = False  # paragraphs start with an indent: an unindented line continues
     cuts: int = 0  # blank lines where the text certainly goes on (set when roles are decided)
+    open_ends: int = 0  # blank lines between body text after prose with no sentence end (likewise)
     changes: list[Change] = field(default_factory=list)
 
 
@@ -222,3 +224,21 @@ class Issue:
             "suggestions": len(self.suggestions),
             "warnings": self.warnings,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """An article as plain text, as `kcclean eval` measures it and `kcclean layout fit` learns
+    from it: an id, its headline lines and paragraphs, its byline, which paragraphs are
+    subheads, and the input files it came from."""
+
+    id: str
+    headline: tuple[str, ...]
+    body: tuple[str, ...]
+    byline: str | None = None
+    subheads: frozenset[int] = frozenset()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.body)

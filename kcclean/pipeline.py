@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_source
 from .layout.assemble import assemble
+from .layout.decisions import LayoutModel, load_model
 from .layout.finish import finish
 from .layout.issues import PageFacts, claim_key, issue_starts, plan_issues
 from .layout.lines import split_units
@@ -24,17 +25,28 @@ from .rules import Rulebook, Settings, load_rulebook
 from .rules.engine import repair_issue
 
 
-def load_page(source: Source, rulebook: Rulebook) -> Page:
-    return classify(split_units(source), rulebook)
+@functools.cache
+def _model_at(path: Path | None) -> LayoutModel:
+    return load_model(path)
 
 
-def load_pages(source: Source, rulebook: Rulebook) -> list[Page]:
+def model_of(rulebook: Rulebook) -> LayoutModel:
+    """The layout model of a run: the user's (`--layout-model`, `layout_model` in
+    kcclean.toml) or the built-in one, read once per process."""
+    return _model_at(rulebook.settings.layout_model)
+
+
+def load_page(source: Source, rulebook: Rulebook, model: LayoutModel | None = None) -> Page:
+    return classify(split_units(source), rulebook, model or model_of(rulebook))
+
+
+def load_pages(source: Source, rulebook: Rulebook, model: LayoutModel | None = None) -> list[Page]:
     """The pages of one file. A file holding several issues (front pages put one after the
     other) is cut before each masthead block whose date differs from the one before, and
     each part is read as a source of its own (its masthead is then at its top, where OCR
     damage to it is recognised), keeping its line numbers in the file: its articles get its
     own date and issue number, and each issue carries only its own part of the text."""
-    page = load_page(source, rulebook)
+    page = load_page(source, rulebook, model)
     cuts = issue_starts(page)
     if not cuts:
         return [page]
@@ -45,20 +57,20 @@ def load_pages(source: Source, rulebook: Rulebook) -> list[Page]:
         part = Source.of(
             source.name, source.text[start:end], source.encoding, source.warnings if number == 0 else (), first_line
         )
-        pages.append(load_page(part, rulebook))
+        pages.append(load_page(part, rulebook, model))
     return pages
 
 
-def build_issue(pages: list[Page], rulebook: Rulebook) -> Issue:
+def build_issue(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = None) -> Issue:
     """Clean the pages of one issue (its key made unique in a run by `claim_key`)."""
-    draft = assemble(pages, rulebook)
+    draft = assemble(pages, rulebook, model or model_of(rulebook))
     warnings = [message for page in pages for message in page.source.warnings]
     warnings += repair_issue(draft, rulebook)
     return finish(draft, warnings)
 
 
 def clean_text(
-    text: str, name: str = "text", *, rulebook: Rulebook | None = None, unsafe: bool = False
+    text: str, name: str = "text", *, rulebook: Rulebook | None = None, unsafe: bool = False, model: LayoutModel | None = None
 ) -> Issue:
     """Clean one transcript given as a string: the articles of its issue, with every change.
 
@@ -70,7 +82,7 @@ def clean_text(
         rulebook = default_rulebook(unsafe)
     if not text.strip():
         raise InputError(name, "empty text: nothing to clean")
-    return build_issue([load_page(Source.of(name, text), rulebook)], rulebook)
+    return build_issue([load_page(Source.of(name, text), rulebook, model)], rulebook, model)
 
 
 def layout_example(text: str, rulebook: Rulebook) -> str:
@@ -90,25 +102,25 @@ def default_rulebook(unsafe: bool = False) -> Rulebook:
     return load_rulebook(Settings(unsafe=unsafe))
 
 
-def clean_files(paths: Iterable[Path], rulebook: Rulebook) -> Iterator[Issue | KccleanError]:
+def clean_files(paths: Iterable[Path], rulebook: Rulebook, model: LayoutModel | None = None) -> Iterator[Issue | KccleanError]:
     """Issues from files in order, one at a time. Consecutive files of the same date are the
     pages of one issue; a file that cannot be read is yielded as its error and skipped."""
     paths = list(paths)
     taken: set[str] = set()  # issue keys used so far: every article id is unique in a run
-    loaded = (with_facts(load_file(path, name, rulebook)) for path, name in zip(paths, display_names(paths)))
+    loaded = (with_facts(load_file(path, name, rulebook, model=model)) for path, name in zip(paths, display_names(paths)))
     for item in plan_issues(loaded):
         if not isinstance(item, KccleanError):
-            item = build_pages(item, rulebook)
+            item = build_pages(item, rulebook, model)
         yield claim_key(item, taken)
 
 
 def load_file(
-    path: Path | str, name: str, rulebook: Rulebook, read: Callable[..., Source] = read_source
+    path: Path | str, name: str, rulebook: Rulebook, read: Callable[..., Source] = read_source, model: LayoutModel | None = None
 ) -> list[Page] | KccleanError:
     """One input file read (by `read`: from disk, or from a URL) and classified into its
     pages (one per issue it holds), or why it cannot be."""
     try:
-        return load_pages(read(path, name), rulebook)
+        return load_pages(read(path, name), rulebook, model)
     except KccleanError as error:
         return error
     except Exception as error:  # a bug: lose this file, not the run
@@ -122,12 +134,12 @@ def with_facts(loaded: list[Page] | KccleanError) -> list[tuple[Page, PageFacts]
     return loaded if isinstance(loaded, KccleanError) else [(page, PageFacts.of(page)) for page in loaded]
 
 
-def build_pages(pages: list[Page], rulebook: Rulebook) -> Issue | KccleanError:
+def build_pages(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = None) -> Issue | KccleanError:
     """One issue, or why it could not be cleaned. Its key is the natural one: the run makes
     it unique with `claim_key`, in input order (so issues can be built in any order)."""
     names = ", ".join(p.source.name for p in pages)
     try:
-        return build_issue(pages, rulebook)
+        return build_issue(pages, rulebook, model)
     except KccleanError as error:  # a rule timing out on this issue: report it, go on
         return InputError(names, str(error))
     except Exception as error:  # a bug: lose this issue, not the run

@@ -14,6 +14,7 @@ from ..rules import LayoutRuleId, Rulebook
 from ..words import word_across
 from .cues import CREDIT, ends_sentence, is_photo_credit
 from .cuts import IssueText
+from .decisions import LayoutModel
 from .issues import page_facts
 from .joins import join_paragraphs
 from .pages import infer_page_numbers, stitch_pages
@@ -23,7 +24,7 @@ _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the bo
 _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
 
 
-def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
+def assemble(pages: list[Page], rulebook: Rulebook, model: LayoutModel) -> IssueDraft:
     """Every article of an issue's pages, in reading order, split text put back together."""
     issue = IssueDraft(pages, [], [], [], [], None, None, {})
     for page in pages:
@@ -33,11 +34,13 @@ def assemble(pages: list[Page], rulebook: Rulebook) -> IssueDraft:
         if page_no:
             issue.page_numbers[page.source.name] = page_no
         issue.changes.extend(page.changes)
+        banners = len(issue.banners)
         issue.drafts.extend(_group(page, issue, rulebook))
+        issue.banners[banners:] = sorted(issue.banners[banners:], key=lambda unit: unit.line)  # in reading order, however found
     text = IssueText("\n".join(u.text for page in pages for u in page.units))
     for draft in issue.drafts:
         _restore_lead(draft, rulebook)
-        join_paragraphs(draft, rulebook, text)
+        join_paragraphs(draft, rulebook, model, text)
         _settle_kind(draft)
     stitch_pages(issue, rulebook)
     infer_page_numbers(issue)
@@ -64,11 +67,17 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
         role = unit.role
         if role is Role.MASTHEAD:
             issue.masthead.append(unit)
-            issue.changes.append(unit.record(unit.lexicon, "masthead line: kept as issue metadata"))
+            if unit.lexicon:
+                issue.changes.append(unit.record(unit.lexicon, "masthead line: kept as issue metadata"))
+            else:
+                issue.changes.append(unit.record(LayoutRuleId.FURNITURE, f"page furniture no lexicon knows: {unit.why}"))
             continue
         if role is Role.BANNER:
             issue.banners.append(unit)
-            issue.changes.append(unit.record(unit.lexicon, "known column banner"))
+            if unit.lexicon:
+                issue.changes.append(unit.record(unit.lexicon, "known column banner"))
+            else:
+                issue.changes.append(unit.record(LayoutRuleId.BANNER, f"a column banner: {unit.why}"))
             continue
         if role is Role.MARKER:
             if unit.continued_to and current is not None:
@@ -77,7 +86,7 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
                 pending_from = unit.continued_from
             continue
         if role is Role.HEADLINE:
-            if current is None or not current.empty or (current.headline and unit.gap_before >= 2):
+            if current is None or not current.empty or unit.label == "head":  # `head` starts an article
                 current = start()
             current.headline.append(unit)
         else:
@@ -102,9 +111,16 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
 
 def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
     """A headline with no body is a column banner, unless it is the last line of the page and
-    its words come from the article before it: then it is that article's cut-off tail."""
+    its words come from the article before it: then it is that article's cut-off tail. A
+    byline with neither headline nor text is text."""
     kept: list[Draft] = []
     for index, draft in enumerate(drafts):
+        if draft.bylines and not draft.body and not draft.headline:
+            # a byline of no article is text of its own: as a byline it would live only in
+            # the metadata of an article with neither headline nor text
+            for unit in draft.bylines:
+                unit.role = Role.BODY
+            draft.body, draft.bylines = draft.bylines, []
         if not draft.empty or draft.page.front_matter:  # kcclean's own file holds one article
             kept.append(draft)
             continue

@@ -19,7 +19,7 @@ CLOSERS = "”’）)」』】》\"'"
 
 # Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
 # 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
-_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端)"
+_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端|在[线線])"
 LEAD = regex.compile(
     r"^(?:本[报報](?:[讯訊]|[记記]者|消息)"
     r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
@@ -50,6 +50,8 @@ CREDIT_LINE = regex.compile(
 )
 # A source line: 来源：柯城发布. It stays in its article, after the text.
 SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
+# The title of a notice of any paper: what it is, last (停水通知, 招聘启事, 任前公示, 讣告).
+NOTICE_TITLE = regex.compile(r"^[^。！？；]{0,38}(通知|通告|公告|启事|公示|讣告|声明|更正|倡议书|公开信|告知书|须知)$")
 # Characters that keying and OCR leave inside words. They are looked through while roles are
 # decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
 _INVISIBLE = r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -59,16 +61,16 @@ _MAY_LOOK_THROUGH = re.compile(rf"[{_INVISIBLE}|丨l_]")
 MARKER = regex.compile(
     r"[（(]\s*(?P<dir>下[转轉]|上接|[转轉]|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
 )
-_INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
+INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
 _CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 HEADLINE_MAX = 64
 _NESTING = re.compile(r"[“（(”）)]")
-_CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
+CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
 # How the first paragraph of a news story opens: a date or a word for recent days.
 ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
-_OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
+OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
 
 
 def ends_sentence(text: str) -> bool:
@@ -168,7 +170,7 @@ def headline_like(unit: Unit) -> bool:
         return len(text) <= HEADLINE_MAX * 2
     return (
         len(text) <= HEADLINE_MAX
-        and not _INNER_SENTENCE_END.search(text)  # a sentence ends inside: prose
+        and not INNER_SENTENCE_END.search(text)  # a sentence ends inside: prose
         and not ends_sentence(text)
         and text[-1] not in "，,、"
         and text.count("，") + text.count(",") <= 1  # clauses make prose, not headlines
@@ -176,8 +178,8 @@ def headline_like(unit: Unit) -> bool:
         and not opens_with_continuation(text)
         and not LEAD.match(text)
         and not starts_paragraph(text)  # 5月7日，… opens a sentence, not a headline
-        and not text.startswith(_CAPTION_OPENING)  # 图为… is a caption
-        and not _OPENING_CLAUSE.match(text)  # 截至4月10日，… opens a sentence
+        and not text.startswith(CAPTION_OPENING)  # 图为… is a caption
+        and not OPENING_CLAUSE.match(text)  # 截至4月10日，… opens a sentence
         and not unit.continued_to  # text before （下转2版） is the end of an article
     )
 

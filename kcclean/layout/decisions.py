@@ -1,86 +1,240 @@
-"""The layout decision model: every open layout decision weighed from named features.
+"""The layout model: every layout decision weighed from the features of `features.py` with
+weights fitted from labelled pages (`fitting.py`, `scripts/fit_layout.py`), read from a data
+file (`kcclean/data/layout-model.toml`, or a user's own: `--layout-model`).
 
-A decision (is this line a headline? was this paragraph cut?) adds up the weights of the
-features that hold for it; the sum against the decision's thresholds settles it, and the
-features that held are its evidence, shown in the report. Facts that settle a question
-outright (a line with a sentence end inside it is no headline) are not features: the
-stages check them first, as vetoes, and weigh only what is left open.
+- The role of each line is a linear-chain model over the lines of a page (a CRF, as document
+  structure tools such as GROBID use): each label scores the line's features, each pair of
+  labels scores their succession, and the best sequence of labels wins (Viterbi). A `head`
+  starts an article; `head+` goes on with its headline.
+- Each break between two pieces of a paragraph is a logistic model: the probability that the
+  text was cut there. Above `apply_at` the pieces are joined; above `suggest_at` the join is
+  only suggested: a close decision stays a suggestion.
 
-The weights live here, in one table per decision, so that a change of judgement is one
-line, visible in review, and the generator's runs (benchmarks/quality.py) tell which
-feature misleads.
+A fact that settles a case outright (a line that is only a continuation marker, kcclean's own
+article file marking its headlines with #) is a named constraint: it limits the labels a line
+may take and shows in the evidence like a feature. The runtime needs no machine-learning
+library: a model is a table of weights.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
-# Is a short line that stands on its own a headline (else a subhead or body text)?
-HEADLINE = {
-    "markdown heading": 10.0,
-    "top of the page": 3.0,
-    "under a headline line": 2.0,
-    "a —— subtitle": 2.0,
-    "after a finished text": 1.5,
-    "after a displaced beginning": 1.5,  # a lead stood after other text: its tail ends here
-    "after a cut sentence": -3.0,
-    "a lead or byline follows": 6.0,
-    "a 上接 marker follows": 4.0,
-    "a photo credit follows": 2.5,
-    "a lead further on": 2.5,
-    "only headline-like lines follow": 2.0,
-    "an article opening follows": 1.5,
-    "its words open the next text": 1.5,
-    "its words echo the article before": -1.5,
-    "headline lines follow": 1.5,
-    "as short as a subhead": -1.0,
-}
-HEADLINE_AT = 3.0
+from ..errors import InputError
+from .features import Constraint, Features
 
-# Was the text cut between two paragraphs (join them), or did the first one end there?
-JOIN = {
-    "the line fills the column": 4.0,
-    "a full line may go on": 2.5,
-    "a clause cannot end there": 4.0,
-    "a quote or bracket is still open": 3.0,
-    "a word runs across": 3.0,
-    "a number runs across": 3.0,
-    "OCR repeated the column's end": 4.0,
-    "the next part starts mid-sentence": 4.0,
-    "a long paragraph stops mid-clause": 2.0,
-    "a phrase printed elsewhere runs across": 3.0,
-    "the page cuts paragraphs at column breaks": 1.5,
-    "the pair occurs elsewhere in the issue": 0.5,
-    "no sentence end": 0.5,
-    "the next part opens a paragraph": -2.0,
-    "the next line is indented": -3.0,
-    "the line stops short of the column": -2.0,
-    "the first part may end with a quote": -1.0,
-    "the first part is short": -2.5,
-}
-JOIN_AT = 2.0  # joined
-JOIN_SUGGESTED_AT = 0.5  # reported as a suggestion; below it the break is kept silently
+LABELS = ("masthead", "banner", "head", "head+", "subhead", "byline", "credit", "body")
+FORMAT = 1
+_SHOWN = 5  # features named in a decision's evidence, strongest first
 
 
 @dataclass(slots=True)
-class Weighing:
-    """The features that held for one decision, and their sum."""
+class Role:
+    """The label a line got, and why: the features (and constraint) that weighed most for it."""
 
-    table: dict[str, float]
-    held: list[tuple[str, str]] = field(default_factory=list)  # (feature, detail)
+    label: str
+    score: float
+    runner_up: str | None
+    margin: float  # how much more the label scored than the runner-up
+    evidence: list[tuple[str, float, str]] = field(default_factory=list)  # (feature, contribution, detail)
+    constraint: str | None = None
 
-    def add(self, feature: str, detail: str = "") -> None:
-        if feature not in self.table:
-            raise KeyError(f"no weight for the feature {feature!r}")
-        self.held.append((feature, detail))
+    def explain(self) -> str:
+        parts = _named(self.evidence)
+        if self.constraint:
+            parts.insert(0, f"{self.constraint} (settles it)")
+        runner = f"; {self.runner_up} by {self.margin:.2f} less" if self.runner_up else ""
+        return f"{'; '.join(parts)} = {self.score:+.2f}{runner}"
 
-    @property
-    def score(self) -> float:
-        return sum(self.table[feature] for feature, _ in self.held)
 
-    def evidence(self) -> str:
-        """The features that held, strongest first, with their weights and the total."""
-        table = self.table
-        ranked = sorted(self.held, key=lambda held: -abs(table[held[0]]))
-        parts = [f"{feature}: {detail} ({table[feature]:+g})" if detail else f"{feature} ({table[feature]:+g})" for feature, detail in ranked]
-        return f"{'; '.join(parts)} = {self.score:+g}"
+@dataclass(frozen=True, slots=True)
+class Join:
+    """A break between two pieces of a paragraph weighed: the probability that it is a cut."""
+
+    probability: float
+    evidence: list[tuple[str, float, str]]
+
+    def explain(self) -> str:
+        return f"{'; '.join(_named(self.evidence))}; a cut with probability {self.probability:.2f}"
+
+
+def _named(evidence: list[tuple[str, float, str]]) -> list[str]:
+    return [f"{name}: {detail} ({weight:+.2f})" if detail else f"{name} ({weight:+.2f})" for name, weight, detail in evidence]
+
+
+@dataclass(slots=True)
+class LayoutModel:
+    """Fitted weights: per feature and label for the roles of lines, per pair of labels for
+    their succession, per feature for breaks."""
+
+    state: dict[str, dict[str, float]]
+    transitions: dict[tuple[str, str], float]
+    breaks: dict[str, float]
+    bias: float = 0.0
+    apply_at: float = 0.5
+    suggest_at: float = 0.2
+    origin: str = "built-in"
+    trained_on: str = ""
+
+    def roles(self, features: list[Features], constraints: list[Constraint | None]) -> list[Role]:
+        """The best labels for a page's lines, each with its evidence (Viterbi)."""
+        if not features:
+            return []
+        scores = [self._scores(f, c) for f, c in zip(features, constraints)]
+        best = [dict(scores[0])]
+        back: list[dict[str, str]] = [{}]
+        for k in range(1, len(scores)):
+            here, came = {}, {}
+            for label, own in scores[k].items():
+                previous, total = max(
+                    ((before, value + self.transitions.get((before, label), 0.0)) for before, value in best[-1].items()),
+                    key=lambda pair: pair[1],
+                )
+                here[label], came[label] = total + own, previous
+            best.append(here)
+            back.append(came)
+        label = max(best[-1], key=best[-1].get)
+        path = [label]
+        for k in range(len(scores) - 1, 0, -1):
+            label = back[k][label]
+            path.append(label)
+        path.reverse()
+        neighbours = zip([None, *path[:-1]], path[1:] + [None])
+        return [self._explained(features[k], constraints[k], path[k], *around, scores[k]) for k, around in enumerate(neighbours)]
+
+    def _scores(self, features: Features, constraint: Constraint | None) -> dict[str, float]:
+        allowed = LABELS if constraint is None else [label for label in LABELS if label in constraint.labels]
+        totals = dict.fromkeys(allowed, 0.0)
+        for name, value in features.values.items():
+            weights = self.state.get(name)
+            if weights:
+                for label, weight in weights.items():
+                    if label in totals:
+                        totals[label] += weight * value
+        return totals
+
+    def _explained(
+        self, features: Features, constraint: Constraint | None, label: str, previous: str | None, following: str | None, scores: dict[str, float]
+    ) -> Role:
+        """A line's label against the runner-up: the label that would score best in its place
+        between the labels of the lines around it, and what told the two apart."""
+
+        def placed(candidate: str) -> float:
+            return (
+                scores[candidate]
+                + (self.transitions.get((previous, candidate), 0.0) if previous else 0.0)
+                + (self.transitions.get((candidate, following), 0.0) if following else 0.0)
+            )
+
+        others = [other for other in scores if other != label]
+        runner = max(others, key=placed) if others else None
+        evidence = []
+        for name, value in features.values.items():
+            weights = self.state.get(name, {})
+            contribution = (weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value
+            if round(contribution, 2):
+                evidence.append((name, round(contribution, 2), features.details.get(name, "")))
+        for neighbour, pair, say in ((previous, lambda x: (previous, x), "after a {} line"), (following, lambda x: (x, following), "before a {} line")):
+            if neighbour is not None:
+                contribution = self.transitions.get(pair(label), 0.0) - (self.transitions.get(pair(runner), 0.0) if runner else 0.0)
+                if round(contribution, 2):
+                    evidence.append((say.format(neighbour), round(contribution, 2), ""))
+        evidence.sort(key=lambda item: -abs(item[1]))
+        margin = placed(label) - placed(runner) if runner else math.inf
+        return Role(label, round(scores[label], 2), runner, round(margin, 2), evidence[:_SHOWN], constraint.name if constraint else None)
+
+    def join(self, features: Features) -> Join:
+        """How likely the break is a cut, and the features that weighed most."""
+        total = self.bias
+        evidence = []
+        for name, value in features.values.items():
+            weight = self.breaks.get(name, 0.0) * value
+            total += weight
+            if round(weight, 2):
+                evidence.append((name, round(weight, 2), features.details.get(name, "")))
+        evidence.sort(key=lambda item: -abs(item[1]))
+        return Join(1 / (1 + math.exp(-total)), evidence[:_SHOWN])
+
+
+def read_model(text: str, origin: str) -> LayoutModel:
+    """A model from its TOML text; a broken file is an input error naming it."""
+    try:
+        data = tomllib.loads(text)
+        head = data["model"]
+        if head.get("format") != FORMAT:
+            raise ValueError(f"format {head.get('format')!r}: this kcclean reads format {FORMAT}")
+        labels = tuple(head["labels"])
+        if labels != LABELS:
+            raise ValueError(f"labels {list(labels)}: this kcclean's are {list(LABELS)}")
+        transitions = {}
+        for pair, weight in data["roles"]["transitions"].items():
+            before, after = pair.split(" > ")
+            transitions[(before, after)] = float(weight)
+        state = {name: {label: float(w) for label, w in weights.items()} for name, weights in data["roles"]["features"].items()}
+        breaks = data["breaks"]
+        return LayoutModel(
+            state,
+            transitions,
+            {name: float(w) for name, w in breaks["features"].items()},
+            float(breaks["bias"]),
+            float(breaks["apply_at"]),
+            float(breaks["suggest_at"]),
+            origin,
+            str(head.get("trained_on", "")),
+        )
+    except (tomllib.TOMLDecodeError, KeyError, ValueError, TypeError, AttributeError) as error:
+        problem = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise InputError(origin, f"not a kcclean layout model: {problem}") from None
+
+
+def write_model(model: LayoutModel) -> str:
+    """A model as TOML, keys sorted and weights rounded: the same model gives the same bytes."""
+    out = [
+        "# A kcclean layout model: weights fitted from labelled pages. Written by kcclean layout fit or",
+        "# scripts/fit_layout.py; read with --layout-model FILE or layout_model in kcclean.toml.",
+        "",
+        "[model]",
+        f"format = {FORMAT}",
+        f"labels = [{', '.join(_quoted(label) for label in LABELS)}]",
+        f"trained_on = {_quoted(model.trained_on)}",
+        "",
+        "[roles.transitions]",
+    ]
+    out += [f"{_quoted(f'{a} > {b}')} = {_number(w)}" for (a, b), w in sorted(model.transitions.items())]
+    out += ["", "[roles.features]"]
+    for name in sorted(model.state):
+        weights = ", ".join(f"{_quoted(label)} = {_number(w)}" for label, w in sorted(model.state[name].items()))
+        out.append(f"{_quoted(name)} = {{ {weights} }}")
+    out += ["", "[breaks]", f"bias = {_number(model.bias)}", f"apply_at = {_number(model.apply_at)}", f"suggest_at = {_number(model.suggest_at)}", "", "[breaks.features]"]
+    out += [f"{_quoted(name)} = {_number(w)}" for name, w in sorted(model.breaks.items())]
+    return "\n".join(out) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}.0"
+
+
+@functools.cache
+def builtin_model() -> LayoutModel:
+    text = resources.files("kcclean").joinpath("data/layout-model.toml").read_text(encoding="utf-8")
+    return read_model(text, "built-in layout model")
+
+
+def load_model(path: Path | None) -> LayoutModel:
+    """A user's layout model (`--layout-model`), or the built-in one."""
+    if path is None:
+        return builtin_model()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"cannot read the layout model: {error}") from None
+    return read_model(text, str(path))

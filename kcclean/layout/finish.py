@@ -4,6 +4,8 @@ issue they make up with every change in input order."""
 
 from __future__ import annotations
 
+import regex
+
 from ..model import PROSE_ROLES, Article, Draft, Issue, IssueDraft, Part, Role
 from ..rules import LayoutRuleId
 from .cues import (
@@ -15,6 +17,16 @@ from .cues import (
     lead_byline,
 )
 from .issues import issue_key
+
+# A closing line that stands on its own: a date, the body that signs a notice, a person's
+# name, an editor's note in brackets: a notice, a letter, an obituary or a serial ends on one,
+# with nothing cut off.
+_SIGNED_OFF = regex.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日"
+    r"|[\p{Han}（）()]{2,20}(?:局|政府|委员会|办公室|办事处|中心|公司|协会|联合会|小组|社区|党委|支部|医院|学校|街道)"
+    r"|(?:读者\s*)?\p{Han}{2,4}"
+    r"|[（(][^（）()]{1,30}[）)]"  # an editor's closing note: （未完待续）, （原载《浙江日报》）
+)
 
 
 def finish(draft: IssueDraft, warnings: list[str]) -> Issue:
@@ -49,6 +61,7 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
         and not ends_sentence(last)
         and last[-1] not in QUOTE_CLOSERS  # a paragraph may end on a quotation
         and not draft.continued_to
+        and not _SIGNED_OFF.fullmatch(last)  # a notice or a letter ends on its signer or its date
     )
     warnings = list(draft.warnings)
     if not draft.headline:

@@ -51,7 +51,7 @@ def issue_starts(page: Page) -> list[int]:
     text_since = False  # has text other than page furniture come since the last block?
     for unit in page.units:
         if unit.role is Role.MASTHEAD:
-            if block_line is None:
+            if block_line is None or unit.gap_before >= 2:  # after a wider gap: a page's foot line stays with its page
                 block_line = unit.line
             found = page_facts(Page(page.source, [unit]))[0]
             if found and found != date:

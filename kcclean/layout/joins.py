@@ -1,7 +1,8 @@
 """Paragraphs put back together: pieces of a paragraph cut by a blank line or a line break
 (`join.broken-wrap`), the lines of a hard-wrapped column (`join.line-wrap`), and the
 characters OCR read twice at a column break (`join.overlap`). A break is kept unless
-something shows the text was cut (`decisions.JOIN`); a close case is only suggested.
+something shows the text was cut: the layout model weighs each break (`decisions.LayoutModel.join`);
+a close case is only suggested.
 """
 
 from __future__ import annotations
@@ -13,24 +14,14 @@ import regex
 from ..model import PROSE_ROLES, Draft, Page, Role, Unit
 from ..provenance import Piece, join_link, joined
 from ..rules import LayoutRuleId, Rulebook
-from .cues import (
-    QUOTE_CLOSERS,
-    bare_lead,
-    ends_sentence,
-    is_lead,
-    near_width,
-    opens_paragraph,
-    opens_with_continuation,
-)
-from .cuts import IssueText, certain_cut, overlap
-from .decisions import JOIN, JOIN_AT, JOIN_SUGGESTED_AT, Weighing
+from .cues import ends_sentence, is_lead, near_width
+from .cuts import IssueText, overlap
+from .decisions import LayoutModel
+from .features import Features, Preceding, break_features
 
 _HAN = regex.compile(r"\p{Han}")
 _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
-_SHORT_PIECE = 20  # as short as a subhead, a dateline or a byline: no running prose
-_CUTTING_PAGE = 2  # certain cuts that show a page was transcribed cutting at column breaks
 _CLAUSE_MARKS = regex.compile(r"[，,；;、]")
-_BARE_LEAD_LONGEST = 60  # a cue and its bracket of names
 
 
 @dataclass(slots=True)
@@ -81,77 +72,57 @@ class Paragraph:
         )
 
 
-def _join_reason(run: Paragraph, b: Unit, page: Page, text: IssueText) -> tuple[str, str, bool] | None:
-    """(rule, evidence, certain) for joining paragraph b onto the run, or None when the run
-    really ends there. A break is kept unless something shows the text was cut
-    (decisions.JOIN); a close case is only suggested."""
-    a = run.units[-1]
-    if run.units[0].role not in PROSE_ROLES or b.role not in (Role.BODY, Role.CAPTION):
-        return None
-    if a.continued_to or b.continued_from or page.front_matter:
-        return None  # kcclean's own article files hold the paragraphs it decided on
-    ended = ends_sentence(a.text)
-    weighing = Weighing(JOIN)
-    sign = None
-    rule = LayoutRuleId.BROKEN_WRAP
-    if page.wrap_width and near_width(a, page.wrap_width) and not b.indented and (not b.block_start or page.uses_indent):
-        if not ended or page.uses_indent:
-            rule = LayoutRuleId.LINE_WRAP
-            weighing.add("the line fills the column", f"{page.wrap_width} characters, the next line not indented")
-        elif not b.block_start:  # without indents a full line ending 。 is more often cut than ended
-            rule = LayoutRuleId.LINE_WRAP
-            weighing.add("a full line may go on", f"{page.wrap_width} characters")
-    if ended and rule == LayoutRuleId.BROKEN_WRAP:
-        return None
-    if not ended:
-        weighing.add("no sentence end", repr(a.text[-6:]))
-        sign = certain_cut(a.text, b.text, run.unclosed > 0)
-        if sign is None and run.size <= _BARE_LEAD_LONGEST and bare_lead("".join(u.text for u in run.units)):
-            sign = ("a clause cannot end there", "a lead with no text after its cue")
-        if sign is None and opens_with_continuation(b.text):
-            sign = ("the next part starts mid-sentence", repr(b.text[:4]))
-        if sign is not None:
-            weighing.add(*sign)
-        elif text.prints(a.text[-2:] + b.text[:2]):
-            weighing.add("a phrase printed elsewhere runs across", repr(a.text[-2:] + b.text[:2]))
-        elif seen := text.pair_count(a.text[-1] + b.text[:1]):
-            weighing.add("the pair occurs elsewhere in the issue", f"{a.text[-1] + b.text[:1]!r} {seen} times")
-        if rule == LayoutRuleId.BROKEN_WRAP:
-            if run.size <= _SHORT_PIECE and sign is None:
-                weighing.add("the first part is short", f"{run.size} characters")
-            elif sign is None and run.clauses:
-                weighing.add("a long paragraph stops mid-clause")
-            if page.cuts >= _CUTTING_PAGE:
-                weighing.add("the page cuts paragraphs at column breaks", f"{page.cuts} certain cuts")
-        if a.text.rstrip()[-1:] in QUOTE_CLOSERS + "）)":
-            weighing.add("the first part may end with a quote", repr(a.text[-3:]))
-    if opens_paragraph(b.text):
-        weighing.add("the next part opens a paragraph", repr(b.text[:6]))
-    if page.wrap_width and page.uses_indent and b.indented:
-        weighing.add("the next line is indented")
-    if page.wrap_width and not near_width(a, page.wrap_width) and not ended and sign is None:
-        weighing.add("the line stops short of the column", f"{a.width} of {page.wrap_width} characters")
-    if weighing.score >= JOIN_AT:
-        return rule, weighing.evidence(), True
-    if weighing.score >= JOIN_SUGGESTED_AT:
-        return rule, weighing.evidence(), False
-    return None
+def settled(first: Unit, last: Unit, after: Unit, page: Page) -> bool:
+    """Does a fact keep the break after `last` (a paragraph starting with `first`) as it is?
+    Only prose is joined; a continuation marker ends the text on its page; kcclean's own
+    article files hold the paragraphs it decided on; and a paragraph that really ends (a
+    sentence end) is never joined, unless its line fills a hard-wrapped column."""
+    if first.role not in PROSE_ROLES or after.role not in (Role.BODY, Role.CAPTION):
+        return True
+    if last.continued_to or after.continued_from or page.front_matter:
+        return True
+    return ends_sentence(last.text) and rule_of(last, after, page) is LayoutRuleId.BROKEN_WRAP
 
 
-def join_paragraphs(draft: Draft, rulebook: Rulebook, text: IssueText) -> None:
+def rule_of(last: Unit, after: Unit, page: Page) -> LayoutRuleId:
+    """A break inside a hard-wrapped column (the line fills it, the next one goes on) is a
+    line wrap; any other a broken wrap."""
+    if page.wrap_width and near_width(last, page.wrap_width) and not after.indented and (not after.block_start or page.uses_indent):
+        if not ends_sentence(last.text) or page.uses_indent or not after.block_start:
+            return LayoutRuleId.LINE_WRAP
+    return LayoutRuleId.BROKEN_WRAP
+
+
+def weigh_break(paragraph: list[Unit], after: Unit, page: Page, text: IssueText) -> Features | None:
+    """The features of the break after the paragraph's pieces so far, or None when a fact
+    settles it (`settled`)."""
+    if settled(paragraph[0], paragraph[-1], after, page):
+        return None
+    joined = "".join(u.text for u in paragraph)
+    opened = joined.count("“") + joined.count("（") + joined.count("(")
+    closed = joined.count("”") + joined.count("）") + joined.count(")")
+    before = Preceding(paragraph[-1], joined, max(0, opened - closed), bool(_CLAUSE_MARKS.search(joined)))
+    return break_features(before, after, page, text)
+
+
+def join_paragraphs(draft: Draft, rulebook: Rulebook, model: LayoutModel, text: IssueText) -> None:
+    """Join the pieces of the draft's paragraphs where the model says the text was cut, and
+    suggest the joins it is not sure of."""
     if len(draft.body) < 2:
         return
     paragraphs = [Paragraph.of(draft.body[0])]
     for unit in draft.body[1:]:
         paragraph = paragraphs[-1]
-        reason = _join_reason(paragraph, unit, draft.page, text)
-        if reason is None or not rulebook.active(reason[0]):
+        features = weigh_break(paragraph.units, unit, draft.page, text)
+        rule = rule_of(paragraph.units[-1], unit, draft.page)
+        weighed = None if features is None or not rulebook.active(rule) else model.join(features)
+        if weighed is None or weighed.probability < model.suggest_at:
             paragraphs.append(Paragraph.of(unit))
             continue
-        rule, evidence, certain = reason
+        certain = weighed.probability >= model.apply_at
         tail = paragraph.units[-1]
         verdict = rulebook.verdict(rule, certain)
-        change, link = join_link(tail.trace, unit.trace, rule, applied=verdict.applied, level=verdict.level, evidence=evidence)
+        change, link = join_link(tail.trace, unit.trace, rule, applied=verdict.applied, level=verdict.level, evidence=weighed.explain())
         draft.changes.append(change)
         if verdict.applied:
             paragraph.add(drop_overlap(tail, unit, draft, rulebook), link)

@@ -1,90 +1,78 @@
-"""Units to roles: what each line of a page is, from its text and its neighbours (masthead,
-banner, headline, lead, standalone byline, body, photo credit, label, continuation marker).
-Headlines and subheads are weighed in `headlines`; this module settles what a line's own
-text and the known lines of the lexicons settle.
+"""Units to roles: what each line of a page is (page furniture, headline, subhead, byline,
+credit, body), decided by the layout model (`decisions.LayoutModel.roles`) from each line's
+features (`features.line_features`). Continuation markers are cut from the text first; a
+furniture line a lexicon knows is restored to its known form.
 """
 
 from __future__ import annotations
 
-import regex
-
-from ..model import PROSE_ROLES, Page, Role, Unit
+from ..model import Page, Role, Unit
 from ..rules import LayoutRuleId, LexiconRule, Rulebook
-from .cues import (
-    CREDIT,
-    CREDIT_LINE,
-    LEAD,
-    MARKER,
-    SOURCE_LINE,
-    ends_sentence,
-    headline_like,
-    is_byline,
-    page_number,
-    without_strays,
-)
+from .cues import LEAD, MARKER, ends_sentence, page_number, without_strays
 from .cuts import certain_cut
-from .headlines import continues_line, cut_before, decide_headline
+from .decisions import LayoutModel
+from .features import constraints, line_features
 
-_TOP_REGION = 16  # the masthead block is among the first lines of a page
-_MASTHEAD_MAX = 40
-_SUBHEAD_LEVEL = 3  # ### marks a subhead, # and ## a headline
-_SUBHEAD_MAX = 20
-_PUNCTUATION = regex.compile(r"[\p{P}--·]", regex.V1)
-# A dateline standing alone in a diary-style piece: 3月5日 九华乡双溪村 / 3月5日 晴.
-_DATELINE = regex.compile(r"^\d{1,2}月\d{1,2}日(?:\s*[上中下晚凌早]?[午晚上])?\s+[\p{Han}\d·]{1,12}$")
-# An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
-_ENUMERATED = regex.compile(r"^([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、])[^。！？；]{2,24}$")
-_LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
+# The role each label of the model gives a line (a furniture line and a body line are told
+# apart further below: masthead or banner, lead or body).
+_ROLE_OF_LABEL = {
+    "head": Role.HEADLINE,
+    "head+": Role.HEADLINE,
+    "subhead": Role.SUBHEAD,
+    "byline": Role.BYLINE,
+    "credit": Role.CREDIT,
+    "body": Role.BODY,
+}
+_PROSE = 16  # characters of a line, with a comma, that make it prose
+# The text of articles, line by line (no decision worth explaining).
+_TEXT = frozenset({Role.BODY, Role.LEAD})
 
-def classify(page: Page, rulebook: Rulebook) -> Page:
-    """Give every unit of the page its role. Continuation markers are cut out of the text
-    and kept on the unit; masthead lines damaged by OCR are restored."""
-    units = page.units
-    _take_markers(page)
-    _find_masthead(page, rulebook)
-    banners = rulebook.lexicons("banner")
-    for index, unit in enumerate(units):
-        if unit.role is not Role.BODY:
-            continue
-        line = without_strays(unit.text)
-        if page.wrap_width and continues_line(units, index) and not CREDIT_LINE.match(line):
-            continue  # the rest of a line cut at the column width is body text (a credit line is not)
-        if (
-            unit.heading >= _SUBHEAD_LEVEL
-            or _LABEL.match(line)
-            or _DATELINE.match(line)
-            or (_ENUMERATED.match(line) and not ends_sentence(line))
-        ):
-            unit.role = Role.SUBHEAD
-        elif CREDIT.match(line) or CREDIT_LINE.match(line) or SOURCE_LINE.match(line):
-            unit.role = Role.CREDIT
-        elif is_byline(unit.text) and not cut_before(units, index):
-            unit.role = Role.BYLINE
-        elif LEAD.match(line):
-            unit.role = Role.LEAD
-        elif headline_like(unit) and _known_line(unit, banners, True, page, rulebook):
-            unit.role = Role.BANNER
-        elif page.front_matter and not unit.heading:
-            continue  # kcclean's own article files mark every headline line with #
+
+def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
+    """Give every unit of the page its role, the model's label and the evidence for it."""
+    take_markers(page)
+    features = line_features(page, rulebook)
+    decided = model.roles(features, constraints(page, features))
+    for unit, role in zip(page.units, decided):
+        unit.label = role.label
+        if role.label in ("masthead", "banner"):
+            if unit.role is not Role.MARKER:
+                unit.role = _furniture(unit, role.label, page, rulebook)
         else:
-            decide_headline(units, index, page)
-    _find_subheads(units)
-    page.cuts = _certain_cuts(units)
+            unit.role = _ROLE_OF_LABEL[role.label]
+            if unit.role is Role.BODY and LEAD.match(without_strays(unit.text)):
+                unit.role = Role.LEAD
+        if unit.role not in _TEXT or role.constraint:
+            unit.why = role.explain()
+    page.cuts, page.open_ends = page_cuts(page)
     return page
 
 
-def _certain_cuts(units: list[Unit]) -> int:
-    """How many blank lines of the page fall where the text certainly goes on: a page
-    transcribed cutting paragraphs at column breaks shows it several times."""
-    count = 0
-    for a, b in zip(units, units[1:]):
-        if b.block_start and a.role in PROSE_ROLES and b.role in PROSE_ROLES and not ends_sentence(a.text):
+def _furniture(unit: Unit, label: str, page: Page, rulebook: Rulebook) -> Role:
+    """A line of page furniture: a column banner or a masthead line, as the model says,
+    restored to its known form when a lexicon of either knows it."""
+    if _known_line(unit, rulebook.lexicons("banner"), page, rulebook):
+        return Role.BANNER
+    if _known_line(unit, rulebook.lexicons("masthead"), page, rulebook):
+        return Role.MASTHEAD
+    return Role.BANNER if label == "banner" else Role.MASTHEAD
+
+
+def page_cuts(page: Page) -> tuple[int, int]:
+    """How many blank lines of the page fall where the text certainly goes on, and how many
+    after a line of prose with no sentence end: a page transcribed cutting paragraphs at
+    column breaks shows it several times, while a paragraph whose final mark OCR dropped is
+    rare."""
+    cuts = open_ends = 0
+    for a, b in zip(page.units, page.units[1:]):
+        if b.block_start and a.role in _TEXT and b.role in _TEXT and not ends_sentence(a.text):
+            open_ends += len(a.text) >= _PROSE and "，" in a.text  # prose, not a notice's fields and lists
             unclosed = a.text.count("“") > a.text.count("”") or a.text.count("（") > a.text.count("）")
-            count += certain_cut(a.text, b.text, unclosed) is not None
-    return count
+            cuts += certain_cut(a.text, b.text, unclosed) is not None
+    return cuts, open_ends
 
 
-def _take_markers(page: Page) -> None:
+def take_markers(page: Page) -> None:
     """Cut `（下转2版）` from the end and `（上接1版）` from the start of a unit."""
     for unit in page.units:
         for match in reversed(list(MARKER.finditer(unit.text))):
@@ -114,23 +102,11 @@ def _take_markers(page: Page) -> None:
             unit.role = Role.MARKER
 
 
-def _find_masthead(page: Page, rulebook: Rulebook) -> None:
-    """Masthead lines: near the top of the page, or anywhere if a pattern matches them whole
-    (a running head of an inner page). Near matches are restored to the known line."""
-    lexicons = rulebook.lexicons("masthead")
-    for index, unit in enumerate(page.units):
-        if unit.role is not Role.BODY or len(unit.text) > _MASTHEAD_MAX:
-            continue
-        # far from the top of the page only exact lines count: fewer false alarms
-        if _known_line(unit, lexicons, index < _TOP_REGION, page, rulebook):
-            unit.role = Role.MASTHEAD
-
-
-def _known_line(unit: Unit, lexicons: list[LexiconRule], fuzzy: bool, page: Page, rulebook: Rulebook) -> bool:
+def _known_line(unit: Unit, lexicons: list[LexiconRule], page: Page, rulebook: Rulebook) -> bool:
     """Is this a line a lexicon knows (masthead, banner)? A near match is restored to the
     known line, as a change of that lexicon's rule, unless the rule is switched off."""
     for lexicon in lexicons:
-        canonical = lexicon.recognise(unit.text, fuzzy)
+        canonical = lexicon.recognise(unit.text, fuzzy=True)
         if canonical is None:
             continue
         if canonical != unit.text and rulebook.active(lexicon.id):
@@ -143,15 +119,3 @@ def _known_line(unit: Unit, lexicons: list[LexiconRule], fuzzy: bool, page: Page
         unit.lexicon = lexicon.id
         return True
     return False
-
-
-def _find_subheads(units: list[Unit]) -> None:
-    """A short line with no punctuation next to a label ([关键词] 一站式 幸福感) is a label too."""
-    for index, unit in enumerate(units):
-        if unit.role is not Role.BODY or len(unit.text) > _SUBHEAD_MAX:
-            continue
-        if _PUNCTUATION.search(unit.text):
-            continue
-        neighbours = [units[i] for i in (index - 1, index + 1) if 0 <= i < len(units)]
-        if any(n.role is Role.SUBHEAD and _LABEL.match(n.text) for n in neighbours):
-            unit.role = Role.SUBHEAD

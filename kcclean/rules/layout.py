@@ -20,6 +20,7 @@ class LayoutRuleId(StrEnum):
     BYLINE = "layout.byline"  # a standalone byline, kept as the article's byline
     BANNER = "layout.banner"  # a headline with no body: a column banner
     ORPHAN = "layout.orphan"  # the cut-off last line of the article before it
+    FURNITURE = "layout.furniture"  # a line of page furniture no lexicon knows
     BROKEN_WRAP = "join.broken-wrap"  # a paragraph cut mid-sentence by a blank line or line break
     LINE_WRAP = "join.line-wrap"  # the lines of a hard-wrapped column
     OVERLAP = "join.overlap"  # a column break that repeats the column's last characters

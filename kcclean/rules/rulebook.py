@@ -24,6 +24,7 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     unsafe: bool | frozenset[str] = False  # True: every unsafe rule; a set: those ids or prefixes
+    layout_model: Path | None = None  # a layout model of the user's own (kcclean layout fit); None: the built-in one
 
 
 def matches(rule_id: str, codes: list[str]) -> bool:

@@ -1,0 +1,501 @@
+"""What the layout model weighs: the features of each line of a page, and of each break between
+two pieces of a paragraph, computed once and kept as data (a name, a value, a detail).
+
+A feature describes the text and the layout of a transcript, never a decision already taken:
+what a line says (a lead, a byline, a credit, a date), how it is set (indent, blank lines,
+its length against the column), where it stands (at the top of the page, first in its block)
+and what stands around it (the line before ends a sentence, a lead follows). The weights that
+turn them into decisions are fitted from labelled pages (`decisions.LayoutModel`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+from ..model import Page, Role, Unit
+from ..rules import Rulebook
+from ..words import split_cost
+from .cues import (
+    ARTICLE_OPENING,
+    CAPTION_OPENING,
+    CLOSERS,
+    CREDIT,
+    CREDIT_LINE,
+    INNER_SENTENCE_END,
+    LEAD,
+    NOTICE_TITLE,
+    OPENING_CLAUSE,
+    QUOTE_CLOSERS,
+    SOURCE_LINE,
+    balanced,
+    bare_lead,
+    credit_across,
+    ends_sentence,
+    headline_like,
+    is_byline,
+    is_photo_credit,
+    near_width,
+    opens_paragraph,
+    opens_with_continuation,
+    without_strays,
+)
+from .cuts import IssueText, certain_cut, starts_paragraph
+
+LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
+# A dateline standing alone in a diary-style piece: 3月5日 九华乡双溪村 / 3月5日 晴.
+DATELINE = regex.compile(r"^\d{1,2}月\d{1,2}日(?:\s*[上中下晚凌早]?[午晚上])?\s+[\p{Han}\d·]{1,12}$")
+# An enumerated heading inside an article: 一、加强组织领导 / （二）压实责任 / 3.强化保障
+ENUMERATED = regex.compile(r"^([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、])")
+_QUOTED_PREDICATE = regex.compile(r"(?:是|为|叫|称|名为)“[^“”]+”$")
+_PUNCTUATION = regex.compile(r"[\p{P}--·]", regex.V1)
+_DATE = regex.compile(r"\d{1,4}年|\d{1,2}月\d{1,2}日")
+_DIGIT = regex.compile(r"\d")
+_SUBTITLE_DASH = ("——", "—", "--")
+_CLAUSE = regex.compile(r"[，,、；;]")
+_HAN_RUN = regex.compile(r"\p{Han}{2,}")
+_LENGTHS = ((2, "1-2"), (4, "3-4"), (6, "5-6"), (8, "7-8"), (10, "9-10"), (12, "11-12"), (16, "13-16"), (20, "17-20"), (24, "21-24"), (32, "25-32"), (40, "33-40"), (64, "41-64"))
+_TOP_REGION = 16  # the masthead block is among the first lines of a page
+_KNOWN_LONGEST = 40  # known lines (masthead, banners) are short
+_LOOKAHEAD = 200  # lines searched for the start of an article after headline-like lines
+_WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
+_OPEN_ENDS_CAP = 4  # other unmarked paragraph ends on a page from which the page says it all
+_FEWEST_PAIRS = 3  # distinct character pairs a line needs for its share of them to tell anything
+_BEHIND = 1500  # characters before a line its words are looked for
+# The features of a neighbouring line that tell about this one.
+_NEIGHBOUR = (
+    "lead cue", "byline shape", "credit", "credit line", "ends a sentence", "headline-like", "known masthead line",
+    "known banner", "markdown heading", "subhead level", "starts mid-sentence", "an article opening", "label",
+    "block start", "blank lines before: 2+", "full width", "indented", "continued from another page",
+    "continued on another page", "a date", "subtitle dash", "ends with a comma", "dateline", "enumerated",
+    "a notice's title",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A fact that settles a line's label outright: its name and the labels it leaves."""
+
+    name: str
+    labels: frozenset[str]
+
+
+_MARKER_ALONE = Constraint("a continuation marker alone on its line", frozenset({"masthead"}))
+_OWN_HEADLINE = Constraint("kcclean's own article file: # marks a headline line", frozenset({"head", "head+"}))
+_OWN_SUBHEAD = Constraint("kcclean's own article file: ### marks a subhead", frozenset({"subhead"}))
+_OWN_TEXT = Constraint("kcclean's own article file: a paragraph of its article", frozenset({"body", "credit"}))
+_AFTER_JUMP = Constraint("text after （上接…版） goes on from another page", frozenset({"subhead", "byline", "credit", "body"}))
+_BEFORE_JUMP = Constraint("text before （下转…版） goes on on another page", frozenset({"credit", "body"}))
+# The user's banner lexicon (masthead.banners, or their own) says what their paper's column
+# banners are. (A known masthead line is no such proof: its date pattern is also a notice's
+# date line.)
+_KNOWN_BANNER = Constraint("a column banner the lexicon knows", frozenset({"banner"}))
+
+
+def constraints(page: Page, features: list[Features]) -> list[Constraint | None]:
+    """The constraint that settles each line of a page (its `line_features`), where one does."""
+    own = bool(page.front_matter)
+    found: list[Constraint | None] = []
+    for unit, known in zip(page.units, features):
+        if unit.role is Role.MARKER:
+            found.append(_MARKER_ALONE)
+        elif own:
+            found.append(_OWN_SUBHEAD if unit.heading >= 3 else _OWN_HEADLINE if unit.heading else _OWN_TEXT)
+        elif "known banner" in known.values:
+            found.append(_KNOWN_BANNER)
+        elif unit.continued_from:
+            found.append(_AFTER_JUMP)
+        elif unit.continued_to:
+            found.append(_BEFORE_JUMP)
+        else:
+            found.append(None)
+    return found
+
+
+@dataclass(slots=True)
+class Features:
+    """The features that hold for one line or break: name → value, and a detail for the
+    evidence (what in the text made it hold)."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, value: float = 1.0, detail: str = "") -> None:
+        self.values[name] = value
+        if detail:
+            self.details[name] = detail
+
+
+def line_features(page: Page, rulebook: Rulebook) -> list[Features]:
+    """The features of every line of a page (its units, continuation markers already taken)."""
+    units = page.units
+    own = [_own(unit, index, page, rulebook) for index, unit in enumerate(units)]
+    text_so_far = _TextBehind([unit.text if "headline-like" not in own[k].values else "" for k, unit in enumerate(units)])
+    found = []
+    for index, unit in enumerate(units):
+        features = Features(dict(own[index].values), dict(own[index].details))
+        for side, at in (("previous", index - 1), ("next", index + 1)):
+            if 0 <= at < len(units):
+                for name in _NEIGHBOUR:
+                    if name in own[at].values:
+                        features.add(f"{side}: {name}", own[at].values[name])
+            else:
+                features.add(f"{side}: none")
+        _context(features, units, index, own, text_so_far.before(index))
+        found.append(features)
+    return found
+
+
+def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
+    """What a line's own text and setting say."""
+    features = Features()
+    line = without_strays(unit.text)
+    add = features.add
+    if not line:
+        add("empty")
+        return features
+    if LEAD.match(line):
+        add("lead cue", detail=repr(line[:8]))
+    if is_byline(unit.text):
+        add("byline shape")
+    if CREDIT.search(line):
+        add("credit", detail=repr(line[-8:]))
+    if CREDIT_LINE.match(line):
+        add("credit line")
+    if SOURCE_LINE.match(line):
+        add("source line")
+    if NOTICE_TITLE.match(line):
+        add("a notice's title", detail=repr(line[-4:]))
+    if LABEL.match(line):
+        add("label")
+    if DATELINE.match(line):
+        add("dateline")
+    if ENUMERATED.match(line):
+        add("enumerated")
+    if line.startswith(CAPTION_OPENING):
+        add("caption opening")
+    if ARTICLE_OPENING.match(line):
+        add("an article opening", detail=repr(line[:6]))
+    if OPENING_CLAUSE.match(line) or starts_paragraph(line):
+        add("a paragraph opening", detail=repr(line[:6]))
+    if _QUOTED_PREDICATE.search(line):
+        add("ends by quoting a name")
+    if line.startswith(_SUBTITLE_DASH):
+        add("subtitle dash")
+    if unit.continued_from:
+        add("continued from another page")
+    if unit.continued_to:
+        add("continued on another page")
+    if headline_like(unit):
+        add("headline-like")
+    size = len(line)
+    add(f"length {next((name for limit, name in _LENGTHS if size <= limit), '65+')}")
+    if ends_sentence(line):
+        add("ends a sentence")
+    elif line.rstrip(CLOSERS + " ")[-1:] in "，,、":
+        add("ends with a comma")
+    if line[-1:] in "：:":
+        add("ends with a colon")
+    if line[-1:] in QUOTE_CLOSERS:
+        add("ends on a closing quote")
+    if INNER_SENTENCE_END.search(line):
+        add("a sentence ends inside")
+    clauses = len(_CLAUSE.findall(line))
+    add("clauses: 0" if not clauses else "clauses: 1" if clauses == 1 else "clauses: 2+")
+    if not balanced(line):
+        add("unbalanced quotes or brackets")
+    if opens_with_continuation(line):
+        add("starts mid-sentence", detail=repr(line[:4]))
+    if not _PUNCTUATION.search(line):
+        add("no punctuation")
+    if " " in line.strip():
+        add("a space inside")
+    if _DATE.search(line):
+        add("a date")
+    elif _DIGIT.search(line):
+        add("digits")
+    if size <= _KNOWN_LONGEST:
+        for scope, name in (("masthead", "known masthead line"), ("banner", "known banner")):
+            for lexicon in rulebook.lexicons(scope):
+                canonical = lexicon.recognise(unit.text, fuzzy=True)
+                if canonical is not None:
+                    add(name if canonical == unit.text or lexicon.recognise(unit.text, fuzzy=False) else f"{name}, near")
+                    break
+    _setting(features, unit, index, page)
+    return features
+
+
+def _setting(features: Features, unit: Unit, index: int, page: Page) -> None:
+    """How the line is set on the page."""
+    add = features.add
+    units = page.units
+    if unit.heading:
+        add("subhead level" if unit.heading >= 3 else "markdown heading")
+    if unit.block_start:
+        add("block start")
+    add("blank lines before: 0" if not unit.gap_before else "blank lines before: 1" if unit.gap_before == 1 else "blank lines before: 2+")
+    following = units[index + 1] if index + 1 < len(units) else None
+    if following is None or following.block_start:
+        add("block end")
+    if unit.indented:
+        add("indented")
+    if page.uses_indent:
+        add("the page indents paragraphs")
+    if page.wrap_width:
+        add("the page is hard-wrapped")
+        if unit.full_width:
+            add("full width")
+        elif near_width(unit, page.wrap_width):
+            add("near full width")
+        else:
+            add("short of the column")
+        previous = units[index - 1] if index else None
+        if previous is not None and previous.full_width and not unit.block_start and not unit.indented:
+            add("goes on from a full line")
+    if index < _TOP_REGION:
+        add("near the top of the page")
+    if index == 0:
+        add("first line of the page")
+    if following is None:
+        add("last line of the page")
+
+
+def _context(features: Features, units: list[Unit], index: int, own: list[Features], behind: str) -> None:
+    """What the lines around a line say about it."""
+    unit = units[index]
+    add = features.add
+    previous = units[index - 1] if index else None
+    following = units[index + 1] if index + 1 < len(units) else None
+    if previous is not None and certain_cut(previous.text, unit.text):
+        add("the text before runs on into it")
+    if following is not None and certain_cut(unit.text, following.text):
+        add("it runs on into the next line")
+    if following is not None and following.role is not Role.MARKER and (gain := _reads_joined(unit.text, following.text)) > 0:
+        add("its words read on into the next line", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{unit.text[-2:]}|{following.text[:2]} {gain:.1f}")
+    if previous is not None and previous.role is not Role.MARKER and (gain := _reads_joined(previous.text, unit.text)) > 0:
+        add("the words before read on into it", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{previous.text[-2:]}|{unit.text[:2]} {gain:.1f}")
+    if previous is not None and previous.role is Role.MARKER and previous.continued_to:
+        add("after a jump to another page")
+    if index > 1 and credit_across(units[index - 2].text, previous):
+        add("after a credit wrapped over two lines")
+    if "headline-like" not in own[index].values:
+        return
+    found, position = _article_follows(units, index)
+    if found:
+        add(found)
+    if found == _LEAD_FIRST and "clauses: 0" in own[index].values and (previous is None or "ends a sentence" in own[index - 1].values):
+        # together, not one by one: a displaced tail, or the piece of a paragraph before a
+        # cut, is followed by a lead too, but it has clauses or the text before it goes on
+        add("between a finished text and a lead")
+    run = units[index + 1 : position]
+    if found != _FOOT and run and _titled(run[0]):
+        add("headline-like lines follow")
+    text_after = "".join(u.text for u in units[position : position + 2])
+    ahead, echo = _share(unit.text, text_after), _share(unit.text, behind)
+    if ahead >= _WORDS_SHARED:
+        add("its words open the next text", ahead, f"{ahead:.0%}")
+    if echo >= _WORDS_SHARED and echo > ahead:
+        add("its words echo the text before", echo, f"{echo:.0%}")
+
+
+class _TextBehind:
+    """The prose before each line, up to `_BEHIND` characters, built once for the page (the
+    text of headline-like lines is left out: a headline echoing another is no sign that it
+    goes on with the text)."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.ends = []
+        total = 0
+        for text in self.texts:
+            total += len(text)
+            self.ends.append(total)
+        self.joined = "".join(self.texts)
+
+    def before(self, index: int) -> str:
+        end = self.ends[index - 1] if index else 0
+        return self.joined[max(0, end - _BEHIND) : end]
+
+
+def _titled(unit: Unit) -> bool:
+    """A line shaped like a headline's second line: a —— subtitle, or no clause marks."""
+    return unit.text.startswith(_SUBTITLE_DASH) or not _CLAUSE.search(unit.text)
+
+
+def _han_pairs(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def _share(line: str, text: str) -> float:
+    """The share of the line's distinct character pairs that the text prints (none for a line
+    of fewer than `_FEWEST_PAIRS`: a share of one or two pairs is chance)."""
+    pairs = set(_han_pairs(line))
+    if len(pairs) < _FEWEST_PAIRS or not text:
+        return 0.0
+    return sum(1 for pair in pairs if pair in text) / len(pairs)
+
+
+def _wraps_on(units: list[Unit], index: int) -> bool:
+    """Does the next line of the same block continue this one (not indented)?"""
+    following = units[index + 1] if index + 1 < len(units) else None
+    return following is not None and not following.block_start and not following.indented
+
+
+# What shows that an article starts after some headline-like lines:
+_LEAD_FIRST = "a lead or byline follows"
+_LEAD_LATER = "a lead further on"
+_JUMP = "a 上接 marker follows"
+_CREDITED = "a photo credit follows"
+_FOOT = "only headline-like lines follow"
+
+
+def _article_follows(units: list[Unit], index: int) -> tuple[str | None, int]:
+    """What, past the headline-like lines starting here and before the next possible
+    headline, shows that an article starts (one of the constants above, or None), and where
+    the text after the headline-like lines begins."""
+    position = index + 1
+    while position < len(units) and position - index <= 4:
+        if units[position].role is not Role.MARKER and not _could_be_headline_line(units, position):
+            break
+        position += 1
+    else:
+        return _FOOT, position
+    for offset, unit in enumerate(_ahead(units, position)):
+        text = without_strays(unit.text)
+        at = position + offset
+        if is_photo_credit(text) or (at + 1 < len(units) and credit_across(text, units[at + 1])):
+            return _CREDITED, position
+        if LEAD.match(text) or is_byline(unit.text):
+            return (_LEAD_FIRST if offset == 0 else _LEAD_LATER), position
+        if unit.continued_from:
+            return _JUMP, position
+        previous = units[at - 1]
+        if offset and (
+            previous.continued_to
+            or unit.heading
+            or (unit.block_start and ends_sentence(previous.text) and _could_be_headline_line(units, at))
+        ):
+            return None, position  # another article starts here, or this one jumped to another page
+    return None, position
+
+
+def _ahead(units: list[Unit], position: int) -> Iterator[Unit]:
+    return (units[at] for at in range(position, min(len(units), position + _LOOKAHEAD)))
+
+
+# A date alone (a notice's signature), or a note in brackets ((未完待续), (原载…)): no headline line.
+_NO_HEADLINE_LINE = regex.compile(r"^\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[（(][^（）()]*[）)])\s*$")
+
+
+def _could_be_headline_line(units: list[Unit], index: int) -> bool:
+    """Could this line continue a run of headline lines? Not a byline, not a date or a note
+    in brackets alone, not the start of an article's text (上接), and not a line of a
+    hard-wrapped column."""
+    unit = units[index]
+    if is_byline(unit.text) or unit.continued_from or not headline_like(unit) or _NO_HEADLINE_LINE.match(unit.text):
+        return False
+    if unit.text.startswith("——"):
+        return True  # a —— subtitle, however long
+    column_text = unit.full_width and (_wraps_on(units, index) or not unit.block_start)
+    previous = units[index - 1] if index else None
+    goes_on = previous is not None and previous.full_width and not unit.block_start and not unit.indented
+    return not column_text and not goes_on
+
+
+# --- breaks between two pieces of a paragraph ---------------------------------------------
+
+_SHORT_PIECE = 20  # as short as a subhead, a dateline or a byline: no running prose
+_REACH = 4  # characters each side of a break its words are read over
+_GAIN_CAP = 8.0  # a gain this large is as telling as any
+_FIELD = regex.compile(r"^\p{Han}{2,8}[：:]")  # 项目名称：… a field of a notice or a form
+_DATE_END = regex.compile(r"\d{1,4}[年月日]$|[年月]\d{1,2}日$")
+_DATE_START = regex.compile(r"^\d{4}年|^\d{1,2}月\d{1,2}日")
+_BARE_LEAD_LONGEST = 60  # a cue and its bracket of names
+
+
+@dataclass(frozen=True, slots=True)
+class Preceding:
+    """The paragraph joined so far before a break: its last piece, its text, how many quotes
+    or brackets it left open, and whether it has a clause mark."""
+
+    last: Unit
+    text: str
+    unclosed: int
+    clauses: bool
+
+
+def break_features(before: Preceding, after: Unit, page: Page, text: IssueText) -> Features:
+    """What shows that the paragraph was cut between `before` and `after`, or that it ended."""
+    features = Features()
+    add = features.add
+    a, b = before.last, after
+    ended = ends_sentence(a.text)
+    add("a sentence ends before it" if ended else "no sentence end", detail=repr(a.text[-6:]))
+    if page.wrap_width:
+        add("the page is hard-wrapped")
+        if near_width(a, page.wrap_width):
+            add("the line fills the column", detail=f"{page.wrap_width} characters")
+        else:
+            add("the line stops short of the column", detail=f"{a.width} of {page.wrap_width} characters")
+        if page.uses_indent:
+            add("the page indents paragraphs")
+        if not b.indented and page.wrap_width - 2 <= b.width < page.wrap_width:
+            add("the next line stops two short of the column", detail="a paragraph's first line whose indent was lost")
+    add("a blank line between" if b.block_start else "a line break between")
+    if b.gap_before >= 2:
+        add("blank lines between: 2+")
+    if b.indented:
+        add("the next line is indented")
+    if not ended:
+        sign = certain_cut(a.text, b.text, before.unclosed > 0)
+        if sign is not None:
+            add(sign[0], detail=sign[1])
+        if len(before.text) <= _BARE_LEAD_LONGEST and bare_lead(before.text):
+            add("a lead with no text after its cue")
+        if opens_with_continuation(b.text):
+            add("the next part starts mid-sentence", detail=repr(b.text[:4]))
+        gain = _reads_joined(a.text, b.text)
+        if gain > 0:
+            add("words read across the break", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{a.text[-2:]}|{b.text[:2]} {gain:.1f}")
+        if text.prints(a.text[-2:] + b.text[:2]):
+            add("a phrase printed elsewhere runs across", detail=repr(a.text[-2:] + b.text[:2]))
+        if seen := text.pair_count(a.text[-1] + b.text[:1]):
+            add("the pair occurs elsewhere in the issue", min(seen, 5) / 5, f"{a.text[-1] + b.text[:1]!r} {seen} times")
+        if before.clauses:
+            add("the paragraph so far has a clause mark")
+        if a.text.rstrip()[-1:] in QUOTE_CLOSERS + "）)":
+            add("the first part may end with a quote", detail=repr(a.text[-3:]))
+    if len(before.text) <= _SHORT_PIECE:
+        add("the first part is short", detail=f"{len(before.text)} characters")
+    if len(b.text) <= _SHORT_PIECE:
+        add("the next part is short", detail=f"{len(b.text)} characters")
+    if _FIELD.match(before.text):
+        add("the first part is a field", detail=repr(before.text[:6]))
+    if _FIELD.match(b.text):
+        add("the next part is a field", detail=repr(b.text[:6]))
+    if _DATE_END.search(a.text):
+        add("the first part ends with a date")
+    if _DATE_START.match(b.text):
+        add("the next part starts with a date")
+    if opens_paragraph(b.text):
+        add("the next part opens a paragraph", detail=repr(b.text[:6]))
+    if LEAD.match(without_strays(b.text)):
+        add("the next part is a lead")
+    if page.cuts >= 2:
+        add("the page cuts paragraphs at column breaks", detail=f"{page.cuts} certain cuts")
+    if not ended and page.open_ends >= 2:
+        others = page.open_ends - 1
+        add("other paragraphs of the page stop without a mark", min(others, _OPEN_ENDS_CAP) / _OPEN_ENDS_CAP, f"{others} others")
+    return features
+
+
+def _reads_joined(a: str, b: str) -> float:
+    """How much likelier the words around a break read joined than as two texts: the cost of
+    the pieces' likeliest splits into words minus that of the joined text (words.split_cost);
+    0 when no word of the list runs across."""
+    left, right = a[-_REACH:], b[:_REACH]
+    if not left or not right:
+        return 0.0
+    return max(0.0, split_cost(left) + split_cost(right) - split_cost(left + right))

@@ -1,0 +1,264 @@
+"""Fitting the layout model's weights from labelled pages (`kcclean layout fit`,
+`scripts/fit_layout.py`): a linear-chain CRF for the roles of lines and a logistic model for
+breaks, both regularised towards a base model (zero, or the shipped weights when a user fits
+their own paper), fitted with L-BFGS. Deterministic: the same pages give the same weights.
+
+Needs numpy and scipy (`pip install 'kcclean[fit]'`); the runtime that reads the weights
+does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import KccleanError
+from ..model import Page, Role
+from ..rules import Rulebook
+from .cuts import IssueText
+from .decisions import LABELS, LayoutModel
+from .features import Constraint, Features, constraints, line_features
+from .joins import weigh_break
+from .labelling import LabelledPage
+from .lines import split_units
+from .roles import page_cuts, take_markers
+
+# Regularisation: how strongly the weights are held to the base model (L2), for roles and
+# breaks; a weight whose size stays below `_PRUNE` is left out of the model file.
+ROLE_PRIOR = 1.0
+BREAK_PRIOR = 1.0
+_PRUNE = 0.005
+# A break is joined for sure from this probability of a cut, and suggested from `SUGGEST_AT`:
+# a wrong join costs four times a missed one (it merges two paragraphs and only the report
+# shows it, while a missed join is listed as a suggestion), so a join is made where
+# p × 1 > (1 − p) × 4.
+WRONG_JOIN_COST = 4
+APPLY_AT = WRONG_JOIN_COST / (1 + WRONG_JOIN_COST)
+SUGGEST_AT = 0.2
+_ITERATIONS = 400
+_GROUP = 128  # sequences padded together in the forward-backward pass
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A labelled page as the model sees it: features, constraints and labels per line, and
+    each labelled break's features."""
+
+    page: LabelledPage
+    features: list[Features]
+    constraints: list[Constraint | None]
+    labels: list[str]
+    breaks: list[tuple[Features, bool]] = field(default_factory=list)
+
+
+def _need_numpy():
+    try:
+        import numpy
+        import scipy.optimize  # noqa: F401
+        import scipy.sparse  # noqa: F401
+    except ImportError:
+        raise KccleanError("fitting a layout model needs numpy and scipy: pip install 'kcclean[fit]'") from None
+    return numpy
+
+
+def prepare(page: LabelledPage, rulebook: Rulebook) -> Prepared:
+    """The features the runtime would compute for a labelled page, with its labels."""
+    split = split_units(page.source)
+    if len(split.units) != len(page.labels):
+        raise KccleanError(f"{page.name}: {len(page.labels)} labels for {len(split.units)} lines")
+    take_markers(split)
+    features = line_features(split, rulebook)
+    # a label a constraint rules out is the labeller's word against the rule's: the label is
+    # kept and the line weighed on its features (the fit must not be asked the impossible)
+    settled = [c if c is None or label in c.labels else None for c, label in zip(constraints(split, features), page.labels)]
+    prepared = Prepared(page, features, settled, list(page.labels))
+    prepared.breaks = list(_breaks(split, page))
+    return prepared
+
+
+def _breaks(page: Page, labelled: LabelledPage) -> Iterable[tuple[Features, bool]]:
+    """Each labelled break with the features the runtime weighs it on, the paragraph so far
+    rebuilt from the labels. Breaks a constraint settles are left out."""
+    units = page.units
+    for unit, label in zip(units, labelled.labels):  # the roles the runtime gives these labels
+        unit.role = Role.BODY if label == "body" else Role.CREDIT
+    text = IssueText("\n".join(u.text for u in units))
+    page.cuts, page.open_ends = page_cuts(page)
+    paragraph: list = []
+    for k, (unit, join) in enumerate(zip(units, labelled.joins)):
+        if join is None:
+            paragraph = [unit] if labelled.labels[k] == "body" else []
+            continue
+        if paragraph and (weighed := weigh_break(paragraph, unit, page, text)) is not None:
+            yield weighed, join
+        paragraph = paragraph + [unit] if join else [unit]
+
+
+# --- fitting ---------------------------------------------------------------------------
+
+
+def fit(prepared: list[Prepared], base: LayoutModel | None = None, trained_on: str = "") -> LayoutModel:
+    """Weights for roles and breaks fitted to the prepared pages, held to `base`."""
+    numpy = _need_numpy()
+    state, transitions = _fit_roles(numpy, prepared, base)
+    breaks, bias = _fit_breaks(numpy, [row for p in prepared for row in p.breaks], base)
+    return LayoutModel(
+        state,
+        transitions,
+        breaks,
+        bias,
+        base.apply_at if base else APPLY_AT,
+        base.suggest_at if base else SUGGEST_AT,
+        "fitted",
+        trained_on,
+    )
+
+
+def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None):
+    import scipy.optimize
+    import scipy.sparse
+
+    sequences = [p for p in prepared if p.labels]
+    names = sorted({name for p in sequences for f in p.features for name in f.values} | set(base.state if base else ()))
+    column = {name: k for k, name in enumerate(names)}
+    label_at = {label: k for k, label in enumerate(LABELS)}
+    size = len(LABELS)
+    rows, cols, values, gold, masks, lengths = [], [], [], [], [], []
+    line = 0
+    for p in sequences:
+        for features, constraint, label in zip(p.features, p.constraints, p.labels):
+            for name, value in features.values.items():
+                rows.append(line)
+                cols.append(column[name])
+                values.append(value)
+            gold.append(label_at[label])
+            masks.append([constraint is not None and lab not in constraint.labels for lab in LABELS])
+            line += 1
+        lengths.append(len(p.labels))
+    matrix = scipy.sparse.csr_matrix((values, (rows, cols)), shape=(line, len(names)))
+    gold_array = numpy.array(gold)
+    blocked = numpy.array(masks, dtype=bool)
+    w0 = numpy.zeros((len(names), size))
+    t0 = numpy.zeros((size, size))
+    if base is not None:
+        for name, weights in base.state.items():
+            for label, weight in weights.items():
+                w0[column[name], label_at[label]] = weight
+        for (a, b), weight in base.transitions.items():
+            t0[label_at[a], label_at[b]] = weight
+    starts = numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]])
+    order = numpy.argsort(lengths, kind="stable")
+    groups = [order[k : k + _GROUP] for k in range(0, len(order), _GROUP)]
+    gold_transitions = numpy.zeros((size, size))
+    for start, length in zip(starts, lengths):
+        labels = gold_array[start : start + length]
+        numpy.add.at(gold_transitions, (labels[:-1], labels[1:]), 1)
+
+    def objective(vector):
+        weights = vector[: len(names) * size].reshape(len(names), size)
+        trans = vector[len(names) * size :].reshape(size, size)
+        emissions = matrix @ weights
+        emissions = numpy.where(blocked, -1e6, emissions)
+        loss = -emissions[numpy.arange(line), gold_array].sum() - (trans * gold_transitions).sum()
+        grad_emissions = numpy.zeros_like(emissions)
+        grad_emissions[numpy.arange(line), gold_array] -= 1
+        grad_trans = -gold_transitions.copy()
+        for group in groups:
+            loss += _forward_backward(numpy, emissions, trans, starts[group], numpy.array(lengths)[group], grad_emissions, grad_trans)
+        grad_weights = matrix.T @ grad_emissions
+        loss += ROLE_PRIOR / 2 * (((weights - w0) ** 2).sum() + ((trans - t0) ** 2).sum())
+        grad_weights += ROLE_PRIOR * (weights - w0)
+        grad_trans += ROLE_PRIOR * (trans - t0)
+        return loss, numpy.concatenate([numpy.asarray(grad_weights).ravel(), grad_trans.ravel()])
+
+    start_vector = numpy.concatenate([w0.ravel(), t0.ravel()])
+    result = scipy.optimize.minimize(objective, start_vector, jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
+    weights = result.x[: len(names) * size].reshape(len(names), size)
+    trans = result.x[len(names) * size :].reshape(size, size)
+    state = {}
+    for name, k in column.items():
+        kept = {LABELS[j]: round(float(weights[k, j]), 4) for j in range(size) if abs(weights[k, j]) >= _PRUNE}
+        if kept:
+            state[name] = kept
+    transitions = {(LABELS[i], LABELS[j]): round(float(trans[i, j]), 4) for i in range(size) for j in range(size) if abs(trans[i, j]) >= _PRUNE}
+    return state, transitions
+
+
+def _forward_backward(numpy, emissions, trans, starts, lengths, grad_emissions, grad_trans) -> float:
+    """log Z of a group of sequences, with the expected counts added to the gradients."""
+    from scipy.special import logsumexp
+
+    longest = int(lengths.max())
+    count, size = len(starts), trans.shape[0]
+    index = starts[:, None] + numpy.arange(longest)[None, :]
+    valid = numpy.arange(longest)[None, :] < lengths[:, None]
+    index = numpy.where(valid, index, 0)
+    scores = emissions[index]  # (count, longest, size)
+    alpha = numpy.empty((count, longest, size))
+    alpha[:, 0] = scores[:, 0]
+    for t in range(1, longest):
+        step = logsumexp(alpha[:, t - 1][:, :, None] + trans[None], axis=1) + scores[:, t]
+        alpha[:, t] = numpy.where(valid[:, t][:, None], step, alpha[:, t - 1])
+    beta = numpy.zeros((count, longest, size))
+    for t in range(longest - 2, -1, -1):
+        step = logsumexp(trans[None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+        beta[:, t] = numpy.where(valid[:, t + 1][:, None], step, 0.0)
+    log_z = logsumexp(alpha[:, -1], axis=1)
+    marginals = numpy.exp(alpha + beta - log_z[:, None, None]) * valid[:, :, None]
+    numpy.add.at(grad_emissions, index[valid], marginals[valid])
+    for t in range(1, longest):
+        pair = alpha[:, t - 1][:, :, None] + trans[None] + (scores[:, t] + beta[:, t])[:, None, :] - log_z[:, None, None]
+        grad_trans += (numpy.exp(pair) * valid[:, t][:, None, None]).sum(axis=0)
+    return float(log_z.sum())
+
+
+def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | None):
+    import scipy.optimize
+    import scipy.sparse
+
+    names = sorted({name for features, _ in rows for name in features.values} | set(base.breaks if base else ()))
+    column = {name: k for k, name in enumerate(names)}
+    r, c, v = [], [], []
+    for k, (features, _) in enumerate(rows):
+        for name, value in features.values.items():
+            r.append(k)
+            c.append(column[name])
+            v.append(value)
+    matrix = scipy.sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(names)))
+    target = numpy.array([1.0 if join else 0.0 for _, join in rows])
+    w0 = numpy.zeros(len(names) + 1)
+    if base is not None:
+        for name, weight in base.breaks.items():
+            w0[column[name]] = weight
+        w0[-1] = base.bias
+
+    def objective(vector):
+        z = matrix @ vector[:-1] + vector[-1]
+        probability = 1 / (1 + numpy.exp(-z))
+        loss = numpy.logaddexp(0, z).sum() - (target * z).sum()
+        error = probability - target
+        grad = numpy.concatenate([matrix.T @ error, [error.sum()]])
+        loss += BREAK_PRIOR / 2 * ((vector - w0) ** 2).sum()
+        return loss, grad + BREAK_PRIOR * (vector - w0)
+
+    if not rows:
+        return dict(base.breaks) if base else {}, base.bias if base else 0.0
+    result = scipy.optimize.minimize(objective, w0.copy(), jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
+    weights = {name: round(float(result.x[k]), 4) for name, k in column.items() if abs(result.x[k]) >= _PRUNE}
+    return weights, round(float(result.x[-1]), 4)
+
+
+def changes(before: LayoutModel, after: LayoutModel, shown: int = 12) -> list[str]:
+    """The weights that moved most between two models, in words."""
+    moved = []
+    for name in set(before.state) | set(after.state):
+        for label in LABELS:
+            old = before.state.get(name, {}).get(label, 0.0)
+            new = after.state.get(name, {}).get(label, 0.0)
+            if old != new:
+                moved.append((abs(new - old), f"{name} → {label}: {old:+.2f} → {new:+.2f}"))
+    for name in set(before.breaks) | set(after.breaks):
+        old, new = before.breaks.get(name, 0.0), after.breaks.get(name, 0.0)
+        if old != new:
+            moved.append((abs(new - old), f"{name} → a cut: {old:+.2f} → {new:+.2f}"))
+    return [text for _, text in sorted(moved, key=lambda item: (-item[0], item[1]))[:shown]]
