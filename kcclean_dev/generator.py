@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import random
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -39,14 +40,25 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Indel, Levenshtein
 
+from kcclean.evaluate import (
+    Scores,
+    Text,
+    break_offsets,
+    map_offset,
+    match_articles,
+    score,
+)
 from kcclean.layout.cues import CREDIT_LINE, SOURCE_LINE, is_lead
-from kcclean.evaluate import Scores, Text, break_offsets, map_offset, match_articles, score
 from kcclean.model import SUBHEAD_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 LAYOUTS = ("blocks", "wrapped", "markdown")
+# Layouts the shipped layout model is not fitted on: a user's paper printed otherwise, for
+# `kcclean layout fit` to learn (`centered`: headlines centred with spaces, paragraphs one
+# line each, indented with ASCII spaces, no blank line between them).
+UNSEEN_LAYOUTS = ("centered",)
 DAMAGES = ("wrap_cut", "overlap", "displaced_lead", "page_jump", "split_headline")
 
 # Probabilities, per article where the damage can apply.
@@ -56,6 +68,28 @@ P_DISPLACED_LEAD = 0.2
 P_WRAP_CUT = 0.5  # then 1–2 cuts
 P_OVERLAP = 0.25
 P_SPLIT_HEADLINE = 0.25
+# Per page: a column banner over a story or at the foot of the page; per story: its subheads
+# set in the block of the text around them, with no blank line (as real pages often do).
+P_BANNER = 0.3
+P_TIGHT_SUBHEADS = 0.3
+P_INDENT_LOST = 0.2  # per hard-wrapped page: OCR dropped every paragraph's indent
+# Per article of a damaged issue: a paragraph whose final 。 OCR dropped, as in seed 003 (one
+# paragraph in the seeds' 121). Nothing shows where it was, so the hand-cleaned text keeps
+# the paragraph without it, and the break after it stays.
+P_STOP_DROPPED = 0.03
+# Per issue: transcribed cutting paragraphs at column breaks, as seed 000 was: most long
+# paragraphs cut once. A page that shows it many times says so of its other breaks too.
+P_COLUMN_CUTS = 0.15
+# Column banners: the lexicon's (masthead.banners) and some of the project's own. A paper's
+# banners recur, so most are known; an unknown one over a headline looks just like a kicker
+# (引题), which is the likelier of the two.
+KNOWN_BANNERS = ("回眸“十三五”喜看新变化", "树正气 打歪风", "“首位度”进行时", "柯城简讯", "图片新闻", "新闻速览")
+OWN_BANNERS = (
+    "奋进新征程 建功新时代", "乡村振兴在行动", "共富路上看柯城", "文明创建进行时", "我们的节日", "一线见闻",
+    "民生关注", "基层治理新观察",
+)
+P_OWN_BANNER = 0.25
+CENTRED = 30  # the width a centred line is centred in
 
 MIN_PIECE = 4  # characters each side of a cut
 WIDTHS = (12, 24)
@@ -152,7 +186,9 @@ def parse_expected(text: str, name: str) -> list[tuple[Clean, dict[str, str]]]:
 @functools.cache
 def clean_articles() -> tuple[Clean, ...]:
     """The complete articles of all fixtures: not truncated, not continued on a missing page,
-    with a headline and a body that ends where the article ends."""
+    with a headline and a body. A paragraph may end without a mark (a notice's date line, a
+    field of a table-like notice): only the layout and the text show that it ended, as on
+    real pages."""
     pool = []
     for path in sorted(FIXTURES.rglob("*.expected")):
         genre = path.parent.name if path.parent.parent.name == "corpus" else "paper"
@@ -163,11 +199,6 @@ def clean_articles() -> tuple[Clean, ...]:
                 continue
             if not article.headline or not article.body:
                 continue
-            last = article.body[-1]
-            if article.kind == "news" and not ends_sentence(last):
-                continue
-            if _layout_breaks(article):
-                continue
             pool.append(article)
     return tuple(pool)
 
@@ -175,16 +206,6 @@ def clean_articles() -> tuple[Clean, ...]:
 def genres() -> list[str]:
     """The genres of the clean articles, in a fixed order."""
     return sorted({article.genre for article in clean_articles()})
-
-
-def _layout_breaks(article: Clean) -> bool:
-    """Does a paragraph of the article end without a mark, where only the printed layout (an
-    indent the generator does not reproduce in every layout) shows that it ended?"""
-    return any(
-        not ends_sentence(text) and not stands_alone(text) and text[-1] not in _CLOSERS
-        for index, text in enumerate(article.body[:-1])
-        if index not in article.subheads
-    )
 
 
 # --- what a page holds before it is laid out ---------------------------------------------
@@ -208,6 +229,7 @@ class Story:
     headline: list[str]
     byline: list[str]  # standalone byline lines: ■记者 … / 通讯员 …
     segments: list[Segment]
+    article: int = -1  # which expected article it prints (or continues)
 
 
 @dataclass(slots=True)
@@ -234,6 +256,7 @@ class GeneratedIssue:
     furniture: set[str] = field(default_factory=set)  # lines never wrapped (masthead, headlines…)
     date: str = ""
     number: int = 0
+    labels: dict[str, list[Tag]] = field(default_factory=dict)  # per file: what each non-blank line is
 
     @property
     def damages(self) -> set[str]:
@@ -248,6 +271,19 @@ class GeneratedIssue:
             path.write_text(text, encoding="utf-8")
             paths.append(path)
         return sorted(paths)
+
+    def write_references(self, folder: Path, prefix: str = "") -> None:
+        """The expected articles as a user's hand-corrected article files (kcclean's .md
+        format, front matter naming the input files as `prefix` + file name)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, text in enumerate(self.expected, 1):
+            sources = json.dumps([prefix + name for name in text.sources], ensure_ascii=False)
+            lines = ["---", f'id: "{text.id}"', f"sources: {sources}"]
+            lines += [f"byline: {json.dumps(text.byline, ensure_ascii=False)}", "---", ""] if text.byline else ["---", ""]
+            lines += [f"# {line}" for line in text.headline] + [""]
+            for index, paragraph in enumerate(text.body):
+                lines += [f"{SUBHEAD_MARK}{paragraph}" if index in text.subheads else paragraph, ""]
+            (folder / f"{number:02d}.md").write_text("\n".join(lines), encoding="utf-8")
 
     def describe(self) -> str:
         parts = [f"seed {self.seed}: {self.layout}"]
@@ -269,6 +305,15 @@ def _cuttable(text: str, position: int) -> bool:
 
 
 _INLINE_CREDIT = regex.compile(r"[（(][^（）()]{1,40}?\s*摄[）)]$")
+
+
+def drop_final_stop(rng: random.Random, article: Clean) -> tuple[str, ...] | None:
+    """The article's paragraphs with the final 。 of one (not the last, not a subhead) gone."""
+    found = [k for k, p in enumerate(article.body[:-1]) if p.endswith("。") and k not in article.subheads and len(p) > 10]
+    if not found:
+        return None
+    k = rng.choice(found)
+    return (*article.body[:k], article.body[k][:-1], *article.body[k + 1 :])
 
 
 def cut_positions(text: str, margin: int = MIN_PIECE) -> list[int]:
@@ -454,20 +499,37 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# What a line of a page is, as the generator printed it: its role in the layout model's
+# labels (kcclean.layout.decisions.LABELS) and the expected article it belongs to (-1: none).
+Tag = tuple[str, int]
+
+
 class _Writer:
-    """Lines of a transcript, with the blank lines between blocks."""
+    """Lines of a transcript, with the blank lines between blocks, and what each line is."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.tags: list[Tag | None] = []
 
     def gap(self, blanks: int = 1) -> None:
         trailing = len(self.lines) - len(list(_rstrip_blank(self.lines)))
         self.lines.extend([""] * max(0, blanks - trailing))
+        self.tags.extend([None] * max(0, blanks - trailing))
 
-    def block(self, text: str, blanks: int = 1) -> None:
+    def block(self, text: str, blanks: int = 1, tag: Tag = ("masthead", -1)) -> None:
         if self.lines:
             self.gap(blanks)
-        self.lines.append(text)
+        self.line(text, tag)
+
+    def line(self, text: str, tag: Tag) -> None:
+        """One line, or several (a byline block): each gets the tag."""
+        for part in text.split("\n"):
+            self.lines.append(part)
+            self.tags.append(tag)
+
+    def labels(self) -> list[Tag]:
+        """The tag of every non-blank line, in order (the units kcclean reads)."""
+        return [tag for line, tag in zip(self.lines, self.tags) if line.strip()]
 
     def text(self) -> str:
         return "\n".join(_rstrip_blank(self.lines)) + "\n"
@@ -485,12 +547,20 @@ def _segment_text(segment: Segment) -> str:
 
 
 def lay_out(
-    rng: random.Random, layout: str, masthead: list[str], stories: list[Story], width: int | None
-) -> tuple[str, set[str]]:
-    """One page as transcript text, and its lines that are never wrapped."""
+    rng: random.Random, layout: str, masthead: list[str], stories: list[Story], width: int | None, extra: random.Random | None = None
+) -> tuple[str, set[str], list[Tag]]:
+    """One page as transcript text, its lines that are never wrapped, and what each of its
+    non-blank lines is. `extra` draws what the generator added later (banners, tight
+    subheads), so that it leaves the draws of the rest as they were."""
+    extra = extra or random.Random(0)
+    banner_at = extra.randint(0, len(stories)) if stories and extra.random() < P_BANNER else None
+    banner = extra.choice(OWN_BANNERS if extra.random() < P_OWN_BANNER else KNOWN_BANNERS)
+    if layout == "centered":
+        return _centred(rng, extra, masthead, stories, banner_at, banner)
+    indent_lost = extra.random() < P_INDENT_LOST
     out = _Writer()
     furniture: set[str] = set()
-    out.lines.extend(["", ""])  # the real transcripts start with blank lines
+    out.gap(2)  # the real transcripts start with blank lines
     for line in masthead:
         if layout == "markdown" and line == "今日柯城":
             line = "# 今日柯城"
@@ -498,43 +568,88 @@ def lay_out(
         furniture.add(line)
     if masthead:
         out.gap(rng.choice([1, 3]))
-    for story in stories:
+    for position, story in enumerate(stories):
+        if position == banner_at:
+            out.block(banner, 2, ("banner", -1))
+        tight = extra.random() < P_TIGHT_SUBHEADS
         gap = rng.choice([1, 1, 1, 3])
         for number, line in enumerate(story.headline):
             shown = f"## {line}" if layout == "markdown" else line
             furniture.add(shown)
+            tag = ("head+" if number else "head", story.article)
             if layout == "wrapped" and number:
-                out.lines.append(shown)  # headline lines of a column stand together
+                out.line(shown, tag)  # headline lines of a column stand together
             else:
-                out.block(shown, gap if number == 0 else 1)
+                out.block(shown, gap if number == 0 else 1, tag)
         if story.byline:
             furniture.update(story.byline)
-            out.block("\n".join(story.byline))
+            out.block("\n".join(story.byline), tag=("byline", story.article))
         if layout == "wrapped":
-            _wrapped_body(rng, out, story.segments, width, furniture)
+            _wrapped_body(rng, out, story, width, furniture, indent_lost)
         else:
             for segment in story.segments:
                 if segment.subhead:
                     shown = f"{SUBHEAD_MARK}{segment.text}" if layout == "markdown" else segment.text
                     furniture.add(shown)
-                    out.block(shown)
+                    if tight and layout == "blocks":
+                        out.line(shown, ("subhead", story.article))  # set in the block before it
+                    else:
+                        out.block(shown, tag=("subhead", story.article))
                 else:
-                    out.block(_segment_text(segment))
-    return out.text(), furniture
+                    role = "credit" if stands_alone(segment.text) else "body"
+                    out.block(_segment_text(segment), tag=(role, story.article))
+    if banner_at == len(stories):
+        out.block(banner, 2, ("banner", -1))
+    return out.text(), furniture, out.labels()
 
 
-def _wrapped_body(rng: random.Random, out: _Writer, segments: list[Segment], width: int, furniture: set[str]) -> None:
+def _centred(
+    rng: random.Random, extra: random.Random, masthead: list[str], stories: list[Story], banner_at: int | None, banner: str
+) -> tuple[str, set[str], list[Tag]]:
+    """A page of the `centered` layout: headlines, bylines and subheads centred with ASCII
+    spaces, each paragraph one line indented with four spaces, articles apart by a blank line
+    and paragraphs by none; a cut paragraph goes on on a line of its own, unindented."""
+    out = _Writer()
+    furniture: set[str] = set()
+
+    def centred(text: str) -> str:
+        return " " * max(1, (CENTRED - len(text)) // 2) + text
+
+    for line in masthead:
+        out.block(line)
+        furniture.add(line)
+    for position, story in enumerate(stories):
+        if position == banner_at:
+            out.block(centred(banner), 1, ("banner", -1))
+        out.gap()
+        for number, line in enumerate(story.headline):
+            out.line(centred(line), ("head+" if number else "head", story.article))
+        for line in story.byline:
+            out.line(centred(line), ("byline", story.article))
+        for segment in story.segments:
+            if segment.subhead:
+                out.line(centred(segment.text), ("subhead", story.article))
+                continue
+            role = "credit" if stands_alone(segment.text) else "body"
+            indent = "    " if segment.starts_paragraph and not segment.backward and role == "body" else ""
+            out.line(indent + _segment_text(segment), (role, story.article))
+    if banner_at == len(stories):
+        out.block(centred(banner), 1, ("banner", -1))
+    return out.text(), furniture, out.labels()
+
+
+def _wrapped_body(rng: random.Random, out: _Writer, story: Story, width: int, furniture: set[str], indent_lost: bool = False) -> None:
     out.gap()
     in_block, block_size = 0, rng.randint(*BLOCK_LINES)
-    for segment in segments:
+    for segment in story.segments:
         if stands_alone(segment.text):  # a photo credit stands on its own line
-            out.lines.append(segment.text)
+            out.line(segment.text, ("credit", story.article))
             furniture.add(segment.text)
             in_block += 1
             continue
         if segment.subhead:  # so does a subhead, with a blank line either side
             out.gap()
-            out.lines.append(segment.text)
+            out.line(segment.text, ("subhead", story.article))
             furniture.add(segment.text)
             out.gap()
             in_block, block_size = 0, rng.randint(*BLOCK_LINES)
@@ -544,16 +659,21 @@ def _wrapped_body(rng: random.Random, out: _Writer, segments: list[Segment], wid
             in_block, block_size = 0, rng.randint(*BLOCK_LINES)
         text = (INDENT if segment.starts_paragraph and not segment.backward else "") + segment.backward + segment.text
         lines = wrap(text, width)
+        marker_alone = False
         if segment.forward:
             if len(lines[-1]) + len(segment.forward) <= width:
                 lines[-1] += segment.forward
             else:
                 lines.append(segment.forward)
-        for line in lines:
+                marker_alone = True
+        if indent_lost and lines[0].startswith(INDENT):
+            lines[0] = lines[0][len(INDENT) :]  # the first line stays two short of the column
+        for number, line in enumerate(lines):
             if in_block >= block_size:
                 out.gap()
                 in_block, block_size = 0, rng.randint(*BLOCK_LINES)
-            out.lines.append(line)
+            alone = marker_alone and number == len(lines) - 1
+            out.line(line, ("masthead" if alone else "body", story.article))
             in_block += 1
 
 
@@ -583,6 +703,7 @@ def generate(
     """One damaged issue of 3–6 clean articles, from `seed` alone. `layouts` and `damages`
     narrow what is drawn (to look at one kind of damage at a time)."""
     rng = random.Random(seed)
+    extra = random.Random(f"{seed} extra")
     pool = pool or clean_articles()
     allowed = set(damages)
     layout = rng.choice(layouts)
@@ -597,9 +718,13 @@ def generate(
     fragments: list[Story] = []
     logs: list[ArticleLog] = []
     expected: list[Text] = []
+    pages_of: list[set[int]] = []  # the pages each article is printed on
+    column_cuts = extra.random() < P_COLUMN_CUTS
     for position, article in enumerate(chosen):
         page = 1 if position < on_first else 2
         done: list[str] = []
+        if allowed and extra.random() < P_STOP_DROPPED and (body := drop_final_stop(extra, article)):
+            article = replace(article, body=body)
         headline = article.headline
         if "split_headline" in allowed and rng.random() < P_SPLIT_HEADLINE and (split := split_headline(rng, headline, article.body)):
             headline = split
@@ -620,18 +745,23 @@ def generate(
             cuts = sum(_split_segment(rng, segments, overlap=False) for _ in range(rng.randint(1, 2)))
             if cuts:
                 done.append("wrap_cut")
+        if "wrap_cut" in allowed and column_cuts:
+            cuts = sum(_split_segment(extra, segments, overlap=False) for _ in range(len(segments)))
+            if cuts and "wrap_cut" not in done:
+                done.append("wrap_cut")
         if "overlap" in allowed and rng.random() < P_OVERLAP and _split_segment(rng, segments, overlap=True):
             done.append("overlap")
         byline = byline_lines(article.byline) if article.kind == "news" and article.byline and not article.has_lead else []
-        story = Story(list(headline), byline, segments)
+        story = Story(list(headline), byline, segments, len(expected))
         if jumps and (parts := jump_cut(rng, segments)):
             story.segments, rest = parts
-            fragments.append(Story([jump_headline(rng, article.headline)], [], rest))
+            fragments.append(Story([jump_headline(rng, article.headline)], [], rest, len(expected)))
             done.append("page_jump")
         pages[page - 1].append(story)
         number_in_issue = len(expected) + 1
         text_id = f"{seed}-{number_in_issue:02d}"
-        expected.append(Text(text_id, article.headline, article.body))
+        expected.append(Text(text_id, article.headline, article.body, article.byline, article.subheads))
+        pages_of.append({page, 2} if "page_jump" in done else {page})
         logs.append(ArticleLog(text_id, article.id, article.kind, page, tuple(done), tuple(headline), article.genre))
 
     # Continuations are printed on page 2 among its own articles, in any order.
@@ -642,13 +772,16 @@ def generate(
     files: dict[str, str] = {}
     furniture: set[str] = set()
     masthead = front_masthead(rng, date, number)
-    text, lines = lay_out(rng, layout, masthead, pages[0], width)
+    labels: dict[str, list[Tag]] = {}
+    text, lines, labels[f"{stem}_p1.txt"] = lay_out(rng, layout, masthead, pages[0], width, extra)
     files[f"{stem}_p1.txt"] = text
     furniture |= lines
     if pages[1]:
-        text, lines = lay_out(rng, layout, running_head(date), pages[1], width)
+        text, lines, labels[f"{stem}_p2.txt"] = lay_out(rng, layout, running_head(date), pages[1], width, extra)
         files[f"{stem}_p2.txt"] = text
         furniture |= lines
+    names = list(files)
+    expected = [replace(text, sources=tuple(names[page - 1] for page in sorted(pages))) for text, pages in zip(expected, pages_of)]
     return GeneratedIssue(
         seed=seed,
         layout=layout,
@@ -659,6 +792,7 @@ def generate(
         furniture=furniture,
         date=date.isoformat(),
         number=number,
+        labels=labels,
     )
 
 
