@@ -15,6 +15,7 @@ from .common import PlainHelpCommand
 from .diff import diff
 from .evaluate import evaluate
 from .fix import fix
+from .layout import layout_fit
 from .rules import rules_explain, rules_import, rules_list, rules_new, rules_test
 
 app = typer.Typer(
@@ -35,6 +36,11 @@ rules_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rules_app, name="rules")
+layout_app = typer.Typer(
+    help="Teach the layout model (headlines, bylines, article starts, joins) a paper of your own.",
+    no_args_is_help=True,
+)
+app.add_typer(layout_app, name="layout")
 
 
 app.command()(fix)
@@ -46,7 +52,8 @@ rules_app.command("explain")(rules_explain)
 rules_app.command("test")(rules_test)
 rules_app.command("import")(rules_import)
 rules_app.command("new")(rules_new)
-for _info in (*app.registered_commands, *rules_app.registered_commands):
+layout_app.command("fit")(layout_fit)
+for _info in (*app.registered_commands, *rules_app.registered_commands, *layout_app.registered_commands):
     _info.cls = PlainHelpCommand
 
 

@@ -10,6 +10,7 @@ from ..pipeline import clean_files
 from .common import (
     FollowLinks,
     Ignore,
+    LayoutModelOption,
     Paths,
     RuleDirs,
     Select,
@@ -28,6 +29,7 @@ def check(
     rules: RuleDirs = None,
     select: Select = None,
     ignore: Ignore = None,
+    layout_model: LayoutModelOption = None,
     follow_links: FollowLinks = False,
 ) -> None:
     """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
@@ -37,7 +39,7 @@ def check(
     Example:  kcclean check transcripts/*.txt
     """
     with user_errors():
-        rulebook = rulebook_of(rules, select, ignore, unsafe)
+        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model)
         files, missing = inputs(paths, follow_links)
         fixes = files_with_fixes = 0
         worst = max((error.exit_code for error in missing), default=0)

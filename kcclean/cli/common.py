@@ -20,6 +20,7 @@ from ..input import expand_paths
 from ..model import Change, Issue
 from ..output.diff import counted, visible
 from ..parallel import signals_handled
+from ..pipeline import model_of
 from ..rules import Rulebook, load_rulebook
 from .config import settings as load_settings
 
@@ -52,8 +53,13 @@ Review = Annotated[
         show_default=False,
     ),
 ]
-
-
+LayoutModelOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--layout-model", metavar="FILE", show_default=False,
+        help="A layout model fitted to your paper (kcclean layout fit) instead of the built-in one.",
+    ),
+]
 Jobs = Annotated[
     Optional[int],
     typer.Option(
@@ -101,8 +107,14 @@ def terminate_as_interrupt() -> AbstractContextManager[None]:
     return signals_handled({signal.SIGTERM: stop})
 
 
-def rulebook_of(rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool) -> Rulebook:
-    return load_rulebook(load_settings(Path.cwd(), rule_dirs, select, ignore, unsafe))
+def rulebook_of(
+    rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool, layout_model: Path | None = None
+) -> Rulebook:
+    """The run's rules and settings; a layout model of the user's is read now, so that a
+    broken one stops the run with its own error instead of failing every file."""
+    rulebook = load_rulebook(load_settings(Path.cwd(), rule_dirs, select, ignore, unsafe, layout_model))
+    model_of(rulebook)
+    return rulebook
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import RuleError, RuleErrors
 from ..rules import Settings, read_toml
 
-_KEYS = {"rules", "select", "ignore", "unsafe"}
+_KEYS = {"rules", "select", "ignore", "unsafe", "layout_model"}
 # What people write for a yes/no setting; as a string in `unsafe` it would be read as a rule id.
 _BOOLEAN_WORDS = {"yes", "no", "true", "false", "on", "off", "all", "none", "1", "0"}
 
@@ -48,6 +48,7 @@ def settings(
     select: str | None = None,
     ignore: str | None = None,
     unsafe: bool = False,
+    layout_model: Path | None = None,
 ) -> Settings:
     """Settings from the project file in `folder`, then the command line."""
     result = Settings()
@@ -69,10 +70,16 @@ def settings(
             )
         else:
             result.unsafe = frozenset(_ids(value, path, "unsafe"))
+        model = table.get("layout_model")
+        if model is not None and not isinstance(model, str):
+            raise RuleErrors([RuleError(str(path), None, "`layout_model` must be the path of a layout model file")])
+        result.layout_model = path.parent / model if model else None
     result.rule_dirs += list(rule_dirs or [])
     if select:
         result.select = split_ids(select)
     result.ignore += split_ids(ignore)
     if unsafe:
         result.unsafe = True
+    if layout_model is not None:
+        result.layout_model = layout_model
     return result

@@ -15,6 +15,7 @@ from ..pipeline import clean_files
 from .common import (
     FollowLinks,
     Ignore,
+    LayoutModelOption,
     Paths,
     RuleDirs,
     Select,
@@ -32,6 +33,7 @@ def diff(
     rules: RuleDirs = None,
     select: Select = None,
     ignore: Ignore = None,
+    layout_model: LayoutModelOption = None,
     color: Annotated[
         Optional[bool],
         typer.Option("--color/--no-color", help="Colour the diff (default: when printing to a terminal).", show_default=False),
@@ -59,7 +61,7 @@ def diff(
     why:              the evidence for a join, move or stitch
     """
     with user_errors():
-        rulebook = rulebook_of(rules, select, ignore, unsafe)
+        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model)
         use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         files, missing = inputs(paths, follow_links)
         skipped = len(missing)

@@ -19,6 +19,7 @@ from .common import (
     FollowLinks,
     Ignore,
     Jobs,
+    LayoutModelOption,
     Paths,
     Review,
     RuleDirs,
@@ -56,6 +57,7 @@ def fix(
     rules: RuleDirs = None,
     select: Select = None,
     ignore: Ignore = None,
+    layout_model: LayoutModelOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total and errors.")] = False,
     jobs: Jobs = None,
     engine: Annotated[
@@ -85,7 +87,7 @@ def fix(
     message and the run exits 2 at the end; the others are still cleaned.
     """
     with user_errors(), terminate_as_interrupt():
-        rulebook = rulebook_of(rules, select, ignore, unsafe)
+        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model)
         if engine not in ("local", "dask"):
             raise KccleanError(f"--engine {engine}: choose local or dask")
         urls = engine == "dask" and any("://" in path for path in paths)
