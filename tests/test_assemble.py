@@ -3,6 +3,8 @@ checked on the articles, the changes and the evidence a user reads in the report
 
 from __future__ import annotations
 
+import re
+
 from kcclean import clean_text
 from kcclean.model import Change, Issue
 from kcclean.rules import Settings, load_rulebook
@@ -35,6 +37,17 @@ LEAD_AFTER_ITS_TAIL = """\
 
 def _joins(issue: Issue) -> list[Change]:
     return [change for change in issue.changes if change.kind == "join"]
+
+
+_WEIGHED = re.compile(r"(?:^|; )([^;]+?) \(([+-]\d+\.\d\d)\)")
+
+
+def _weighed(evidence: str) -> dict[str, float]:
+    """A decision's evidence as the report shows it, `feature: detail (+1.23); …; a cut with
+    probability 0.89`, read back as feature (with its detail) → contribution. The weights
+    are fitted, so tests hold the features named and which way they pull, not their size."""
+    assert re.search(r"; a cut with probability \d\.\d\d$", evidence), evidence
+    return {name: float(weight) for name, weight in _WEIGHED.findall(evidence)}
 
 
 # --- banners -----------------------------------------------------------------------------
@@ -103,10 +116,11 @@ def test_a_full_line_ending_a_sentence_goes_on_in_a_column_without_indents() -> 
         "本报讯（通讯员 周婷）6月2日，石室乡在文化礼堂举办首届乡村厨艺大赛，30名农家厨师参赛。"
         "评委从色、香、味等方面现场打分，最终评出金奖3名、银奖5名。"
     ]
-    after_the_stop = [c for c in _joins(issue) if c.line == 5]
-    assert [(c.rule, c.applied, c.evidence) for c in after_the_stop] == [
-        ("join.line-wrap", True, "a full line may go on: 15 characters (+2.5) = +2.5")
-    ]
+    [after_the_stop] = [c for c in _joins(issue) if c.line == 5]
+    assert (after_the_stop.rule, after_the_stop.applied) == ("join.line-wrap", True)
+    weighed = _weighed(after_the_stop.evidence)
+    assert weighed["the line fills the column: 15 characters"] > 0
+    assert weighed["a sentence ends before it: '家厨师参赛。'"] < 0
 
 
 def test_a_lead_cut_off_after_its_bracket_is_joined_to_the_text_after_it() -> None:
@@ -115,10 +129,9 @@ def test_a_lead_cut_off_after_its_bracket_is_joined_to_the_text_after_it() -> No
     assert issue.articles[0].body == ["本报讯（记者 王思）柯城区日前召开安全生产工作会议，部署下一阶段工作。"]
     [join] = _joins(issue)
     assert (join.rule, join.applied, join.level) == ("join.broken-wrap", True, "safe")
-    assert join.evidence == (
-        "a clause cannot end there: a lead with no text after its cue (+4); "
-        "the first part may end with a quote: '王思）' (-1); no sentence end: '记者 王思）' (+0.5) = +3.5"
-    )
+    weighed = _weighed(join.evidence)
+    assert weighed["a lead with no text after its cue"] > 0 and weighed["no sentence end: '记者 王思）'"] > 0
+    assert weighed["the first part may end with a quote: '王思）'"] < 0
 
 
 def test_a_close_call_between_paragraphs_is_an_unsafe_suggestion_that_unsafe_makes() -> None:
@@ -136,10 +149,8 @@ def test_a_close_call_between_paragraphs_is_an_unsafe_suggestion_that_unsafe_mak
     ]
     [join] = _joins(issue)
     assert (join.rule, join.applied, join.level) == ("join.broken-wrap", False, "unsafe")
-    assert join.evidence == (
-        "a long paragraph stops mid-clause (+2); the next part opens a paragraph: '近日，各乡镇' (-2); "
-        "no sentence end: '汛期防汛工作' (+0.5) = +0.5"
-    )
+    weighed = _weighed(join.evidence)
+    assert weighed["the next part opens a paragraph: '近日，各乡镇'"] < 0 and weighed["no sentence end: '汛期防汛工作'"] > 0
     assert issue.articles[0].warnings == [
         "line 3: a paragraph may have been cut here; it was kept apart from the next (a suggested join)"
     ]
@@ -158,7 +169,8 @@ def test_a_paragraph_cut_after_the_x_of_an_x_ray_machine_is_joined() -> None:
     assert issue.articles[0].body == ["本报讯（记者 王思）近日，区人民医院新引进一台数字化X光机，已正式投入使用。"]
     [join] = _joins(issue)
     assert join.applied
-    assert join.evidence == "a long paragraph stops mid-clause (+2); no sentence end: '一台数字化X' (+0.5) = +2.5"
+    weighed = _weighed(join.evidence)
+    assert weighed["no sentence end: '一台数字化X'"] > 0 and not any("quote" in name for name in weighed)
 
 
 

@@ -629,7 +629,7 @@ COMMANDS = commands()
 
 
 def test_the_documented_commands_exist():
-    documented = {("fix",), ("check",), ("rules", "list"), ("rules", "explain"), ("rules", "test"), ("rules", "new")}
+    documented = {("fix",), ("check",), ("rules", "list"), ("rules", "explain"), ("rules", "test"), ("rules", "new"), ("layout", "fit")}
     assert documented <= set(COMMANDS)
 
 
@@ -643,11 +643,14 @@ def test_every_command_has_help_with_an_example(command: tuple[str, ...], flag: 
     assert f"kcclean {' '.join(command)} " in result.stdout, "the example shows the command itself"
 
 
-@pytest.mark.parametrize("group", [[], ["rules"]], ids=["kcclean", "kcclean rules"])
-def test_group_help_lists_the_commands(group: list[str]):
+GROUPS = {(): ["fix", "check", "diff", "eval", "rules", "layout"], ("rules",): ["list", "explain", "test", "new"], ("layout",): ["fit"]}
+
+
+@pytest.mark.parametrize("group", list(GROUPS), ids=lambda group: " ".join(["kcclean", *group]))
+def test_group_help_lists_the_commands(group: tuple[str, ...]):
     result = run(*group, "--help")
     assert result.exit_code == 0, result.output
-    names = ["list", "explain", "test", "new"] if group else ["fix", "check", "rules"]
+    names = GROUPS[group]
     assert all(re.search(rf"^  {name}\s", result.stdout, re.M) for name in names), result.stdout
 
 

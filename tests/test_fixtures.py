@@ -19,7 +19,30 @@ def run(inputs: list[Path], rulebook) -> str:
     return render(results)
 
 
-@pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+# Corpus pages the layout model still gets wrong, each with what goes wrong. They must fail
+# (strict): when one comes out right, it leaves this list. Every one is an article with
+# neither lead nor byline after a finished one, whose headline is read as a subhead (its
+# article then merges into the one before) or, in a notice, a subhead read as text.
+KNOWN_FAILURES = {
+    "corpus/diary": "山村支教日记, after the last date line of a diary, is read as its subhead",
+    "corpus/headlines-punct": "垃圾分类，你做对了吗？ (a question with a comma) is read as text",
+    "corpus/letter": "two letters' headlines are read as a subhead and as text of the letter before",
+    "corpus/obituary": "徐国忠同志生平 is read as a subhead of the obituary before it",
+    "corpus/table-notice": "三、九华乡茶坪村游步道工程, a numbered heading, is read as text and joined",
+}
+
+
+def _case(case: Path):
+    name = case.relative_to(FIXTURES).as_posix()
+    marks = [pytest.mark.xfail(reason=KNOWN_FAILURES[name], strict=True)] if name in KNOWN_FAILURES else []
+    return pytest.param(case, id=name, marks=marks)
+
+
+def test_known_failures_are_fixtures() -> None:
+    assert set(KNOWN_FAILURES) <= {case.relative_to(FIXTURES).as_posix() for case in fixture_cases()}
+
+
+@pytest.mark.parametrize("case", [_case(case) for case in fixture_cases()])
 def test_fixture_comes_out_as_hand_cleaned(case: Path, rulebook) -> None:
     expected = next(case.glob("*.expected")).read_text(encoding="utf-8")
     assert run(sorted(case.glob("*.txt")), rulebook) == expected

@@ -14,11 +14,12 @@ import random
 from collections import Counter
 
 import pytest
+from conftest import FIXTURES
 
 from kcclean.pipeline import clean_files
 from kcclean_dev import generator
 
-QUALITY_SEEDS = range(1001, 1121)  # 120 issues: about two seconds
+QUALITY_SEEDS = range(3001, 3121)  # 120 issues, none the layout model was fitted on (0–1499): about two seconds
 GENERATOR_SEEDS = range(1, 201)
 
 
@@ -40,7 +41,8 @@ def test_clean_articles_come_from_every_fixture() -> None:
     assert any(a.kind == "news" and not a.has_lead for a in pool)  # a standalone byline
     for article in pool:
         assert article.headline and article.body
-        assert article.kind == "photo" or generator.ends_sentence(article.body[-1])
+    corpus = {folder.name for folder in (FIXTURES / "corpus").iterdir() if folder.is_dir()}
+    assert corpus <= {article.genre for article in pool}  # notices, letters, obituaries too
 
 
 def test_same_seed_same_issue() -> None:
@@ -63,6 +65,7 @@ def test_every_expected_character_is_in_the_raw_text() -> None:
 
 def test_expected_articles_are_the_clean_ones_in_reading_order() -> None:
     pool = {a.id: a for a in generator.clean_articles()}
+    stops_dropped = 0
     for seed in GENERATOR_SEEDS:
         issue = generated(seed)
         assert len(issue.expected) == len(issue.articles)
@@ -70,7 +73,11 @@ def test_expected_articles_are_the_clean_ones_in_reading_order() -> None:
         assert pages == sorted(pages)
         for log, text in zip(issue.articles, issue.expected):
             clean = pool[log.source]
-            assert (text.headline, text.body) == (clean.headline, clean.body)
+            assert text.headline == clean.headline and len(text.body) == len(clean.body)
+            dropped = [(a, b) for a, b in zip(text.body, clean.body) if a != b]
+            assert dropped == [] or [b for a, b in dropped] == [a + "。" for a, _ in dropped] and len(dropped) == 1
+            stops_dropped += bool(dropped)
+    assert stops_dropped >= 5  # a paragraph whose final 。 OCR dropped: its break must stay
 
 
 def test_wrapped_lines_respect_the_column() -> None:
@@ -109,7 +116,7 @@ def test_every_layout_and_damage_is_drawn() -> None:
         damages_seen.update(d for log in issue.articles for d in log.damages)
     assert set(layouts_seen) == set(generator.LAYOUTS)
     assert set(damages_seen) == set(generator.DAMAGES)
-    assert min(damages_seen.values()) >= 50
+    assert min(damages_seen.values()) >= 40  # a displaced lead needs an article with a lead
 
 
 LEAD = "本报讯（记者 王思）4月11日，早田公司配送中心一片忙碌，70余名员工正在紧张地忙碌着。"
@@ -227,43 +234,57 @@ def _describe(tally: generator.Tally) -> str:
 
 
 # Floors a little below what kcclean achieves on QUALITY_SEEDS today (measured, in brackets:
-# `benchmarks/quality.py --issues 120 --seed 1001`). Raise them when kcclean gets better.
+# `benchmarks/quality.py --issues 120 --seed 3001`). Raise them when kcclean gets better.
+# The generator draws from every genre of the corpus, notices and obituaries among them: an
+# article with neither lead nor byline after a finished one is the hardest case left, mostly
+# in the blank-line blocks layout, with a lead displaced below its own tail.
 FLOORS = {
     # layout: CER at most; article precision, recall, paragraph-break F1, exact headline at least
-    None: dict(cer=0.004, precision=0.995, recall=0.995, break_f1=0.955, headline=0.99),
-    # (0.0010, 0.9981, 1.0000, 0.9639, 0.9981)
-    "blocks": dict(cer=0.004, precision=0.995, recall=0.995, break_f1=0.97, headline=0.99),
-    # (0.0004, 1.0000, 1.0000, 0.9788, 0.9948)
-    "wrapped": dict(cer=0.005, precision=0.99, recall=0.995, break_f1=0.93, headline=0.995),
-    # (0.0023, 0.9950, 1.0000, 0.9415, 1.0000)
-    "markdown": dict(cer=0.003, precision=0.995, recall=0.995, break_f1=0.965, headline=0.995),
-    # (0.0000, 1.0000, 1.0000, 0.9762, 1.0000)
+    None: dict(cer=0.015, precision=0.99, recall=0.975, break_f1=0.965, headline=0.96),
+    # (0.0120, 0.9961, 0.9829, 0.9722, 0.9696)
+    "blocks": dict(cer=0.035, precision=0.98, recall=0.945, break_f1=0.945, headline=0.92),
+    # (0.0309, 0.9884, 0.9553, 0.9549, 0.9330)
+    "wrapped": dict(cer=0.006, precision=0.99, recall=0.985, break_f1=0.965, headline=0.97),
+    # (0.0039, 1.0000, 0.9934, 0.9745, 0.9801)
+    "markdown": dict(cer=0.002, precision=0.995, recall=0.995, break_f1=0.975, headline=0.985),
+    # (0.0003, 1.0000, 1.0000, 0.9854, 0.9949)
 }
-# A paragraph break is kept unless something shows the text was cut (kcclean/layout/decisions.py):
-# the generator's random cuts between two words leave no such sign, so break F1 is lower
-# than when every break without a full stop was joined (0.987), and clean text keeps its
-# breaks.
+# A paragraph break is kept unless the model is sure enough that the text was cut
+# (kcclean/layout/decisions.py): a close call stays a suggestion, so break F1 is below 1.
 DAMAGE_FLOORS = {
     # damage: CER at most, article recall at least
-    "none": (0.002, 0.995),  # (0.0000, 1.0000) undamaged articles beside damaged ones
-    "wrap_cut": (0.004, 0.995),  # (0.0010, 1.0000)
-    "overlap": (0.006, 0.995),  # (0.0028, 1.0000)
-    "displaced_lead": (0.02, 0.95),  # (0.0033, 1.0000) 25 articles
-    "page_jump": (0.005, 0.99),  # (0.0013, 1.0000)
-    "split_headline": (0.003, 0.995),  # (0.0002, 1.0000)
+    "none": (0.016, 0.985),  # (0.0136, 0.9919) undamaged articles beside damaged ones
+    "wrap_cut": (0.014, 0.97),  # (0.0116, 0.9770)
+    "overlap": (0.015, 0.98),  # (0.0127, 0.9865)
+    "displaced_lead": (0.045, 0.86),  # (0.0388, 0.8966) 29 articles
+    "page_jump": (0.005, 0.96),  # (0.0025, 0.9833)
+    "split_headline": (0.012, 0.97),  # (0.0096, 0.9851)
 }
 # genre of fixtures/corpus (paper: the seeds and other fixtures): article recall and exact
-# headline at least: the aim for every genre (0.98 and 0.95).
+# headline at least, today's less about one article of the 9–25 each genre has here; the
+# aim is 0.98 and 0.95 for every genre (docs/quality.md has the held-out figures).
 GENRE_FLOORS = {
-    "brief": (0.98, 0.95),  # (1.0000, 1.0000)
-    "commentary": (0.98, 0.95),  # (1.0000, 1.0000)
-    "feature": (0.98, 0.95),  # (1.0000, 1.0000)
-    "interview": (0.98, 0.95),  # (1.0000, 1.0000)
-    "news-lead": (0.98, 0.95),  # (1.0000, 1.0000)
-    "news-no-lead": (0.98, 0.95),  # (1.0000, 1.0000)
-    "paper": (0.99, 0.99),  # (1.0000, 0.9964)
-    "photo": (0.98, 0.95),  # (1.0000, 1.0000)
-    "speech": (0.98, 0.95),  # (1.0000, 1.0000)
+    "brief": (0.9, 0.9),  # (1.0000, 1.0000)
+    "commentary": (0.9, 0.9),  # (1.0000, 1.0000)
+    "diary": (0.95, 0.95),  # (1.0000, 1.0000)
+    "feature": (0.94, 0.94),  # (1.0000, 1.0000)
+    "feature-subheads": (0.88, 0.77),  # (1.0000, 0.8889) 9 articles
+    "headlines-kicker": (0.93, 0.93),  # (1.0000, 1.0000)
+    "headlines-punct": (0.87, 0.68),  # (0.9375, 0.7500)
+    "interview": (0.94, 0.94),  # (1.0000, 1.0000)
+    "length-extremes": (0.93, 0.93),  # (1.0000, 1.0000)
+    "letter": (0.95, 0.9),  # (1.0000, 0.9524)
+    "news-lead": (0.88, 0.88),  # (0.9444, 0.9444)
+    "news-no-lead": (0.94, 0.94),  # (1.0000, 1.0000)
+    "notice": (0.95, 0.95),  # (1.0000, 1.0000)
+    "obituary": (0.93, 0.93),  # (1.0000, 1.0000)
+    "paper": (0.97, 0.965),  # (0.9780, 0.9725)
+    "photo": (0.88, 0.88),  # (0.9200, 0.9200)
+    "reprint": (0.88, 0.88),  # (0.9412, 0.9412)
+    "serial": (0.94, 0.88),  # (1.0000, 0.9444)
+    "speech": (0.93, 0.93),  # (1.0000, 1.0000)
+    "sports": (0.93, 0.93),  # (1.0000, 1.0000)
+    "table-notice": (0.94, 0.94),  # (1.0000, 1.0000)
 }
 
 
@@ -300,7 +321,7 @@ def test_quality_floors_by_genre(measured, genre) -> None:
             if article.log.genre == genre:
                 tally.add_article(article)
     recall, headline = GENRE_FLOORS[genre]
-    assert tally.articles >= 20
+    assert tally.articles >= 5
     assert tally.recall >= recall, _describe(tally)
     assert tally.headline_accuracy >= headline, _describe(tally)
 
@@ -330,10 +351,17 @@ def test_split_headlines_are_closed(measured) -> None:
     assert checked >= 20
 
 
+def _marked(article: generator.Clean) -> bool:
+    """Does every paragraph but the last end a sentence? One that does not (its 。 dropped in
+    print) reads like a paragraph cut in two unless the page indents paragraphs: a guess."""
+    return all(generator.ends_sentence(p) or k in article.subheads for k, p in enumerate(article.body[:-1]))
+
+
 def test_undamaged_markdown_comes_out_exactly(tmp_path, rulebook) -> None:
     """With `##` headlines and no damage there is nothing to guess: every article exact."""
+    pool = tuple(a for a in generator.clean_articles() if _marked(a))
     for seed in range(1, 25):
-        issue = generator.generate(seed, layouts=("markdown",), damages=())
+        issue = generator.generate(seed, pool=pool, layouts=("markdown",), damages=())
         paths = issue.write(tmp_path / str(seed))
         predicted, count, errors = generator.predicted_texts(clean_files(paths, rulebook))
         assert (count, errors) == (1, [])
@@ -342,7 +370,7 @@ def test_undamaged_markdown_comes_out_exactly(tmp_path, rulebook) -> None:
 
 def test_undamaged_blocks_with_leads_come_out_exactly(tmp_path, rulebook) -> None:
     """The seeds' own layout, every article opening with 本报讯: every article exact."""
-    pool = tuple(a for a in generator.clean_articles() if a.has_lead)
+    pool = tuple(a for a in generator.clean_articles() if a.has_lead and _marked(a))
     for seed in range(1, 25):
         issue = generator.generate(seed, pool=pool, layouts=("blocks",), damages=())
         paths = issue.write(tmp_path / str(seed))

@@ -89,15 +89,21 @@ def test_generated_damaged_pages_replay_exactly(seed: int, rulebook, tmp_path: P
 
 
 def test_a_change_of_text_another_change_made_covers_that_change(tmp_path: Path) -> None:
-    """In generated issue 50 a hard-wrapped line ends ` an` and the next starts `d `: the
-    lines are joined first, then the and-rule (applied with --unsafe) replaces ` and ` across
-    the join. Its span covers the join's, its `before` is the input as printed, line end
-    included, and replaying the outer change alone spells the paragraph."""
-    rulebook = load_rulebook(Settings(unsafe=True))
-    data = report_of(generator.generate(50).write(tmp_path), rulebook)
+    """A line ends ` an` and the next starts `d `: the lines are joined first, then the
+    and-rule (applied with --unsafe) replaces ` and ` across the join. Its span covers the
+    join's, its `before` is the input as printed, line end included, and replaying the outer
+    change alone spells the paragraph."""
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "柯城开展宣讲活动\n\n本报讯（记者 方心怡）5月8日，区委宣讲团走进柯城中学，校长为全校师生宣讲全会精神 an\n"
+        "d 共产党人的初心使命。\n",
+        encoding="utf-8",
+    )
+    data = report_of([path], load_rulebook(Settings(unsafe=True)))
     (outer,) = [c for c in data["changes"] if c["rule"] == "lang.and-between-han"]
     inner = [c for c in data["changes"] if c["kind"] == "join" and outer["start"] <= c["start"] and c["end"] <= outer["end"]]
     assert outer["applied"] and outer["before"] == " an\nd " and outer["after"] == "和" and len(inner) == 1
+    assert outer["covers"], "the and-rule's change says it covers the join"
     assert offset_errors(data) == [] and replay_errors(data) == [] and unaccounted(data) == []
 
 
