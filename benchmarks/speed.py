@@ -50,7 +50,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import kcclean
-from kcclean.layout import cues, roles
+from kcclean.layout import cues, features
 from kcclean.model import Role, Source, Trace, Unit
 from kcclean.pipeline import clean_files, clean_text
 from kcclean.rules.engine import Slot, repair
@@ -220,9 +220,9 @@ def stage_costs(files: list[Path], rulebook: Rulebook, out: Path, size: int, run
         print(f"  {stage:38} {median:5.2f} ({values[0]:.2f}-{values[-1]:.2f})   {median / total:4.0%}   {statistics.median(kernel[stage]):5.2f}")
 
 
-# The cue patterns kcclean's classifier tries on every line of a page.
+# Some of the cue patterns kcclean's layout features try on every line of a page.
 _LINE_CUES = (
-    roles._LABEL, roles._DATELINE, roles._ENUMERATED, cues.CREDIT, cues.CREDIT_LINE, cues.SOURCE_LINE, cues._BYLINE, cues.LEAD,
+    features.LABEL, features.DATELINE, features.ENUMERATED, cues.CREDIT, cues.CREDIT_LINE, cues.SOURCE_LINE, cues._BYLINE, cues.LEAD,
 )
 
 
