@@ -59,9 +59,11 @@ def training(rulebook) -> list[tuple[Prepared, set[str], str]]:
     return pages
 
 
-def fitted(pages: list[tuple[Prepared, set[str], str]], keep: Callable[[set[str], str], bool], trained_on: str) -> LayoutModel:
+def fitted(
+    pages: list[tuple[Prepared, set[str], str]], keep: Callable[[set[str], str], bool], trained_on: str, start: LayoutModel | None = None
+) -> LayoutModel:
     chosen = [prepared for prepared, genres, layout in pages if keep(genres, layout)]
-    return fit(chosen, trained_on=trained_on)
+    return fit(chosen, trained_on=trained_on, start=start)
 
 
 # --- measuring --------------------------------------------------------------------------
@@ -203,12 +205,12 @@ def main() -> int:
         print("\nleave one genre out: fitted without any page holding it, measured on it")
         print(HEADER)
         for genre in genres:
-            held = fitted(pages, lambda found, layout, genre=genre: genre not in found, f"all but {genre}")
+            held = fitted(pages, lambda found, layout, genre=genre: genre not in found, f"all but {genre}", model)
             print(row(genre, *measure_genre(genre, rulebook, held, Path(folder))), flush=True)
         print("\nleave one layout out: fitted without the generator's issues of that layout")
         print(HEADER)
         for layout in generator.LAYOUTS:
-            held = fitted(pages, lambda found, kind, layout=layout: kind != layout, f"all but {layout}")
+            held = fitted(pages, lambda found, kind, layout=layout: kind != layout, f"all but {layout}", model)
             print(row(layout, *measure_layout(layout, rulebook, held, Path(folder))), flush=True)
     return 0
 

@@ -31,7 +31,7 @@ INPUTS = {
     "seeds": seed_inputs(),
 }
 
-# Every field of report.json, by object. The README's "The diff report" section documents each.
+# Every field of report.json, by object. docs/report.md's "The fields of report.json" documents each.
 FIELDS = {
     "top": {"kcclean", "summary", "rules", "files", "changes", "warnings"},
     "summary": {"files", "skipped", "issues", "articles", "fixes", "recorded", "suggestions", "warnings"},
@@ -80,7 +80,7 @@ def texts(data: dict) -> dict[str, str]:
 
 
 def test_every_field_is_there_and_documented(data: dict):
-    section = ROOT.joinpath("README.md").read_text(encoding="utf-8").split("## The diff report", 1)[1].split("\n## ", 1)[0]
+    section = ROOT.joinpath("docs", "report.md").read_text(encoding="utf-8").split("## The fields of `report.json`", 1)[1].split("\n## ", 1)[0]
     found = {
         "top": set(data),
         "summary": set(data["summary"]),
@@ -94,7 +94,7 @@ def test_every_field_is_there_and_documented(data: dict):
     for name, fields in FIELDS.items():
         assert found[name] == fields, name
         for field in fields - {"kcclean"}:
-            assert f"`{field}`" in section, f"README does not document {name}.{field}"
+            assert f"`{field}`" in section, f"docs/report.md does not document {name}.{field}"
 
 
 def test_the_counts_add_up(data: dict):

@@ -92,19 +92,23 @@ _BEFORE_JUMP = Constraint("text before （下转…版） goes on on another pag
 # banners are. (A known masthead line is no such proof: its date pattern is also a notice's
 # date line.)
 _KNOWN_BANNER = Constraint("a column banner the lexicon knows", frozenset({"banner"}))
+_IN_OPEN_LEAD = Constraint("the line before opens a lead's bracket and leaves it open: this goes on in it", frozenset({"body"}))
 
 
 def constraints(page: Page, features: list[Features]) -> list[Constraint | None]:
     """The constraint that settles each line of a page (its `line_features`), where one does."""
     own = bool(page.front_matter)
     found: list[Constraint | None] = []
-    for unit, known in zip(page.units, features):
+    for index, (unit, known) in enumerate(zip(page.units, features)):
+        previous = page.units[index - 1] if index else None
         if unit.role is Role.MARKER:
             found.append(_MARKER_ALONE)
         elif own:
             found.append(_OWN_SUBHEAD if unit.heading >= 3 else _OWN_HEADLINE if unit.heading else _OWN_TEXT)
         elif "known banner" in known.values:
             found.append(_KNOWN_BANNER)
+        elif previous is not None and LEAD.match(without_strays(previous.text)) and _opens_bracket(previous.text):
+            found.append(_IN_OPEN_LEAD)
         elif unit.continued_from:
             found.append(_AFTER_JUMP)
         elif unit.continued_to:
@@ -112,6 +116,10 @@ def constraints(page: Page, features: list[Features]) -> list[Constraint | None]
         else:
             found.append(None)
     return found
+
+
+def _opens_bracket(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
 @dataclass(slots=True)
@@ -487,7 +495,7 @@ def break_features(before: Preceding, after: Unit, page: Page, text: IssueText) 
         add("the page cuts paragraphs at column breaks", detail=f"{page.cuts} certain cuts")
     if not ended and page.open_ends >= 2:
         others = page.open_ends - 1
-        add("other paragraphs of the page stop without a mark", min(others, _OPEN_ENDS_CAP) / _OPEN_ENDS_CAP, f"{others} others")
+        add("other paragraphs of the page stop without a mark", min(others, _OPEN_ENDS_CAP) / _OPEN_ENDS_CAP, f"{others} of them")
     return features
 
 

@@ -97,11 +97,16 @@ def _breaks(page: Page, labelled: LabelledPage) -> Iterable[tuple[Features, bool
 # --- fitting ---------------------------------------------------------------------------
 
 
-def fit(prepared: list[Prepared], base: LayoutModel | None = None, trained_on: str = "") -> LayoutModel:
-    """Weights for roles and breaks fitted to the prepared pages, held to `base`."""
+def fit(
+    prepared: list[Prepared], base: LayoutModel | None = None, trained_on: str = "", start: LayoutModel | None = None
+) -> LayoutModel:
+    """Weights for roles and breaks fitted to the prepared pages, held to `base`. The search
+    starts from `start` (default: `base`): both fits are convex, so a start near the optimum
+    (the full model, when a held-out fit leaves a few pages out) only makes it faster."""
     numpy = _need_numpy()
-    state, transitions = _fit_roles(numpy, prepared, base)
-    breaks, bias = _fit_breaks(numpy, [row for p in prepared for row in p.breaks], base)
+    start = start or base
+    state, transitions = _fit_roles(numpy, prepared, base, start)
+    breaks, bias = _fit_breaks(numpy, [row for p in prepared for row in p.breaks], base, start)
     return LayoutModel(
         state,
         transitions,
@@ -114,7 +119,22 @@ def fit(prepared: list[Prepared], base: LayoutModel | None = None, trained_on: s
     )
 
 
-def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None):
+def _role_weights(numpy, model: LayoutModel | None, column: dict[str, int], label_at: dict[str, int]):
+    """A model's line weights as a (feature, label) matrix and its transitions as a (label,
+    label) matrix, over the fit's features (others left out)."""
+    weights = numpy.zeros((len(column), len(label_at)))
+    transitions = numpy.zeros((len(label_at), len(label_at)))
+    if model is not None:
+        for name, by_label in model.state.items():
+            if name in column:
+                for label, weight in by_label.items():
+                    weights[column[name], label_at[label]] = weight
+        for (a, b), weight in model.transitions.items():
+            transitions[label_at[a], label_at[b]] = weight
+    return weights, transitions
+
+
+def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None, initial: LayoutModel | None):
     import scipy.optimize
     import scipy.sparse
 
@@ -138,14 +158,7 @@ def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None):
     matrix = scipy.sparse.csr_matrix((values, (rows, cols)), shape=(line, len(names)))
     gold_array = numpy.array(gold)
     blocked = numpy.array(masks, dtype=bool)
-    w0 = numpy.zeros((len(names), size))
-    t0 = numpy.zeros((size, size))
-    if base is not None:
-        for name, weights in base.state.items():
-            for label, weight in weights.items():
-                w0[column[name], label_at[label]] = weight
-        for (a, b), weight in base.transitions.items():
-            t0[label_at[a], label_at[b]] = weight
+    w0, t0 = _role_weights(numpy, base, column, label_at)
     starts = numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]])
     order = numpy.argsort(lengths, kind="stable")
     groups = [order[k : k + _GROUP] for k in range(0, len(order), _GROUP)]
@@ -171,8 +184,8 @@ def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None):
         grad_trans += ROLE_PRIOR * (trans - t0)
         return loss, numpy.concatenate([numpy.asarray(grad_weights).ravel(), grad_trans.ravel()])
 
-    start_vector = numpy.concatenate([w0.ravel(), t0.ravel()])
-    result = scipy.optimize.minimize(objective, start_vector, jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
+    first = numpy.concatenate([array.ravel() for array in _role_weights(numpy, initial, column, label_at)])
+    result = scipy.optimize.minimize(objective, first, jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
     weights = result.x[: len(names) * size].reshape(len(names), size)
     trans = result.x[len(names) * size :].reshape(size, size)
     state = {}
@@ -212,7 +225,18 @@ def _forward_backward(numpy, emissions, trans, starts, lengths, grad_emissions, 
     return float(log_z.sum())
 
 
-def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | None):
+def _break_weights(numpy, model: LayoutModel | None, column: dict[str, int]):
+    """A model's break weights as a vector over the fit's features, its bias last."""
+    weights = numpy.zeros(len(column) + 1)
+    if model is not None:
+        for name, weight in model.breaks.items():
+            if name in column:
+                weights[column[name]] = weight
+        weights[-1] = model.bias
+    return weights
+
+
+def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | None, initial: LayoutModel | None):
     import scipy.optimize
     import scipy.sparse
 
@@ -226,11 +250,7 @@ def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | No
             v.append(value)
     matrix = scipy.sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(names)))
     target = numpy.array([1.0 if join else 0.0 for _, join in rows])
-    w0 = numpy.zeros(len(names) + 1)
-    if base is not None:
-        for name, weight in base.breaks.items():
-            w0[column[name]] = weight
-        w0[-1] = base.bias
+    w0 = _break_weights(numpy, base, column)
 
     def objective(vector):
         z = matrix @ vector[:-1] + vector[-1]
@@ -243,7 +263,7 @@ def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | No
 
     if not rows:
         return dict(base.breaks) if base else {}, base.bias if base else 0.0
-    result = scipy.optimize.minimize(objective, w0.copy(), jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
+    result = scipy.optimize.minimize(objective, _break_weights(numpy, initial, column), jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
     weights = {name: round(float(result.x[k]), 4) for name, k in column.items() if abs(result.x[k]) >= _PRUNE}
     return weights, round(float(result.x[-1]), 4)
 
