@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,21 +36,51 @@ _SHOWN = 5  # features named in a decision's evidence, strongest first
 
 @dataclass(slots=True)
 class Role:
-    """The label a line got, and why: the features (and constraint) that weighed most for it."""
+    """The label a line got, and what `explain` needs to say why (asked only of the lines
+    that are no plain text: most lines are, and most never need it)."""
 
     label: str
-    score: float
-    runner_up: str | None
-    margin: float  # how much more the label scored than the runner-up
-    evidence: list[tuple[str, float, str]] = field(default_factory=list)  # (feature, contribution, detail)
-    constraint: str | None = None
+    constraint: str | None
+    model: LayoutModel
+    features: Features
+    scores: dict[str, float]  # each allowed label's score from the line's own features
+    previous: str | None  # the labels of the lines around it
+    following: str | None
+
+    def _placed(self, candidate: str) -> float:
+        transitions = self.model.transitions
+        return (
+            self.scores[candidate]
+            + (transitions.get((self.previous, candidate), 0.0) if self.previous else 0.0)
+            + (transitions.get((candidate, self.following), 0.0) if self.following else 0.0)
+        )
 
     def explain(self) -> str:
-        parts = _named(self.evidence)
+        """The features that told the label from the runner-up (the label that would score
+        best in its place between the lines around it), strongest first."""
+        label, state, transitions = self.label, self.model.state, self.model.transitions
+        others = [other for other in self.scores if other != label]
+        runner = max(others, key=self._placed) if others else None
+        evidence = []
+        for name, value in self.features.values.items():
+            weights = state.get(name, {})
+            contribution = (weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value
+            if round(contribution, 2):
+                evidence.append((name, round(contribution, 2), self.features.details.get(name, "")))
+        for neighbour, pair, say in (
+            (self.previous, lambda x: (self.previous, x), "after a {} line"),
+            (self.following, lambda x: (x, self.following), "before a {} line"),
+        ):
+            if neighbour is not None:
+                contribution = transitions.get(pair(label), 0.0) - (transitions.get(pair(runner), 0.0) if runner else 0.0)
+                if round(contribution, 2):
+                    evidence.append((say.format(neighbour), round(contribution, 2), ""))
+        evidence.sort(key=lambda item: -abs(item[1]))
+        parts = _named(evidence[:_SHOWN])
         if self.constraint:
             parts.insert(0, f"{self.constraint} (settles it)")
-        runner = f"; {self.runner_up} by {self.margin:.2f} less" if self.runner_up else ""
-        return f"{'; '.join(parts)} = {self.score:+.2f}{runner}"
+        margin = f"; {runner} by {self._placed(label) - self._placed(runner):.2f} less" if runner else ""
+        return f"{'; '.join(parts)} = {self.scores[label]:+.2f}{margin}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,22 +111,32 @@ class LayoutModel:
     suggest_at: float = 0.2
     origin: str = "built-in"
     trained_on: str = ""
+    # per label, the labels that may come before it with the weight of that succession
+    _into: dict[str, list[tuple[str, float]]] = field(init=False, repr=False, compare=False)
+    # per feature, its weights in the order of LABELS: a line's scores are a few vector sums
+    _vectors: dict[str, list[float]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._vectors = {name: [weights.get(label, 0.0) for label in LABELS] for name, weights in self.state.items()}
+        self._into = {label: [(before, self.transitions.get((before, label), 0.0)) for before in LABELS] for label in LABELS}
 
     def roles(self, features: list[Features], constraints: list[Constraint | None]) -> list[Role]:
-        """The best labels for a page's lines, each with its evidence (Viterbi)."""
+        """The best labels for a page's lines (Viterbi), each able to explain itself."""
         if not features:
             return []
         scores = [self._scores(f, c) for f, c in zip(features, constraints)]
         best = [dict(scores[0])]
         back: list[dict[str, str]] = [{}]
-        for k in range(1, len(scores)):
+        for own_scores in scores[1:]:
+            before_scores = best[-1]
             here, came = {}, {}
-            for label, own in scores[k].items():
-                previous, total = max(
-                    ((before, value + self.transitions.get((before, label), 0.0)) for before, value in best[-1].items()),
-                    key=lambda pair: pair[1],
-                )
-                here[label], came[label] = total + own, previous
+            for label, own in own_scores.items():
+                top, top_value = None, -math.inf
+                for before, weight in self._into[label]:
+                    value = before_scores.get(before)
+                    if value is not None and value + weight > top_value:
+                        top, top_value = before, value + weight
+                here[label], came[label] = top_value + own, top
             best.append(here)
             back.append(came)
         label = max(best[-1], key=best[-1].get)
@@ -105,48 +146,20 @@ class LayoutModel:
             path.append(label)
         path.reverse()
         neighbours = zip([None, *path[:-1]], path[1:] + [None])
-        return [self._explained(features[k], constraints[k], path[k], *around, scores[k]) for k, around in enumerate(neighbours)]
+        return [
+            Role(path[k], constraints[k].name if constraints[k] else None, self, features[k], scores[k], *around)
+            for k, around in enumerate(neighbours)
+        ]
 
     def _scores(self, features: Features, constraint: Constraint | None) -> dict[str, float]:
-        allowed = LABELS if constraint is None else [label for label in LABELS if label in constraint.labels]
-        totals = dict.fromkeys(allowed, 0.0)
+        totals = [0.0] * len(LABELS)
         for name, value in features.values.items():
-            weights = self.state.get(name)
-            if weights:
-                for label, weight in weights.items():
-                    if label in totals:
-                        totals[label] += weight * value
-        return totals
-
-    def _explained(
-        self, features: Features, constraint: Constraint | None, label: str, previous: str | None, following: str | None, scores: dict[str, float]
-    ) -> Role:
-        """A line's label against the runner-up: the label that would score best in its place
-        between the labels of the lines around it, and what told the two apart."""
-
-        def placed(candidate: str) -> float:
-            return (
-                scores[candidate]
-                + (self.transitions.get((previous, candidate), 0.0) if previous else 0.0)
-                + (self.transitions.get((candidate, following), 0.0) if following else 0.0)
-            )
-
-        others = [other for other in scores if other != label]
-        runner = max(others, key=placed) if others else None
-        evidence = []
-        for name, value in features.values.items():
-            weights = self.state.get(name, {})
-            contribution = (weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value
-            if round(contribution, 2):
-                evidence.append((name, round(contribution, 2), features.details.get(name, "")))
-        for neighbour, pair, say in ((previous, lambda x: (previous, x), "after a {} line"), (following, lambda x: (x, following), "before a {} line")):
-            if neighbour is not None:
-                contribution = self.transitions.get(pair(label), 0.0) - (self.transitions.get(pair(runner), 0.0) if runner else 0.0)
-                if round(contribution, 2):
-                    evidence.append((say.format(neighbour), round(contribution, 2), ""))
-        evidence.sort(key=lambda item: -abs(item[1]))
-        margin = placed(label) - placed(runner) if runner else math.inf
-        return Role(label, round(scores[label], 2), runner, round(margin, 2), evidence[:_SHOWN], constraint.name if constraint else None)
+            weights = self._vectors.get(name)
+            if weights is not None:
+                totals = list(map(operator.add, totals, weights)) if value == 1.0 else [t + w * value for t, w in zip(totals, weights)]
+        if constraint is None:
+            return dict(zip(LABELS, totals))
+        return {label: total for label, total in zip(LABELS, totals) if label in constraint.labels}
 
     def join(self, features: Features) -> Join:
         """How likely the break is a cut, and the features that weighed most."""

@@ -10,6 +10,7 @@ turn them into decisions are fitted from labelled pages (`decisions.LayoutModel`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -506,4 +507,10 @@ def _reads_joined(a: str, b: str) -> float:
     left, right = a[-_REACH:], b[:_REACH]
     if not left or not right:
         return 0.0
+    return _gain(left, right)
+
+
+@functools.lru_cache(maxsize=4096)
+def _gain(left: str, right: str) -> float:
+    # each pair of lines is weighed as a line's next, as the next line's previous and as a break
     return max(0.0, split_cost(left) + split_cost(right) - split_cost(left + right))
