@@ -76,24 +76,31 @@ def in_a_word(text: str, at: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=16384)
 def split_cost(text: str) -> float:
     """How unlikely `text` is as a run of words: the cost (-log probability) of its likeliest
     split into words of the table, each word an independent draw (jieba's unigram model). A
-    character the table lacks costs as much as a word seen once. Lower is likelier."""
-    table = word_table()
-    total = _total_frequency()
+    character the table lacks costs as much as a word seen once. Lower is likelier. (Asked of
+    the few characters around each break, again and again: cached.)"""
+    costs, unknown = _word_costs()
     best = [0.0] + [math.inf] * len(text)
     for end in range(1, len(text) + 1):
         for size in range(1, min(4, end) + 1):
-            frequency = table.get(text[end - size : end], 1 if size == 1 else 0)
-            if frequency:
-                best[end] = min(best[end], best[end - size] + math.log(total / frequency))
+            cost = costs.get(text[end - size : end])
+            if cost is None:
+                if size > 1:
+                    continue
+                cost = unknown
+            best[end] = min(best[end], best[end - size] + cost)
     return best[-1]
 
 
 @functools.cache
-def _total_frequency() -> int:
-    return sum(word_table().values())
+def _word_costs() -> tuple[dict[str, float], float]:
+    """Each word's cost, and the cost of a character the table lacks (a word seen once)."""
+    table = word_table()
+    total = sum(table.values())
+    return {word: math.log(total / frequency) for word, frequency in table.items() if frequency}, math.log(total / 1)
 
 
 @functools.cache
