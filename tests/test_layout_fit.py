@@ -4,6 +4,8 @@ of its hand-corrected articles, and the fitted model is used by `--layout-model`
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -91,6 +93,18 @@ def test_the_fit_is_deterministic(fitted, tmp_path: Path):
     again = run("layout", "fit", folder / "raw", folder / "corrected", "--out", tmp_path / "again.toml")
     assert again.exit_code == 0, again.output
     assert (tmp_path / "again.toml").read_bytes() == path.read_bytes()
+
+
+def test_the_corrected_md_files_count_not_the_uncorrected_index_beside_them(fitted, tmp_path: Path):
+    """A corrected copy of kcclean's output still holds its articles.jsonl, uncorrected."""
+    path, _, folder = fitted
+    corrected = tmp_path / "corrected"
+    shutil.copytree(folder / "corrected", corrected)
+    stale = {"id": "x", "sources": ["800000/" + name.name for name in (folder / "raw" / "800000").glob("*.txt")], "headline": ["旧"], "body": ["旧文"]}
+    (corrected / "articles.jsonl").write_text(json.dumps(stale, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("layout", "fit", folder / "raw", corrected, "--out", tmp_path / "m.toml")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.toml").read_bytes() == path.read_bytes()
 
 
 def test_fix_uses_the_fitted_model_from_the_option_and_from_kcclean_toml(fitted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -41,7 +41,7 @@ def layout_fit(
         Path,
         typer.Argument(
             metavar="REFERENCE_DIR",
-            help="Their articles corrected by hand: kcclean fix's .md files (front matter kept), or an articles.jsonl.",
+            help="Their articles corrected by hand: kcclean fix's .md files (front matter kept; an articles.jsonl only where there are none).",
             show_default=False,
         ),
     ],
@@ -55,10 +55,10 @@ def layout_fit(
     """Fit the layout model (headlines, subheads, bylines, where articles start, which line
     breaks to join) to your own paper, starting from the built-in model (or --layout-model).
 
-    The references are articles you corrected by hand: run kcclean fix on some issues, fix
-    their headlines, paragraphs and article boundaries in the .md files, keep the front
-    matter (it names the input file), and delete the folder's articles.jsonl (it holds the
-    uncorrected text). Every line of a raw page is found in them, and labelled by where.
+    The references are articles you corrected by hand: run kcclean fix on some issues, copy
+    the output folder, fix headlines, subheads, paragraphs and article boundaries in its .md
+    files, and keep their front matter (it names the input file). Every line of a raw page
+    is found in them, OCR errors and all, and labelled by where it was found.
 
     Every Nth issue is held out: the model is fitted without it and measured on it, before
     and after, so you see whether fitting helps. The model written is fitted on all.
@@ -71,7 +71,7 @@ def layout_fit(
         rulebook = rulebook_of(rules, None, None, False, layout_model)
         base = model_of(rulebook)
         files, _ = inputs([str(raw)], expand=lambda paths: expand_paths(paths, pattern="**/*.txt"))
-        articles = load_articles(references)
+        articles = _corrected(references)
         issues = _labelled_issues(files, articles, rulebook, base)
         pages = [page for issue in issues for page in issue.pages]
         if not pages:
@@ -96,6 +96,13 @@ def layout_fit(
             typer.echo(f"  {line}")
         _write(out, write_model(model))
         typer.echo(f"\nwrote {out}; use it with  kcclean fix PATH --layout-model {out}  or  layout_model = \"{out}\"  in kcclean.toml")
+
+
+def _corrected(references: Path) -> list[Text]:
+    """The corrected articles: a folder's .md files where it has any (a copy of kcclean's
+    output still holds the uncorrected text in its articles.jsonl), else what it holds."""
+    files = sorted(references.rglob("*.md")) if references.is_dir() else []
+    return [article for path in files for article in load_articles(path)] if files else load_articles(references)
 
 
 def _labelled_issues(files: list[Path], articles: list[Text], rulebook: Rulebook, base: LayoutModel) -> list[_Issue]:
