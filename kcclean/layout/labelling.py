@@ -109,7 +109,7 @@ def labels_from_references(source: Source, references: list[Text], name: str = "
         places.append(place)
     _drop_strays(places)
     labels = [_label(unit.text, place, before) for unit, place, before in zip(page.units, places, [None, *places])]
-    _furniture(labels, places)
+    _furniture(labels, places, page.units)
     articles = [place.item.article if place else -1 for place in places]
     joins: list[bool | None] = [None]
     for before, place, label, previous in zip(places, places[1:], labels[1:], labels):
@@ -144,13 +144,19 @@ def _drop_strays(places: list[_Place | None]) -> None:
             places[k] = None
 
 
-def _furniture(labels: list[str], places: list[_Place | None]) -> None:
-    """A line found in no article, below the page's first article line and right above a
-    headline, is a banner (a column's name over its articles)."""
+def _furniture(labels: list[str], places: list[_Place | None], units: list) -> None:
+    """A line found in no article is page furniture, but: right above text that goes on from
+    another page (上接) it is that continuation's headline (kcclean records it and drops it
+    from the article); below the page's first article line and right above a headline, a
+    banner (a column's name over its articles)."""
     seen = False
     for k, place in enumerate(places):
         if place is not None:
             seen = True
+            continue
+        following = units[k + 1] if k + 1 < len(units) else None
+        if following is not None and following.continued_from and units[k].role is not Role.MARKER:
+            labels[k] = "head"
             continue
         after = next((labels[j] for j in range(k + 1, len(places)) if places[j] is not None), None)
         if seen and after == "head":
