@@ -24,6 +24,14 @@ _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the bo
 _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
 
 
+# Page furniture is kept as issue metadata, recorded under the lexicon that knows the line, else
+# under its layout rule with the model's evidence: (known, rule, unknown) per role.
+_FURNITURE = {
+    Role.MASTHEAD: ("masthead line: kept as issue metadata", LayoutRuleId.FURNITURE, "page furniture no lexicon knows"),
+    Role.BANNER: ("known column banner", LayoutRuleId.BANNER, "a column banner"),
+}
+
+
 def assemble(pages: list[Page], rulebook: Rulebook, model: LayoutModel) -> IssueDraft:
     """Every article of an issue's pages, in reading order, split text put back together."""
     issue = IssueDraft(pages, [], [], [], [], None, None, {})
@@ -65,19 +73,10 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
     matter = page.front_matter
     for unit in page.units:
         role = unit.role
-        if role is Role.MASTHEAD:
-            issue.masthead.append(unit)
-            if unit.lexicon:
-                issue.changes.append(unit.record(unit.lexicon, "masthead line: kept as issue metadata"))
-            else:
-                issue.changes.append(unit.record(LayoutRuleId.FURNITURE, f"page furniture no lexicon knows: {unit.why}"))
-            continue
-        if role is Role.BANNER:
-            issue.banners.append(unit)
-            if unit.lexicon:
-                issue.changes.append(unit.record(unit.lexicon, "known column banner"))
-            else:
-                issue.changes.append(unit.record(LayoutRuleId.BANNER, f"a column banner: {unit.why}"))
+        if role in _FURNITURE:
+            known, rule, unknown = _FURNITURE[role]
+            (issue.masthead if role is Role.MASTHEAD else issue.banners).append(unit)
+            issue.changes.append(unit.record(unit.lexicon, known) if unit.lexicon else unit.record(rule, f"{unknown}: {unit.why}"))
             continue
         if role is Role.MARKER:
             if unit.continued_to and current is not None:
