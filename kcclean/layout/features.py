@@ -57,6 +57,10 @@ _DIGIT = regex.compile(r"\d")
 _SUBTITLE_DASH = ("——", "—", "--")
 _CLAUSE = regex.compile(r"[，,、；;]")
 _HAN_RUN = regex.compile(r"\p{Han}{2,}")
+# A date alone (a letter's or a notice's signature), or a note in brackets alone ((完),
+# (未完待续), (原载…)): no headline line, and often the last line of an article.
+_DATE_ALONE = regex.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
+_NOTE_ALONE = regex.compile(r"^\s*[（(][^（）()]*[）)]\s*$")
 _LENGTHS = ((2, "1-2"), (4, "3-4"), (6, "5-6"), (8, "7-8"), (10, "9-10"), (12, "11-12"), (16, "13-16"), (20, "17-20"), (24, "21-24"), (32, "25-32"), (40, "33-40"), (64, "41-64"))
 _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _KNOWN_LONGEST = 40  # known lines (masthead, banners) are short
@@ -71,7 +75,8 @@ _NEIGHBOUR = (
     "known banner", "markdown heading", "subhead level", "starts mid-sentence", "an article opening", "label",
     "block start", "blank lines before: 2+", "full width", "indented", "continued from another page",
     "continued on another page", "a date", "subtitle dash", "ends with a comma", "dateline", "enumerated",
-    "a notice's title",
+    "a notice's title", "ends with a colon",
+    "a date alone", "a note in brackets alone",
 )
 
 
@@ -203,6 +208,8 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
     add(f"length {next((name for limit, name in _LENGTHS if size <= limit), '65+')}")
     if ends_sentence(line):
         add("ends a sentence")
+        if line.rstrip(CLOSERS + " ")[-1:] in "？！?!":
+            add("ends with ？ or ！")  # a headline's mark far more often than a paragraph's
     elif line.rstrip(CLOSERS + " ")[-1:] in "，,、":
         add("ends with a comma")
     if line[-1:] in "：:":
@@ -221,6 +228,10 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
         add("no punctuation")
     if " " in line.strip():
         add("a space inside")
+    if _DATE_ALONE.match(line):
+        add("a date alone")
+    elif _NOTE_ALONE.match(line):
+        add("a note in brackets alone")
     if _DATE.search(line):
         add("a date")
     elif _DIGIT.search(line):
@@ -394,8 +405,6 @@ def _ahead(units: list[Unit], position: int) -> Iterator[Unit]:
     return (units[at] for at in range(position, min(len(units), position + _LOOKAHEAD)))
 
 
-# A date alone (a notice's signature), or a note in brackets ((未完待续), (原载…)): no headline line.
-_NO_HEADLINE_LINE = regex.compile(r"^\s*(?:\d{4}年\d{1,2}月\d{1,2}日|[（(][^（）()]*[）)])\s*$")
 
 
 def _could_be_headline_line(units: list[Unit], index: int) -> bool:
@@ -403,7 +412,7 @@ def _could_be_headline_line(units: list[Unit], index: int) -> bool:
     in brackets alone, not the start of an article's text (上接), and not a line of a
     hard-wrapped column."""
     unit = units[index]
-    if is_byline(unit.text) or unit.continued_from or not headline_like(unit) or _NO_HEADLINE_LINE.match(unit.text):
+    if is_byline(unit.text) or unit.continued_from or not headline_like(unit) or _DATE_ALONE.match(unit.text) or _NOTE_ALONE.match(unit.text):
         return False
     if unit.text.startswith("——"):
         return True  # a —— subtitle, however long
