@@ -22,8 +22,10 @@ from kcclean.model import Article, Issue, Source
 from kcclean.output.folder import (
     OutputFolder,
     article_markdown,
-    edited_files,
+    contents,
+    differences,
     file_hash,
+    read_manifest,
     slug,
 )
 from kcclean.pipeline import clean_files
@@ -33,6 +35,10 @@ SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
 
 def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edited_files(target: Path) -> tuple[list[str], list[str]]:
+    return differences(contents(target), read_manifest(target))
 
 
 def write_run(target: Path, rulebook) -> None:
@@ -372,8 +378,8 @@ def test_a_refusal_names_five_edited_files_and_counts_the_rest(tmp_path: Path) -
     for n in range(6):
         (target / f"new{n}.md").write_text("added\n", encoding="utf-8")
     (target / ".kcclean").write_text(json.dumps({"files": kept}), encoding="utf-8")
-    with pytest.raises(OutputError) as refused:
-        OutputFolder(target)
+    with pytest.raises(OutputError) as refused, OutputFolder(target):
+        pass
     changed = ", ".join(f"{target}/k{n}.md" for n in range(5))
     added = ", ".join(f"{target}/new{n}.md" for n in range(5))
     assert str(refused.value) == (
@@ -399,10 +405,11 @@ def test_one_hand_edit_of_either_kind_is_enough_to_refuse(tmp_path: Path, edit, 
     (target / "k.md").write_text("as written\n", encoding="utf-8")
     digest = hashlib.sha256(b"as written\n").hexdigest()
     (target / ".kcclean").write_text(json.dumps({"files": {"k.md": digest}}), encoding="utf-8")
-    OutputFolder(target)  # untouched: no refusal
+    with OutputFolder(target):  # untouched: no refusal
+        pass
     edit(target)
-    with pytest.raises(OutputError) as refused:
-        OutputFolder(target)
+    with pytest.raises(OutputError) as refused, OutputFolder(target):
+        pass
     assert f"({listed.format(target=target)})" in str(refused.value)
 
 def test_the_staging_folder_of_a_run_still_alive_is_left_alone(tmp_path: Path) -> None:

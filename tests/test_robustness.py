@@ -328,7 +328,9 @@ def _no_space(*args, **kwargs):
 
 
 def _disk_full_at_the_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Path, "write_text", _no_space)
+    from kcclean.output import folder
+
+    monkeypatch.setattr(folder, "open", _no_space, raising=False)  # every file the output folder opens
 
 
 def _disk_full_at_the_report(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TextIO
 
 import typer
 
@@ -161,13 +161,22 @@ def rules_import(
         with_review(book, review)  # every exception names a rule, every example passes
         text = review.read_text(encoding="utf-8")
         folder.mkdir(parents=True, exist_ok=True)
-        stem, n = "review", 1
-        target = folder / f"{stem}.toml"
-        while target.exists():
+        target, n = folder / "review.toml", 1
+        while (handle := _created(target)) is None:
             n += 1
-            target = folder / f"{stem}-{n}.toml"
-        target.write_text(text, encoding="utf-8")
+            target = folder / f"review-{n}.toml"
+        with handle:
+            handle.write(text)
         typer.echo(f"wrote {target}; use it with --rules {folder}, test it with: kcclean rules test {folder}")
+
+
+def _created(path: Path) -> TextIO | None:
+    """A new file, open for writing; None if anything has the name, even a link leading
+    nowhere (writing through it would write outside the folder)."""
+    try:
+        return open(path, "x", encoding="utf-8")
+    except FileExistsError:
+        return None
 
 
 def rules_new(
@@ -182,10 +191,12 @@ def rules_new(
         if not RULE_ID.fullmatch(rule_id):
             raise KccleanError(f"{rule_id!r} is not a rule id: use letters, digits, '.', '-' and '_'")
         path = folder / f"{rule_id}.toml"
-        if path.exists():
-            raise KccleanError(f"{path}: already exists; choose another id or edit it")
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(_TEMPLATE.format(id=rule_id, kinds=_kinds()), encoding="utf-8")
+        handle = _created(path)
+        if handle is None:
+            raise KccleanError(f"{path}: already exists; choose another id or edit it")
+        with handle:
+            handle.write(_TEMPLATE.format(id=rule_id, kinds=_kinds()))
         typer.echo(f"wrote {path}; edit it, then: kcclean rules test {folder}")
 
 

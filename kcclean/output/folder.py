@@ -5,6 +5,8 @@ renamed into place, so a run that fails leaves no half-written output. A folder 
 replaced if kcclean made it (it holds the `.kcclean` manifest) or it is empty, and only if
 nobody changed or added a file since: the manifest holds the SHA-256 of every file kcclean
 wrote, so hand corrections are never silently overwritten (`--force` replaces them anyway).
+What the folder held at the start is checked again as it is replaced, so a file written into
+it while the run worked is not lost either, and a lock beside it keeps a second run out.
 Staging folders left by a run that was killed (its process is gone) are removed.
 
 With worker processes (`--jobs`), the worker that builds an issue also writes its article
@@ -16,18 +18,18 @@ as cleaning them on some disks, and the main process would otherwise do it for e
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import secrets
 import shutil
+import stat
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -38,6 +40,12 @@ from ..model import SUBHEAD_MARK, Article, Issue
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
+# The run's own files, beside the issue folders (`OutputFolder.open` writes no others): no
+# issue folder takes one of their names
+OWN_FILES = ("articles.jsonl", "issues.jsonl", "report.json", "report.html")
+# Bytes in a file name. The names of kcclean's own files beside the target (`.NAME.staging-PID-…`,
+# `.NAME.lock`) add up to _BESIDE bytes to its name: there, a longer name is replaced by a digest
+_NAME_MAX, _BESIDE = 255, 32
 _LISTED = 5  # changed or added files named in the refusal; the rest counted
 _FRONT_MATTER_FIELDS = (
     "id",
@@ -100,24 +108,64 @@ def file_hash(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def edited_files(target: Path) -> tuple[list[str], list[str]]:
-    """Files of a kcclean output folder that changed since kcclean wrote them, and files
-    added to it (paths relative to the folder). A folder of an older kcclean, whose marker
-    holds no manifest, has none."""
+def read_manifest(target: Path) -> dict[str, str]:
+    """The SHA-256 of each file of a kcclean output folder as kcclean wrote it. A manifest that
+    cannot be read proves nothing about the files, so it is an error, not an empty list."""
+    path = target / MARKER
+    if not path.is_file():  # a folder in its place, or a pipe that would never end
+        problem = "it is not a file"
+    else:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))  # -sig: saved by a Windows editor
+        except OSError as error:
+            problem = error.strerror or str(error)
+        except ValueError:  # cut short, or not UTF-8
+            problem = "it is not valid JSON"
+        else:
+            files = data.get("files") if isinstance(data, dict) else None
+            if isinstance(files, dict) and all(isinstance(digest, str) for digest in files.values()):
+                return files
+            problem = "it lists no files"
+    raise OutputError(
+        f"{path}: the manifest cannot be read ({problem}), so kcclean cannot tell whether files in {target} "
+        "were edited by hand. Copy your corrections elsewhere, choose another --out, or replace the folder "
+        "anyway with --force"
+    )
+
+
+def contents(path: Path) -> dict[str, str]:
+    """What each file in a folder holds, by its path in the folder: its SHA-256, or where a
+    link leads (links are not followed). The manifest is left out. Anything but a folder is
+    one entry of its own, named ''."""
+    if path.is_symlink() or not path.is_dir():
+        return {"": _held(path)}
+    found = {}
+    for folder, folders, names in os.walk(path):
+        for name in names + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
+            found[os.path.relpath(os.path.join(folder, name), path).replace(os.sep, "/")] = _held(Path(folder, name))
+    found.pop(MARKER, None)
+    return found
+
+
+def _held(path: Path) -> str:
+    mode = path.lstat().st_mode
+    if not stat.S_ISREG(mode):
+        return f"a link to {os.readlink(path)}" if stat.S_ISLNK(mode) else "not a file"  # a pipe is never read
     try:
-        manifest = json.loads((target / MARKER).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return [], []
-    changed, added = [], []
-    for path in sorted(target.rglob("*")):
-        name = path.relative_to(target).as_posix()
-        if name == MARKER or path.is_dir():
-            continue
-        if name not in manifest:
-            added.append(name)
-        elif path.is_symlink() or file_hash(path) != manifest[name]:
-            changed.append(name)
-    return changed, added
+        return file_hash(path)
+    except OSError as error:  # the same at the start and the end: not an edit, but never a manifest's hash
+        return f"unreadable: {error.strerror}"
+
+
+def differences(now: dict[str, str], then: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Files (by path) that hold something else now than then, and files that are new."""
+    changed = sorted(name for name, held in now.items() if name in then and then[name] != held)
+    return changed, sorted(name for name in now if name not in then)
+
+
+def _listing(target: Path, *groups: tuple[str, list[str]]) -> str:
+    """`label: file, file…` for each group that names files."""
+    return "; ".join(f"{label}: {_listed(names, target)}" for label, names in groups if names)
 
 
 def _listed(names: list[str], target: Path) -> str:
@@ -195,10 +243,17 @@ def write_part(issue: Issue, parts: str) -> WrittenPart | None:
     except OSError:
         return None
     try:
-        return WrittenPart(issue.key, where, write_articles(issue, safe_name(issue.key), where, set(), Path(parts)))
+        return WrittenPart(issue.key, where, write_articles(issue, issue_folder(issue.key), where, set(), Path(parts)))
     except KccleanError:
         shutil.rmtree(where, ignore_errors=True)
         return None
+
+
+def issue_folder(key: str) -> str:
+    """The folder of an issue's article files: its key as a file name, never the name of one of
+    the run's own files (an input named report.html.txt), in any case (a case-blind disk)."""
+    name = safe_name(key)
+    return f"{name}-issue" if name.casefold() in OWN_FILES else name
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
@@ -217,60 +272,110 @@ class OutputFolder:
     """The run's output folder. Use as a context manager; call `finish()` to publish it."""
 
     def __init__(self, target: Path, force: bool = False):
-        self.target = target
-        if target.exists() and not target.is_dir():
-            raise OutputError(f"{target}: exists and is not a folder")
-        if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
-            raise OutputError(
-                f"{target}: folder exists and was not made by kcclean; "
-                "choose another --out or empty it first"
-            )
-        if target.is_dir() and not force:
-            changed, added = edited_files(target)
-            if changed or added:
-                parts = []
-                if changed:
-                    parts.append(f"changed since kcclean wrote them: {_listed(changed, target)}")
-                if added:
-                    parts.append(f"added: {_listed(added, target)}")
-                raise OutputError(
-                    f"{target}: files were edited by hand, and replacing the folder would lose them "
-                    f"({'; '.join(parts)}). Copy your corrections elsewhere, choose another --out, "
-                    "or replace them anyway with --force"
-                )
+        self.target = target  # as the user named it, for messages
+        # where it is written: a link's destination (the link stays)
+        self.place = Path(os.path.realpath(target))
+        name = os.fsencode(self.place.name)
+        self._tag = self.place.name if len(name) <= _NAME_MAX - _BESIDE else hashlib.sha256(name).hexdigest()[:_BESIDE]
+        self.force = force
         self.staging: Path | None = None
         self.stale: list[Path] = []  # staging folders of killed runs, removed on entry
         self._made: list[Path] = []
-        self._articles = self._issues = None
+        self._lock: int | None = None
+        self._found: dict[str, str] = {}  # what the target held at the start (`contents`)
+        self._articles = self._issues = self._manifest = None
+        self._listed_any = False  # in the manifest, streamed as the files are written
         self._folders: set[str] = set()  # issue folders made
-        # `path<TAB>SHA-256` of each article file as it is written, spooled to disk so that
-        # memory does not grow with the run: finish() streams them into the manifest
-        self._hashes: TextIO = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
 
     def __enter__(self) -> OutputFolder:
-        parent = self.target.resolve().parent
-        self._made = [p for p in (parent, *parent.parents) if not p.exists()]  # removed on failure
-        with self._writing():
-            parent.mkdir(parents=True, exist_ok=True)
-            self.stale = self._remove_stale(parent)
-            self.staging = _new_folder(parent, f".{self.target.name}.staging-{os.getpid()}-")
         try:
-            with self._writing(MARKER):
-                (self.staging / MARKER).write_text("{}\n")  # the manifest proper is written by finish()
-            with self._writing():
-                os.mkdir(self.parts)
-            with self._writing("articles.jsonl"):
-                self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
-            with self._writing("issues.jsonl"):
-                self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
+            self._start()
         except BaseException as error:  # `with` calls __exit__ only once __enter__ returned
             self.__exit__(type(error), error, error.__traceback__)
             raise
         return self
 
+    def _start(self) -> None:
+        if Path.cwd().is_relative_to(self.place):  # replaced, it would leave kcclean and the shell in a removed folder
+            raise OutputError(
+                f"{self.target}: is the folder kcclean runs in, or holds it, and cannot be replaced; choose another --out"
+            )
+        parent = self.place.parent
+        self._made = [p for p in (parent, *parent.parents) if not p.exists()]  # removed on failure
+        with self._writing():
+            parent.mkdir(parents=True, exist_ok=True)
+            self._lock = self._locked()
+        self._found = self._checked()
+        with self._writing():
+            self.stale = self._remove_stale(parent)
+            self.staging = _new_folder(parent, f".{self._tag}.staging-{os.getpid()}-")
+        with self._writing(MARKER):
+            self._manifest = open(self.staging / MARKER, "w", encoding="utf-8")
+            self._manifest.write('{\n"written_by": "kcclean fix",\n"note": "SHA-256 of each file as kcclean wrote it",\n"files": {')
+        with self._writing():
+            os.mkdir(self.parts)
+        with self._writing("articles.jsonl"):
+            self._articles = open(self.staging / "articles.jsonl", "w", encoding="utf-8")
+        with self._writing("issues.jsonl"):
+            self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
+
+    def _locked(self) -> int:
+        """A lock beside the target, held for the run: a second run into the same folder would
+        take this one's output for hand edits, or publish over it."""
+        path = self._beside("lock")
+        while True:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                raise OutputError(
+                    f"{self.target}: another kcclean run is writing this folder; wait for it to finish or choose another --out"
+                ) from None
+            try:
+                if os.path.samestat(os.fstat(handle), os.stat(path, follow_symlinks=False)):
+                    return handle
+            except FileNotFoundError:
+                pass
+            os.close(handle)  # the run that held it removed it meanwhile: lock the new one
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            with suppress(OSError):
+                os.unlink(self._beside("lock"))  # before closing: no run locks a removed file
+            os.close(self._lock)
+            self._lock = None
+
+    def _checked(self) -> dict[str, str]:
+        """What the target holds now, once it is known that replacing it loses nothing: it is
+        absent, empty, or made by kcclean and not edited since (or `--force`)."""
+        if not os.path.lexists(self.place):
+            return {}
+        if not self.place.is_dir():
+            raise OutputError(f"{self.target}: exists and is not a folder")
+        if not any(self.place.iterdir()):
+            return {}
+        if not os.path.lexists(self.place / MARKER):
+            raise OutputError(
+                f"{self.target}: folder exists and was not made by kcclean; choose another --out or empty it first"
+            )
+        found = contents(self.place)
+        changed, added = ([], []) if self.force else differences(found, read_manifest(self.target))
+        if changed or added:
+            raise OutputError(
+                f"{self.target}: files were edited by hand, and replacing the folder would lose them "
+                f"({_listing(self.target, ('changed since kcclean wrote them', changed), ('added', added))}). "
+                "Copy your corrections elsewhere, choose another --out, or replace them anyway with --force"
+            )
+        return found
+
+    def _beside(self, role: str) -> Path:
+        """A name beside the target for this run's own use."""
+        return self.place.with_name(f".{self._tag}.{role}")
+
     def _remove_stale(self, parent: Path) -> list[Path]:
         """Staging and old-output folders of this target whose run is no longer alive."""
-        pattern = re.compile(rf"\.{re.escape(self.target.name)}\.(?:staging-|old-)(\d+)(?:-.*)?")
+        pattern = re.compile(rf"\.{re.escape(self._tag)}\.(?:staging-|old-)(\d+)(?:-.*)?")
         stale = []
         for path in parent.iterdir():
             found = pattern.fullmatch(path.name)
@@ -290,7 +395,7 @@ class OutputFolder:
     def add(self, issue: Issue, part: WrittenPart | None = None) -> None:
         """Write an issue's article files and index lines (sets each article's `path`), or
         move into place the files its worker wrote (`part`)."""
-        folder = safe_name(issue.key)
+        folder = issue_folder(issue.key)
         if part is not None and os.path.dirname(part.where) != self.parts:
             part = None  # not written into this folder: not touched
         if part is not None and part.key == issue.key and folder not in self._folders:
@@ -306,54 +411,73 @@ class OutputFolder:
                 taken = set(os.listdir(os.path.join(self.staging, folder))) if folder in self._folders else set()
             records = write_articles(issue, folder, os.path.join(self.staging, folder), taken, self.target)
         self._folders.add(folder)
-        self._hashes.writelines(f"{path}\t{digest}\n" for path, digest, _ in records)
+        self._list((path, digest) for path, digest, _ in records)
         with self._writing("articles.jsonl"):
             self._articles.write("".join(line for _, _, line in records))
         with self._writing("issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
 
+    def _list(self, files: Iterable[tuple[str, str]]) -> None:
+        """Files and their SHA-256 added to the manifest, streamed so that memory does not grow
+        with the run (and into the staging folder: not into a temporary folder that may be full)."""
+        with self._writing(MARKER):
+            for name, digest in files:
+                self._manifest.write(f"{',' if self._listed_any else ''}\n{json.dumps(name, ensure_ascii=False)}: {json.dumps(digest)}")
+                self._listed_any = True
+
     @contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
-        """A file of the run's top folder, open for writing text (use with `with`)."""
+        """One of the run's own files in its top folder, open for writing text (use with `with`)."""
+        if name not in OWN_FILES:
+            raise ValueError(f"{name} is not one of OWN_FILES: an issue folder could take its name")
         with self._writing(name), open(self.staging / name, "w", encoding="utf-8") as handle:
             yield handle
 
     def finish(self) -> None:
-        """Publish: write the manifest, then the finished folder replaces the target in one
-        rename."""
+        """Publish: complete the manifest, then the finished folder replaces the target in one
+        rename, unless something was written into the target since the run started."""
         self._close()
         with self._writing(PARTS):
             os.rmdir(self.parts)  # empty: every part was moved into place
+        tops = sorted(entry.name for entry in os.scandir(self.staging) if entry.is_file() and entry.name != MARKER)
+        self._list((top, file_hash(self.staging / top)) for top in tops)
         with self._writing(MARKER):
-            self._write_manifest()
-        old = None
+            self._manifest.write("\n}\n}\n")
+            self._manifest.close()
         with self._writing():
-            if self.target.exists():
-                old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
-                os.replace(self.target, old)
+            old = self._moved_aside()
             try:
-                os.replace(self.staging, self.target)
+                os.replace(self.staging, self.place)
             except OSError:
                 if old is not None:  # put the previous output back where it was
-                    os.replace(old, self.target)
+                    os.replace(old, self.place)
                 raise
         self.staging = None
+        self._made = []
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
-    def _write_manifest(self) -> None:
-        """The manifest, streamed: the article files' hashes from the spool, then the hashes
-        of the files in the top folder (the indexes and the report)."""
-        self._hashes.seek(0)
-        articles = (line.rstrip("\n").split("\t") for line in self._hashes)
-        tops = sorted(entry.name for entry in os.scandir(self.staging) if entry.is_file() and entry.name != MARKER)
-        with open(self.staging / MARKER, "w", encoding="utf-8") as out, self._hashes:
-            out.write('{\n"written_by": "kcclean fix",\n"note": "SHA-256 of each file as kcclean wrote it",\n"files": {')
-            separator = "\n"
-            for name, digest in chain(articles, ((top, file_hash(self.staging / top)) for top in tops)):
-                out.write(f"{separator}{json.dumps(name, ensure_ascii=False)}: {json.dumps(digest)}")
-                separator = ",\n"
-            out.write("\n}\n}\n")
+    def _moved_aside(self) -> Path | None:
+        """The target renamed out of the way, where nothing more is written into it by name, and
+        then checked: a file written into it while the run worked is put back with it, never
+        lost. None when there is no target."""
+        if not os.path.lexists(self.place):
+            return None
+        old = self._beside(f"old-{os.getpid()}")
+        os.replace(self.place, old)
+        try:
+            changed, added = differences(contents(old), self._found)
+            if changed or added:
+                since = "since the run started"
+                raise OutputError(
+                    f"{self.target}: files were written while kcclean was running, and replacing the folder would lose "
+                    f"them ({_listing(self.target, (f'changed {since}', changed), (f'added {since}', added))}). "
+                    "The folder is left as it was; nothing was written"
+                )
+        except BaseException:
+            os.replace(old, self.place)
+            raise
+        return old
 
     def _close(self) -> None:
         """Close both indexes, even when one fails: their last lines are written now, so a
@@ -378,14 +502,17 @@ class OutputFolder:
                 raise
             # the error on its way out names the file the disk filled up on; keep it
         finally:
-            self._hashes.close()
+            if self._manifest is not None:
+                with suppress(OSError):  # unfinished: removed with the staging folder
+                    self._manifest.close()
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
-                for folder in self._made:  # deepest first; only the empty ones this run made
-                    try:
-                        folder.rmdir()
-                    except OSError:
-                        break
+            self._unlock()
+            for folder in self._made:  # deepest first; only the empty ones this run made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
 
 
 def _alive(pid: int) -> bool:

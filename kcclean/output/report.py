@@ -6,18 +6,39 @@ same data (no network, opens from disk).
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import fields
 from importlib import resources
-from typing import Iterator, TextIO
+from typing import Iterator, TextIO, TypeVar
 
 from ..about import __version__
 from ..errors import KccleanError
 from ..model import Change, Issue, Source
 from ..rules import Rulebook, portable_origin
 from .projection import Numbered, article_views, context, coverage, furniture
+
+T = TypeVar("T")
+
+
+def _spooling(write: Callable[..., T]) -> Callable[..., T]:
+    """`write`, whose failure to write the report's temporary files names their folder: a full
+    /tmp is common, and an error writing a file does not name it."""
+
+    @functools.wraps(write)
+    def spooling(*args, **kwargs) -> T:
+        try:
+            return write(*args, **kwargs)
+        except OSError as error:
+            raise KccleanError(
+                f"{tempfile.gettempdir()}: cannot write the report's temporary files: "
+                f"{error.strerror or error} (TMPDIR chooses another folder)"
+            ) from None
+
+    return spooling
 
 
 class Report:
@@ -50,6 +71,7 @@ class Report:
         self.issues = 0
         self.skipped = 0
 
+    @_spooling
     def add_issue(self, issue: Issue) -> None:
         self.issues += 1
         self.articles += len(issue.articles)
@@ -154,6 +176,7 @@ class Report:
         if key in pairs or len(pairs) < _PAIRS:
             pairs[key] += 1
 
+    @_spooling
     def add_skipped(self, error: KccleanError) -> None:
         for source in str(getattr(error, "path", "?")).split(", "):
             self._skip(source, error)
@@ -210,7 +233,7 @@ class Report:
         return rules
 
     def _lines(self, spool: TextIO) -> Iterator[str]:
-        spool.flush()
+        _spooling(spool.flush)()
         spool.seek(0)
         for line in spool:
             yield line[:-1]
