@@ -94,6 +94,9 @@ class Page:
     cuts: int = 0  # blank lines where the text certainly goes on (set when roles are decided)
     open_ends: int = 0  # blank lines between body text after prose with no sentence end (likewise)
     changes: list[Change] = field(default_factory=list)
+    # a reviewer's layout decisions about its lines that still match them, by line
+    # (`rules.LayoutDecision`, set when roles are decided)
+    reviewed: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)  # drafts are compared by identity

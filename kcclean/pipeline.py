@@ -18,10 +18,11 @@ from .layout.decisions import LayoutModel, load_model
 from .layout.finish import finish
 from .layout.issues import PageFacts, claim_key, issue_starts, plan_issues
 from .layout.lines import split_units
+from .layout.review import unmatched
 from .layout.roles import classify
 from .model import Issue, Page, Source
 from .output.snapshot import render_plain
-from .rules import Rulebook, Settings, load_rulebook
+from .rules import Example, Rulebook, Settings, load_rulebook
 from .rules.engine import repair_issue
 
 
@@ -64,7 +65,7 @@ def load_pages(source: Source, rulebook: Rulebook, model: LayoutModel | None = N
 def build_issue(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = None) -> Issue:
     """Clean the pages of one issue (its key made unique in a run by `claim_key`)."""
     draft = assemble(pages, rulebook, model or model_of(rulebook))
-    warnings = [message for page in pages for message in page.source.warnings]
+    warnings = [message for page in pages for message in (*page.source.warnings, *unmatched(page, rulebook))]
     warnings += repair_issue(draft, rulebook)
     return finish(draft, warnings)
 
@@ -85,11 +86,13 @@ def clean_text(
     return build_issue([load_page(Source.of(name, text), rulebook, model)], rulebook, model)
 
 
-def layout_example(text: str, rulebook: Rulebook) -> str:
-    """A transcript cleaned and its articles rendered as `# headline` lines and paragraphs:
-    how a layout rule's example is checked (`rules.examples.check_rule`)."""
+def layout_example(example: Example, rulebook: Rulebook) -> str:
+    """A layout rule's example cleaned (with the review decisions it is given) and its articles
+    rendered as `# headline` lines and paragraphs: how it is checked (`rules.examples.check_rule`)."""
+    if example.review:
+        rulebook = Rulebook(rulebook.all_rules, rulebook.settings, example.review)
     try:
-        return render_plain(clean_text(text, "example", rulebook=rulebook)).rstrip("\n")
+        return render_plain(clean_text(example.text, "example", rulebook=rulebook)).rstrip("\n")
     except KccleanError as error:
         return f"error: {error}"
 

@@ -68,7 +68,7 @@ class Change:
     after: str
     applied: bool = True
     level: str = "safe"
-    kind: str = "edit"  # edit | join | move | stitch | record
+    kind: str = "edit"  # edit | join | move | stitch | record | review (a reviewer's layout decision kept: no text)
     evidence: str | None = None
     article: str | None = None
     # a join of two pieces that are not neighbours in the input: where the second one starts
@@ -79,8 +79,9 @@ class Change:
 
     @property
     def is_fix(self) -> bool:
-        """A repair of damage, as opposed to recording page furniture as metadata."""
-        return self.applied and self.kind != "record"
+        """A repair of damage, as opposed to recording page furniture as metadata, or a
+        reviewer's decision kept."""
+        return self.applied and self.kind not in ("record", "review")
 
 
 class Piece(NamedTuple):

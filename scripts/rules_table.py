@@ -17,7 +17,7 @@ _LEVEL = {"safe": "applied", "unsafe": "suggested"}
 
 
 def table() -> str:
-    rules, _ = load_rules([BUILTIN_RULES])
+    rules = load_rules([BUILTIN_RULES]).rules
     rows = ["| rule | by default | where | what and why |", "|---|---|---|---|"]
     for rule in Rulebook(rules, Settings()).all_rules:
         if isinstance(rule, LayoutRule):

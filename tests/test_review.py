@@ -58,7 +58,7 @@ def test_a_regex_rule_takes_exceptions_in_its_own_file(tmp_path: Path):
         [[rule.example]]
         text = "柯成区域经济"
     """)
-    rules, errors = load_rules([folder])
+    rules, errors, _ = load_rules([folder])
     assert not errors
     assert rules[0].fix("柯成区域经济，柯成区召开") == "柯成区域经济，柯城区召开"
 
@@ -79,7 +79,7 @@ def test_exceptions_of_no_rule_or_of_a_layout_rule_are_errors_with_their_line(tm
         [[exception]]
         rule = "punct.comma-width"
     """)
-    _, errors = load_rules([BUILTIN_RULES, folder])
+    errors = load_rules([BUILTIN_RULES, folder]).errors
     messages = sorted(str(e) for e in errors)
     assert any("bad.toml:1:" in m and "no rule is named no.such-rule" in m for m in messages), messages
     assert any("bad.toml:5:" in m and "not the layout rule join.broken-wrap" in m for m in messages), messages
@@ -93,11 +93,11 @@ def test_rules_test_flags_an_exception_that_is_never_needed(tmp_path: Path):
         rule = "punct.comma-width"
         text = "精神，共产"
     """)
-    rules, errors = load_rules([BUILTIN_RULES, folder])
+    rules, errors, _ = load_rules([BUILTIN_RULES, folder])
     assert not errors
     book = load_rulebook()
     rule = next(r for r in rules if r.id == "punct.comma-width")
-    assert any("never needed" in str(f) for f in check_rule(rule, lambda text: layout_example(text, book)))
+    assert any("never needed" in str(f) for f in check_rule(rule, lambda example: layout_example(example, book)))
     result = CliRunner().invoke(app, ["rules", "test", str(folder)])
     assert result.exit_code == 1 and "exception '精神，共产' is never needed" in result.output
 

@@ -20,7 +20,7 @@ from kcclean.rules import (
 
 
 def test_every_layout_rule_id_is_defined_by_a_built_in_rule_file_and_no_other() -> None:
-    rules, _ = load_rules([BUILTIN_RULES])
+    rules = load_rules([BUILTIN_RULES]).rules
     assert sorted(rule.id for rule in rules if rule.kind == "layout") == sorted(LayoutRuleId)
 
 

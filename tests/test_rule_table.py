@@ -32,7 +32,7 @@ def test_a_table_file_is_read_beside_its_rule_file(tmp_path: Path) -> None:
     folder = tmp_path / "rules"
     write_rules(folder, TABLE_RULE)
     (folder / "places.tsv").write_text("# wrong\tright\n\n柯成区\t柯城区\n石室香\t石室乡\n", encoding="utf-8")
-    (rule,), errors = load_rules([folder])
+    (rule,), errors, _ = load_rules([folder])
     assert errors == [] and rule.table == {"柯成区": "柯城区", "石室香": "石室乡"}
     load_rulebook(Settings(rule_dirs=[folder]))  # its examples pass: the table is applied
 

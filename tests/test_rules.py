@@ -12,13 +12,13 @@ from kcclean.pipeline import clean_text, layout_example
 from kcclean.rules import BUILTIN_RULES, Rulebook, Settings, load_rulebook, load_rules
 from kcclean.rules.examples import check_rule
 
-BUILTIN, _ = load_rules([BUILTIN_RULES])
+BUILTIN = load_rules([BUILTIN_RULES]).rules
 
 
 @pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
 def test_builtin_rule_examples(rule, rulebook) -> None:
     book = Rulebook(rulebook.all_rules, Settings())
-    failures = check_rule(rule, lambda text: layout_example(text, book))
+    failures = check_rule(rule, lambda example: layout_example(example, book))
     assert not failures, "\n".join(map(str, failures))
 
 
@@ -86,7 +86,7 @@ def test_a_broken_file_does_not_stop_the_others_from_loading(tmp_path: Path) -> 
     folder = tmp_path / "rules"
     write_rules(folder, "[[rule]\n", "a-broken.toml")
     write_rules(folder, GOOD, "b-good.toml")
-    rules, errors = load_rules([folder])
+    rules, errors, _ = load_rules([folder])
     assert [r.id for r in rules] == ["house.district"]
     assert len(errors) == 1 and errors[0].line == 1
 

@@ -12,6 +12,7 @@ from .common import (
     Ignore,
     LayoutModelOption,
     Paths,
+    Review,
     RuleDirs,
     Select,
     Unsafe,
@@ -30,6 +31,7 @@ def check(
     select: Select = None,
     ignore: Ignore = None,
     layout_model: LayoutModelOption = None,
+    review: Review = None,
     follow_links: FollowLinks = False,
 ) -> None:
     """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
@@ -39,7 +41,7 @@ def check(
     Example:  kcclean check transcripts/*.txt
     """
     with user_errors():
-        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model)
+        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model, review)
         files, missing = inputs(paths, follow_links)
         fixes = files_with_fixes = 0
         worst = max((error.exit_code for error in missing), default=0)

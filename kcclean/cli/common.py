@@ -21,7 +21,7 @@ from ..model import Change, Issue
 from ..output.diff import counted, visible
 from ..parallel import signals_handled
 from ..pipeline import model_of
-from ..rules import Rulebook, load_rulebook
+from ..rules import Rulebook, load_rulebook, with_review
 from .config import settings as load_settings
 
 Paths = Annotated[
@@ -49,7 +49,7 @@ Review = Annotated[
     Optional[Path],
     typer.Option(
         "--review",
-        help="A review.toml exported from report.html: its rejected fixes are not made, its accepted suggestions and new rules are.",
+        help="A review.toml exported from report.html: its rejected fixes are not made, its accepted suggestions and new rules are, its layout decisions are kept.",
         show_default=False,
     ),
 ]
@@ -108,13 +108,19 @@ def terminate_as_interrupt() -> AbstractContextManager[None]:
 
 
 def rulebook_of(
-    rule_dirs: list[Path] | None, select: str | None, ignore: str | None, unsafe: bool, layout_model: Path | None = None
+    rule_dirs: list[Path] | None,
+    select: str | None,
+    ignore: str | None,
+    unsafe: bool,
+    layout_model: Path | None = None,
+    review: Path | None = None,
 ) -> Rulebook:
-    """The run's rules and settings; a layout model of the user's is read now, so that a
-    broken one stops the run with its own error instead of failing every file."""
+    """The run's rules and settings, with a review's decisions (`--review`); a layout model of
+    the user's is read now, so that a broken one stops the run with its own error instead of
+    failing every file."""
     rulebook = load_rulebook(load_settings(Path.cwd(), rule_dirs, select, ignore, unsafe, layout_model))
     model_of(rulebook)
-    return rulebook
+    return rulebook if review is None else with_review(rulebook, review)
 
 
 @dataclass(slots=True)
@@ -169,12 +175,10 @@ def _shown(text: str) -> str:
 
 
 def describe(change: Change) -> str:
-    """One line for a terminal: where, rule, before → after."""
+    """One line for a terminal: where, rule, before → after (a review decision kept: why)."""
     mark = "" if change.applied else "  (suggestion)"
-    return (
-        f"{visible(change.source)}:{change.line}:{change.column}  {change.rule}  "
-        f"{visible(_shown(change.before))} → {visible(_shown(change.after))}{mark}"
-    )
+    what = change.evidence if change.kind == "review" else f"{visible(_shown(change.before))} → {visible(_shown(change.after))}"
+    return f"{visible(change.source)}:{change.line}:{change.column}  {change.rule}  {what}{mark}"
 
 
 def inputs(paths: list[str], follow_links: bool = False, expand=None) -> tuple[list, list[KccleanError]]:

@@ -17,6 +17,7 @@ from .common import (
     Ignore,
     LayoutModelOption,
     Paths,
+    Review,
     RuleDirs,
     Select,
     Unsafe,
@@ -34,6 +35,7 @@ def diff(
     select: Select = None,
     ignore: Ignore = None,
     layout_model: LayoutModelOption = None,
+    review: Review = None,
     color: Annotated[
         Optional[bool],
         typer.Option("--color/--no-color", help="Colour the diff (default: when printing to a terminal).", show_default=False),
@@ -61,7 +63,7 @@ def diff(
     why:              the evidence for a join, move or stitch
     """
     with user_errors():
-        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model)
+        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model, review)
         use_color = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         files, missing = inputs(paths, follow_links)
         skipped = len(missing)

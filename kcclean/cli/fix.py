@@ -14,7 +14,7 @@ from ..output.folder import OutputFolder
 from ..output.report import Report
 from ..parallel import dask_cluster, default_jobs, expand_urls, worker_processes
 from ..pipeline import clean_files
-from ..rules import Rulebook, with_review
+from ..rules import Rulebook
 from .common import (
     FollowLinks,
     Ignore,
@@ -87,12 +87,10 @@ def fix(
     message and the run exits 2 at the end; the others are still cleaned.
     """
     with user_errors(), terminate_as_interrupt():
-        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model)
+        rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model, review)
         if engine not in ("local", "dask"):
             raise KccleanError(f"--engine {engine}: choose local or dask")
         urls = engine == "dask" and any("://" in path for path in paths)
-        if review is not None:
-            rulebook = with_review(rulebook, review)
         files, missing = inputs(paths, follow_links, expand_urls if urls else None)
         report = Report(rulebook)
         for error in missing:

@@ -86,11 +86,11 @@ def rules_test(
     with user_errors():
         base = load_settings(Path.cwd(), rules)
         folders = [BUILTIN_RULES, *base.rule_dirs, *([folder] if folder else [])]
-        loaded, errors = load_rules(folders)
+        loaded, errors, _ = load_rules(folders)
         for error in errors:
             typer.echo(f"{error}", err=True)
         book = Rulebook(loaded, Settings())
-        failures = [f for rule in loaded for f in check_rule(rule, lambda text: layout_example(text, book))]
+        failures = [f for rule in loaded for f in check_rule(rule, lambda example: layout_example(example, book))]
         for failure in failures:
             typer.echo(str(failure))
         count = sum(len(r.examples) for r in loaded)

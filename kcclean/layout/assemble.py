@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import regex
 
-from ..model import Draft, IssueDraft, Page, Role
-from ..rules import LayoutRuleId, Rulebook
+from ..model import Draft, IssueDraft, Page, Role, Unit
+from ..rules import MOVE_DECISIONS, LayoutRuleId, Rulebook
 from ..words import word_across
 from .cues import CREDIT, ends_sentence, is_photo_credit
 from .cuts import IssueText
@@ -18,6 +18,7 @@ from .decisions import LayoutModel
 from .issues import page_facts
 from .joins import join_paragraphs
 from .pages import infer_page_numbers, stitch_pages
+from .review import kept
 
 _INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
@@ -128,7 +129,7 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
         if last and previous is not None and len(draft.headline) == 1 and not previous.continued_to:
             line = draft.headline[0]
             score = _affinity(line.text, previous)
-            if score >= _BANNER_AFFINITY:
+            if score >= _BANNER_AFFINITY and not _kept_in_place(line, previous):
                 line.role = Role.BODY
                 previous.body.append(line)
                 line.moved = line.record(
@@ -144,6 +145,15 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
             issue.banners.append(line)
             issue.changes.append(line.record(LayoutRuleId.BANNER, "a headline with no body after it"))
     return kept
+
+
+def _kept_in_place(unit: Unit, draft: Draft) -> bool:
+    """Did a reviewer decide that this line stays where it stands (recorded if so)?"""
+    decision = draft.page.reviewed.get(unit.line)
+    if decision is None or decision.decide not in MOVE_DECISIONS:
+        return False
+    draft.changes.append(kept(unit, decision))
+    return True
 
 
 def _bigrams(text: str) -> set[str]:
@@ -169,10 +179,12 @@ def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
     if not at or not rulebook.active(LayoutRuleId.DISPLACED_LEAD):
         return
     head = body[at:]
-    if ends_sentence(head[-1].text) or draft.continued_to:
-        draft.warnings.append(f"a lead stands in the middle of the article (line {body[at].line})")
-        return
     lead = head[0]
+    if ends_sentence(head[-1].text) or draft.continued_to:
+        draft.warnings.append(f"a lead stands in the middle of the article (line {lead.line})")
+        return
+    if _kept_in_place(lead, draft):
+        return
     verdict = rulebook.verdict(LayoutRuleId.DISPLACED_LEAD)
     move = lead.record(
         LayoutRuleId.DISPLACED_LEAD,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..model import Page, Role, Unit
-from ..rules import Rulebook
+from ..rules import LINE_DECISIONS, LayoutDecision, Rulebook
 from ..words import split_cost
 from .cues import (
     ARTICLE_OPENING,
@@ -101,14 +101,18 @@ _KNOWN_BANNER = Constraint("a column banner the lexicon knows", frozenset({"bann
 _IN_OPEN_LEAD = Constraint("the line before opens a lead's bracket and leaves it open: this goes on in it", frozenset({"body"}))
 
 
-def constraints(page: Page, features: list[Features]) -> list[Constraint | None]:
-    """The constraint that settles each line of a page (its `line_features`), where one does."""
+def constraints(page: Page, features: list[Features], reviewed: dict[int, LayoutDecision]) -> list[Constraint | None]:
+    """The constraint that settles each line of a page (its `line_features`), where one does:
+    a reviewer's decision about the line (`reviewed`, by line) before any other."""
     own = bool(page.front_matter)
     found: list[Constraint | None] = []
     for index, (unit, known) in enumerate(zip(page.units, features)):
         previous = page.units[index - 1] if index else None
+        decision = reviewed.get(unit.line)
         if unit.role is Role.MARKER:
             found.append(_MARKER_ALONE)
+        elif decision is not None and decision.decide in LINE_DECISIONS:
+            found.append(Constraint(decision.explain(), LINE_DECISIONS[decision.decide]))
         elif own:
             found.append(_OWN_SUBHEAD if unit.heading >= 3 else _OWN_HEADLINE if unit.heading else _OWN_TEXT)
         elif "known banner" in known.values:

@@ -70,7 +70,7 @@ def prepare(page: LabelledPage, rulebook: Rulebook) -> Prepared:
     features = line_features(split, rulebook)
     # a label a constraint rules out is the labeller's word against the rule's: the label is
     # kept and the line weighed on its features (the fit must not be asked the impossible)
-    settled = [c if c is None or label in c.labels else None for c, label in zip(constraints(split, features), page.labels)]
+    settled = [c if c is None or label in c.labels else None for c, label in zip(constraints(split, features, {}), page.labels)]
     prepared = Prepared(page, features, settled, list(page.labels))
     prepared.breaks = list(_breaks(split, page))
     return prepared

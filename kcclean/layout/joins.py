@@ -13,11 +13,12 @@ import regex
 
 from ..model import PROSE_ROLES, Draft, Page, Role, Unit
 from ..provenance import Piece, join_link, joined
-from ..rules import LayoutRuleId, Rulebook
+from ..rules import BREAK_DECISIONS, LayoutRuleId, Rulebook, Verdict
 from .cues import ends_sentence, is_lead, near_width
 from .cuts import IssueText, overlap
 from .decisions import LayoutModel
 from .features import Features, Preceding, break_features
+from .review import kept
 
 _HAN = regex.compile(r"\p{Han}")
 _OVERLAP_SAFE = 3  # repeated characters at a column break: this many or more are removed
@@ -72,12 +73,17 @@ class Paragraph:
         )
 
 
+def _prose(first: Unit, after: Unit) -> bool:
+    """Only prose is joined: a paragraph (starting with `first`) and the text after it."""
+    return first.role in PROSE_ROLES and after.role in (Role.BODY, Role.CAPTION)
+
+
 def settled(first: Unit, last: Unit, after: Unit, page: Page) -> bool:
     """Does a fact keep the break after `last` (a paragraph starting with `first`) as it is?
     Only prose is joined; a continuation marker ends the text on its page; kcclean's own
     article files hold the paragraphs it decided on; and a paragraph that really ends (a
     sentence end) is never joined, unless its line fills a hard-wrapped column."""
-    if first.role not in PROSE_ROLES or after.role not in (Role.BODY, Role.CAPTION):
+    if not _prose(first, after):
         return True
     if last.continued_to or after.continued_from or page.front_matter:
         return True
@@ -113,16 +119,24 @@ def join_paragraphs(draft: Draft, rulebook: Rulebook, model: LayoutModel, text: 
     paragraphs = [Paragraph.of(draft.body[0])]
     for unit in draft.body[1:]:
         paragraph = paragraphs[-1]
-        features = weigh_break(paragraph.units, unit, draft.page, text)
-        rule = rule_of(paragraph.units[-1], unit, draft.page)
-        weighed = None if features is None or not rulebook.active(rule) else model.join(features)
-        if weighed is None or weighed.probability < model.suggest_at:
-            paragraphs.append(Paragraph.of(unit))
-            continue
-        certain = weighed.probability >= model.apply_at
         tail = paragraph.units[-1]
-        verdict = rulebook.verdict(rule, certain)
-        change, link = join_link(tail.trace, unit.trace, rule, applied=verdict.applied, level=verdict.level, evidence=weighed.explain())
+        rule = rule_of(tail, unit, draft.page)
+        decision = draft.page.reviewed.get(unit.line)
+        if decision is not None and decision.decide in BREAK_DECISIONS and _prose(paragraph.units[0], unit):
+            if decision.decide == "keep-break":
+                draft.changes.append(kept(unit, decision))
+                paragraphs.append(Paragraph.of(unit))
+                continue
+            verdict, evidence, certain = Verdict(True, "safe"), decision.explain(), True  # the join says it was kept
+        else:
+            features = weigh_break(paragraph.units, unit, draft.page, text)
+            weighed = None if features is None or not rulebook.active(rule) else model.join(features)
+            if weighed is None or weighed.probability < model.suggest_at:
+                paragraphs.append(Paragraph.of(unit))
+                continue
+            certain = weighed.probability >= model.apply_at
+            verdict, evidence = rulebook.verdict(rule, certain), weighed.explain()
+        change, link = join_link(tail.trace, unit.trace, rule, applied=verdict.applied, level=verdict.level, evidence=evidence)
         draft.changes.append(change)
         if verdict.applied:
             paragraph.add(drop_overlap(tail, unit, draft, rulebook), link)

@@ -7,11 +7,12 @@ furniture line a lexicon knows is restored to its known form.
 from __future__ import annotations
 
 from ..model import Page, Role, Unit
-from ..rules import LayoutRuleId, LexiconRule, Rulebook
+from ..rules import LINE_DECISIONS, LayoutRuleId, LexiconRule, Rulebook
 from .cues import LEAD, MARKER, ends_sentence, page_number, without_strays
 from .cuts import certain_cut
 from .decisions import LayoutModel
 from .features import constraints, line_features
+from .review import kept, reviewed
 
 # The role each label of the model gives a line (a furniture line and a body line are told
 # apart further below: masthead or banner, lead or body).
@@ -32,9 +33,13 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
     """Give every unit of the page its role, the model's label and the evidence for it."""
     take_markers(page)
     features = line_features(page, rulebook)
-    decided = model.roles(features, constraints(page, features))
+    decisions = page.reviewed = reviewed(page, rulebook)
+    decided = model.roles(features, constraints(page, features, decisions))
     for unit, role in zip(page.units, decided):
         unit.label = role.label
+        decision = decisions.get(unit.line)
+        if decision is not None and decision.decide in LINE_DECISIONS and unit.role is not Role.MARKER:
+            page.changes.append(kept(unit, decision))
         if role.label in ("masthead", "banner"):
             if unit.role is not Role.MARKER:
                 unit.role = _furniture(unit, role.label, page, rulebook)

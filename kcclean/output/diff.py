@@ -201,7 +201,7 @@ def _group(group: list[Change], sources: dict[str, Source], name: str, paint: Pa
         labels.append(paint("sug" if all(not c.applied for c in members) else "rule", label))
     yield f"    {paint('dim', where.rjust(8))}  {_excerpt(group, sources, paint)}  {'  '.join(labels)}"
     for c in group:
-        if c.evidence and c.kind != "record" and (c.kind in ("join", "move", "stitch") or len(group) == 1):
+        if c.evidence and c.kind != "record" and (c.kind in ("join", "move", "stitch", "review") or len(group) == 1):
             yield " " * 16 + paint("dim", f"why: {visible(c.evidence)}")
 
 

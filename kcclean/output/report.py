@@ -123,7 +123,7 @@ class Report:
                 per_file[change.source][kind] += 1
             if change.applied:
                 self.counts[change.rule] += 1
-                self.recorded[change.rule] += change.kind == "record"
+                self.recorded[change.rule] += not change.is_fix  # metadata, or a review decision kept
             else:
                 self.suggested[change.rule] += 1
             self._pair(change)

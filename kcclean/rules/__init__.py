@@ -4,7 +4,7 @@ rules over an issue. A rule is data; adding one never needs Python."""
 
 from .base import Edit, Example, Rule
 from .confusion import ConfusionRule
-from .layout import LayoutRule, LayoutRuleId
+from .layout import BREAK_DECISIONS, LINE_DECISIONS, MOVE_DECISIONS, LayoutDecision, LayoutRule, LayoutRuleId
 from .lexicon import LexiconRule
 from .loader import (
     BUILTIN_RULES,
@@ -22,7 +22,8 @@ from .script import ScriptRule
 from .table import TableRule
 
 __all__ = [
-    "BUILTIN_RULES", "KINDS", "ConfusionRule", "Edit", "Example", "LayoutRule", "LayoutRuleId", "LexiconRule",
+    "BREAK_DECISIONS", "BUILTIN_RULES", "KINDS", "LINE_DECISIONS", "MOVE_DECISIONS", "ConfusionRule", "Edit", "Example",
+    "LayoutDecision", "LayoutRule", "LayoutRuleId", "LexiconRule",
     "PairsRule", "RegexRule", "Rule", "Rulebook", "ScriptRule", "Settings", "TableRule", "Verdict", "is_builtin",
     "load_file", "load_rulebook", "load_rules", "matches", "portable_origin", "read_toml", "with_review",
 ]

@@ -61,6 +61,7 @@ class Example:
     fixed: str | None  # None: the text must stay as it is
     line: int
     scope: str | None = None
+    review: tuple = ()  # a layout rule's example: the reviewer's decisions (`layout.LayoutDecision`) it is cleaned with
 
 
 @dataclass(slots=True)

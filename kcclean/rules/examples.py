@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import RuleError
-from .base import Rule
+from .base import Example, Rule
 from .layout import LayoutRule
 from .pattern import RegexRule
 from .scan import touched_texts
@@ -69,13 +69,13 @@ class Failure:
         return f"{self.rule.origin}:{self.line}: rule {self.rule.id}: {self.message}"
 
 
-def check_rule(rule: Rule, pages: Callable[[str], str]) -> list[Failure]:
+def check_rule(rule: Rule, pages: Callable[[Example], str]) -> list[Failure]:
     """Every problem with a rule's examples and exceptions. `pages` cleans a whole transcript
     and renders its articles (`pipeline.layout_example`): what a layout rule's example is."""
     failures = [Failure(rule, rule.line, problem) for problem in missing_examples(rule)]
     for example in rule.examples:
         expected = example.text if example.fixed is None else example.fixed
-        got = pages(example.text) if isinstance(rule, LayoutRule) else rule.fix(example.text)
+        got = pages(example) if isinstance(rule, LayoutRule) else rule.fix(example.text)
         if got != expected:
             failures.append(Failure(rule, example.line, "example does not come out as written:\n" + diff(expected, got)))
         elif isinstance(rule, RegexRule) and got != example.text:

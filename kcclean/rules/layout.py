@@ -27,6 +27,43 @@ class LayoutRuleId(StrEnum):
     DISPLACED_LEAD = "move.displaced-lead"  # a lead printed after its own tail
     PAGE_JUMP = "stitch.page-jump"  # an article continued on another page
     SPLIT_WORD = "headline.split-word"  # a space that cuts a word of a headline
+    REVIEW = "layout.review"  # a layout decision a reviewer made (a [[layout]] entry), kept
+
+
+# What a `[[layout]]` entry of a review file can decide about its line: the labels of the
+# layout model it leaves the line (a line decision), or what happens at the line (a break
+# before it: `join`, `keep-break`; a move of it: `keep-in-place`).
+_ALL_LABELS = frozenset({"masthead", "banner", "head", "head+", "subhead", "byline", "credit", "body"})
+LINE_DECISIONS: dict[str, frozenset[str]] = {
+    "headline": frozenset({"head", "head+"}),
+    "not-headline": _ALL_LABELS - {"head", "head+"},
+    "new-article": frozenset({"head"}),
+    "same-article": _ALL_LABELS - {"head"},
+    "subhead": frozenset({"subhead"}),
+    "body": frozenset({"body"}),
+    "byline": frozenset({"byline"}),
+    "not-byline": _ALL_LABELS - {"byline"},
+}
+BREAK_DECISIONS = ("join", "keep-break")
+MOVE_DECISIONS = ("keep-in-place",)
+DECISIONS = (*LINE_DECISIONS, *BREAK_DECISIONS, *MOVE_DECISIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutDecision:
+    """A `[[layout]]` entry of a review file: what a reviewer decided about line `line` of input
+    `source` (as the report names it), and the line's text then (empty: not given), so that a
+    decision about a line that has since changed is reported, not applied to another line."""
+
+    source: str
+    line: int
+    decide: str
+    note: str
+    text: str
+    origin: str  # the review file and the entry's line in it, `file:line`
+
+    def explain(self) -> str:
+        return f"kept by review ({self.origin}): {self.decide}" + (f", {self.note}" if self.note else "")
 
 
 @dataclass(slots=True)

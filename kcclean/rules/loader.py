@@ -10,13 +10,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import regex
 
 from ..errors import RuleError, RuleErrors
 from .base import LEVELS, RULE_ID, SCOPES, Entry, Example, Rule
 from .confusion import ConfusionRule
-from .layout import LayoutRule, LayoutRuleId
+from .layout import DECISIONS, LayoutDecision, LayoutRule, LayoutRuleId
 from .lexicon import LexiconRule
 from .pairs import PairsRule
 from .pattern import RegexRule
@@ -34,9 +35,11 @@ KINDS: dict[str, type[Rule]] = {
     cls.KIND: cls for cls in (RegexRule, TableRule, LexiconRule, ScriptRule, PairsRule, LayoutRule, ConfusionRule)
 }
 _COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example", "exceptions"}
-_EXAMPLE_FIELDS = {"text", "fixed", "scope"}
+_EXAMPLE_FIELDS = {"text", "fixed", "scope", "review"}
 # An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
 _EXCEPTION_FIELDS = {"rule", "text", "note"}
+# A [[layout]] entry: a layout decision made in review (`LayoutDecision`).
+_LAYOUT_FIELDS = {"source", "line", "decide", "note", "text"}
 
 
 def is_builtin(rule: Rule) -> bool:
@@ -120,19 +123,35 @@ class RuleException:
     line: int
 
 
+class Entries(NamedTuple):
+    """What one rule file holds: rules, exceptions (of rules of any file), layout decisions."""
+
+    rules: list[Rule]
+    exceptions: list[RuleException]
+    layout: list[LayoutDecision]
+
+
+class Loaded(NamedTuple):
+    """What a set of rule folders holds, and every problem found in it."""
+
+    rules: list[Rule]
+    errors: list[RuleError]
+    layout: list[LayoutDecision]
+
+
 def load_file(path: Path) -> list[Rule]:
     """Every rule of one file; raises RuleErrors listing each problem as file:line."""
-    return load_entries(path)[0]
+    return load_entries(path).rules
 
 
-def load_entries(path: Path) -> tuple[list[Rule], list[RuleException]]:
-    """The rules and the exceptions (of rules of any file) in one file; raises RuleErrors
-    listing each problem as file:line."""
+def load_entries(path: Path) -> Entries:
+    """The rules, the exceptions (of rules of any file) and the layout decisions in one file;
+    raises RuleErrors listing each problem as file:line."""
     shown = str(path)
     text, data = read_toml(path)
     locate = _Locator(text)
     errors: list[RuleError] = []
-    unknown = set(data) - {"rule", "exception"}
+    unknown = set(data) - {"rule", "exception", "layout"}
     if unknown:
         errors.append(RuleError(shown, 1, f"unknown top-level key(s): {', '.join(sorted(unknown))}"))
     entries = data.get("rule", [])
@@ -156,9 +175,38 @@ def load_entries(path: Path) -> tuple[list[Rule], list[RuleException]]:
             errors.append(RuleError(shown, line, "an [[exception]] needs `rule` (an id) and `text` (and may have a `note`)"))
             continue
         exceptions.append(RuleException(entry["rule"], entry["text"], shown, line))
+    decisions = []
+    lines = [i + 1 for i, l in enumerate(locate.lines) if l.strip() == "[[layout]]"]
+    listed = data.get("layout", [])
+    for index, entry in enumerate(listed if isinstance(listed, list) else [None]):
+        line = lines[index] if index < len(lines) else 1
+        try:
+            decisions.append(_decision(entry, f"{shown}:{line}"))
+        except ValueError as problem:
+            errors.append(RuleError(shown, line, f"[[layout]]: {problem}"))
     if errors:
         raise RuleErrors(errors)
-    return rules, exceptions
+    return Entries(rules, exceptions, decisions)
+
+
+def _decision(entry: object, origin: str) -> LayoutDecision:
+    """A `[[layout]]` entry as a decision; ValueError saying what is wrong with it."""
+    if not isinstance(entry, dict):
+        raise ValueError("write it as a [[layout]] table")
+    unknown = set(entry) - _LAYOUT_FIELDS
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} (it has {', '.join(sorted(_LAYOUT_FIELDS))})")
+    source, line, decide = entry.get("source"), entry.get("line"), entry.get("decide")
+    if not isinstance(source, str) or not source:
+        raise ValueError("`source` must name the input file, as the report names it")
+    if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+        raise ValueError("`line` must be the line of the input (a number from 1)")
+    if decide not in DECISIONS:
+        raise ValueError(f"`decide` must be one of {', '.join(DECISIONS)}")
+    note, text = entry.get("note", ""), entry.get("text", "")
+    if not isinstance(note, str) or not isinstance(text, str):
+        raise ValueError("`note` and `text` must be text")
+    return LayoutDecision(source, line, decide, note, text, origin)
 
 
 def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
@@ -212,7 +260,14 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
         example_scope = example.get("scope")
         if example_scope is not None and example_scope not in SCOPES:
             raise RuleError(shown, line, f"rule {rule_id}: example scope {example_scope!r} is not a scope")
-        examples.append(Example(example["text"], fixed, line, example_scope))
+        review = example.get("review", [])
+        if review and kind is not LayoutRule:
+            raise RuleError(shown, line, f"rule {rule_id}: only a layout rule's example has `review` decisions")
+        try:  # the example is a whole transcript, named "example" as `pipeline.layout_example` names it
+            decided = tuple(_decision({**d, "source": "example"} if isinstance(d, dict) else d, f"{shown}:{line}") for d in review)
+        except ValueError as problem:
+            raise RuleError(shown, line, f"rule {rule_id}: example `review`: {problem}") from None
+        examples.append(Example(example["text"], fixed, line, example_scope, decided))
     exceptions = entry.get("exceptions", [])
     if not isinstance(exceptions, list) or not all(isinstance(e, str) and e for e in exceptions):
         raise fail("exceptions", f"rule {rule_id}: `exceptions` must be a list of text")
@@ -233,12 +288,14 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
     )
 
 
-def load_rules(folders: list[Path]) -> tuple[list[Rule], list[RuleError]]:
-    """Every rule of these folders (later folders override earlier ids in place), and every
-    problem found; a broken file does not stop the others from loading."""
+def load_rules(folders: list[Path]) -> Loaded:
+    """Every rule of these folders (later folders override earlier ids in place), every
+    problem found, and the layout decisions they hold; a broken file does not stop the
+    others from loading."""
     ordered: dict[str, Rule] = {}
     errors: list[RuleError] = []
     exceptions: list[RuleException] = []
+    decisions: list[LayoutDecision] = []
     for folder in folders:
         if not folder.is_dir():
             errors.append(RuleError(str(folder), None, "rules folder does not exist"))
@@ -246,11 +303,12 @@ def load_rules(folders: list[Path]) -> tuple[list[Rule], list[RuleError]]:
         seen_here: dict[str, Rule] = {}
         for path in rule_files(folder):
             try:
-                rules, excepted = load_entries(path)
+                rules, excepted, decided = load_entries(path)
             except RuleErrors as failure:
                 errors.extend(failure.errors)
                 continue
             exceptions.extend(excepted)
+            decisions.extend(decided)
             for rule in rules:
                 if rule.id in seen_here:
                     first = seen_here[rule.id]
@@ -261,7 +319,7 @@ def load_rules(folders: list[Path]) -> tuple[list[Rule], list[RuleError]]:
                 seen_here[rule.id] = rule
                 ordered[rule.id] = rule
     errors.extend(add_exceptions(ordered, exceptions))
-    return list(ordered.values()), errors
+    return Loaded(list(ordered.values()), errors, decisions)
 
 
 def add_exceptions(rules: dict[str, Rule], exceptions: list[RuleException]) -> list[RuleError]:

@@ -5,13 +5,14 @@ place that decides it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RuleError, RuleErrors
 from .base import Rule
 from .examples import example_failures
-from .layout import LayoutRule, LayoutRuleId
+from .layout import LayoutDecision, LayoutRule, LayoutRuleId
 from .lexicon import LexiconRule
 from .loader import BUILTIN_RULES, add_exceptions, load_entries, load_rules
 
@@ -43,8 +44,13 @@ class Verdict:
 class Rulebook:
     """The rules of one run, in the order they apply, with the user's selection."""
 
-    def __init__(self, rules: list[Rule], settings: Settings):
+    def __init__(self, rules: list[Rule], settings: Settings, layout: Iterable[LayoutDecision] = ()):
         self.settings = settings
+        # the layout decisions of review files (`[[layout]]`), by input and line; a later
+        # file's decision about a line replaces an earlier one's
+        self.layout: dict[str, dict[int, LayoutDecision]] = {}
+        for decision in layout:
+            self.layout.setdefault(decision.source, {})[decision.line] = decision
         self.all_rules = sorted(rules, key=lambda r: r.priority)  # stable: file order kept
         self.by_id = {rule.id: rule for rule in self.all_rules}
         self.rules = [r for r in self.all_rules if self.active(r.id)]
@@ -75,8 +81,9 @@ class Rulebook:
 def with_review(book: Rulebook, path: Path) -> Rulebook:
     """The rulebook with a review file's rules and exceptions added (`kcclean fix --review`).
     A review file, as report.html exports it, is an ordinary rule file: `[[exception]]`s for
-    the fixes rejected and `[[rule]]`s for the suggestions accepted and the rules made in it."""
-    rules, exceptions = load_entries(path)
+    the fixes rejected, `[[rule]]`s for the suggestions accepted and the rules made in it, and
+    `[[layout]]` decisions for the layout changes rejected or made in it."""
+    rules, exceptions, decisions = load_entries(path)
     ordered = {rule.id: rule for rule in book.all_rules}
     for rule in rules:
         ordered[rule.id] = rule
@@ -85,14 +92,15 @@ def with_review(book: Rulebook, path: Path) -> Rulebook:
         errors.extend(example_failures(rule))
     if errors:
         raise RuleErrors(errors)
-    return Rulebook(list(ordered.values()), book.settings)
+    known = [d for lines in book.layout.values() for d in lines.values()]
+    return Rulebook(list(ordered.values()), book.settings, known + decisions)
 
 
 def load_rulebook(settings: Settings | None = None) -> Rulebook:
     """The built-in rules plus the user's folders; raises RuleErrors on any problem,
     including a rule whose own examples fail."""
     settings = settings or Settings()
-    rules, errors = load_rules([BUILTIN_RULES, *settings.rule_dirs])
+    rules, errors, decisions = load_rules([BUILTIN_RULES, *settings.rule_dirs])
     for rule in rules:
         errors.extend(example_failures(rule))
     if errors:
@@ -105,4 +113,4 @@ def load_rulebook(settings: Settings | None = None) -> Rulebook:
     unknown = [c for c in named if not any(matches(i, [c]) for i in known)]
     if unknown:
         raise RuleErrors([RuleError("settings", None, f"no rule is named {', '.join(unknown)}")])
-    return Rulebook(rules, settings)
+    return Rulebook(rules, settings, decisions)

@@ -1,0 +1,64 @@
+"""Layout decisions a reviewer made (`[[layout]]` entries of a review file, `Rulebook.layout`),
+matched to a page's lines. A decision is kept where its line still reads as it did when it was
+made; where the line has changed (the input was edited, or re-OCRed), it is not applied to
+whatever stands there now but reported. Every decision kept is recorded as a change of
+`layout.review` at its line, so the report shows it as "kept by review".
+"""
+
+from __future__ import annotations
+
+from ..model import Change, Page, Unit
+from ..provenance import recorded
+from ..rules import LayoutDecision, LayoutRuleId, Rulebook
+
+
+def reviewed(page: Page, rulebook: Rulebook) -> dict[int, LayoutDecision]:
+    """The decisions about lines of this page that still read as they did, by line."""
+    decided = rulebook.layout.get(page.source.name)
+    if not decided:
+        return {}
+    starts = {unit.line for unit in page.units}
+    return {line: d for line, d in decided.items() if line in starts and _reads_as(page, line, d)}
+
+
+def unmatched(page: Page, rulebook: Rulebook) -> list[str]:
+    """What to warn about the decisions of this page's lines that no longer match them."""
+    decided = rulebook.layout.get(page.source.name)
+    if not decided:
+        return []
+    first = page.source.first_line
+    last = first + len(page.source.line_starts) - 1
+    starts = {unit.line for unit in page.units}
+    warnings = []
+    for line, decision in sorted(decided.items()):
+        if not first <= line <= last:
+            continue  # a line of another part of the file (another issue)
+        if line not in starts:
+            problem = "is blank now"
+        elif not _reads_as(page, line, decision):
+            problem = f"now reads {_line(page, line)[:20]!r}, not {decision.text[:20]!r}"
+        else:
+            continue
+        warnings.append(f"{decision.origin}: line {line} of {page.source.name} {problem}; "
+                        f"the review decision ({decision.decide}) was not applied")
+    return warnings
+
+
+def _line(page: Page, line: int) -> str:
+    source = page.source
+    at = line - source.first_line
+    end = source.line_starts[at + 1] - 1 if at + 1 < len(source.line_starts) else len(source.text)
+    return source.text[source.line_starts[at] : end]
+
+
+def _reads_as(page: Page, line: int, decision: LayoutDecision) -> bool:
+    """Does the line read as it did when the decision was made (a decision that does not say
+    how the line read holds for whatever stands there)?"""
+    return not decision.text or _line(page, line).strip() == decision.text.strip()
+
+
+def kept(unit: Unit, decision: LayoutDecision) -> Change:
+    """The record that a review decision was kept at a unit: a mark at the start of its input
+    that takes no text (`Unit.replacement` would take a character to stand on)."""
+    start = unit.trace.spans()[0]
+    return recorded(start.source, start.start, start.start, "", LayoutRuleId.REVIEW, "review", evidence=decision.explain())
