@@ -22,7 +22,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import InputError, KccleanError
+from .errors import InputError, KccleanError, printable
 from .input import display_names, read_source, source_of
 from .layout.issues import PageFacts, claim_key, plan_issues
 from .model import Issue
@@ -197,7 +197,7 @@ def url_names(urls: list[str]) -> list[str]:
     """Names that tell the files apart: their paths below the folder they all share."""
     paths = [url.split("://", 1)[-1] for url in urls]
     base = posixpath.commonpath([posixpath.dirname(p) for p in paths])
-    return [posixpath.relpath(p, base) for p in paths]
+    return [printable(posixpath.relpath(p, base)) for p in paths]
 
 
 def read_url(url: str, name: str):

@@ -7,6 +7,7 @@ user sees: the exit code, the message, the files left on disk.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -239,6 +240,24 @@ def test_unicode_line_and_paragraph_separators_end_lines():
     assert bodies == plain
 
 
+# Names as an archive unzipped from a GBK Windows zip has them: bytes that are not UTF-8.
+NEWS_IN_GBK = "新闻".encode("gbk")  # shown as \xd0\xc2\xce\xc5
+RULES_IN_GBK = "规则".encode("gbk")  # shown as \xb9\xe6\xd4\xf2
+
+
+@pytest.mark.parametrize("options", [["--out", "out"], ["--dry-run"]], ids=["fix", "dry-run"])
+def test_a_file_whose_name_is_not_utf8_is_cleaned_under_an_escaped_name(options: list[str]):
+    shutil.copytree(SAMPLE, "scans")
+    Path(os.fsdecode(b"scans/" + NEWS_IN_GBK + b".txt")).write_bytes(CLEAN.read_bytes())
+    result = run("fix", "scans", *options)
+    assert result.exit_code == 0, result.output
+    assert "\\xd0\\xc2\\xce\\xc5.txt  utf-8" in result.stdout
+    assert "2023-05-10_p1.txt  utf-8  3 articles" in result.stdout
+    if options != ["--dry-run"]:
+        sources = [f["source"] for f in report("out")["files"]]
+        assert sources == ["2023-05-10_p1.txt", "2023-05-10_p2.txt", "\\xd0\\xc2\\xce\\xc5.txt"], sources
+
+
 # ---------------------------------------------------------------- 1. hand edits
 
 
@@ -466,3 +485,17 @@ def test_report_json_names_rule_files_the_same_on_every_machine(tmp_path: Path):
     assert origins["house.doubled"] == f"{elsewhere.name}/house.toml"
     assert all(o.startswith("builtin:") for rule, o in origins.items() if rule != "house.doubled"), origins
     assert str(tmp_path.parent) not in Path("out", "report.json").read_text(encoding="utf-8")
+
+
+def test_a_rule_file_whose_name_is_not_utf8_is_used_and_named_escaped():
+    rule_file = Path(os.fsdecode(b"my_rules/" + RULES_IN_GBK + b".toml"))
+    write(rule_file, DOUBLED_RULE)
+    write("doubled.txt", article("区里召开会议", "5月8日上午，区里召开会议，好好x部署工作。"))
+    result = run("fix", "doubled.txt", "--rules", "my_rules", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert report("out")["rules"]["house.doubled"]["origin"] == "my_rules/\\xb9\\xe6\\xd4\\xf2.toml"
+    write(rule_file, DOUBLED_RULE.replace('kind = "regex"', 'kind = "magic"'))
+    result = run("fix", "doubled.txt", "--rules", "my_rules", "--out", "out2")
+    assert result.exit_code == 2, result.output
+    assert "kcclean: error: my_rules/\\xb9\\xe6\\xd4\\xf2.toml:4: rule house.doubled: `kind` must be one of" in result.stderr
+    assert not Path("out2").exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import regex
 
-from ..errors import RuleError, RuleErrors
+from ..errors import RuleError, RuleErrors, printable
 from .base import LEVELS, RULE_ID, SCOPES, Entry, Example, Rule
 from .confusion import ConfusionRule
 from .layout import LayoutRule, LayoutRuleId
@@ -128,7 +128,7 @@ def load_file(path: Path) -> list[Rule]:
 def load_entries(path: Path) -> tuple[list[Rule], list[RuleException]]:
     """The rules and the exceptions (of rules of any file) in one file; raises RuleErrors
     listing each problem as file:line."""
-    shown = str(path)
+    shown = printable(path)
     text, data = read_toml(path)
     locate = _Locator(text)
     errors: list[RuleError] = []
@@ -162,7 +162,7 @@ def load_entries(path: Path) -> tuple[list[Rule], list[RuleException]]:
 
 
 def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
-    shown = str(path)
+    shown = printable(path)  # the rule's origin, in report.json
 
     def fail(key: str | None, problem: str) -> RuleError:
         line = locate.key(index, key) if key else locate.rule(index)
