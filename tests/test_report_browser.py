@@ -470,6 +470,28 @@ def test_a_file_name_cannot_inject_a_rule_into_the_exported_review(browser, tmp_
     assert listed.exit_code == 0 and "house.injected" not in listed.output, listed.output
 
 
+def test_a_file_holding_two_issues_shows_each_its_own_text_and_counts_once(browser, tmp_path: Path):
+    first = SAMPLE[0].read_text(encoding="utf-8")
+    second = first.replace("2023年5月10日", "2023年5月17日").replace("第2045期", "第2046期")
+    opened, data, _ = open_text(browser, tmp_path, first + "\n\n" + second, "two.txt")
+    page = opened.page
+    assert sorted(f["source"] for f in data["files"]) == ["two.txt", "two.txt", "zz-empty.txt"]
+    assert data["summary"]["files"] == 2 and number(page.inner_text('[data-count="files"] b')) == 2
+    assert "in 2 files" in page.inner_text("#status") and "of 2 files reviewed" in page.inner_text("#review")
+    for n, (mine, other) in enumerate([("2023年5月10日", "2023年5月17日"), ("2023年5月17日", "2023年5月10日")]):
+        section = page.locator('#files details.file[data-file="two.txt"]').nth(n)
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
+        articles = section.locator(".fbody").inner_text()
+        assert mine in articles and other not in articles, (n, articles[:300])
+        section.locator('[data-tab="transcript"]').click()
+        transcript = section.locator(".transcript").inner_text()
+        assert mine in transcript and other not in transcript, (n, transcript[:300])
+        first_line = sorted(f["first_line"] for f in data["files"] if f["source"] == "two.txt")[n]
+        assert section.locator(".transcript .ln").first.inner_text() == str(first_line)  # lines of the file
+    opened.close()  # and no script error on the way
+
+
 def test_a_deletion_is_visible_in_the_clean_column(page, report):
     data = report[1]
     removed = next((c for c in data["changes"] if c["kind"] == "edit" and c["applied"] and c["after"] == "" and c["article"]), None)
