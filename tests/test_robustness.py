@@ -6,6 +6,7 @@ user sees: the exit code, the message, the files left on disk.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -205,6 +206,27 @@ def test_a_short_utf8_text_with_a_stray_byte_is_not_read_as_gbk():
     assert f"short.txt:3: byte {at} (0xA0) is not UTF-8: replaced by U+FFFD" in result.stderr
     body = json.loads(Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])["body"]
     assert "区里召开会议" in body[0], body
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda text: codecs.BOM_UTF8 + text.encode()[:657] + b"\xff" + text.encode()[657:], "damaged.txt:29: byte 660 (0xFF) is not UTF-8"),
+        (lambda text: text.encode("utf-16") + b"\x0a", "damaged.txt:61: byte 2700 (0x0A) is not UTF-16"),
+    ],
+    ids=["utf-8-bom-bad-byte", "utf-16-bom-odd-last-byte"],
+)
+def test_a_bad_byte_after_a_bom_is_replaced_and_recorded_as_without_a_bom(damage, message: str):
+    text = sample_bytes().decode()
+    Path("damaged.txt").write_bytes(damage(text))
+    result = run("fix", "damaged.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert f"kcclean: warning: {message}: replaced by U+FFFD" in result.stderr
+    removed = [c for c in report("out")["changes"] if c["before"] == "\ufffd"]
+    assert [c["rule"] for c in removed] == ["stray.replacement-char"]
+    assert run("fix", SAMPLE / "2023-05-10_p1.txt", "--out", "plain").exit_code == 0
+    texts = {out: [(a["headline"], a["body"]) for a in map(json.loads, Path(out, "articles.jsonl").read_text(encoding="utf-8").splitlines())] for out in ("out", "plain")}
+    assert texts["out"] == texts["plain"]
 
 
 def test_gbk_is_still_read_as_gb18030():
