@@ -521,3 +521,34 @@ def test_a_rule_file_whose_name_is_not_utf8_is_used_and_named_escaped():
     assert result.exit_code == 2, result.output
     assert "kcclean: error: my_rules/\\xb9\\xe6\\xd4\\xf2.toml:4: rule house.doubled: `kind` must be one of" in result.stderr
     assert not Path("out2").exists()
+
+
+# ---------------------------------------------------------------- 13. every character accounted for
+
+
+def test_spaces_and_controls_at_a_line_edge_are_listed_as_removed():
+    """pdftotext starts each page with a form feed; text copied from the web ends lines with
+    no-break spaces and indents them with em spaces. None of it is text, none of it vanishes."""
+    text = sample_bytes().decode()
+    text = "\x0c" + text.replace("上坞村地处山区", "\u2003\u2003上坞村地处山区").replace("带动群众家门口增收\n", "带动群众家门口增收\xa0\n", 1)
+    Path("page.txt").write_text(text + "\x0c\n", encoding="utf-8")
+    result = run("fix", "page.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    edges = [(c["before"], c["line"], c["kind"]) for c in report("out")["changes"] if c["rule"] == "layout.line-edge"]
+    assert sorted(edges) == sorted([("\x0c", 1, "edit"), ("\u2003\u2003", 29, "edit"), ("\xa0", 25, "edit"), ("\x0c", 61, "edit")]), edges
+    assert run("fix", SAMPLE / "2023-05-10_p1.txt", "--out", "plain").exit_code == 0
+    assert Path("out", "articles.jsonl").read_text(encoding="utf-8").count("\u2003") == 0
+    assert tree("out")["2023-05-10_2045/01-柯城共富工坊带动群众家门口增收.md"].replace(b"page.txt", b"2023-05-10_p1.txt").split(b"---")[2] == tree("plain")[
+        "2023-05-10_2045/01-柯城共富工坊带动群众家门口增收.md"
+    ].split(b"---")[2], "the same article text"
+
+
+def test_front_matter_of_a_txt_is_recorded_as_metadata_not_consumed_silently():
+    matter = '---\nid: "2023-05-10_2045-01"\nkind: "news"\n---\n\n'
+    write("article.txt", matter + article("区里召开会议", "5月8日上午，区里召开会议，部署工作。"))
+    result = run("fix", "article.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    [record] = [c for c in report("out")["changes"] if c["rule"] == "layout.front-matter"]
+    assert (record["kind"], record["before"], record["line"]) == ("record", matter.rstrip("\n"), 1)
+    assert "front matter of article 2023-05-10_2045-01" in record["evidence"]
+
