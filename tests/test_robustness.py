@@ -552,3 +552,20 @@ def test_front_matter_of_a_txt_is_recorded_as_metadata_not_consumed_silently():
     assert (record["kind"], record["before"], record["line"]) == ("record", matter.rstrip("\n"), 1)
     assert "front matter of article 2023-05-10_2045-01" in record["evidence"]
 
+
+def test_a_masthead_line_or_banner_is_recorded_once_over_its_edits_and_an_emptied_one_is_dropped():
+    text = sample_bytes().decode()
+    text = text.replace("奋进新征程 建功新时代", "奋进新征程,建功新时代\u200b").replace("今日四版", "今日四版\u200b")
+    text = text.replace("今日柯城\n", "今日柯城\n\n\u200b\u200b\n", 1)
+    write("p1.txt", text)
+    result = run("fix", "p1.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    [issue] = [json.loads(line) for line in Path("out", "issues.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "" not in issue["masthead"] + issue["banners"], issue
+    assert issue["banners"] == ["奋进新征程，建功新时代"] and "今日四版" in issue["masthead"]
+    changes = report("out")["changes"]
+    records = [c for c in changes if c["kind"] == "record" and c["article"] is None]
+    for record in records:  # a record says what its whole line became: no edit inside it is counted again
+        inside = {c["id"] for c in changes if c["kind"] == "edit" and c["applied"] and record["start"] <= c["start"] and c["end"] <= record["end"] and c["end"] > c["start"]}
+        assert inside <= set(record["covers"]), (record, inside)
+    assert [c["before"] for c in changes if c["rule"] == "stray.invisible" and c["article"] is None] == ["\u200b"] * 4
