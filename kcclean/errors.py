@@ -11,10 +11,19 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import os
+
 EXIT_FOUND = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_PIPE = 141
+
+
+def printable(name: str | os.PathLike) -> str:
+    """A file name as text that every output can hold (report.json, a terminal): the bytes of
+    a name that are not UTF-8 (an archive unzipped from a GBK Windows zip), which Python
+    holds as lone surrogates, written as `\\xNN`."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 class KccleanError(Exception):
@@ -38,6 +47,7 @@ class InputError(KccleanError):
     """An input file that cannot be used: missing, empty, binary or undecodable."""
 
     def __init__(self, path: str, problem: str):
+        path = printable(path)
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
@@ -47,6 +57,7 @@ class RuleError(KccleanError):
     """A rule file that cannot be loaded, located as file:line."""
 
     def __init__(self, path: str, line: int | None, problem: str):
+        path = printable(path)
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {problem}")
         self.path = path

@@ -22,8 +22,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import InputError, KccleanError
-from .input import display_names, read_source, source_of
+from .errors import InputError, KccleanError, printable
+from .input import display_names, expand_paths, read_source, source_of
 from .layout.issues import PageFacts, claim_key, plan_issues
 from .model import Issue
 from .output.folder import OutputFolder, WrittenPart, write_part
@@ -172,15 +172,25 @@ def dask_cluster(
         yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
 
 
-def expand_urls(arguments: list[str], pattern: str = "*.txt") -> tuple[list[str], list[InputError]]:
+def expand_urls(
+    arguments: list[str], pattern: str = "*.txt", follow_links: bool = False
+) -> tuple[list[str], list[InputError]]:
     """fsspec URLs named on the command line (`s3://bucket/scans/`, `file:///data/*.txt`):
-    files as given, folders as their sorted `*.txt`, globs expanded."""
+    files as given, folders as their sorted `*.txt`, globs expanded. A `file://` URL names
+    local files, found as local paths are: a link that leads out of its folder is not read
+    unless `follow_links`."""
     import fsspec
+    from fsspec.implementations.local import LocalFileSystem
 
     found: list[str] = []
     errors: list[InputError] = []
     for argument in arguments:
         fs, path = fsspec.core.url_to_fs(argument)
+        if isinstance(fs, LocalFileSystem):
+            files, problems = expand_paths([path], pattern, follow_links)
+            found += [fs.unstrip_protocol(file.as_posix()) for file in files]
+            errors += problems
+            continue
         if fs.isdir(path):
             inside = sorted(fs.glob(posixpath.join(path, pattern)))
         elif fs.isfile(path):
@@ -197,7 +207,7 @@ def url_names(urls: list[str]) -> list[str]:
     """Names that tell the files apart: their paths below the folder they all share."""
     paths = [url.split("://", 1)[-1] for url in urls]
     base = posixpath.commonpath([posixpath.dirname(p) for p in paths])
-    return [posixpath.relpath(p, base) for p in paths]
+    return [printable(posixpath.relpath(p, base)) for p in paths]
 
 
 def read_url(url: str, name: str):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_source
-from .layout.assemble import assemble
+from .layout.assemble import assemble, record_furniture
 from .layout.decisions import LayoutModel, load_model
 from .layout.finish import finish
 from .layout.issues import PageFacts, claim_key, issue_starts, plan_issues
@@ -67,6 +67,7 @@ def build_issue(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None
     draft = assemble(pages, rulebook, model or model_of(rulebook))
     warnings = [message for page in pages for message in (*page.source.warnings, *unmatched(page, rulebook))]
     warnings += repair_issue(draft, rulebook)
+    record_furniture(draft)
     return finish(draft, warnings)
 
 

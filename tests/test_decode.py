@@ -65,6 +65,23 @@ DECODED = [
         ),
         id="twelve-bad-bytes-two-counted",
     ),
+    # a BOM names the encoding; a bad byte after it is replaced as it is without one (its
+    # offset counts the BOM), and so is the odd last byte of a UTF-16 file cut short
+    pytest.param(
+        b"\xef\xbb\xbf" + "一二".encode() + b"\xff",
+        Decoded("一二\ufffd", "utf-8-sig", _replaced([(1, 9, 0xFF)])),
+        id="utf8-bom-then-damage",
+    ),
+    pytest.param(
+        b"\xff\xfe" + "一二".encode("utf-16-le") + b"A",
+        Decoded("一二\ufffd", "utf-16", ("p.txt:1: byte 6 (0x41) is not UTF-16: replaced by U+FFFD",)),
+        id="utf16-bom-odd-last-byte",
+    ),
+    pytest.param(
+        "一二三四五六七八九十".encode("utf-16-le") + b"\x00",
+        Decoded("一二三四五六七八九十\ufffd", "utf-16-le", ("p.txt:1: byte 20 (0x00) is not UTF-16: replaced by U+FFFD",)),
+        id="utf16-odd-last-byte",
+    ),
     # nine of ten characters are text: exactly the 90 % a UTF-16 text without BOM needs
     pytest.param("ABCDEFGHI\u0100".encode("utf-16-le"), Decoded("ABCDEFGHI\u0100", "utf-16-le"), id="utf16-at-90-percent"),
     # 6 of 20 characters outside GB2312: exactly the 30 % GB18030 text may have
@@ -94,7 +111,8 @@ BINARY = "binary file (it contains NUL bytes and is not UTF-16 text): not a tran
 BIG5 = "% rare characters (another encoding, e.g. Big5?)" + CONVERT
 
 REFUSED = [
-    pytest.param(b"\xef\xbb\xbf" + "一二".encode() + b"\xff", "cannot be decoded as UTF-8-SIG (byte 6)" + CONVERT, id="utf8-bom-then-damage"),
+    # 3 valid bytes for 2 bad ones: not UTF-8 as a whole, and a BOM leaves no other reading
+    pytest.param(b"\xef\xbb\xbf" + "一".encode() + b"\xff\xfe", "cannot be decoded as UTF-8-SIG (byte 6)" + CONVERT, id="utf8-bom-then-mostly-damage"),
     pytest.param(b"\xff\xfe" + "AB".encode("utf-16-le") + b"\x00\xd8", "cannot be decoded as UTF-16 (byte 6)" + CONVERT, id="utf16-bom-then-damage"),
     # UTF-8 fails at byte 0; GB18030 only at the last byte: the user is shown the first
     pytest.param("你好世界".encode("gbk") + b"\xff", "cannot be decoded as UTF-8 or GB18030/GBK (byte 0)" + CONVERT, id="neither-utf8-nor-gb18030"),

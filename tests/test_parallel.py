@@ -196,6 +196,30 @@ def test_dask_gives_the_serial_output(inputs: str, dask_scheduler: str, tmp_path
     assert "report.json" in tree(tmp_path / "dask")
 
 
+@pytest.mark.parametrize("follow", [False, True], ids=["refused", "--follow-links"])
+def test_dask_reading_a_file_url_follows_a_link_out_of_the_folder_only_when_asked(
+    follow: bool, dask_scheduler: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLE[0], folder / "a.txt")
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    shutil.copy(CLEAN, secret)
+    (folder / "b.txt").symlink_to(secret)
+    url = folder.as_uri() + "/"
+    args = [url, "--out", tmp_path / "out", "--engine", "dask", "--scheduler", dask_scheduler, *(["--follow-links"] if follow else [])]
+    result = CliRunner().invoke(app, ["fix", *map(str, args), "-q"])
+    articles = (tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8")
+    if follow:
+        assert result.exit_code == 0, result.output
+        assert '"source":"private/notes.txt"' in articles.replace(" ", "")
+    else:
+        assert result.exit_code == 2, result.output
+        assert f"kcclean: skipped {folder}/b.txt: a link to {secret}, outside {folder}/: not followed" in result.stderr
+        assert "notes.txt" not in articles and "b.txt" not in articles
+
+
 def test_an_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
     assert fix(*SAMPLE, "--out", tmp_path / "out", "--engine", "spark") == 2
     assert not (tmp_path / "out").exists()

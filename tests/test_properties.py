@@ -97,14 +97,38 @@ def damage(text: str, cuts: list[int], commas: bool) -> str:
     return text.replace("，", ",") if commas else text
 
 
+# Characters that str.strip and str.splitlines take for space or a line end, but that are no
+# layout: at a line's start or end, or alone on a line, they must still be accounted for.
+STRAYS = "\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003"
+
+
+def scatter(text: str, strays: list[tuple[int, str, str]]) -> str:
+    """Put each stray character at a line's start, at its end, on a line of its own, or
+    anywhere."""
+    for index, char, where in strays:
+        position = index % (len(text) + 1)
+        start, end = text.rfind("\n", 0, position) + 1, text.find("\n", position)
+        end = len(text) if end == -1 else end
+        if where == "alone":
+            char = "\n\n" + char + "\n\n"
+        position = {"start": start, "end": end, "alone": end, "anywhere": position}[where]
+        text = text[:position] + char + text[position:]
+    return text
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     articles=st.lists(clean_article, min_size=1, max_size=3),
     cuts=st.lists(st.integers(min_value=1, max_value=10_000), max_size=4),
     commas=st.booleans(),
+    strays=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=10_000), st.sampled_from(STRAYS), st.sampled_from(["start", "end", "alone", "anywhere"])),
+        max_size=3,
+    ),
 )
-def test_damaged_transcripts_keep_every_character(articles, cuts, commas, rulebook) -> None:
-    text = damage(transcript(articles), cuts, commas)
+@example(articles=[("石室乡举办", "记者 王思", ["柯城区委召开会议。"])], cuts=[], commas=False, strays=[(0, "\x0c", "start"), (40, "\xa0", "end")])
+def test_damaged_transcripts_keep_every_character(articles, cuts, commas, strays, rulebook) -> None:
+    text = scatter(damage(transcript(articles), cuts, commas), strays)
     issue = clean_text(text, rulebook=rulebook)
     assert_nothing_lost(text, issue)
     assert_idempotent_on_own_output(issue, rulebook)
@@ -117,8 +141,13 @@ def all_inputs() -> list[Path]:
     return sorted(FIXTURES.rglob("*.txt")) + seed_inputs()
 
 
+# Layout whitespace: line ends, blank lines, indents and trailing spaces are made of these.
+# Every other character (a no-break space, a form feed) is content, to be accounted for.
+LAYOUT = frozenset(" \t\n\u3000")
+
+
 def _visible(text: str) -> Counter[str]:
-    return Counter(ch for ch in text if not ch.isspace())
+    return Counter(ch for ch in text if ch not in LAYOUT)
 
 
 def outermost(changes: list[Change]) -> list[Change]:

@@ -36,7 +36,7 @@ FIELDS = {
     "top": {"kcclean", "summary", "rules", "files", "changes", "warnings"},
     "summary": {"files", "skipped", "issues", "articles", "fixes", "recorded", "suggestions", "warnings"},
     "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested", "pairs"},
-    "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "furniture", "articles"},
+    "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "first_line", "furniture", "articles"},
     "articles": {
         "id", "source", "sources", "page", "headline", "byline", "kind", "body", "path", "changes",
         "truncated", "continued_to", "continued_from", "warnings", "units", "subheads", "evidence",

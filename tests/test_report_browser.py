@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -421,6 +422,74 @@ def test_review_accepts_a_suggestion_and_makes_a_rule_from_selected_text(browser
     assert result.exit_code == 0, result.output
     body = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))["files"][0]["articles"][0]["body"][0]
     assert "精神和共产" in body and "全校师生们" in body
+
+
+# A file name (Linux allows line breaks in one) that is a rule file of its own from its
+# second line on: written raw into a comment of review.toml, its rule would be live.
+INJECTING_NAME = (
+    'p\n[[rule]]\nid = "house.injected"\ndescription = "x"\nkind = "regex"\npattern = "区"\nreplacement = "X"\n'
+    '[[rule.example]]\ntext = "区"\nfixed = "X"\n[[rule.example]]\ntext = "a"\n#.txt'
+)
+
+
+def test_a_file_name_cannot_inject_a_rule_into_the_exported_review(browser, tmp_path: Path):
+    """A layout decision and a reviewed file are exported as comments naming the file, and a
+    rejected fix's context here holds DEL: review.toml stays valid TOML holding exactly the
+    one exception, and neither `fix --review` nor `rules import` gains a rule from the name."""
+    lead = "本报讯（记者 王思）今年以来，村里修好了三条道\n路，群众出行更方便了。区里部署,\x7f工作，要求各地抓好落实。"
+    text = "区里召开会议\n\n" + lead + "村里的路好走了。" * 20 + "\n"  # long enough for one DEL not to look binary
+    opened, data, path = open_text(browser, tmp_path, text, INJECTING_NAME)
+    page = opened.page
+    for rule in ("join.broken-wrap", "punct.comma-width"):
+        change = next(c for c in data["changes"] if c["rule"] == rule)
+        page.evaluate(f"window.kccleanReport.goToChange({change['id']}, true)")
+        page.locator(f'.cell.raw .mk[data-ci~="{change["id"]}"]').first.click()
+        page.locator('#pop [data-decide="reject"]').click()
+        page.keyboard.press("Escape")
+    page.locator("input[data-reviewed]").first.check()
+    with page.expect_download() as download:
+        page.click("#export")
+    review = tmp_path / "review.toml"
+    download.value.save_as(review)
+    opened.close()
+    exported = review.read_text(encoding="utf-8")
+    assert "\n[[rule]]" not in exported and "\x7f" not in exported, exported
+    assert exported.count(json.dumps(INJECTING_NAME, ensure_ascii=False)) == 2, exported  # the join's and the file's comments
+    parsed = tomllib.loads(exported)
+    assert list(parsed) == ["exception"] and [e["rule"] for e in parsed["exception"]] == ["punct.comma-width"], parsed
+    assert "部署,\x7f" in parsed["exception"][0]["text"]
+
+    runner = CliRunner()
+    again = runner.invoke(app, ["fix", str(path), "--out", str(tmp_path / "again"), "--quiet", "--review", str(review)])
+    assert again.exit_code == 0, again.output
+    rules_run = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))["rules"]
+    assert "house.injected" not in rules_run, rules_run
+    imported = runner.invoke(app, ["rules", "import", str(review), "--dir", str(tmp_path / "mine")])
+    assert imported.exit_code == 0, imported.output
+    listed = runner.invoke(app, ["rules", "list", "--rules", str(tmp_path / "mine")])
+    assert listed.exit_code == 0 and "house.injected" not in listed.output, listed.output
+
+
+def test_a_file_holding_two_issues_shows_each_its_own_text_and_counts_once(browser, tmp_path: Path):
+    first = SAMPLE[0].read_text(encoding="utf-8")
+    second = first.replace("2023年5月10日", "2023年5月17日").replace("第2045期", "第2046期")
+    opened, data, _ = open_text(browser, tmp_path, first + "\n\n" + second, "two.txt")
+    page = opened.page
+    assert sorted(f["source"] for f in data["files"]) == ["two.txt", "two.txt", "zz-empty.txt"]
+    assert data["summary"]["files"] == 2 and number(page.inner_text('[data-count="files"] b')) == 2
+    assert "in 2 files" in page.inner_text("#status") and "of 2 files reviewed" in page.inner_text("#review")
+    for n, (mine, other) in enumerate([("2023年5月10日", "2023年5月17日"), ("2023年5月17日", "2023年5月10日")]):
+        section = page.locator('#files details.file[data-file="two.txt"]').nth(n)
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
+        articles = section.locator(".fbody").inner_text()
+        assert mine in articles and other not in articles, (n, articles[:300])
+        section.locator('[data-tab="transcript"]').click()
+        transcript = section.locator(".transcript").inner_text()
+        assert mine in transcript and other not in transcript, (n, transcript[:300])
+        first_line = sorted(f["first_line"] for f in data["files"] if f["source"] == "two.txt")[n]
+        assert section.locator(".transcript .ln").first.inner_text() == str(first_line)  # lines of the file
+    opened.close()  # and no script error on the way
 
 
 def test_a_deletion_is_visible_in_the_clean_column(page, report):

@@ -6,7 +6,9 @@ user sees: the exit code, the message, the files left on disk.
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -206,6 +208,27 @@ def test_a_short_utf8_text_with_a_stray_byte_is_not_read_as_gbk():
     assert "区里召开会议" in body[0], body
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda text: codecs.BOM_UTF8 + text.encode()[:657] + b"\xff" + text.encode()[657:], "damaged.txt:29: byte 660 (0xFF) is not UTF-8"),
+        (lambda text: text.encode("utf-16") + b"\x0a", "damaged.txt:61: byte 2700 (0x0A) is not UTF-16"),
+    ],
+    ids=["utf-8-bom-bad-byte", "utf-16-bom-odd-last-byte"],
+)
+def test_a_bad_byte_after_a_bom_is_replaced_and_recorded_as_without_a_bom(damage, message: str):
+    text = sample_bytes().decode()
+    Path("damaged.txt").write_bytes(damage(text))
+    result = run("fix", "damaged.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert f"kcclean: warning: {message}: replaced by U+FFFD" in result.stderr
+    removed = [c for c in report("out")["changes"] if c["before"] == "\ufffd"]
+    assert [c["rule"] for c in removed] == ["stray.replacement-char"]
+    assert run("fix", SAMPLE / "2023-05-10_p1.txt", "--out", "plain").exit_code == 0
+    texts = {out: [(a["headline"], a["body"]) for a in map(json.loads, Path(out, "articles.jsonl").read_text(encoding="utf-8").splitlines())] for out in ("out", "plain")}
+    assert texts["out"] == texts["plain"]
+
+
 def test_gbk_is_still_read_as_gb18030():
     Path("gbk.txt").write_bytes(sample_bytes().decode().replace("\u200b", "").encode("gbk"))
     result = run("fix", "gbk.txt", "--out", "out")
@@ -237,6 +260,24 @@ def test_unicode_line_and_paragraph_separators_end_lines():
     bodies = [json.loads(line)["body"] for line in Path("out", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     plain = [json.loads(line)["body"] for line in Path("plain", "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     assert bodies == plain
+
+
+# Names as an archive unzipped from a GBK Windows zip has them: bytes that are not UTF-8.
+NEWS_IN_GBK = "新闻".encode("gbk")  # shown as \xd0\xc2\xce\xc5
+RULES_IN_GBK = "规则".encode("gbk")  # shown as \xb9\xe6\xd4\xf2
+
+
+@pytest.mark.parametrize("options", [["--out", "out"], ["--dry-run"]], ids=["fix", "dry-run"])
+def test_a_file_whose_name_is_not_utf8_is_cleaned_under_an_escaped_name(options: list[str]):
+    shutil.copytree(SAMPLE, "scans")
+    Path(os.fsdecode(b"scans/" + NEWS_IN_GBK + b".txt")).write_bytes(CLEAN.read_bytes())
+    result = run("fix", "scans", *options)
+    assert result.exit_code == 0, result.output
+    assert "\\xd0\\xc2\\xce\\xc5.txt  utf-8" in result.stdout
+    assert "2023-05-10_p1.txt  utf-8  3 articles" in result.stdout
+    if options != ["--dry-run"]:
+        sources = [f["source"] for f in report("out")["files"]]
+        assert sources == ["2023-05-10_p1.txt", "2023-05-10_p2.txt", "\\xd0\\xc2\\xce\\xc5.txt"], sources
 
 
 # ---------------------------------------------------------------- 1. hand edits
@@ -468,3 +509,65 @@ def test_report_json_names_rule_files_the_same_on_every_machine(tmp_path: Path):
     assert origins["house.doubled"] == f"{elsewhere.name}/house.toml"
     assert all(o.startswith("builtin:") for rule, o in origins.items() if rule != "house.doubled"), origins
     assert str(tmp_path.parent) not in Path("out", "report.json").read_text(encoding="utf-8")
+
+
+def test_a_rule_file_whose_name_is_not_utf8_is_used_and_named_escaped():
+    rule_file = Path(os.fsdecode(b"my_rules/" + RULES_IN_GBK + b".toml"))
+    write(rule_file, DOUBLED_RULE)
+    write("doubled.txt", article("区里召开会议", "5月8日上午，区里召开会议，好好x部署工作。"))
+    result = run("fix", "doubled.txt", "--rules", "my_rules", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert report("out")["rules"]["house.doubled"]["origin"] == "my_rules/\\xb9\\xe6\\xd4\\xf2.toml"
+    write(rule_file, DOUBLED_RULE.replace('kind = "regex"', 'kind = "magic"'))
+    result = run("fix", "doubled.txt", "--rules", "my_rules", "--out", "out2")
+    assert result.exit_code == 2, result.output
+    assert "kcclean: error: my_rules/\\xb9\\xe6\\xd4\\xf2.toml:4: rule house.doubled: `kind` must be one of" in result.stderr
+    assert not Path("out2").exists()
+
+
+# ---------------------------------------------------------------- 13. every character accounted for
+
+
+def test_spaces_and_controls_at_a_line_edge_are_listed_as_removed():
+    """pdftotext starts each page with a form feed; text copied from the web ends lines with
+    no-break spaces and indents them with em spaces. None of it is text, none of it vanishes."""
+    text = sample_bytes().decode()
+    text = "\x0c" + text.replace("上坞村地处山区", "\u2003\u2003上坞村地处山区").replace("带动群众家门口增收\n", "带动群众家门口增收\xa0\n", 1)
+    Path("page.txt").write_text(text + "\x0c\n", encoding="utf-8")
+    result = run("fix", "page.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    edges = [(c["before"], c["line"], c["kind"]) for c in report("out")["changes"] if c["rule"] == "layout.line-edge"]
+    assert sorted(edges) == sorted([("\x0c", 1, "edit"), ("\u2003\u2003", 29, "edit"), ("\xa0", 25, "edit"), ("\x0c", 61, "edit")]), edges
+    assert run("fix", SAMPLE / "2023-05-10_p1.txt", "--out", "plain").exit_code == 0
+    assert Path("out", "articles.jsonl").read_text(encoding="utf-8").count("\u2003") == 0
+    assert tree("out")["2023-05-10_2045/01-柯城共富工坊带动群众家门口增收.md"].replace(b"page.txt", b"2023-05-10_p1.txt").split(b"---")[2] == tree("plain")[
+        "2023-05-10_2045/01-柯城共富工坊带动群众家门口增收.md"
+    ].split(b"---")[2], "the same article text"
+
+
+def test_front_matter_of_a_txt_is_recorded_as_metadata_not_consumed_silently():
+    matter = '---\nid: "2023-05-10_2045-01"\nkind: "news"\n---\n\n'
+    write("article.txt", matter + article("区里召开会议", "5月8日上午，区里召开会议，部署工作。"))
+    result = run("fix", "article.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    [record] = [c for c in report("out")["changes"] if c["rule"] == "layout.front-matter"]
+    assert (record["kind"], record["before"], record["line"]) == ("record", matter.rstrip("\n"), 1)
+    assert "front matter of article 2023-05-10_2045-01" in record["evidence"]
+
+
+def test_a_masthead_line_or_banner_is_recorded_once_over_its_edits_and_an_emptied_one_is_dropped():
+    text = sample_bytes().decode()
+    text = text.replace("奋进新征程 建功新时代", "奋进新征程,建功新时代\u200b").replace("今日四版", "今日四版\u200b")
+    text = text.replace("今日柯城\n", "今日柯城\n\n\u200b\u200b\n", 1)
+    write("p1.txt", text)
+    result = run("fix", "p1.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    [issue] = [json.loads(line) for line in Path("out", "issues.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "" not in issue["masthead"] + issue["banners"], issue
+    assert issue["banners"] == ["奋进新征程，建功新时代"] and "今日四版" in issue["masthead"]
+    changes = report("out")["changes"]
+    records = [c for c in changes if c["kind"] == "record" and c["article"] is None]
+    for record in records:  # a record says what its whole line became: no edit inside it is counted again
+        inside = {c["id"] for c in changes if c["kind"] == "edit" and c["applied"] and record["start"] <= c["start"] and c["end"] <= record["end"] and c["end"] > c["start"]}
+        assert inside <= set(record["covers"]), (record, inside)
+    assert [c["before"] for c in changes if c["rule"] == "stray.invisible" and c["article"] is None] == ["\u200b"] * 4

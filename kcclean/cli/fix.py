@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
@@ -91,7 +92,8 @@ def fix(
         if engine not in ("local", "dask"):
             raise KccleanError(f"--engine {engine}: choose local or dask")
         urls = engine == "dask" and any("://" in path for path in paths)
-        files, missing = inputs(paths, follow_links, expand_urls if urls else None)
+        expand = functools.partial(expand_urls, follow_links=follow_links) if urls else None
+        files, missing = inputs(paths, follow_links, expand)
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)

@@ -7,7 +7,7 @@ import glob
 import os
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, printable
 
 
 def expand_paths(
@@ -66,8 +66,9 @@ def _glob_base(argument: str) -> Path:
 
 
 def display_names(paths: list[Path]) -> list[str]:
-    """Names that tell the files apart: their paths below the folder they all share."""
+    """Names that tell the files apart: their paths below the folder they all share, as
+    `printable` text."""
     if not paths:
         return []
     base = Path(os.path.commonpath([p.resolve().parent for p in paths]))
-    return [p.resolve().relative_to(base).as_posix() for p in paths]
+    return [printable(p.resolve().relative_to(base)) for p in paths]

@@ -26,7 +26,7 @@ _BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the articl
 
 
 # Page furniture is kept as issue metadata, recorded under the lexicon that knows the line, else
-# under its layout rule with the model's evidence: (known, rule, unknown) per role.
+# under its layout rule with the model's evidence (`record_furniture`): (known, rule, unknown) per role.
 _FURNITURE = {
     Role.MASTHEAD: ("masthead line: kept as issue metadata", LayoutRuleId.FURNITURE, "page furniture no lexicon knows"),
     Role.BANNER: ("known column banner", LayoutRuleId.BANNER, "a column banner"),
@@ -75,9 +75,7 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
     for unit in page.units:
         role = unit.role
         if role in _FURNITURE:
-            known, rule, unknown = _FURNITURE[role]
             (issue.masthead if role is Role.MASTHEAD else issue.banners).append(unit)
-            issue.changes.append(unit.record(unit.lexicon, known) if unit.lexicon else unit.record(rule, f"{unknown}: {unit.why}"))
             continue
         if role is Role.MARKER:
             if unit.continued_to and current is not None:
@@ -142,8 +140,8 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
                 continue
         for line in draft.headline:
             line.role = Role.BANNER
+            line.why = "a headline with no body after it"
             issue.banners.append(line)
-            issue.changes.append(line.record(LayoutRuleId.BANNER, "a headline with no body after it"))
     return kept
 
 
@@ -154,6 +152,18 @@ def _kept_in_place(unit: Unit, draft: Draft) -> bool:
         return False
     draft.changes.append(kept(unit, decision))
     return True
+
+
+def record_furniture(issue: IssueDraft) -> None:
+    """Masthead lines and banners recorded as issue metadata once the text rules have repaired
+    them: each record then covers the line's edits (it says what the whole line became, so its
+    characters are not counted again under the edits), and a line the rules emptied is no line
+    of metadata (each of its characters is listed as removed)."""
+    for lines in (issue.masthead, issue.banners):
+        lines[:] = [unit for unit in lines if unit.text]
+        for unit in lines:
+            known, rule, unknown = _FURNITURE[unit.role]
+            issue.changes.append(unit.record(unit.lexicon, known) if unit.lexicon else unit.record(rule, f"{unknown}: {unit.why}"))
 
 
 def _bigrams(text: str) -> set[str]:

@@ -3,7 +3,9 @@
 A unit is one non-blank line with what the page layout says about it: does it open a
 block (after blank lines), how many blank lines came before, was it a markdown heading,
 is it indented, and is it as long as the column it was hard-wrapped at. Blank lines,
-indents and trailing spaces are layout, not text; a markdown heading marker is recorded.
+indents and trailing spaces are layout, not text; a markdown heading marker and the front
+matter of kcclean's own article files are recorded; whatever else a line starts or ends
+with that only looks blank (a no-break space, a form feed) is removed and recorded.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date
 import regex
 
 from ..errors import InputError
-from ..model import Page, Source, Trace, Unit
+from ..model import Change, Page, Source, Trace, Unit
 from ..rules import LayoutRuleId
 
 _HEADING_MARKS = "#"
@@ -23,6 +25,12 @@ _MIN_WRAPPED_LINES = 4  # fewer wrapped lines than this is no evidence of a colu
 _WRAP_SHARE = 0.6  # share of inner lines that must have the column width
 _MIN_COLUMN = 8  # narrower "columns" are short lines such as a byline block
 _SENTENCE_ENDS = frozenset("。！？”")
+# What an indent or a trailing space is made of. str.strip takes more off a line's ends: every
+# other character it takes is no layout but stray, and is recorded as removed.
+_LAYOUT_SPACE = " \t\u3000"
+_STRAY_SPACE = regex.compile(
+    "[" + "".join(regex.escape(ch) for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in _LAYOUT_SPACE + "\n") + "]+"
+)
 
 
 def split_units(source: Source) -> Page:
@@ -31,6 +39,11 @@ def split_units(source: Source) -> Page:
     if problem := front_matter_problem(matter):
         raise InputError(source.name, f"front matter: {problem}")
     page = Page(source, [], matter)
+    if matter:
+        block = text[: body_start - 1]  # up to the closing ---
+        page.changes += Trace.of(source, 0, len(block)).replacement(
+            block, 0, len(block), "", LayoutRuleId.FRONT_MATTER, kind="record", evidence=f"front matter of article {matter['id']}: its metadata"
+        ).changes
     widths: list[int] = []  # line lengths with their indent: what the column width limits
     gap = 0
     previous_blank = True
@@ -40,6 +53,7 @@ def split_units(source: Source) -> Page:
         line_start = offset
         offset += len(raw) + 1
         content = raw.strip()
+        page.changes += _stray_ends(source, line_start, raw, len(raw) - len(raw.lstrip()), len(raw.rstrip()))
         if not content:
             gap += 1
             previous_blank = True
@@ -82,6 +96,20 @@ def split_units(source: Source) -> Page:
         for unit, width in zip(page.units, widths):
             unit.full_width = abs(width - page.wrap_width) <= 1  # hanging punctuation: ±1
     return page
+
+
+def _stray_ends(source: Source, line_start: int, raw: str, content_start: int, content_end: int) -> list[Change]:
+    """What str.strip takes off the ends of a line (`raw`; all of it when blank) that is not
+    layout space, each run removed as a change of its own."""
+    changes = []
+    for first, last, where in ((0, content_start, "start"), (max(content_start, content_end), len(raw), "end")):
+        where = "on a blank line" if content_start == len(raw) else f"at the {where} of a line"
+        for found in _STRAY_SPACE.finditer(raw, first, last):
+            stray = found.group()
+            evidence = f"{' '.join(f'U+{ord(ch):04X}' for ch in stray)} {where}: not layout space, not text"
+            trace = Trace.of(source, line_start + found.start(), len(stray))
+            changes += trace.replacement(stray, 0, len(stray), "", LayoutRuleId.LINE_EDGE, evidence=evidence).changes
+    return changes
 
 
 def front_matter(text: str) -> tuple[dict, int]:

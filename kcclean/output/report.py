@@ -44,7 +44,7 @@ def _spooling(write: Callable[..., T]) -> Callable[..., T]:
 class Report:
     """Collects a run issue by issue, spooled to disk as it goes: each issue's file entries
     and changes are encoded once, when the issue is added, and written to temporary files;
-    only counters stay in memory, so a run of any size holds one issue at a time.
+    only counters and the files' names stay in memory, so a run holds one issue at a time.
 
     `report.html` embeds the same data in pieces: a small index (summary, rules, warnings,
     one compact row per file and per change) that the page reads at once, and one inert
@@ -60,7 +60,8 @@ class Report:
         self._index = _spool()
         self._warnings = _spool()
         self._issue_sizes: list[int] = []  # files per spooled issue, in order
-        self.files = 0
+        self.files = 0  # files[] entries: a file holding several issues has one per issue
+        self.sources: set[str] = set()  # the files themselves, each counted once
         self.changes = 0
         self.warnings = 0
         self.counts: Counter[str] = Counter()
@@ -142,6 +143,7 @@ class Report:
                 "suggestions": sum(1 for c in mine if not c.applied),
                 "error": None,
                 "text": text,
+                "first_line": sources[name].first_line,
                 "furniture": furniture(sources[name], covered[name], issue.changes),
             }
             self._files.write(_encode(entry) + "\n")
@@ -158,6 +160,7 @@ class Report:
                 }
             )
         self.files += len(issue.sources)
+        self.sources.update(issue.sources)
         self._changes.write(_encode(entries)[1:-1] + "\n")  # the issue's changes, comma-separated
         self._index.write(_encode({"files": index_files, "changes": rows}) + "\n")
         self._issue_sizes.append(len(issue.sources))
@@ -192,6 +195,7 @@ class Report:
             "suggestions": 0,
             "error": str(error),
             "text": "",
+            "first_line": 1,
             "furniture": [],
         }
         self._files.write(_encode(entry) + "\n")
@@ -200,12 +204,13 @@ class Report:
         self._changes.write("\n")
         self._issue_sizes.append(1)
         self.files += 1
+        self.sources.add(source)
         self._warn(source, None, f"skipped: {error}")
 
     def summary(self) -> dict:
         recorded = sum(self.recorded.values())
         return {
-            "files": self.files,
+            "files": len(self.sources),
             "skipped": self.skipped,
             "issues": self.issues,
             "articles": self.articles,

@@ -16,6 +16,8 @@ from .base import Rule
 
 class LayoutRuleId(StrEnum):
     HEADING_MARKER = "layout.heading-marker"  # a markdown heading marker, recorded
+    FRONT_MATTER = "layout.front-matter"  # a kcclean article file's front matter, recorded
+    LINE_EDGE = "layout.line-edge"  # a no-break space, em space or control at a line's end: removed
     CONTINUATION = "layout.continuation"  # （下转2版）, （上接1版）, recorded
     BYLINE = "layout.byline"  # a standalone byline, kept as the article's byline
     BANNER = "layout.banner"  # a headline with no body: a column banner

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import regex
 
-from ..errors import RuleError, RuleErrors
+from ..errors import RuleError, RuleErrors, printable
 from .base import LEVELS, RULE_ID, SCOPES, Entry, Example, Rule
 from .confusion import ConfusionRule
 from .layout import DECISIONS, LayoutDecision, LayoutRule, LayoutRuleId
@@ -147,7 +147,7 @@ def load_file(path: Path) -> list[Rule]:
 def load_entries(path: Path) -> Entries:
     """The rules, the exceptions (of rules of any file) and the layout decisions in one file;
     raises RuleErrors listing each problem as file:line."""
-    shown = str(path)
+    shown = printable(path)
     text, data = read_toml(path)
     locate = _Locator(text)
     errors: list[RuleError] = []
@@ -210,7 +210,7 @@ def _decision(entry: object, origin: str) -> LayoutDecision:
 
 
 def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
-    shown = str(path)
+    shown = printable(path)  # the rule's origin, in report.json
 
     def fail(key: str | None, problem: str) -> RuleError:
         line = locate.key(index, key) if key else locate.rule(index)
