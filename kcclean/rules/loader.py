@@ -181,7 +181,7 @@ def load_entries(path: Path) -> Entries:
     for index, entry in enumerate(listed if isinstance(listed, list) else [None]):
         line = lines[index] if index < len(lines) else 1
         try:
-            decisions.append(_decision(entry, f"{shown}:{line}"))
+            decisions.append(_decision(entry, f"{portable_origin(shown)}:{line}"))
         except ValueError as problem:
             errors.append(RuleError(shown, line, f"[[layout]]: {problem}"))
     if errors:
