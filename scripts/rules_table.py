@@ -9,7 +9,7 @@ is the rule's own description.
 import sys
 from pathlib import Path
 
-from kcclean.rules import BUILTIN_RULES, LayoutRule, Rulebook, ScriptRule, Settings, load_rules
+from kcclean.rules import BUILTIN_RULES, LayoutRule, ProtectRule, Rulebook, ScriptRule, Settings, load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- rules-table: start -->", "<!-- rules-table: end -->"
@@ -27,6 +27,8 @@ def table() -> str:
         level = _LEVEL[rule.level]
         if isinstance(rule, ScriptRule) and rule.level == "safe":
             level = "applied where certain, else suggested"  # it weighs each word
+        if isinstance(rule, ProtectRule):
+            level = "protects"  # it changes nothing: it keeps the other rules out
         rows.append(f"| `{rule.id}` | {level} | {where} | {why} |")
     return "\n".join(rows) + "\n"
 

@@ -37,7 +37,9 @@ def test_character_case(case: dict, rulebook) -> None:
 
 def test_every_case_kind_is_covered() -> None:
     kinds = {case["kind"] for case in CASES}
-    assert kinds == {"width", "full-stop", "quotes", "strays", "invisible", "numbers", "traditional", "names"}
+    assert kinds == {
+        "width", "full-stop", "quotes", "strays", "invisible", "numbers", "traditional", "names", "protected", "mojibake"
+    }
 
 
 # --- do no harm: hand-cleaned articles come through every rule unchanged ---------------------

@@ -790,3 +790,82 @@ def test_check_lists_an_unsafe_suggestion_without_failing(workdir: Path):
     assert result.exit_code == 0, result.output
     assert "news.txt:3:31  lang.and-between-han  ␣and␣ → 和  (suggestion)" in result.stdout
     assert result.stdout.splitlines()[-1] == "clean: nothing to fix"
+
+
+# ---------------------------------------------------------------- 12. protected spans and mojibake
+
+# UTF-8 read as Windows-1252 by some program before the transcript was saved: 区里召开会议，
+# with a C1 control character (U+008F) among its bytes, which stray.control would delete.
+MOJIBAKE = "åŒºé‡Œå¬å¼€ä¼šè®®ï¼Œ".replace("å¬", "å\u008f¬")
+GARBLED = ("区里召开会议", f"5月8日上午{MOJIBAKE}部署近期工作。")
+# María garbled: its repair to an accented letter is only suggested, and its U+00AD must stay.
+GARBLED_NAME = ("外国专家来访", "5月8日上午，外国专家MarÃ\u00ada来到柯城区参观访问。")
+
+
+def test_mojibake_is_repaired_as_one_change_with_ftfys_explanation(workdir: Path):
+    transcript("news.txt", GARBLED)
+    result = run("check", "news.txt")
+    assert result.exit_code == 1, result.output
+    assert "news.txt:3:17  encoding.mojibake  åŒºé‡Œå<U+008F>¬å¼€ä¼šè®®ï¼Œ → 区里召开会议，" in result.stdout
+    assert run("fix", "news.txt", "--out", "out").exit_code == 0
+    assert jsonl(workdir / "out" / "articles.jsonl")[0]["body"] == ["本报讯（记者 王思）5月8日上午区里召开会议，部署近期工作。"]
+    [change] = [c for c in report(workdir / "out")["changes"] if c["rule"] == "encoding.mojibake"]
+    assert (change["before"], change["after"], change["applied"]) == (MOJIBAKE, "区里召开会议，", True)
+    assert change["evidence"] == "mojibake, repaired by ftfy: apply decode_inconsistent_utf8"
+
+
+@pytest.mark.parametrize("select", [[], ["--select", "stray"]], ids=["default", "select-stray"])
+def test_mojibake_only_suggested_keeps_its_bytes(workdir: Path, select: list[str]):
+    transcript("news.txt", GARBLED_NAME)
+    result = run("fix", "news.txt", "--out", "out", *select)
+    assert result.exit_code == 0, result.output
+    assert "MarÃ\u00ada" in jsonl(workdir / "out" / "articles.jsonl")[0]["body"][0]  # the soft hyphen is not deleted
+    changes = report(workdir / "out")["changes"]
+    assert not [c for c in changes if c["rule"] == "stray.invisible"]
+    if not select:
+        [change] = [c for c in changes if c["rule"] == "encoding.mojibake"]
+        assert (change["before"], change["after"], change["applied"]) == ("Ã\u00ad", "í", False)
+
+
+EMOTICON = ("区里召开会议", "5月8日上午，区里召开会议，周末见;-)")
+
+
+@pytest.mark.parametrize(
+    ("options", "kept"),
+    [
+        pytest.param([], True, id="default"),
+        pytest.param(["--select", "punct"], True, id="select-punct"),
+        pytest.param(["--ignore", "protect.emoticon"], False, id="ignore-protect"),
+    ],
+)
+def test_a_protected_span_is_kept_whatever_is_selected_until_ignored(workdir: Path, options: list[str], kept: bool):
+    transcript("news.txt", EMOTICON)
+    result = run("fix", "news.txt", "--out", "out", *options)
+    assert result.exit_code == 0, result.output
+    body = jsonl(workdir / "out" / "articles.jsonl")[0]["body"][0]
+    assert body.endswith("周末见;-)" if kept else "周末见；-)"), body
+
+
+def test_a_users_protect_rule_keeps_their_text(workdir: Path):
+    Path("my_rules").mkdir()
+    Path("my_rules/codes.toml").write_text(
+        """[[rule]]
+id = "house.codes"
+description = "Product codes are printed as their makers spell them."
+kind = "protect"
+pattern = 'KC\\(\\w+\\)'
+
+[[rule.example]]
+text = "新品KC(柯城)上市"
+fixed = "新品⟦KC(柯城)⟧上市"
+
+[[rule.example]]
+text = "新品上市"
+""",
+        encoding="utf-8",
+    )
+    transcript("news.txt", ("新品上市", "5月8日，新品KC(柯城)与(柯城)礼盒上市。"))
+    result = run("fix", "news.txt", "--out", "out", "--rules", "my_rules")
+    assert result.exit_code == 0, result.output
+    assert jsonl(workdir / "out" / "articles.jsonl")[0]["body"] == ["本报讯（记者 王思）5月8日，新品KC(柯城)与（柯城）礼盒上市。"]
+    assert run("rules", "test", "my_rules").exit_code == 0

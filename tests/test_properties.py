@@ -49,11 +49,33 @@ def test_rules_are_idempotent(text: str, scope: str, rulebook) -> None:
     assert repaired(once, rulebook, scope) == once
 
 
+# What else clean prose holds: addresses, paths, code, faces, Latin, Japanese and mojibake-like
+# Latin-1 text, each copied as printed (the traditional characters in a path or in Japanese
+# text, the space that ends an address, the `;` of a face are not slips).
+NOT_PROSE = [
+    "",
+    "，详见www.kcrm.cn",
+    "，网址https://www.kcrm.cn/news/2021/0120.html?from=kc",
+    "，报名网址http://www.kcrm.cn/新聞/報名 ",
+    "，邮箱kc.news_2021@163.com",
+    "，材料存放在D:\\資料\\會議記錄.doc",
+    "，日志在/data/kc/新聞稿 ",
+    "，请填写《報名錶.xlsx》",
+    "，输入`kcclean fix 報紙/ --out 結果`",
+    "，周末见;-)",
+    "，谢谢大家^_^",
+    "，外宾来自Xi'an，说don't worry",
+    "，留言写着東京タワーに行きました",
+    "，iPhone 13与5G网络",
+    "，咖啡馆Café Zoë（Kēchéng）",
+    "，气温20°C，误差±0.5°C",
+]
 sentence = st.builds(
-    lambda words, number, end: "".join(words) + number + end,
+    lambda words, other, number, end: "".join(words) + other + number + end,
     st.lists(st.text(alphabet=HAN, min_size=2, max_size=8), min_size=1, max_size=4).map(
         lambda parts: "，".join(parts)
     ),
+    st.sampled_from(NOT_PROSE),
     st.sampled_from(["", "2021年1月20日", "2.2万", "140家", "“最多跑一次”"]),
     st.sampled_from(["。", "！", "？"]),
 )

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import EXIT_FOUND, EXIT_INPUT, KccleanError
 from ..pipeline import layout_example
-from ..rules import BUILTIN_RULES, KINDS, LayoutRule, Rulebook, Settings, is_builtin, load_rules, with_review
+from ..rules import BUILTIN_RULES, KINDS, LayoutRule, ProtectRule, Rulebook, Settings, is_builtin, load_rules, with_review
 from ..rules.base import RULE_ID
 from ..rules.examples import check_rule
 from .common import Ignore, RuleDirs, Select, rulebook_of, user_errors
@@ -66,11 +66,12 @@ def rules_explain(rule_id: Annotated[str, typer.Argument(help="The rule's id, e.
         typer.echo(rule.description + "\n")
         if rule.level == "unsafe":
             typer.echo(f'Applied only with --unsafe or `unsafe = ["{rule.id}"]` in kcclean.toml.\n')
+        does = "protects" if isinstance(rule, ProtectRule) else "fixes"  # its examples mark ⟦what it protects⟧
         for example in rule.examples:
             if example.fixed is None or example.fixed == example.text:
                 typer.echo(f"  stays:  {example.text}")
             else:
-                typer.echo(f"  fixes:  {example.text}\n      →   {example.fixed}")
+                typer.echo(f"  {does}:  {example.text}\n      →   {example.fixed}")
 
 
 def rules_test(

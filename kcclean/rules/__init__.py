@@ -15,15 +15,17 @@ from .loader import (
     portable_origin,
     read_toml,
 )
+from .mojibake import MojibakeRule
 from .pairs import PairsRule
 from .pattern import RegexRule
+from .protect import ProtectRule
 from .rulebook import Rulebook, Settings, Verdict, load_rulebook, matches, with_review
 from .script import ScriptRule
 from .table import TableRule
 
 __all__ = [
     "BREAK_DECISIONS", "BUILTIN_RULES", "KINDS", "LINE_DECISIONS", "MOVE_DECISIONS", "ConfusionRule", "Edit", "Example",
-    "LayoutDecision", "LayoutRule", "LayoutRuleId", "LexiconRule",
-    "PairsRule", "RegexRule", "Rule", "Rulebook", "ScriptRule", "Settings", "TableRule", "Verdict", "is_builtin",
+    "LayoutDecision", "LayoutRule", "LayoutRuleId", "LexiconRule", "MojibakeRule", "PairsRule", "ProtectRule", "RegexRule",
+    "Rule", "Rulebook", "ScriptRule", "Settings", "TableRule", "Verdict", "is_builtin",
     "load_file", "load_rulebook", "load_rules", "matches", "portable_origin", "read_toml", "with_review",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,6 +21,13 @@ SCOPES = frozenset(
 LEVELS = frozenset({"safe", "unsafe"})
 RULE_ID = regex.compile(r"[A-Za-z][\w.-]*")
 TIMEOUT_SECONDS = 2.0
+
+# Spans of a text, [start, end), in order and apart: the protected spans a rule must not change.
+Spans = tuple[tuple[int, int], ...]
+# What a rule sees in place of each character of a protected span: a noncharacter, which no
+# text holds and no rule matches, so nothing in the span is matched or read as context.
+HIDDEN = "\ufdd0"
+_HIDDEN_RUN = re.compile(f"({HIDDEN}+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,8 @@ class Rule:
 
     KIND: ClassVar[str] = ""
     FIELDS: ClassVar[frozenset[str]] = frozenset()
+    # Whether the rule recognises protected spans (`protected`), which no other rule may change.
+    PROTECTS: ClassVar[bool] = False
 
     id: str
     description: str
@@ -98,12 +107,24 @@ class Rule:
         """The edits this rule makes to one text, left to right, not overlapping."""
         return []
 
-    def edits(self, text: str) -> list[Edit]:
-        """`find`'s edits less those inside one of the rule's exceptions."""
-        edits = self.find(text)
+    def edits(self, text: str, protected: Spans = ()) -> list[Edit]:
+        """`find`'s edits less those inside one of the rule's exceptions. `find` sees each
+        protected span hidden, so that nothing in it is matched or read as context (a quote
+        mark in a URL is not half of a quotation); an edit that would change a protected
+        span is not made, one that keeps it whole (brackets put around a URL) is."""
+        if protected:
+            found = (_revealed(edit, text, protected) for edit in self.find(_hidden(text, protected)))
+            edits = [edit for edit in found if edit is not None]
+        else:
+            edits = self.find(text)
         if not self.exceptions or not edits:
             return edits
         return [edit for edit in edits if not _excepted(text, edit, self.exceptions)]
+
+    def protected(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the text that no other rule may change, left to right (a rule that
+        PROTECTS: URLs, code, Japanese text, mojibake awaiting repair)."""
+        return []
 
     def prepare(self, texts: list[str]) -> str | None:
         """Look at a whole issue before it runs; a returned message disables the rule there."""
@@ -134,6 +155,33 @@ class Rule:
             if not edit.unsafe:
                 text = text[: edit.start] + edit.after + text[edit.end :]
         return text
+
+
+def _hidden(text: str, protected: Spans) -> str:
+    """The text with every character of the protected spans replaced by HIDDEN."""
+    parts, done = [], 0
+    for start, end in protected:
+        parts += (text[done:start], HIDDEN * (end - start))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _revealed(edit: Edit, text: str, protected: Spans) -> Edit | None:
+    """An edit found in the hidden text, with the protected text it keeps put back; None when
+    it would change a protected span, cut one or leave one out."""
+    inside = [
+        (start, end) for start, end in protected if (start < edit.end and edit.start < end) or start < edit.start < end
+    ]
+    if not inside:
+        return edit
+    if inside[0][0] < edit.start or inside[-1][1] > edit.end:
+        return None
+    parts = _HIDDEN_RUN.split(edit.after)
+    if [len(run) for run in parts[1::2]] != [end - start for start, end in inside]:
+        return None
+    parts[1::2] = [text[start:end] for start, end in inside]
+    return replace(edit, after="".join(parts))
 
 
 def _excepted(text: str, edit: Edit, exceptions: list[str]) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import RuleTimeout
 from ..model import Change, IssueDraft, Role, Unit
-from .base import TIMEOUT_SECONDS, Rule
+from .base import TIMEOUT_SECONDS, Rule, Spans
 from .rulebook import Rulebook
 from .scan import Scan
 
@@ -36,6 +36,9 @@ class Slot:
     unit: Unit
     scope: str
     changes: list[Change]
+    # the protected spans of the unit's text, each with the rule that found it, and the text
+    # they were found in: found again once a rule has changed it
+    protected: tuple[str, list[tuple[int, int, str]]] | None = None
 
 
 def repair_issue(draft: IssueDraft, rulebook: Rulebook) -> list[str]:
@@ -121,14 +124,15 @@ class _Passes:
                     if _apply(rule, slot, self.rulebook, self.suggested):
                         changed.add(slot.scope)
                         edited[id(slot)] = slot
-            except RuleTimeout:
-                self.rulebook.text_rules.remove(rule)
+            except RuleTimeout as timeout:
+                culprit = self.rulebook.by_id[timeout.rule]  # this rule, or one finding protected spans for it
+                self.rulebook.switch_off(culprit)
                 changed = set(scopes)  # it may have edited some units before giving up
                 where = group[0].unit.trace.where(0)[0] if group else "the text"
                 self.warnings.append(
-                    f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
+                    f"rule {culprit.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
                     f"backtracks catastrophically; it is switched off for the rest of the run "
-                    f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
+                    f"(fix it in {culprit.origin}:{culprit.line}, or --ignore {culprit.id})"
                 )
             if changed:
                 for stale in [key for key in scans if key & changed]:  # the others still hold
@@ -136,12 +140,29 @@ class _Passes:
         return list(edited.values())
 
 
+def _protected(slot: Slot, rule: Rule, rulebook: Rulebook) -> Spans:
+    """The spans of the slot's text that the rule must leave as they are: those the protecting
+    rules of its scope found, but the rule's own (the mojibake rule repairs what it protects
+    from the others)."""
+    text = slot.unit.text
+    if slot.protected is None or slot.protected[0] is not text:
+        found = [(start, end, by.id) for by in rulebook.protectors_of(slot.scope) for start, end in by.protected(text)]
+        slot.protected = (text, found)
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted((start, end) for start, end, by in slot.protected[1] if by != rule.id):
+        if spans and start <= spans[-1][1]:  # overlapping or touching: one span, hidden as one
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return tuple(spans)
+
+
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) -> bool:
     """Record the rule's edits of one slot, and make the applicable ones; True if any was.
     A suggestion already in `suggested` (found on an earlier pass) is not recorded again.
     Edits are made from the right, so that those to their left keep their positions."""
     unit = slot.unit
-    edits = rule.edits(unit.text)
+    edits = rule.edits(unit.text, _protected(slot, rule, rulebook))
     if not edits:
         return False
     made = False

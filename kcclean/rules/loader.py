@@ -19,8 +19,10 @@ from .base import LEVELS, RULE_ID, SCOPES, Entry, Example, Rule
 from .confusion import ConfusionRule
 from .layout import DECISIONS, LayoutDecision, LayoutRule, LayoutRuleId
 from .lexicon import LexiconRule
+from .mojibake import MojibakeRule
 from .pairs import PairsRule
 from .pattern import RegexRule
+from .protect import ProtectRule
 from .script import ScriptRule
 from .table import TableRule
 
@@ -32,8 +34,11 @@ if not BUILTIN_RULES.is_dir():
 
 # Every kind of rule, by the name a rule file gives it in `kind`.
 KINDS: dict[str, type[Rule]] = {
-    cls.KIND: cls for cls in (RegexRule, TableRule, LexiconRule, ScriptRule, PairsRule, LayoutRule, ConfusionRule)
+    cls.KIND: cls
+    for cls in (RegexRule, TableRule, LexiconRule, ScriptRule, PairsRule, LayoutRule, ConfusionRule, ProtectRule, MojibakeRule)
 }
+# Rules that change no text of their own: they take no `exceptions`.
+_NOT_TEXT_RULES = (LayoutRule, LexiconRule, ProtectRule)
 _COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example", "exceptions"}
 _EXAMPLE_FIELDS = {"text", "fixed", "scope", "review"}
 # An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
@@ -271,7 +276,7 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
     exceptions = entry.get("exceptions", [])
     if not isinstance(exceptions, list) or not all(isinstance(e, str) and e for e in exceptions):
         raise fail("exceptions", f"rule {rule_id}: `exceptions` must be a list of text")
-    if exceptions and kind in (LayoutRule, LexiconRule):
+    if exceptions and kind in _NOT_TEXT_RULES:
         raise fail("exceptions", f"rule {rule_id}: `exceptions` are for text rules, not {kind.KIND} rules")
     return kind.from_toml(
         Entry(entry, rule_id, path.parent, fail),
@@ -328,8 +333,8 @@ def add_exceptions(rules: dict[str, Rule], exceptions: list[RuleException]) -> l
     errors = []
     for exception in exceptions:
         rule = rules.get(exception.rule)
-        if rule is None or isinstance(rule, (LayoutRule, LexiconRule)):
-            problem = "no rule is named" if rule is None else "exceptions are for text rules, not the layout rule"
+        if rule is None or isinstance(rule, _NOT_TEXT_RULES):
+            problem = "no rule is named" if rule is None else f"exceptions are for text rules, not the {rule.kind} rule"
             errors.append(RuleError(exception.origin, exception.line, f"[[exception]]: {problem} {exception.rule}"))
             continue
         if exception.text in rule.exceptions:

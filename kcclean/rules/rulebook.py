@@ -15,6 +15,7 @@ from .examples import example_failures
 from .layout import LayoutDecision, LayoutRule, LayoutRuleId
 from .lexicon import LexiconRule
 from .loader import BUILTIN_RULES, add_exceptions, load_entries, load_rules
+from .protect import ProtectRule
 
 
 @dataclass(slots=True)
@@ -54,8 +55,12 @@ class Rulebook:
         self.all_rules = sorted(rules, key=lambda r: r.priority)  # stable: file order kept
         self.by_id = {rule.id: rule for rule in self.all_rules}
         self.rules = [r for r in self.all_rules if self.active(r.id)]
-        self.text_rules = [r for r in self.rules if not isinstance(r, (LexiconRule, LayoutRule))]
+        self.text_rules = [r for r in self.rules if not isinstance(r, (LexiconRule, LayoutRule, ProtectRule))]
+        # Protected spans are recognised whatever --select chooses (they are not corrections, and
+        # `--select stray` must not delete the bytes of mojibake); --ignore switches one off.
+        self.protectors = [r for r in self.all_rules if r.PROTECTS and not matches(r.id, settings.ignore)]
         self._lexicons: dict[str, list[LexiconRule]] = {}
+        self._protectors: dict[str, list[Rule]] = {}
 
     def active(self, rule_id: str) -> bool:
         select, ignore = self.settings.select, self.settings.ignore
@@ -69,6 +74,19 @@ class Rulebook:
         unsafe = self.settings.unsafe
         applied = level == "safe" or unsafe is True or (isinstance(unsafe, frozenset) and matches(rule_id, list(unsafe)))
         return Verdict(applied, level)
+
+    def switch_off(self, rule: Rule) -> None:
+        """Stop running a rule for the rest of the run (its pattern timed out)."""
+        for rules in (self.text_rules, self.protectors):
+            if rule in rules:
+                rules.remove(rule)
+        self._protectors.clear()
+
+    def protectors_of(self, scope: str) -> list[Rule]:
+        """The rules that recognise protected spans in texts of a scope."""
+        if scope not in self._protectors:
+            self._protectors[scope] = [r for r in self.protectors if r.scopes_among(frozenset({scope}))]
+        return self._protectors[scope]
 
     def lexicons(self, scope: str) -> list[LexiconRule]:
         """Every lexicon of a scope, selected or not: they say how the page is laid out;
