@@ -212,8 +212,6 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
     add(f"length {next((name for limit, name in _LENGTHS if size <= limit), '65+')}")
     if ends_sentence(line):
         add("ends a sentence")
-        if line.rstrip(CLOSERS + " ")[-1:] in "？！?!":
-            add("ends with ？ or ！")  # a headline's mark far more often than a paragraph's
     elif line.rstrip(CLOSERS + " ")[-1:] in "，,、":
         add("ends with a comma")
     if line[-1:] in "：:":
