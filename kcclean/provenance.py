@@ -44,6 +44,12 @@ class Source:
             pos = find("\n", pos + 1)
         return cls(name, text, encoding, tuple(starts), warnings, first_line)
 
+    def line_text(self, line: int) -> str:
+        """The text of a line (1-based, in the file), without its line end."""
+        at = line - self.first_line
+        end = self.line_starts[at + 1] - 1 if at + 1 < len(self.line_starts) else len(self.text)
+        return self.text[self.line_starts[at] : end]
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line (in the file) and column of a character offset."""
         line = bisect_right(self.line_starts, offset)

@@ -44,7 +44,7 @@ FIELDS = {
     "units": {"role", "index", "spans", "marks", "moved"},
     "changes": {
         "id", "rule", "source", "line", "column", "start", "end", "before", "after", "kind",
-        "applied", "level", "fix", "evidence", "article", "context_before", "context_after", "to", "covers",
+        "applied", "level", "fix", "evidence", "article", "context_before", "context_after", "to", "covers", "undo",
     },
     "warnings": {"source", "article", "message"},
 }

@@ -5,6 +5,7 @@ layout.review rule, run by test_rules.)"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,26 @@ def test_check_diff_and_an_imported_rules_folder_keep_a_decision(tmp_path, monke
     assert fixed.exit_code == 0, fixed.output
     article = next(Path("out").glob("*/*.md")).read_text(encoding="utf-8")
     assert "部署\n\n乡村振兴工作。" in article
+
+
+def test_the_undo_of_each_layout_change_in_report_json_undoes_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("page.txt").write_text(
+        "今日柯城\n\n柯城召开会议\n\n■记者 王思\n\n会议强调，要抓好落实，推进\n\n乡村振兴工作。\n\n本报讯 5月8日，柯城召开会议。会议指出，\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["fix", "page.txt", "--out", "first"]).exit_code == 0
+    changes = json.loads(Path("first/report.json").read_text(encoding="utf-8"))["changes"]
+    rejected = [c for c in changes if c["undo"] and c["applied"]]  # what a reviewer rejects
+    undone = {(c["rule"], c["undo"]["decide"]) for c in rejected}
+    assert undone == {("masthead.lines", "body"), ("layout.byline", "not-byline"), ("move.displaced-lead", "keep-in-place"), ("join.broken-wrap", "keep-break")}
+    entries = "".join(
+        "[[layout]]\n" + "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in c["undo"].items()) + "\n"
+        for c in rejected
+    )
+    Path("review.toml").write_text(entries, encoding="utf-8")
+    assert runner.invoke(app, ["fix", "page.txt", "--review", "review.toml", "--out", "second"]).exit_code == 0
+    again = json.loads(Path("second/report.json").read_text(encoding="utf-8"))["changes"]
+    assert not [c for c in again if c["undo"] and c["applied"]]  # every one of them undone
+    assert len([c for c in again if c["rule"] == "layout.review"]) == len(rejected)

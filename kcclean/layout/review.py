@@ -36,7 +36,7 @@ def unmatched(page: Page, rulebook: Rulebook) -> list[str]:
         if line not in starts:
             problem = "is blank now"
         elif not _reads_as(page, line, decision):
-            problem = f"now reads {_line(page, line)[:20]!r}, not {decision.text[:20]!r}"
+            problem = f"now reads {page.source.line_text(line)[:20]!r}, not {decision.text[:20]!r}"
         else:
             continue
         warnings.append(f"{decision.origin}: line {line} of {page.source.name} {problem}; "
@@ -44,17 +44,10 @@ def unmatched(page: Page, rulebook: Rulebook) -> list[str]:
     return warnings
 
 
-def _line(page: Page, line: int) -> str:
-    source = page.source
-    at = line - source.first_line
-    end = source.line_starts[at + 1] - 1 if at + 1 < len(source.line_starts) else len(source.text)
-    return source.text[source.line_starts[at] : end]
-
-
 def _reads_as(page: Page, line: int, decision: LayoutDecision) -> bool:
     """Does the line read as it did when the decision was made (a decision that does not say
     how the line read holds for whatever stands there)?"""
-    return not decision.text or _line(page, line).strip() == decision.text.strip()
+    return not decision.text or page.source.line_text(line).strip() == decision.text.strip()
 
 
 def kept(unit: Unit, decision: LayoutDecision) -> Change:

@@ -326,12 +326,43 @@ _CHANGE_FIELDS = tuple(f.name for f in fields(Change))
 
 
 def change_json(change: Change, number: int, sources: dict[str, Source], numbered: Numbered) -> dict:
-    """A change as report.json writes it: its fields, its number, and the input around it."""
+    """A change as report.json writes it: its fields, its number, the input around it, and the
+    `[[layout]]` decision that undoes it (a layout change a review can reject)."""
     # the fields are plain strings, numbers and booleans: no deep copy (asdict) needed
     data = {"id": number, **{name: getattr(change, name) for name in _CHANGE_FIELDS}}
     data["covers"] = [numbered.number(other) for other in change.covers]
     data["fix"] = change.is_fix
     data["context_before"], data["context_after"] = context(change, sources)
+    data["undo"] = undoing(change, sources[change.source]) if change.source in sources else None
     return data
+
+
+# The layout decision that undoes a layout change, by its kind (and, for a record, its rule):
+# a join is a break kept, a move a line kept in place, a line kept as furniture a line of text,
+# a standalone byline a line that is none.
+_UNDO = {
+    ("join", None): "keep-break",
+    ("move", None): "keep-in-place",
+    ("record", "layout.banner"): "body",
+    ("record", "layout.furniture"): "body",
+    ("record", "masthead.lines"): "body",
+    ("record", "masthead.banners"): "body",
+    ("record", "layout.byline"): "not-byline",
+}
+
+
+def undoing(change: Change, source: Source) -> dict | None:
+    """The `[[layout]]` entry (source, line, decide, text) a review writes to undo a layout
+    change, or None for a change no layout decision undoes. A join's line is the line where
+    the text after the break starts."""
+    decide = _UNDO.get((change.kind, None)) or _UNDO.get((change.kind, change.rule))
+    if decide is None:
+        return None
+    if change.kind == "join":
+        at = change.to[1] if change.to is not None and change.to[0] == source.name else change.end
+    else:
+        at = change.start
+    line = source.position(at)[0]
+    return {"source": source.name, "line": line, "decide": decide, "text": source.line_text(line).strip()}
 
 
