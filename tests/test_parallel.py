@@ -8,11 +8,16 @@ import os
 import shutil
 import signal
 import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, seed_inputs
+from conftest import FIXTURES, ROOT, seed_inputs
 from typer.testing import CliRunner
 
 from kcclean import parallel
@@ -69,7 +74,7 @@ def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
 
 def pickled_pages(settings: Settings) -> list[bytes]:
     """The first sample page as a worker that read it hands it on."""
-    return [page for page, _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
+    return [page for (_, page), _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
 
 
 def test_the_worker_that_builds_an_issue_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,6 +176,85 @@ def test_a_bad_file_is_reported_by_a_worker_as_by_the_serial_run(tmp_path: Path)
     result = CliRunner().invoke(app, ["fix", str(folder), "--out", str(tmp_path / "out"), "--jobs", "2"])
     assert result.exit_code == 2
     assert "b.txt: binary file" in result.stderr
+
+
+def many_issues(folder: Path, count: int = 2000) -> Path:
+    """A run long enough to kill one of its workers while it works: `count` issues, a file each."""
+    folder.mkdir()
+    for number in range(count):
+        shutil.copy(SAMPLE[0] if number % 2 else CLEAN, folder / f"{number:04d}.txt")
+    return folder
+
+
+def start_fix(cwd: Path, *args: object) -> subprocess.Popen:
+    """`kcclean fix` (this checkout's) in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kcclean", "fix", *map(str, args)],
+        cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def until(condition, what: str):
+    """Wait for the condition to hold: a guard against a hang, not a time limit on kcclean."""
+    for _ in range(1200):
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    pytest.fail(f"still waiting for {what} after two minutes")
+
+
+@contextmanager
+def workers_of(run: subprocess.Popen) -> Iterator[list]:
+    """The run's two worker processes (forked: the same command line as the run's), once
+    started; whatever happens, none outlives the test."""
+    psutil = pytest.importorskip("psutil")
+    main = psutil.Process(run.pid)
+
+    def started() -> list | None:
+        workers = [child for child in main.children() if child.cmdline() == main.cmdline()]
+        return workers if len(workers) == 2 else None
+
+    workers = until(started, "the two workers")
+    try:
+        yield workers
+    finally:
+        for process in [main, *workers]:
+            if not gone(process):
+                process.kill()
+
+
+def gone(process) -> bool:
+    import psutil
+
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE  # dead, not yet reaped by whoever adopted it
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_a_worker_killed_stops_the_run_naming_its_files_and_leaves_nothing(tmp_path: Path) -> None:
+    """The kernel's out-of-memory killer takes a worker: the run stops at once, says why, and
+    neither workers nor a staging folder are left behind."""
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2", "-q")
+    with workers_of(run) as workers:
+        until(lambda: list(tmp_path.glob(".out.staging-*/*/*.md")), "the first articles written")
+        os.kill(workers[0].pid, signal.SIGKILL)
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 2, stderr
+        assert stderr.startswith("kcclean: error: a worker process died while cleaning 0"), stderr
+        assert "more (killed from outside: perhaps the system ran out of memory); nothing was written." in stderr
+        assert "Traceback" not in stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+        assert all(gone(worker) for worker in workers)
+
+
+def test_the_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2", "-q")
+    with workers_of(run) as workers:
+        run.kill()
+        until(lambda: all(gone(worker) for worker in workers), "the workers to end")
+        run.communicate(timeout=120)  # the workers held its pipes
 
 
 @pytest.fixture(scope="module")
