@@ -11,10 +11,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .datafile import read_data_file
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_source
 from .layout.assemble import assemble
-from .layout.decisions import LayoutModel, load_model
+from .layout.decisions import LayoutModel, builtin_model, read_model
 from .layout.finish import finish
 from .layout.issues import PageFacts, claim_key, issue_starts, plan_issues
 from .layout.lines import split_units
@@ -27,7 +28,13 @@ from .rules.engine import repair_issue
 
 @functools.cache
 def _model_at(path: Path | None) -> LayoutModel:
-    return load_model(path)
+    if path is None:
+        return builtin_model()
+    try:
+        text = read_data_file(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"cannot read the layout model: {error}") from None
+    return read_model(text, str(path))
 
 
 def model_of(rulebook: Rulebook) -> LayoutModel:
