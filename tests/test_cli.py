@@ -682,6 +682,44 @@ def test_rules_new_writes_a_template_that_passes_rules_test(workdir: Path):
     assert again.exit_code == 2 and "already exists" in again.stderr
 
 
+GROWING_RULE = """\
+[[rule]]
+id = "house.shop"
+description = "Shops are named with their kind."
+kind = "regex"
+scope = ["body"]
+level = "safe"
+pattern = '超市'
+replacement = "超市（店）"
+
+[[rule.example]]
+text = "新开超市"
+fixed = "新开超市（店）"
+
+[[rule.example]]
+text = "柯城区"
+"""
+
+
+def test_a_rule_that_changes_its_own_output_again_fails_its_example(workdir: Path):
+    """超市 → 超市（店） passes its example once, and grows the text on every run of fix."""
+    Path("my_rules").mkdir()
+    Path("my_rules", "shop.toml").write_text(GROWING_RULE, encoding="utf-8")
+    failure = (
+        "my_rules/shop.toml:10: rule house.shop: example '新开超市' gives '新开超市（店）', which the rule "
+        "changes again, to '新开超市（店）（店）': every run would change the text once more"
+    )
+    tested = run("rules", "test", "my_rules")
+    assert tested.exit_code == 1, tested.output
+    assert failure in tested.stdout
+    assert ": 1 failures, 0 broken files" in tested.stdout
+    transcript("in.txt", ("区里召开会议", "新开超市。"))
+    fixed = run("fix", "in.txt", "--rules", "my_rules", "--out", "out")
+    assert fixed.exit_code == 2
+    assert f"kcclean: error: {failure}" in fixed.stderr
+    assert not Path("out").exists()
+
+
 def test_rules_explain_an_unknown_rule_is_an_input_error():
     result = run("rules", "explain", "punct.nope")
     assert result.exit_code == 2
