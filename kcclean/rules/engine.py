@@ -61,8 +61,9 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     changed get another pass, until a pass changes nothing: running kcclean on its own output
     changes nothing. A suggestion found again on a later pass is recorded once.
 
-    A rule whose pattern times out is taken out of the rulebook for the rest of the run:
-    it would cost seconds on every file and find nothing."""
+    A rule whose pattern times out is switched off for the rest of the issue: it would cost
+    seconds on every text and find nothing. Only of the issue: with worker processes, what
+    happens to one issue must not depend on which issues the same worker cleaned before."""
     run = _Passes(rulebook)
     pending = run.once(slots)
     for _ in range(MAX_PASSES - 1):
@@ -81,7 +82,8 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
 @dataclass
 class _Passes:
     """What the passes of one repair share: the warnings, the suggestions already recorded,
-    the rules prepared for this issue, and those that turned themselves off when prepared."""
+    the rules prepared for this issue, and those switched off in it (by themselves when
+    prepared, or timed out)."""
 
     rulebook: Rulebook
     warnings: list[str] = field(default_factory=list)
@@ -122,12 +124,12 @@ class _Passes:
                         changed.add(slot.scope)
                         edited[id(slot)] = slot
             except RuleTimeout:
-                self.rulebook.text_rules.remove(rule)
+                self.switched_off.add(rule.id)
                 changed = set(scopes)  # it may have edited some units before giving up
                 where = group[0].unit.trace.where(0)[0] if group else "the text"
                 self.warnings.append(
                     f"rule {rule.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
-                    f"backtracks catastrophically; it is switched off for the rest of the run "
+                    f"backtracks catastrophically; it is switched off for this issue "
                     f"(fix it in {rule.origin}:{rule.line}, or --ignore {rule.id})"
                 )
             if changed:
