@@ -257,6 +257,18 @@ def test_the_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None
         run.communicate(timeout=120)  # the workers held its pipes
 
 
+def test_a_closed_output_pipe_stops_the_run_saying_nothing_was_written(tmp_path: Path) -> None:
+    """`kcclean fix … | head`: stopped as any Unix tool is (141), but not silently: the output
+    folder, the point of the run, is not written, and no half of it is left."""
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2")
+    assert run.stdout.readline().startswith("0000.txt")
+    run.stdout.close()  # more lines than a pipe holds are still to come
+    stderr = run.stderr.read()
+    assert run.wait(timeout=120) == 141
+    assert stderr == "kcclean: stopped, the output pipe was closed by its reader: nothing was written to out/\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
 @pytest.fixture(scope="module")
 def dask_scheduler():
     distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")

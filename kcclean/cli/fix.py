@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -45,6 +46,17 @@ def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: Out
         return nullcontext(lambda paths: ((item, None) for item in clean_files(paths, rulebook)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
+
+@contextmanager
+def _stopped_by_reader(out: Path) -> Iterator[None]:
+    """`kcclean fix … | head`: the reader closing the pipe stops the run, as it stops any
+    Unix tool (exit 141), and the run says so: the output folder it then does not write is
+    the point of the run."""
+    try:
+        yield
+    except BrokenPipeError:
+        typer.echo(visible(f"kcclean: stopped, the output pipe was closed by its reader: nothing was written to {out}/"), err=True)
+        raise
 
 
 def fix(
@@ -106,7 +118,8 @@ def fix(
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
         else:
             cleaner = _engine(jobs, files, rulebook, None if dry_run else folder)
-        with folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
+        stopped_by_reader = nullcontext() if dry_run else _stopped_by_reader(out)
+        with stopped_by_reader, folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item, part in clean(files):
