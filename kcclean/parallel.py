@@ -11,6 +11,7 @@ number of files.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import posixpath
@@ -224,7 +225,14 @@ def dask_cluster(
         raise KccleanError("--engine dask needs Dask: pip install 'kcclean[dask]'") from None
     with ExitStack() as stack:
         if address is None:
-            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            # Ctrl-C reaches the whole process group: the main process alone handles it, and
+            # the workers, started ignoring it (only an ignored signal stays so in a new
+            # program; a Ctrl-C while they start is lost), are shut down with the cluster
+            with signals_handled({signal.SIGINT: signal.SIG_IGN}):
+                cluster = LocalCluster(
+                    n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                    silence_logs=logging.ERROR,  # not a warning for each task cancelled by Ctrl-C
+                )
             address = stack.enter_context(cluster).scheduler_address
         try:
             client = stack.enter_context(Client(address, timeout="20s"))
@@ -232,7 +240,16 @@ def dask_cluster(
             raise KccleanError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         executor = client.get_executor()
-        yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+        try:
+            yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+        except BaseException:
+            # The run is over: the tasks in flight are cancelled before the client goes, and
+            # what Dask then logs about each (tracebacks of cancelled futures) is noise.
+            for name in list(logging.root.manager.loggerDict):
+                if name.split(".")[0] in ("distributed", "tornado"):  # Dask's config sets levels on some of each
+                    logging.getLogger(name).setLevel(logging.CRITICAL)
+            executor.shutdown(wait=False)
+            raise
 
 
 def expand_urls(arguments: list[str], pattern: str = "*.txt") -> tuple[list[str], list[InputError]]:

@@ -187,10 +187,11 @@ def many_issues(folder: Path, count: int = 2000) -> Path:
 
 
 def start_fix(cwd: Path, *args: object) -> subprocess.Popen:
-    """`kcclean fix` (this checkout's) in a process of its own."""
+    """`kcclean fix` (this checkout's) in a process group of its own, as a shell starts it."""
     return subprocess.Popen(
         [sys.executable, "-m", "kcclean", "fix", *map(str, args)],
         cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
     )
 
 
@@ -274,6 +275,25 @@ def dask_scheduler():
     distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
+
+
+def test_ctrl_c_on_a_local_dask_cluster_prints_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, Dask's workers too: none of them prints a
+    traceback, and the run says in one line what it did."""
+    pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")
+    psutil = pytest.importorskip("psutil")
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--engine", "dask", "--jobs", "2", "-q")
+    try:
+        until(lambda: list(tmp_path.glob(".out.staging-*/*/*.md")), "the first articles written")
+        cluster = psutil.Process(run.pid).children(recursive=True)
+        os.killpg(run.pid, signal.SIGINT)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    assert run.returncode == 130
+    assert stderr == "kcclean: interrupted: nothing was written to out/\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    until(lambda: all(gone(process) for process in cluster), "the cluster's processes to end")
 
 
 @pytest.mark.parametrize("inputs", ["awkward", "seeds-by-url"])
