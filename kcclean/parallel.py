@@ -12,6 +12,7 @@ number of files.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import pickle
 import posixpath
@@ -21,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for
 from contextlib import ExitStack, contextmanager
 from itertools import chain
 from pathlib import Path
@@ -74,10 +76,11 @@ class _InFlight:
     dies, the pool fails every task it holds, and the run stops naming their files (in the
     order of `names`, the run's)."""
 
-    def __init__(self, executor: Executor, names: list[str]):
+    def __init__(self, executor: Executor, names: list[str], workers_alive: Callable[[], bool]):
         self.executor = executor
         self.files: dict[Future, list[str]] = {}
         self.order = {name: number for number, name in enumerate(names)}
+        self.workers_alive = workers_alive
 
     def submit(self, files: list[str], task: Callable, *args: object) -> Future:
         try:
@@ -89,6 +92,11 @@ class _InFlight:
 
     def result(self, future: Future):
         try:
+            while not wait_for([future], timeout=_CHECK_SECONDS).done:
+                if not self.workers_alive():
+                    # the pool notices a dead worker only between results: one killed while
+                    # sending its result leaves the pool waiting for the rest of it, forever
+                    raise BrokenExecutor
             return future.result()
         except BrokenExecutor:
             raise self._died() from None
@@ -100,18 +108,23 @@ class _InFlight:
 
 
 def clean_files_on(
-    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int, parts: str | None = None
+    executor: Executor,
+    paths: Iterable[Path] | Iterable[str],
+    settings: Settings,
+    ahead: int,
+    parts: str | None = None,
+    workers_alive: Callable[[], bool] = lambda: True,
 ) -> Iterator[tuple[Issue | KccleanError, WrittenPart | None]]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
     `executor`, each issue with the article files its worker wrote (or None); at most `ahead`
     files are read and `ahead` issues built ahead of the caller. `paths` are files, or
     fsspec URLs (read where the work runs). `parts`: a folder on a disk the workers share
     with the caller, where they write the article files of the issues they build
-    (`OutputFolder.parts`)."""
+    (`OutputFolder.parts`). `workers_alive` tells whether the executor's workers still are."""
     paths = list(paths)
     taken: set[str] = set()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
-    tasks = _InFlight(executor, names)
+    tasks = _InFlight(executor, names, workers_alive)
     loads = (tasks.submit([n], _load_task, p, n, settings) for p, n in zip(paths, names))
     pages = (tasks.result(future) for future in _ahead(loads, ahead))
     builds = (
@@ -136,8 +149,9 @@ def _ahead(items: Iterator[T], count: int) -> Iterator[T]:
         yield window.popleft()
 
 
-# How often a worker looks whether the main process is still there.
-_PARENT_CHECK_SECONDS = 0.5
+# How often a worker looks whether the main process is still there, and the main process,
+# waiting for a result, whether its workers are.
+_CHECK_SECONDS = 0.5
 
 
 def _start_worker() -> None:
@@ -152,7 +166,7 @@ def _start_worker() -> None:
 
 def _exit_with(parent: int) -> None:
     while os.getppid() == parent:  # an orphan is adopted by another process
-        time.sleep(_PARENT_CHECK_SECONDS)
+        time.sleep(_CHECK_SECONDS)
     os._exit(1)
 
 
@@ -168,7 +182,9 @@ def worker_processes(
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
     try:
-        yield lambda paths: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts)
+        yield lambda paths: clean_files_on(
+            pool, paths, settings, 4 * jobs, folder and folder.parts, lambda: all(w.is_alive() for w in _workers(pool))
+        )
     except BaseException:
         _kill_workers(pool)
         raise
@@ -181,12 +197,19 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     half-written, a survivor blocked on a full pipe)."""
     # a second Ctrl-C (or SIGTERM) must not cut short the wait for the workers to be gone
     with signals_handled({signal.SIGINT: signal.SIG_IGN, signal.SIGTERM: signal.SIG_IGN}):
-        workers = list(pool._processes.values())  # the pool has no public way to reach them
+        workers = _workers(pool)
         for worker in workers:
             worker.kill()
         for worker in workers:
             worker.join()
+    # A worker killed while sending a result leaves the pool's thread reading the rest of it:
+    # with no writer left (the workers gone, this process's end closed) it reads the end.
+    pool._result_queue._writer.close()
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[multiprocessing.Process]:
+    return list(pool._processes.values())  # the pool has no public way to reach them
 
 
 @contextmanager

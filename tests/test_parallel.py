@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import stat
@@ -234,13 +235,14 @@ def gone(process) -> bool:
         return True
 
 
-def test_a_worker_killed_stops_the_run_naming_its_files_and_leaves_nothing(tmp_path: Path) -> None:
-    """The kernel's out-of-memory killer takes a worker: the run stops at once, says why, and
-    neither workers nor a staging folder are left behind."""
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_worker_killed_stops_the_run_naming_its_files_and_leaves_nothing(tmp_path: Path, signum: int) -> None:
+    """The kernel's out-of-memory killer (or `kill`) takes a worker: the run stops at once,
+    says why, and neither workers nor a staging folder are left behind."""
     run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2", "-q")
     with workers_of(run) as workers:
         until(lambda: list(tmp_path.glob(".out.staging-*/*/*.md")), "the first articles written")
-        os.kill(workers[0].pid, signal.SIGKILL)
+        os.kill(workers[0].pid, signum)
         _, stderr = run.communicate(timeout=120)
         assert run.returncode == 2, stderr
         assert stderr.startswith("kcclean: error: a worker process died while cleaning 0"), stderr
@@ -248,6 +250,34 @@ def test_a_worker_killed_stops_the_run_naming_its_files_and_leaves_nothing(tmp_p
         assert "Traceback" not in stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
         assert all(gone(worker) for worker in workers)
+
+
+def sending(process) -> bool:
+    """Blocked writing into a full pipe: a worker sending its result (Linux's wchan)."""
+    try:
+        return Path(f"/proc/{process.pid}/wchan").read_text().endswith("pipe_write")
+    except OSError:
+        return False
+
+
+def test_a_worker_killed_while_sending_a_result_stops_the_run(tmp_path: Path) -> None:
+    """The pool then waits for the rest of the result, forever, and never sees the worker is
+    gone: the run looks for itself."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = "\n\n".join(f"第{n}条新闻\n\n本报讯（记者 王思）今年以来，村里修好了三条道路，群众出行更方便了。" for n in range(9000))
+    for number in range(8):  # results of megabytes: a pipe holds 64 kB
+        (folder / f"{number}.txt").write_text(page, encoding="utf-8")
+    run = start_fix(tmp_path, folder, "--out", "out", "--jobs", "2", "-q")
+    with workers_of(run) as workers:
+        victim = until(lambda: next((w for w in workers if sending(w)), None) or run.poll() is not None, "a worker sending")
+        if victim is True:
+            pytest.skip("no worker was seen sending a result (no /proc/PID/wchan here?)")
+        victim.kill()
+        _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 2, stderr
+    assert re.match(r"kcclean: error: a worker process died while cleaning \d\.txt", stderr), stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
 def test_the_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
