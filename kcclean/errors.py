@@ -3,7 +3,8 @@
 Exit codes (documented in the README):
   0  success
   1  `kcclean check` found fixes to make; `kcclean rules test` found a failing example
-  2  usage or input error: a missing path, an unreadable file, a broken rule file
+  2  usage or input error: a missing path, an unreadable file, a broken rule file; a worker
+     process that died (killed from outside)
   3  internal error (a bug in kcclean: please report it)
 130 interrupted by Ctrl-C or SIGTERM: nothing is written, the previous output is left as it was
 141 the output pipe was closed by its reader (kcclean rules list | head), as for SIGPIPE
@@ -17,6 +18,8 @@ EXIT_FOUND = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_PIPE = 141
+
+_LISTED = 5  # files named in a message; the rest counted
 
 
 def printable(name: str | os.PathLike) -> str:
@@ -95,6 +98,18 @@ class InternalError(KccleanError):
             "(a bug in kcclean: please report it with this file; KCCLEAN_DEBUG=1 shows the traceback)"
         )
         self.path = path
+
+
+class WorkerDied(KccleanError):
+    """A worker process of a parallel run died (the kernel's out-of-memory killer, `kill -9`):
+    the run stops, and names the files the workers held."""
+
+    def __init__(self, files: list[str]):
+        shown = ", ".join(files[:_LISTED]) + (f" and {len(files) - _LISTED} more" if len(files) > _LISTED else "")
+        super().__init__(
+            f"a worker process died while cleaning {shown or 'the files'} (killed from outside: perhaps "
+            "the system ran out of memory); nothing was written. Run again, with fewer --jobs if memory is short"
+        )
 
 
 class OutputError(KccleanError):

@@ -11,18 +11,24 @@ number of files.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
 import pickle
 import posixpath
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for
 from contextlib import ExitStack, contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import InputError, KccleanError, printable
+from .errors import InputError, KccleanError, WorkerDied, printable
 from .input import display_names, expand_paths, read_source, source_of
 from .layout.issues import PageFacts, claim_key, plan_issues
 from .model import Issue
@@ -44,15 +50,16 @@ def _rulebook(settings: Settings) -> Rulebook:
     return _RULEBOOKS[key]
 
 
-def _load_task(path: Path | str, name: str, settings: Settings) -> list[tuple[bytes, PageFacts]] | KccleanError:
+def _load_task(path: Path | str, name: str, settings: Settings) -> list[tuple[tuple[str, bytes], PageFacts]] | KccleanError:
     """A file's pages, each pickled here with what planning needs of it: the main process
     plans issues from the facts and hands the bytes on to the worker that builds the issue,
-    without unpickling and pickling again every unit of every page."""
+    without unpickling and pickling again every unit of every page. Each page comes with the
+    name of its file, which the run names if a worker dies while building its issue."""
     read = read_url if isinstance(path, str) else read_source
     loaded = with_facts(load_file(path, name, _rulebook(settings), read))
     if isinstance(loaded, KccleanError):
         return loaded
-    return [(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), facts) for page, facts in loaded]
+    return [((name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL)), facts) for page, facts in loaded]
 
 
 def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> tuple[Issue | KccleanError, WrittenPart | None]:
@@ -64,26 +71,70 @@ def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> 
     return issue, part
 
 
+class _InFlight:
+    """The tasks submitted and not yet taken, with the files each works on: when a worker
+    dies, the pool fails every task it holds, and the run stops naming their files (in the
+    order of `names`, the run's)."""
+
+    def __init__(self, executor: Executor, names: list[str], workers_alive: Callable[[], bool]):
+        self.executor = executor
+        self.files: dict[Future, list[str]] = {}
+        self.order = {name: number for number, name in enumerate(names)}
+        self.workers_alive = workers_alive
+
+    def submit(self, files: list[str], task: Callable, *args: object) -> Future:
+        try:
+            future = self.executor.submit(task, *args)
+        except BrokenExecutor:
+            raise self._died(files) from None
+        self.files[future] = files
+        return future
+
+    def result(self, future: Future):
+        try:
+            while not wait_for([future], timeout=_CHECK_SECONDS).done:
+                if not self.workers_alive():
+                    # the pool notices a dead worker only between results: one killed while
+                    # sending its result leaves the pool waiting for the rest of it, forever
+                    raise BrokenExecutor
+            return future.result()
+        except BrokenExecutor:
+            raise self._died() from None
+        finally:
+            del self.files[future]
+
+    def _died(self, files: Iterable[str] = ()) -> WorkerDied:
+        return WorkerDied(sorted(set(chain(*self.files.values(), files)), key=self.order.__getitem__))
+
+
 def clean_files_on(
-    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int, parts: str | None = None
+    executor: Executor,
+    paths: Iterable[Path] | Iterable[str],
+    settings: Settings,
+    ahead: int,
+    parts: str | None = None,
+    workers_alive: Callable[[], bool] = lambda: True,
 ) -> Iterator[tuple[Issue | KccleanError, WrittenPart | None]]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
     `executor`, each issue with the article files its worker wrote (or None); at most `ahead`
     files are read and `ahead` issues built ahead of the caller. `paths` are files, or
     fsspec URLs (read where the work runs). `parts`: a folder on a disk the workers share
     with the caller, where they write the article files of the issues they build
-    (`OutputFolder.parts`)."""
+    (`OutputFolder.parts`). `workers_alive` tells whether the executor's workers still are."""
     paths = list(paths)
     taken: set[str] = set()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
-    loads = (executor.submit(_load_task, p, n, settings) for p, n in zip(paths, names))
-    pages = (future.result() for future in _ahead(loads, ahead))
+    tasks = _InFlight(executor, names, workers_alive)
+    loads = (tasks.submit([n], _load_task, p, n, settings) for p, n in zip(paths, names))
+    pages = (tasks.result(future) for future in _ahead(loads, ahead))
     builds = (
-        item if isinstance(item, KccleanError) else executor.submit(_build_task, item, settings, parts)
+        item
+        if isinstance(item, KccleanError)
+        else tasks.submit([name for name, _ in item], _build_task, [page for _, page in item], settings, parts)
         for item in plan_issues(pages)
     )
     for item in _ahead(builds, ahead):
-        issue, part = item.result() if isinstance(item, Future) else (item, None)
+        issue, part = tasks.result(item) if isinstance(item, Future) else (item, None)
         yield claim_key(issue, taken), part
 
 
@@ -98,9 +149,25 @@ def _ahead(items: Iterator[T], count: int) -> Iterator[T]:
         yield window.popleft()
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the main process alone handles it."""
+# How often a worker looks whether the main process is still there, and the main process,
+# waiting for a result, whether its workers are.
+_CHECK_SECONDS = 0.5
+
+
+def _start_worker() -> None:
+    """Ctrl-C reaches the whole process group: the main process alone handles it. SIGTERM
+    ends a worker (forked, it would inherit the main process's handler, which makes the signal
+    an exception the pool sends back as the task's result, and the worker lives on). A worker
+    ends when the main process is gone (killed outright, it cannot stop them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:  # an orphan is adopted by another process
+        time.sleep(_CHECK_SECONDS)
+    os._exit(1)
 
 
 @contextmanager
@@ -108,21 +175,41 @@ def worker_processes(
     jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None
 ) -> Iterator[Callable[[list[Path]], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files with `jobs` worker processes, which also write the article
-    files into `folder` (entered before the first files are cleaned). On an error or Ctrl-C,
-    work still waiting here is cancelled; the workers finish what they hold (the task each
-    is on, and the few the pool has already queued for them), and this waits for them, so
-    that none writes into the staging folder once it is removed."""
+    files into `folder` (entered before the first files are cleaned). On an error, Ctrl-C or
+    a worker that died, the workers are killed, and this waits until they are gone, so that
+    none writes into the staging folder once it is removed."""
     _RULEBOOKS[repr(settings)] = rulebook  # forked workers start with it
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
     try:
-        yield lambda paths: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts)
+        yield lambda paths: clean_files_on(
+            pool, paths, settings, 4 * jobs, folder and folder.parts, lambda: all(w.is_alive() for w in _workers(pool))
+        )
     except BaseException:
-        # a second Ctrl-C (or SIGTERM) must not cut the wait short
-        with signals_handled({signal.SIGINT: signal.SIG_IGN, signal.SIGTERM: signal.SIG_IGN}):
-            pool.shutdown(wait=True, cancel_futures=True)
+        _kill_workers(pool)
         raise
     pool.shutdown()
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers: what they do is of no use now. Not shutdown(wait=True) alone,
+    which waits for the tasks the workers hold, and forever once one of them died (a queue
+    half-written, a survivor blocked on a full pipe)."""
+    # a second Ctrl-C (or SIGTERM) must not cut short the wait for the workers to be gone
+    with signals_handled({signal.SIGINT: signal.SIG_IGN, signal.SIGTERM: signal.SIG_IGN}):
+        workers = _workers(pool)
+        for worker in workers:
+            worker.kill()
+        for worker in workers:
+            worker.join()
+    # A worker killed while sending a result leaves the pool's thread reading the rest of it:
+    # with no writer left (the workers gone, this process's end closed) it reads the end.
+    pool._result_queue._writer.close()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[multiprocessing.Process]:
+    return list(pool._processes.values())  # the pool has no public way to reach them
 
 
 @contextmanager
@@ -161,7 +248,14 @@ def dask_cluster(
         raise KccleanError("--engine dask needs Dask: pip install 'kcclean[dask]'") from None
     with ExitStack() as stack:
         if address is None:
-            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            # Ctrl-C reaches the whole process group: the main process alone handles it, and
+            # the workers, started ignoring it (only an ignored signal stays so in a new
+            # program; a Ctrl-C while they start is lost), are shut down with the cluster
+            with signals_handled({signal.SIGINT: signal.SIG_IGN}):
+                cluster = LocalCluster(
+                    n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                    silence_logs=logging.ERROR,  # not a warning for each task cancelled by Ctrl-C
+                )
             address = stack.enter_context(cluster).scheduler_address
         try:
             client = stack.enter_context(Client(address, timeout="20s"))
@@ -169,7 +263,16 @@ def dask_cluster(
             raise KccleanError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         executor = client.get_executor()
-        yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+        try:
+            yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+        except BaseException:
+            # The run is over: the tasks in flight are cancelled before the client goes, and
+            # what Dask then logs about each (tracebacks of cancelled futures) is noise.
+            for name in list(logging.root.manager.loggerDict):
+                if name.split(".")[0] in ("distributed", "tornado"):  # Dask's config sets levels on some of each
+                    logging.getLogger(name).setLevel(logging.CRITICAL)
+            executor.shutdown(wait=False)
+            raise
 
 
 def expand_urls(

@@ -5,14 +5,20 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, seed_inputs
+from conftest import FIXTURES, ROOT, seed_inputs
 from typer.testing import CliRunner
 
 from kcclean import parallel
@@ -69,7 +75,7 @@ def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
 
 def pickled_pages(settings: Settings) -> list[bytes]:
     """The first sample page as a worker that read it hands it on."""
-    return [page for page, _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
+    return [page for (_, page), _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
 
 
 def test_the_worker_that_builds_an_issue_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,11 +179,151 @@ def test_a_bad_file_is_reported_by_a_worker_as_by_the_serial_run(tmp_path: Path)
     assert "b.txt: binary file" in result.stderr
 
 
+def many_issues(folder: Path, count: int = 2000) -> Path:
+    """A run long enough to kill one of its workers while it works: `count` issues, a file each."""
+    folder.mkdir()
+    for number in range(count):
+        shutil.copy(SAMPLE[0] if number % 2 else CLEAN, folder / f"{number:04d}.txt")
+    return folder
+
+
+def start_fix(cwd: Path, *args: object) -> subprocess.Popen:
+    """`kcclean fix` (this checkout's) in a process group of its own, as a shell starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kcclean", "fix", *map(str, args)],
+        cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )
+
+
+def until(condition, what: str):
+    """Wait for the condition to hold: a guard against a hang, not a time limit on kcclean."""
+    for _ in range(1200):
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    pytest.fail(f"still waiting for {what} after two minutes")
+
+
+@contextmanager
+def workers_of(run: subprocess.Popen) -> Iterator[list]:
+    """The run's two worker processes (forked: the same command line as the run's), once
+    started; whatever happens, none outlives the test."""
+    psutil = pytest.importorskip("psutil")
+    main = psutil.Process(run.pid)
+
+    def started() -> list | None:
+        workers = [child for child in main.children() if child.cmdline() == main.cmdline()]
+        return workers if len(workers) == 2 else None
+
+    workers = until(started, "the two workers")
+    try:
+        yield workers
+    finally:
+        for process in [main, *workers]:
+            if not gone(process):
+                process.kill()
+
+
+def gone(process) -> bool:
+    import psutil
+
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE  # dead, not yet reaped by whoever adopted it
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_worker_killed_stops_the_run_naming_its_files_and_leaves_nothing(tmp_path: Path, signum: int) -> None:
+    """The kernel's out-of-memory killer (or `kill`) takes a worker: the run stops at once,
+    says why, and neither workers nor a staging folder are left behind."""
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2", "-q")
+    with workers_of(run) as workers:
+        until(lambda: list(tmp_path.glob(".out.staging-*/*/*.md")), "the first articles written")
+        os.kill(workers[0].pid, signum)
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 2, stderr
+        assert stderr.startswith("kcclean: error: a worker process died while cleaning 0"), stderr
+        assert "more (killed from outside: perhaps the system ran out of memory); nothing was written." in stderr
+        assert "Traceback" not in stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+        assert all(gone(worker) for worker in workers)
+
+
+def sending(process) -> bool:
+    """Blocked writing into a full pipe: a worker sending its result (Linux's wchan)."""
+    try:
+        return Path(f"/proc/{process.pid}/wchan").read_text().endswith("pipe_write")
+    except OSError:
+        return False
+
+
+def test_a_worker_killed_while_sending_a_result_stops_the_run(tmp_path: Path) -> None:
+    """The pool then waits for the rest of the result, forever, and never sees the worker is
+    gone: the run looks for itself."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = "\n\n".join(f"第{n}条新闻\n\n本报讯（记者 王思）今年以来，村里修好了三条道路，群众出行更方便了。" for n in range(9000))
+    for number in range(8):  # results of megabytes: a pipe holds 64 kB
+        (folder / f"{number}.txt").write_text(page, encoding="utf-8")
+    run = start_fix(tmp_path, folder, "--out", "out", "--jobs", "2", "-q")
+    with workers_of(run) as workers:
+        victim = until(lambda: next((w for w in workers if sending(w)), None) or run.poll() is not None, "a worker sending")
+        if victim is True:
+            pytest.skip("no worker was seen sending a result (no /proc/PID/wchan here?)")
+        victim.kill()
+        _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 2, stderr
+    assert re.match(r"kcclean: error: a worker process died while cleaning \d\.txt", stderr), stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_the_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2", "-q")
+    with workers_of(run) as workers:
+        run.kill()
+        until(lambda: all(gone(worker) for worker in workers), "the workers to end")
+        run.communicate(timeout=120)  # the workers held its pipes
+
+
+def test_a_closed_output_pipe_stops_the_run_saying_nothing_was_written(tmp_path: Path) -> None:
+    """`kcclean fix … | head`: stopped as any Unix tool is (141), but not silently: the output
+    folder, the point of the run, is not written, and no half of it is left."""
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--jobs", "2")
+    assert run.stdout.readline().startswith("0000.txt")
+    run.stdout.close()  # more lines than a pipe holds are still to come
+    stderr = run.stderr.read()
+    assert run.wait(timeout=120) == 141
+    assert stderr == "kcclean: stopped, the output pipe was closed by its reader: nothing was written to out/\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
 @pytest.fixture(scope="module")
 def dask_scheduler():
     distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
+
+
+def test_ctrl_c_on_a_local_dask_cluster_prints_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, Dask's workers too: none of them prints a
+    traceback, and the run says in one line what it did."""
+    pytest.importorskip("distributed", reason="Dask is not installed (pip install 'kcclean[dask]')")
+    psutil = pytest.importorskip("psutil")
+    run = start_fix(tmp_path, many_issues(tmp_path / "in"), "--out", "out", "--engine", "dask", "--jobs", "2", "-q")
+    try:
+        until(lambda: list(tmp_path.glob(".out.staging-*/*/*.md")), "the first articles written")
+        cluster = psutil.Process(run.pid).children(recursive=True)
+        os.killpg(run.pid, signal.SIGINT)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    assert run.returncode == 130
+    assert stderr == "kcclean: interrupted: nothing was written to out/\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    until(lambda: all(gone(process) for process in cluster), "the cluster's processes to end")
 
 
 @pytest.mark.parametrize("inputs", ["awkward", "seeds-by-url"])

@@ -90,8 +90,8 @@ def test_catastrophic_user_regex_is_switched_off_naming_the_rule(tmp_path: Path,
     issue = clean_text("柯城召开会议\n\n本报讯（记者 王思）" + "柯城" * 5000 + "。", rulebook=book)
     assert [w for w in issue.warnings if "user.slow" in w] == [
         "rule user.slow gave up after 0.2 s on text: its pattern probably backtracks catastrophically; "
-        f"it is switched off for the rest of the run (fix it in {tmp_path / 'rules' / 'mine.toml'}:1, "
+        f"it is switched off for this issue (fix it in {tmp_path / 'rules' / 'mine.toml'}:1, "
         "or --ignore user.slow)"
     ]
-    assert "user.slow" not in [rule.id for rule in book.text_rules]
+    assert "user.slow" in [rule.id for rule in book.text_rules], "switched off for that issue, not the rulebook's others"
     assert issue.articles[0].body == ["本报讯（记者 王思）" + "柯城" * 5000 + "。"], "the text is still cleaned"

@@ -19,10 +19,14 @@ ALLOWED = {
     "kcclean.errors": (),
     "kcclean.about": (),
     "kcclean.words": (),
+    "kcclean.datafile": (),
     "kcclean.input": ("kcclean.errors", "kcclean.provenance", "kcclean.input"),
-    "kcclean.rules": ("kcclean.errors", "kcclean.provenance", "kcclean.model", "kcclean.words", "kcclean.rules"),
+    "kcclean.rules": (
+        "kcclean.datafile", "kcclean.errors", "kcclean.provenance", "kcclean.model", "kcclean.words", "kcclean.rules",
+    ),
     "kcclean.layout": (
-        "kcclean.errors", "kcclean.provenance", "kcclean.model", "kcclean.words", "kcclean.rules", "kcclean.layout",
+        "kcclean.datafile", "kcclean.errors", "kcclean.provenance", "kcclean.model", "kcclean.words", "kcclean.rules",
+        "kcclean.layout",
     ),
     "kcclean.output": (
         "kcclean.about", "kcclean.errors", "kcclean.model", "kcclean.provenance", "kcclean.rules",

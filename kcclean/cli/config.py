@@ -16,10 +16,10 @@ _BOOLEAN_WORDS = {"yes", "no", "true", "false", "on", "off", "all", "none", "1",
 def find_config(folder: Path) -> tuple[Path, dict] | None:
     """The settings table and the file it came from, or None when there is none."""
     own = folder / "kcclean.toml"
-    if own.is_file():
+    if own.exists():  # not is_file(): one that is a pipe or a device is named, not passed over
         return own, _read(own)
     project = folder / "pyproject.toml"
-    if project.is_file():
+    if project.exists():
         table = _read(project).get("tool", {}).get("kcclean")
         if table is not None:
             return project, table

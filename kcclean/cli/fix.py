@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -46,6 +47,20 @@ def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: Out
         return nullcontext(lambda paths: ((item, None) for item in clean_files(paths, rulebook)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
+
+@contextmanager
+def _said_when_stopped(out: Path) -> Iterator[None]:
+    """A run stopped by Ctrl-C or SIGTERM (exit 130), or by the reader of its output closing
+    the pipe (`kcclean fix … | head`: exit 141, as for any Unix tool), says so in one line:
+    the output folder, the point of the run, is not written."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(visible(f"kcclean: interrupted: nothing was written to {out}/"), err=True)
+        raise
+    except BrokenPipeError:
+        typer.echo(visible(f"kcclean: stopped, the output pipe was closed by its reader: nothing was written to {out}/"), err=True)
+        raise
 
 
 def fix(
@@ -106,7 +121,8 @@ def fix(
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
         else:
             cleaner = _engine(jobs, files, rulebook, None if dry_run else folder)
-        with folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
+        stopped = nullcontext() if dry_run else _said_when_stopped(out)
+        with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item, part in clean(files):

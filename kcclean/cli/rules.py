@@ -8,6 +8,7 @@ from typing import Annotated, Optional, TextIO
 
 import typer
 
+from ..datafile import read_data_file
 from ..errors import EXIT_FOUND, EXIT_INPUT, KccleanError
 from ..pipeline import layout_example
 from ..rules import BUILTIN_RULES, KINDS, LayoutRule, ProtectRule, Rulebook, Settings, is_builtin, load_rules, with_review
@@ -160,7 +161,7 @@ def rules_import(
     with user_errors():
         book = rulebook_of([*(rules or []), *([folder] if folder.is_dir() else [])], None, None, False)
         with_review(book, review)  # every exception names a rule, every example passes
-        text = review.read_text(encoding="utf-8")
+        text = read_data_file(review)
         folder.mkdir(parents=True, exist_ok=True)
         target, n = folder / "review.toml", 1
         while (handle := _created(target)) is None:

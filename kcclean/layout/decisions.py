@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..datafile import read_data_file
 from ..errors import InputError
 from .features import Constraint, Features
 
@@ -247,7 +248,7 @@ def load_model(path: Path | None) -> LayoutModel:
     if path is None:
         return builtin_model()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_data_file(path)  # a regular file of bounded size: never a pipe or a device
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"cannot read the layout model: {error}") from None
     return read_model(text, str(path))

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import regex
 
+from ..datafile import read_data_file
 from ..errors import RuleError
 from ..words import covering_word, in_a_word, split_cost, word_table
 from .base import LEVELS, Edit, Entry, Rule
@@ -258,7 +259,7 @@ def _confusion_group(chars: str, safe: bool, rule_id: str, fail) -> ConfusionGro
 def _read_confusion_groups(path: Path, rule_id: str, fail) -> list[ConfusionGroup]:
     """Groups from a file: `characters[<TAB>safe|unsafe[<TAB>note]]` a line, # comments."""
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = read_data_file(path).split("\n")
     except (OSError, UnicodeDecodeError) as error:
         raise fail("groups_file", f"rule {rule_id}: cannot read groups file {path}: {error}") from None
     groups = []

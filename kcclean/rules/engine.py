@@ -64,8 +64,9 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     changed get another pass, until a pass changes nothing: running kcclean on its own output
     changes nothing. A suggestion found again on a later pass is recorded once.
 
-    A rule whose pattern times out is taken out of the rulebook for the rest of the run:
-    it would cost seconds on every file and find nothing."""
+    A rule whose pattern times out is switched off for the rest of the issue: it would cost
+    seconds on every text and find nothing. Only of the issue: with worker processes, what
+    happens to one issue must not depend on which issues the same worker cleaned before."""
     run = _Passes(rulebook)
     pending = run.once(slots)
     for _ in range(MAX_PASSES - 1):
@@ -84,7 +85,8 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
 @dataclass
 class _Passes:
     """What the passes of one repair share: the warnings, the suggestions already recorded,
-    the rules prepared for this issue, and those that turned themselves off when prepared."""
+    the rules prepared for this issue, and those switched off in it (by themselves when
+    prepared, or timed out)."""
 
     rulebook: Rulebook
     warnings: list[str] = field(default_factory=list)
@@ -121,17 +123,17 @@ class _Passes:
             try:
                 for index in scan.touched(rule):
                     slot = group[index]
-                    if _apply(rule, slot, self.rulebook, self.suggested):
+                    if _apply(rule, slot, self.rulebook, self.suggested, self.switched_off):
                         changed.add(slot.scope)
                         edited[id(slot)] = slot
             except RuleTimeout as timeout:
                 culprit = self.rulebook.by_id[timeout.rule]  # this rule, or one finding protected spans for it
-                self.rulebook.switch_off(culprit)
+                self.switched_off.add(culprit.id)
                 changed = set(scopes)  # it may have edited some units before giving up
                 where = group[0].unit.trace.where(0)[0] if group else "the text"
                 self.warnings.append(
                     f"rule {culprit.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "
-                    f"backtracks catastrophically; it is switched off for the rest of the run "
+                    f"backtracks catastrophically; it is switched off for this issue "
                     f"(fix it in {culprit.origin}:{culprit.line}, or --ignore {culprit.id})"
                 )
             if changed:
@@ -140,13 +142,14 @@ class _Passes:
         return list(edited.values())
 
 
-def _protected(slot: Slot, rule: Rule, rulebook: Rulebook) -> Spans:
+def _protected(slot: Slot, rule: Rule, rulebook: Rulebook, off: set[str]) -> Spans:
     """The spans of the slot's text that the rule must leave as they are: those the protecting
-    rules of its scope found, but the rule's own (the mojibake rule repairs what it protects
-    from the others)."""
+    rules of its scope found (but those switched `off` for the issue), but the rule's own (the
+    mojibake rule repairs what it protects from the others)."""
     text = slot.unit.text
     if slot.protected is None or slot.protected[0] is not text:
-        found = [(start, end, by.id) for by in rulebook.protectors_of(slot.scope) for start, end in by.protected(text)]
+        protectors = [by for by in rulebook.protectors_of(slot.scope) if by.id not in off]
+        found = [(start, end, by.id) for by in protectors for start, end in by.protected(text)]
         slot.protected = (text, found)
     spans: list[tuple[int, int]] = []
     for start, end in sorted((start, end) for start, end, by in slot.protected[1] if by != rule.id):
@@ -157,12 +160,12 @@ def _protected(slot: Slot, rule: Rule, rulebook: Rulebook) -> Spans:
     return tuple(spans)
 
 
-def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple]) -> bool:
+def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple], off: set[str]) -> bool:
     """Record the rule's edits of one slot, and make the applicable ones; True if any was.
     A suggestion already in `suggested` (found on an earlier pass) is not recorded again.
     Edits are made from the right, so that those to their left keep their positions."""
     unit = slot.unit
-    edits = rule.edits(unit.text, _protected(slot, rule, rulebook))
+    edits = rule.edits(unit.text, _protected(slot, rule, rulebook, off))
     if not edits:
         return False
     made = False

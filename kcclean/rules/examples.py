@@ -17,6 +17,7 @@ from ..errors import RuleError
 from .base import Example, Rule
 from .layout import LayoutRule
 from .pattern import RegexRule
+from .protect import ProtectRule
 from .scan import touched_texts
 from .table import TableRule
 
@@ -43,15 +44,25 @@ def example_failures(rule: Rule) -> list[RuleError]:
     for example in rule.examples:
         expected = example.text if example.fixed is None else example.fixed
         got = rule.fix(example.text)
-        if got != expected:
-            failures.append(
-                RuleError(
-                    rule.origin,
-                    example.line,
-                    f"rule {rule.id}: example {example.text!r} gives {got!r}, expected {expected!r}",
-                )
-            )
+        problem = f"gives {got!r}, expected {expected!r}" if got != expected else run_again(rule, got)
+        if problem:
+            failures.append(RuleError(rule.origin, example.line, f"rule {rule.id}: example {example.text!r} {problem}"))
     return failures
+
+
+def run_again(rule: Rule, fixed: str) -> str | None:
+    """What is wrong when the rule changes the text it fixed once more, as every run of
+    `kcclean fix` over its own output would (超市 → 超市（店）: its replacement holds what it
+    looks for); None when it leaves it as it is."""
+    if isinstance(rule, ProtectRule):
+        return None  # its `fix` shows what it protects (⟦…⟧): it changes no text
+    again = rule.fix(fixed)
+    if again == fixed:
+        return None
+    return (
+        f"gives {fixed!r}, which the rule changes again, to {again!r}: every run would change the text "
+        "once more (does the replacement hold what the rule looks for?)"
+    )
 
 
 # Text a rule's example is put between, to check the rule still finds it among other
@@ -78,6 +89,8 @@ def check_rule(rule: Rule, pages: Callable[[Example], str]) -> list[Failure]:
         got = pages(example) if isinstance(rule, LayoutRule) else rule.fix(example.text)
         if got != expected:
             failures.append(Failure(rule, example.line, "example does not come out as written:\n" + diff(expected, got)))
+        elif not isinstance(rule, LayoutRule) and (problem := run_again(rule, got)):
+            failures.append(Failure(rule, example.line, f"example {example.text!r} {problem}"))
         elif isinstance(rule, RegexRule) and got != example.text:
             texts = [_NEIGHBOURS[0], example.text, _NEIGHBOURS[1]]
             if 1 not in touched_texts(rule, texts):

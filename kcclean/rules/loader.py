@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import regex
 
+from ..datafile import read_data_file
 from ..errors import RuleError, RuleErrors, printable
 from .base import LEVELS, RULE_ID, SCOPES, Entry, Example, Rule
 from .confusion import ConfusionRule
@@ -101,7 +102,7 @@ class _Locator:
 def read_toml(path: Path) -> tuple[str, dict]:
     """A TOML file's text and data; a problem is a RuleErrors naming file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_data_file(path)
     except (OSError, UnicodeDecodeError) as error:
         raise RuleErrors([RuleError(str(path), None, f"cannot be read: {error}")]) from None
     try:

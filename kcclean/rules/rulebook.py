@@ -75,13 +75,6 @@ class Rulebook:
         applied = level == "safe" or unsafe is True or (isinstance(unsafe, frozenset) and matches(rule_id, list(unsafe)))
         return Verdict(applied, level)
 
-    def switch_off(self, rule: Rule) -> None:
-        """Stop running a rule for the rest of the run (its pattern timed out)."""
-        for rules in (self.text_rules, self.protectors):
-            if rule in rules:
-                rules.remove(rule)
-        self._protectors.clear()
-
     def protectors_of(self, scope: str) -> list[Rule]:
         """The rules that recognise protected spans in texts of a scope."""
         if scope not in self._protectors:

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import ahocorasick_rs
 
+from ..datafile import read_data_file
 from ..errors import RuleError
 from .base import Edit, Entry, Rule
 
@@ -72,7 +73,7 @@ class TableRule(Rule):
 
 def _read_tsv(path: Path, rule_id: str, fail) -> dict[str, str]:
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = read_data_file(path).split("\n")
     except (OSError, UnicodeDecodeError) as error:
         raise fail("table_file", f"rule {rule_id}: cannot read table file {path}: {error}") from None
     table: dict[str, str] = {}
