@@ -65,10 +65,17 @@ class Unit:
     def replacement(self, first: int, last: int, after: str, rule: str, **fields) -> Replacement:
         return self.trace.replacement(self.text, first, last, after, rule, **fields)
 
-    def apply(self, replacement: Replacement) -> None:
-        """Make a replacement recorded by `replacement()` (a suggestion is recorded, not made)."""
-        self.text = self.text[: replacement.first] + replacement.after + self.text[replacement.last :]
-        self.trace = self.trace.replaced(replacement)
+    def apply(self, *replacements: Replacement) -> None:
+        """Make replacements recorded by `replacement()` (a suggestion is recorded, not made):
+        several at once when they were all recorded on this text, in order and apart, so that
+        a long paragraph with many of them is rebuilt once, not once for each."""
+        parts, done = [], 0
+        for replacement in replacements:
+            parts += (self.text[done : replacement.first], replacement.after)
+            done = replacement.last
+        parts.append(self.text[done:])
+        self.text = "".join(parts)
+        self.trace = self.trace.replaced(list(replacements))
 
     def keep(self, first: int, last: int) -> None:
         """Keep `text[first:last]`: what is cut off is layout or recorded elsewhere."""

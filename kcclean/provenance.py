@@ -268,30 +268,47 @@ class Trace:
         ]
         return Replacement(low, high, whole, changes, runs, (i, j))
 
-    def replaced(self, replacement: Replacement) -> Trace:
-        """The trace after `replacement` is made (see `Unit.apply`): the pieces it took give
+    def replaced(self, replacements: list[Replacement]) -> Trace:
+        """The trace after `replacements` are made (see `Unit.apply`): each computed on this
+        trace, in order of position and apart (none touches another's span), so that making
+        many costs one pass over the pieces, not one each. The pieces a replacement took give
         way to one piece per input span, the first holding the new text, the others empty."""
-        first, last, after, changes, runs, (i, j) = replacement
-        shift = len(after) - (last - first)
         pieces = self.pieces
-        head = list(pieces[:i])
-        tail = [Piece(p.at + shift, p.size, p.source, p.start, p.end, p.change) for p in pieces[j:]] if shift else list(pieces[j:])
-        if i == j and i < len(pieces) and pieces[i].at < first:  # a point inside a verbatim piece
-            split = pieces[i]
-            head.append(split._replace(size=first - split.at, end=split.start + first - split.at))
-            tail[0] = Piece(last + shift, split.at + split.size - last, split.source, split.start + first - split.at, split.end, None)
-        elif i < j:
-            opening, closing = pieces[i], pieces[j - 1]
-            if opening.change is None and opening.at < first:
-                head.append(opening._replace(size=first - opening.at, end=opening.start + first - opening.at))
-            if closing.change is None and closing.at + closing.size > last:
-                cut = last - closing.at
-                tail.insert(0, Piece(last + shift, closing.size - cut, closing.source, closing.start + cut, closing.end, None))
-        middle = [
-            Piece(first + (len(after) if number else 0), 0 if number else len(after), run.source, run.start, run.end, change)
-            for number, (run, change) in enumerate(zip(runs, changes))
-        ]
-        return Trace((*head, *middle, *tail))
+        out: list[Piece] = []
+        shift = 0  # how far the replacements made so far moved the text after them
+        k, done = 0, 0  # piece k is the first not yet out; its text before `done` is
+
+        def rest(piece: Piece, low: int, high: int) -> None:
+            """The verbatim piece's text `[low, high)`, where it now stands."""
+            out.append(Piece(low + shift, high - low, piece.source, piece.start + low - piece.at, piece.start + high - piece.at, None))
+
+        for first, last, after, changes, runs, (i, j) in replacements:
+            for piece in pieces[k:i]:
+                if piece.change is None and done > piece.at:
+                    rest(piece, done, piece.at + piece.size)
+                else:
+                    out.append(piece._replace(at=piece.at + shift) if shift else piece)
+            opening = pieces[i] if i < len(pieces) else None
+            if opening is not None and opening.change is None and opening.at < first:  # its text before the span stays
+                rest(opening, max(opening.at, done), first)
+            out.extend(
+                Piece(first + shift + (len(after) if number else 0), 0 if number else len(after), run.source, run.start, run.end, change)
+                for number, (run, change) in enumerate(zip(runs, changes))
+            )
+            # what comes next: after a point, the piece at it (a verbatim one goes on from the
+            # point); after a span, the piece after it, or the last one taken if it is verbatim
+            # and goes on past the span
+            closing = pieces[j - 1] if i < j else None
+            going_on = closing is not None and closing.change is None and closing.at + closing.size > last
+            k = i if i == j else j - 1 if going_on else j
+            done = last
+            shift += len(after) - (last - first)
+        for piece in pieces[k:]:
+            if piece.change is None and done > piece.at:
+                rest(piece, done, piece.at + piece.size)
+            else:
+                out.append(piece._replace(at=piece.at + shift) if shift else piece)
+        return Trace(tuple(out))
 
     def cut(self, first: int, last: int) -> Trace:
         """The trace of `text[first:last]` (a changed piece is kept whole)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import RuleTimeout
 from ..model import Change, IssueDraft, Role, Unit
+from ..provenance import Replacement
 from .base import TIMEOUT_SECONDS, Rule, Spans
 from .rulebook import Rulebook
 from .scan import Scan
@@ -163,17 +164,28 @@ def _protected(slot: Slot, rule: Rule, rulebook: Rulebook, off: set[str]) -> Spa
 def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple], off: set[str]) -> bool:
     """Record the rule's edits of one slot, and make the applicable ones; True if any was.
     A suggestion already in `suggested` (found on an earlier pass) is not recorded again.
-    Edits are made from the right, so that those to their left keep their positions."""
+    Edits are recorded from the right, so that those to their left keep their positions, and
+    made together (one rebuild of a long paragraph, not one per edit) unless one touches
+    the span of the next: then that one is made first."""
     unit = slot.unit
     edits = rule.edits(unit.text, _protected(slot, rule, rulebook, off))
     if not edits:
         return False
+    pending: list[Replacement] = []  # recorded on the text as it is, rightmost first
     made = False
     for edit in reversed(edits):
         verdict = rulebook.verdict(rule.id, certain=not edit.unsafe)
-        replacement = unit.replacement(
-            edit.start, edit.end, edit.after, rule.id, applied=verdict.applied, level=verdict.level, evidence=edit.evidence
-        )
+
+        def recorded() -> Replacement:
+            return unit.replacement(
+                edit.start, edit.end, edit.after, rule.id, applied=verdict.applied, level=verdict.level, evidence=edit.evidence
+            )
+
+        replacement = recorded()
+        if pending and replacement.last >= pending[-1].first:
+            unit.apply(*reversed(pending))
+            pending = []
+            replacement = recorded()
         if not verdict.applied:
             first = replacement.changes[0]
             key = (rule.id, first.source, first.start, first.end, replacement.after)
@@ -182,6 +194,8 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple], of
             suggested.add(key)
         slot.changes += replacement.changes
         if verdict.applied:
-            unit.apply(replacement)
+            pending.append(replacement)
             made = True
+    if pending:
+        unit.apply(*reversed(pending))
     return made
