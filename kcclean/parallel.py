@@ -24,10 +24,10 @@ from typing import TypeVar
 
 from .errors import InputError, KccleanError, printable
 from .input import display_names, expand_paths, read_source, source_of
-from .layout.issues import PageFacts, claim_key, plan_issues
+from .layout.issues import PageFacts, plan_issues
 from .model import Issue
 from .output.folder import OutputFolder, WrittenPart, write_part
-from .pipeline import build_pages, load_file, with_facts
+from .pipeline import IssueKeys, build_pages, load_file, with_facts
 from .rules import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
@@ -65,16 +65,21 @@ def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> 
 
 
 def clean_files_on(
-    executor: Executor, paths: Iterable[Path] | Iterable[str], settings: Settings, ahead: int, parts: str | None = None
+    executor: Executor,
+    paths: Iterable[Path] | Iterable[str],
+    settings: Settings,
+    ahead: int,
+    parts: str | None = None,
+    keys: IssueKeys | None = None,
 ) -> Iterator[tuple[Issue | KccleanError, WrittenPart | None]]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
     `executor`, each issue with the article files its worker wrote (or None); at most `ahead`
     files are read and `ahead` issues built ahead of the caller. `paths` are files, or
     fsspec URLs (read where the work runs). `parts`: a folder on a disk the workers share
     with the caller, where they write the article files of the issues they build
-    (`OutputFolder.parts`)."""
+    (`OutputFolder.parts`). `keys`: the run's issue keys (`pipeline.IssueKeys`)."""
     paths = list(paths)
-    taken: set[str] = set()
+    keys = keys or IssueKeys()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
     loads = (executor.submit(_load_task, p, n, settings) for p, n in zip(paths, names))
     pages = (future.result() for future in _ahead(loads, ahead))
@@ -84,7 +89,7 @@ def clean_files_on(
     )
     for item in _ahead(builds, ahead):
         issue, part = item.result() if isinstance(item, Future) else (item, None)
-        yield claim_key(issue, taken), part
+        yield keys.claim(issue), part
 
 
 def _ahead(items: Iterator[T], count: int) -> Iterator[T]:
@@ -106,7 +111,7 @@ def _ignore_interrupts() -> None:
 @contextmanager
 def worker_processes(
     jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None
-) -> Iterator[Callable[[list[Path]], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
+) -> Iterator[Callable[[list[Path], IssueKeys], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files with `jobs` worker processes, which also write the article
     files into `folder` (entered before the first files are cleaned). On an error or Ctrl-C,
     work still waiting here is cancelled; the workers finish what they hold (the task each
@@ -116,7 +121,7 @@ def worker_processes(
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
     try:
-        yield lambda paths: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts)
+        yield lambda paths, keys: clean_files_on(pool, paths, settings, 4 * jobs, folder and folder.parts, keys)
     except BaseException:
         # a second Ctrl-C (or SIGTERM) must not cut the wait short
         with signals_handled({signal.SIGINT: signal.SIG_IGN, signal.SIGTERM: signal.SIG_IGN}):
@@ -151,7 +156,7 @@ def default_jobs() -> int:
 @contextmanager
 def dask_cluster(
     address: str | None, jobs: int, settings: Settings
-) -> Iterator[Callable[[list], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
+) -> Iterator[Callable[[list, IssueKeys], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files on the Dask cluster at `address` (tcp://host:8786), or on a
     local one of `jobs` worker processes. Rule folders and input files must be reachable
     from the workers under the same names (a shared disk, or fsspec URLs)."""
@@ -169,7 +174,7 @@ def dask_cluster(
             raise KccleanError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         executor = client.get_executor()
-        yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+        yield lambda paths, keys: clean_files_on(executor, paths, settings, ahead=4 * workers, keys=keys)
 
 
 def expand_urls(

@@ -205,7 +205,11 @@ def file_line(name: str, issue: Issue) -> str:
 def warn(issue: Issue) -> None:
     """The issue's own warnings (bad bytes replaced, a rule switched off) on stderr."""
     for message in issue.warnings:
-        typer.echo(f"kcclean: warning: {visible(message)}", err=True)
+        say_warning(message)
+
+
+def say_warning(message: str) -> None:
+    typer.echo(f"kcclean: warning: {visible(message)}", err=True)
 
 
 

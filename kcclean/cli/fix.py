@@ -14,7 +14,7 @@ from ..output.diff import counted, visible
 from ..output.folder import OutputFolder
 from ..output.report import Report
 from ..parallel import dask_cluster, default_jobs, expand_urls, worker_processes
-from ..pipeline import clean_files
+from ..pipeline import IssueKeys, clean_files
 from ..rules import Rulebook
 from .common import (
     FollowLinks,
@@ -31,6 +31,7 @@ from .common import (
     inputs,
     progress,
     rulebook_of,
+    say_warning,
     terminate_as_interrupt,
     user_errors,
     warn,
@@ -43,7 +44,7 @@ def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: Out
     article files into `folder`, the run's output, too)."""
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1:
-        return nullcontext(lambda paths: ((item, None) for item in clean_files(paths, rulebook)))
+        return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
 
@@ -102,6 +103,7 @@ def fix(
         size = 0 if urls else sum(path.stat().st_size for path in files)
         files_done: set[str] = set()  # a file holding several issues counts once
         issues_done = 0
+        keys = IssueKeys()
         if engine == "dask":
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
         else:
@@ -109,7 +111,7 @@ def fix(
         with folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
-            for item, part in clean(files):
+            for item, part in clean(files, keys):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                     report.add_skipped(item)
@@ -133,6 +135,10 @@ def fix(
                 terminal.advance(len(new))
                 issues_done += 1
                 terminal.note(f"cleaning {item.sources[-1]}: {counted(issues_done, 'issue')} done")
+            for source, message in keys.repeated():
+                report.add_warning(source, message)
+                if not quiet:
+                    say_warning(message)
             if not dry_run:
                 with folder.open("report.json") as handle:
                     report.write_json(handle)

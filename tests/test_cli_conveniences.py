@@ -1,0 +1,58 @@
+"""What a run tells and takes beyond the cleaning itself: a warning for issue keys that repeat,
+joins and moves shown with their context, standard input (`-`), settings found in a parent
+folder. Run the way a user runs kcclean, in a fresh working folder (test_cli's `workdir`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_cli import P1, SAMPLE, jsonl, report, run, workdir  # noqa: F401  (workdir: autouse)
+
+
+def _front_pages(copies: int) -> list[Path]:
+    """`copies` copies of the sample's front page (2023-05-10, issue 2045), each after a front
+    page of the next day's issue (2046), as a folder of a year's scans can hold them."""
+    text = (SAMPLE / P1).read_text(encoding="utf-8")
+    other = text.replace("2023年5月10日", "2023年5月11日").replace("第2045期", "第2046期")
+    folder = Path("scans")
+    folder.mkdir()
+    for n in range(1, copies + 1):
+        (folder / f"{n:02d}a.txt").write_text(other, encoding="utf-8")
+        (folder / f"{n:02d}b.txt").write_text(text, encoding="utf-8")
+    return sorted(folder.iterdir())
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_repeated_issue_key_is_a_warning_once_naming_its_files(workdir: Path, jobs: str):
+    _front_pages(12)
+    result = run("fix", "scans", "--out", "out", "--jobs", jobs)
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "issues have the key" in line]
+    assert warned == [
+        "kcclean: warning: 12 issues have the key 2023-05-11_2046 (01a.txt, 02a.txt, 03a.txt, 04a.txt, 05a.txt, "
+        "06a.txt, 07a.txt, 08a.txt, 09a.txt, 10a.txt and 2 more), kept apart as 2023-05-11_2046 … 2023-05-11_2046-12: "
+        "are some pages there twice, or is a masthead's date or issue number wrong?",
+        "kcclean: warning: 12 issues have the key 2023-05-10_2045 (01b.txt, 02b.txt, 03b.txt, 04b.txt, 05b.txt, "
+        "06b.txt, 07b.txt, 08b.txt, 09b.txt, 10b.txt and 2 more), kept apart as 2023-05-10_2045 … 2023-05-10_2045-12: "
+        "are some pages there twice, or is a masthead's date or issue number wrong?",
+    ]
+    data = report(workdir / "out")
+    repeated = [w for w in data["warnings"] if "issues have the key" in w["message"]]
+    assert [(w["source"], w["article"]) for w in repeated] == [("01a.txt", None), ("01b.txt", None)]
+    assert [w["message"] for w in repeated] == [line.removeprefix("kcclean: warning: ") for line in warned]
+    assert data["summary"]["warnings"] == len(data["warnings"])
+    assert [i["key"] for i in jsonl(workdir / "out" / "issues.jsonl")][-2:] == ["2023-05-11_2046-12", "2023-05-10_2045-12"]
+
+
+@pytest.mark.parametrize("command", ["check", "diff"])
+def test_check_and_diff_warn_of_a_repeated_issue_key_too(workdir: Path, command: str):
+    text = (SAMPLE / P1).read_text(encoding="utf-8")
+    Path("a.txt").write_text(text, encoding="utf-8")
+    Path("b.txt").write_text(text.replace("2023年5月10日", "2023年5月11日"), encoding="utf-8")
+    Path("c.txt").write_text(text, encoding="utf-8")
+    result = run(command, "a.txt", "b.txt", "c.txt")
+    assert result.exit_code == (1 if command == "check" else 0)
+    assert result.stderr.count("issues have the key") == 1
+    assert "2 issues have the key 2023-05-10_2045 (a.txt, c.txt), kept apart as 2023-05-10_2045 and 2023-05-10_2045-2" in result.stderr
