@@ -76,6 +76,16 @@ def in_a_word(text: str, at: int) -> bool:
     return False
 
 
+def cuts_a_word(text: str, at: int) -> bool:
+    """Whether a word of two to four characters spans the cut before position `at` of `text`."""
+    table = word_table()
+    for size in (2, 3, 4):
+        for start in range(max(0, at - size + 1), min(at - 1, len(text) - size) + 1):
+            if text[start : start + size] in table:
+                return True
+    return False
+
+
 @functools.lru_cache(maxsize=16384)
 def split_cost(text: str) -> float:
     """How unlikely `text` is as a run of words: the cost (-log probability) of its likeliest

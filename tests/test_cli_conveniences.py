@@ -56,3 +56,16 @@ def test_check_and_diff_warn_of_a_repeated_issue_key_too(workdir: Path, command:
     assert result.exit_code == (1 if command == "check" else 0)
     assert result.stderr.count("issues have the key") == 1
     assert "2 issues have the key 2023-05-10_2045 (a.txt, c.txt), kept apart as 2023-05-10_2045 and 2023-05-10_2045-2" in result.stderr
+
+
+def test_an_article_file_name_is_cut_between_words(workdir: Path):
+    Path("page.txt").write_text(
+        "市政协召开推进县域医共体建设工作专题协商会召开第二次会议\n\n本报讯（记者 王思）5月8日上午，市政协召开专题协商会。\n\n"
+        "市政协召开推进县域医共体建设工作专题协商会召开第三次会议\n\n本报讯（记者 王思）5月9日上午，市政协再次召开专题协商会。\n",
+        encoding="utf-8",
+    )
+    result = run("fix", "page.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    paths = [a["path"] for a in jsonl(workdir / "out" / "articles.jsonl")]
+    assert paths == ["page/01-市政协召开推进县域医共体建设工作专题协商会召开.md", "page/02-市政协召开推进县域医共体建设工作专题协商会召开.md"]
+    assert all((workdir / "out" / path).is_file() and len(Path(path).name.encode()) <= 255 for path in paths)
