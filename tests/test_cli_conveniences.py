@@ -4,11 +4,12 @@ folder. Run the way a user runs kcclean, in a fresh working folder (test_cli's `
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from test_cli import P1, SAMPLE, jsonl, report, run, workdir  # noqa: F401  (workdir: autouse)
+from test_cli import P1, P2, SAMPLE, jsonl, report, run, workdir  # noqa: F401  (workdir: autouse)
 
 
 def _front_pages(copies: int) -> list[Path]:
@@ -69,3 +70,25 @@ def test_an_article_file_name_is_cut_between_words(workdir: Path):
     paths = [a["path"] for a in jsonl(workdir / "out" / "articles.jsonl")]
     assert paths == ["page/01-市政协召开推进县域医共体建设工作专题协商会召开.md", "page/02-市政协召开推进县域医共体建设工作专题协商会召开.md"]
     assert all((workdir / "out" / path).is_file() and len(Path(path).name.encode()) <= 255 for path in paths)
+
+
+MOVED = Path(__file__).resolve().parents[1] / "fixtures" / "cases" / "wrapped-displaced-lead" / "input.txt"
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--dry-run"]])
+def test_joins_and_moves_are_shown_in_the_text_around_them(workdir: Path, command: list[str]):
+    for page in (P1, P2):
+        shutil.copy(SAMPLE / page, page)
+    shutil.copy(MOVED, "moved.txt")
+    result = run(*command, P1, P2, "moved.txt")
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    # a paragraph cut by a blank line, joined again
+    assert f"{P1}:29:90  join.broken-wrap  …企业统一提供原料、培训技[-⏎⏎-]术、回收成品，村集体负责…" in lines
+    # joined to text that is not next to it (the page jump)
+    assert f"{P1}:41:99  join.broken-wrap  …转变，让更多群众在家门口[-⏎-] ⇢ 实现稳定就业、持续增收。…" in lines
+    # a line wrap, and the lead moved back under its headline
+    assert "moved.txt:4:17  join.line-wrap  …和快递分拨中心。园区负责[-⏎-]人徐海涛介绍，旺季时园区…" in lines
+    assert "moved.txt:16:3  move.displaced-lead  \u3000\u3000<<moved: 本报讯（记者 吴思远 通讯>>" in lines
+    assert not [line for line in lines if "⏎ → ∅" in line or "∅ → ∅" in line]
+    # an invisible character is named, as kcclean diff names it
+    assert f"{P1}:37:134  stray.invisible  <U+200B> → ∅" in lines

@@ -56,7 +56,7 @@ def check(
             for name in item.sources:
                 mine = [c for c in item.changes if c.source == name and c.kind != "record"]
                 for change in mine:
-                    typer.echo(describe(change))
+                    typer.echo(describe(change, item))
                 found = sum(1 for c in mine if c.is_fix)
                 fixes += found
                 files_with_fixes += bool(found)

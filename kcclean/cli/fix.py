@@ -129,7 +129,7 @@ def fix(
                     if dry_run and not quiet:
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
-                                terminal.say("    " + describe(change))
+                                terminal.say("    " + describe(change, item))
                 new = [name for name in item.sources if name not in files_done]
                 files_done.update(new)
                 terminal.advance(len(new))
