@@ -4,10 +4,16 @@ folder. Run the way a user runs kcclean, in a fresh working folder (test_cli's `
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from kcclean.cli import app
 
 from test_cli import P1, P2, SAMPLE, jsonl, report, run, workdir  # noqa: F401  (workdir: autouse)
 
@@ -92,3 +98,53 @@ def test_joins_and_moves_are_shown_in_the_text_around_them(workdir: Path, comman
     assert not [line for line in lines if "⏎ → ∅" in line or "∅ → ∅" in line]
     # an invisible character is named, as kcclean diff names it
     assert f"{P1}:37:134  stray.invisible  <U+200B> → ∅" in lines
+
+
+# a subprocess imports kcclean from this checkout, wherever it is installed from
+THIS_CHECKOUT = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+UNDATED = "柯城召开会议\n\n本报讯（记者 王思）5月8日上午,区里召开会议，部署近期工作。\n"
+
+
+def test_fix_reads_standard_input_as_one_issue_named_stdin(workdir: Path):
+    result = CliRunner().invoke(app, ["fix", "-", "--out", "out"], input=UNDATED.encode())
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "<stdin>  utf-8  1 article  1 fix  0 suggestions  0 warnings"
+    (article,) = jsonl(workdir / "out" / "articles.jsonl")
+    assert (article["source"], article["path"]) == ("<stdin>", "stdin/01-柯城召开会议.md")
+    assert article["body"] == ["本报讯（记者 王思）5月8日上午，区里召开会议，部署近期工作。"]
+    assert [i["sources"] for i in jsonl(workdir / "out" / "issues.jsonl")] == [["<stdin>"]]
+    assert report(workdir / "out")["changes"][0]["source"] == "<stdin>"
+
+
+@pytest.mark.parametrize(
+    ("command", "code", "shown"),
+    [
+        ("check", 1, "<stdin>:3:17  punct.comma-width  , → ，"),
+        ("diff", 0, "<stdin>"),
+    ],
+)
+def test_check_and_diff_read_standard_input(workdir: Path, command: str, code: int, shown: str):
+    result = CliRunner().invoke(app, [command, "-", "--no-color"] if command == "diff" else [command, "-"], input=UNDATED.encode())
+    assert result.exit_code == code, result.output
+    assert shown in result.stdout
+    empty = CliRunner().invoke(app, [command, "-"], input=b"")
+    assert empty.exit_code == 2 and "kcclean: skipped <stdin>: empty file: nothing to clean" in empty.stderr
+
+
+def test_standard_input_among_files_in_a_run_with_workers(workdir: Path):
+    """Standard input is read once, by kcclean itself, whatever --jobs says: the sample's
+    front page piped in and its second page named make one issue, as the two files do."""
+    shutil.copy(SAMPLE / P2, P2)
+    done = subprocess.run(
+        [sys.executable, "-m", "kcclean", "fix", "-", P2, "--out", "out", "--jobs", "2"],
+        input=(SAMPLE / P1).read_bytes(), capture_output=True, timeout=120, check=False, env=THIS_CHECKOUT,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    issues = jsonl(workdir / "out" / "issues.jsonl")
+    assert [i["sources"] for i in issues] == [["<stdin>", P2]]
+    assert {a["source"] for a in jsonl(workdir / "out" / "articles.jsonl")} == {"<stdin>", P2}
+    dask = subprocess.run(
+        [sys.executable, "-m", "kcclean", "fix", "-", "--engine", "dask", "--out", "x"],
+        input=(SAMPLE / P1).read_bytes(), capture_output=True, timeout=120, check=False, env=THIS_CHECKOUT,
+    )
+    assert dask.returncode == 2 and b"standard input (-) is read here, not on a Dask cluster" in dask.stderr

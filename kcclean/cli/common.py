@@ -26,7 +26,7 @@ from .config import settings as load_settings
 
 Paths = Annotated[
     list[str],
-    typer.Argument(metavar="PATH", help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False),
+    typer.Argument(metavar="PATH", help="Transcript files, folders (their *.txt, sorted), globs, or - for standard input.", show_default=False),
 ]
 RuleDirs = Annotated[
     Optional[list[Path]],

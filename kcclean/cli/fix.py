@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import KccleanError
+from ..input import STDIN
 from ..output.diff import counted, visible
 from ..output.folder import OutputFolder
 from ..output.report import Report
@@ -41,9 +42,10 @@ from .common import (
 def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: OutputFolder | None = None):
     """A context giving the function that cleans the run's files: in this process, or in
     worker processes when there are several cores and several files (they then write the
-    article files into `folder`, the run's output, too)."""
+    article files into `folder`, the run's output, too). Standard input is only open in
+    this process: a run that reads it runs here."""
     jobs = min(jobs or default_jobs(), len(files))
-    if jobs <= 1:
+    if jobs <= 1 or STDIN in files:
         return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
@@ -95,12 +97,14 @@ def fix(
         urls = engine == "dask" and any("://" in path for path in paths)
         expand = functools.partial(expand_urls, follow_links=follow_links) if urls else None
         files, missing = inputs(paths, follow_links, expand)
+        if engine == "dask" and STDIN in files:
+            raise KccleanError("standard input (-) is read here, not on a Dask cluster: save it to a file the workers can read")
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out, force)
-        size = 0 if urls else sum(path.stat().st_size for path in files)
+        size = 0 if urls else sum(path.stat().st_size for path in files if path != STDIN)
         files_done: set[str] = set()  # a file holding several issues counts once
         issues_done = 0
         keys = IssueKeys()
