@@ -148,3 +148,60 @@ def test_standard_input_among_files_in_a_run_with_workers(workdir: Path):
         input=(SAMPLE / P1).read_bytes(), capture_output=True, timeout=120, check=False, env=THIS_CHECKOUT,
     )
     assert dask.returncode == 2 and b"standard input (-) is read here, not on a Dask cluster" in dask.stderr
+
+
+HOUSE_RULE = """
+[[rule]]
+id = "house.district"
+description = "OCR reads 柯城区 as 柯成区."
+kind = "regex"
+pattern = '柯成区'
+replacement = "柯城区"
+
+[[rule.example]]
+text = "柯成区召开会议"
+fixed = "柯城区召开会议"
+
+[[rule.example]]
+text = "柯城区召开会议"
+"""
+DAMAGED = "柯成区召开会议\n\n本报讯（记者 王思）5月8日上午,柯成区召开会议，部署近期工作。\n"
+
+
+def _project(workdir: Path) -> Path:
+    """A project whose settings are at its top, and a folder of scans two levels down."""
+    (workdir / "my_rules").mkdir()
+    (workdir / "my_rules" / "house.toml").write_text(HOUSE_RULE, encoding="utf-8")
+    (workdir / "kcclean.toml").write_text('rules = ["my_rules"]\nignore = ["punct"]\n', encoding="utf-8")
+    scans = workdir / "scans" / "2021"
+    scans.mkdir(parents=True)
+    (scans / "page.txt").write_text(DAMAGED, encoding="utf-8")
+    (workdir / "scans" / "pyproject.toml").write_text('[project]\nname = "scans"\n', encoding="utf-8")  # no [tool.kcclean]: passed over
+    return scans
+
+
+def _body(folder: Path) -> str:
+    return jsonl(folder / "out" / "articles.jsonl")[0]["body"][0]
+
+
+def test_settings_in_a_parent_folder_are_used_with_paths_relative_to_them(workdir: Path, monkeypatch: pytest.MonkeyPatch):
+    scans = _project(workdir)
+    monkeypatch.chdir(scans)
+    result = run("fix", "page.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert _body(scans) == "本报讯（记者 王思）5月8日上午,柯城区召开会议，部署近期工作。"  # the house rule, and punct ignored
+    (house,) = [line.split() for line in run("rules", "list").stdout.splitlines() if line.startswith("house.")]
+    assert house[:2] == ["house.district", "safe"] and house[4] == f"{workdir / 'my_rules' / 'house.toml'}:2"
+
+
+def test_the_nearest_settings_win(workdir: Path, monkeypatch: pytest.MonkeyPatch):
+    scans = _project(workdir)
+    (scans / "kcclean.toml").write_text('ignore = ["stray"]\n', encoding="utf-8")
+    monkeypatch.chdir(scans)
+    result = run("fix", "page.txt", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert _body(scans) == "本报讯（记者 王思）5月8日上午，柯成区召开会议，部署近期工作。"  # the top's rules and ignore not read
+    (scans / "kcclean.toml").unlink()
+    (workdir / "scans" / "pyproject.toml").write_text('[tool.kcclean]\nignore = ["punct"\n', encoding="utf-8")
+    broken = run("check", "page.txt")
+    assert broken.exit_code == 2 and f"{workdir / 'scans' / 'pyproject.toml'}:3: TOML syntax" in broken.stderr
