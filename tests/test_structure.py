@@ -25,7 +25,7 @@ ALLOWED = {
         "kcclean.errors", "kcclean.provenance", "kcclean.model", "kcclean.words", "kcclean.rules", "kcclean.layout",
     ),
     "kcclean.output": (
-        "kcclean.about", "kcclean.errors", "kcclean.model", "kcclean.provenance", "kcclean.rules",
+        "kcclean.about", "kcclean.errors", "kcclean.model", "kcclean.provenance", "kcclean.rules", "kcclean.words",
         "kcclean.layout.issues", "kcclean.output",
     ),
 }

@@ -37,7 +37,7 @@ from typing import TextIO
 from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
-from ..words import cuts_a_word
+from ..words import shortened
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
@@ -64,8 +64,6 @@ _FRONT_MATTER_FIELDS = (
     "changes",
 )
 _SLUG_LENGTH = 24
-# what a shortened headline does not end on: punctuation and spaces (an opening bracket too)
-_TRAILING_MARKS = re.compile(r"[\W_]+$")
 
 
 # One encoder for the run: json.dumps with options builds a new one per call, and the front
@@ -103,29 +101,7 @@ def slug(article: Article) -> str:
     if not article.headline:
         return "untitled"
     longest = max(article.headline, key=len)
-    return safe_name(_shortened(longest.split(" ")[-1], _SLUG_LENGTH), _SLUG_LENGTH)
-
-
-def _shortened(text: str, limit: int) -> str:
-    """At most `limit` characters of a headline, cut where a reader would cut it: the last
-    place in its second half at punctuation or a space, between a Latin word and Chinese, or
-    between two words of the bundled list; mid-word only where there is none."""
-    if len(text) <= limit:
-        return text
-    for at in range(limit, limit // 2, -1):
-        if _boundary(text, at):
-            return _TRAILING_MARKS.sub("", text[:at]) or text[:limit]
-    return text[:limit]
-
-
-def _boundary(text: str, at: int) -> bool:
-    """Whether cutting `text` before position `at` splits no word."""
-    left, right = text[at - 1], text[at]
-    if not (left.isalnum() and right.isalnum()):  # punctuation or a space
-        return True
-    if left.isascii() or right.isascii():  # inside a Latin word or a number, or where one meets Chinese
-        return left.isascii() != right.isascii()
-    return not cuts_a_word(text, at)
+    return safe_name(shortened(longest.split(" ")[-1], _SLUG_LENGTH), _SLUG_LENGTH)
 
 
 def file_hash(path: Path) -> str:
