@@ -30,10 +30,10 @@ from typing import TypeVar
 
 from .errors import InputError, KccleanError, WorkerDied, printable
 from .input import display_names, expand_paths, read_source, source_of
-from .layout.issues import PageFacts, claim_key, plan_issues
+from .layout.issues import PageFacts, plan_issues
 from .model import Issue
 from .output.folder import OutputFolder, WrittenPart, write_part
-from .pipeline import build_pages, load_file, with_facts
+from .pipeline import IssueKeys, build_pages, load_file, with_facts
 from .rules import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
@@ -114,15 +114,17 @@ def clean_files_on(
     ahead: int,
     parts: str | None = None,
     workers_alive: Callable[[], bool] = lambda: True,
+    keys: IssueKeys | None = None,
 ) -> Iterator[tuple[Issue | KccleanError, WrittenPart | None]]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
     `executor`, each issue with the article files its worker wrote (or None); at most `ahead`
     files are read and `ahead` issues built ahead of the caller. `paths` are files, or
     fsspec URLs (read where the work runs). `parts`: a folder on a disk the workers share
     with the caller, where they write the article files of the issues they build
-    (`OutputFolder.parts`). `workers_alive` tells whether the executor's workers still are."""
+    (`OutputFolder.parts`). `workers_alive` tells whether the executor's workers still are;
+    `keys`: the run's issue keys (`pipeline.IssueKeys`)."""
     paths = list(paths)
-    taken: set[str] = set()
+    keys = keys or IssueKeys()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
     tasks = _InFlight(executor, names, workers_alive)
     loads = (tasks.submit([n], _load_task, p, n, settings) for p, n in zip(paths, names))
@@ -135,7 +137,7 @@ def clean_files_on(
     )
     for item in _ahead(builds, ahead):
         issue, part = tasks.result(item) if isinstance(item, Future) else (item, None)
-        yield claim_key(issue, taken), part
+        yield keys.claim(issue), part
 
 
 def _ahead(items: Iterator[T], count: int) -> Iterator[T]:
@@ -173,7 +175,7 @@ def _exit_with(parent: int) -> None:
 @contextmanager
 def worker_processes(
     jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None
-) -> Iterator[Callable[[list[Path]], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
+) -> Iterator[Callable[[list[Path], IssueKeys], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files with `jobs` worker processes, which also write the article
     files into `folder` (entered before the first files are cleaned). On an error, Ctrl-C or
     a worker that died, the workers are killed, and this waits until they are gone, so that
@@ -182,8 +184,8 @@ def worker_processes(
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker)
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
     try:
-        yield lambda paths: clean_files_on(
-            pool, paths, settings, 4 * jobs, folder and folder.parts, lambda: all(w.is_alive() for w in _workers(pool))
+        yield lambda paths, keys: clean_files_on(
+            pool, paths, settings, 4 * jobs, folder and folder.parts, lambda: all(w.is_alive() for w in _workers(pool)), keys
         )
     except BaseException:
         _kill_workers(pool)
@@ -238,7 +240,7 @@ def default_jobs() -> int:
 @contextmanager
 def dask_cluster(
     address: str | None, jobs: int, settings: Settings
-) -> Iterator[Callable[[list], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
+) -> Iterator[Callable[[list, IssueKeys], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files on the Dask cluster at `address` (tcp://host:8786), or on a
     local one of `jobs` worker processes. Rule folders and input files must be reachable
     from the workers under the same names (a shared disk, or fsspec URLs)."""
@@ -264,7 +266,7 @@ def dask_cluster(
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         executor = client.get_executor()
         try:
-            yield lambda paths: clean_files_on(executor, paths, settings, ahead=4 * workers)
+            yield lambda paths, keys: clean_files_on(executor, paths, settings, ahead=4 * workers, keys=keys)
         except BaseException:
             # The run is over: the tasks in flight are cancelled before the client goes, and
             # what Dask then logs about each (tracebacks of cancelled futures) is noise.

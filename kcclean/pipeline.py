@@ -106,16 +106,54 @@ def default_rulebook(unsafe: bool = False) -> Rulebook:
     return load_rulebook(Settings(unsafe=unsafe))
 
 
-def clean_files(paths: Iterable[Path], rulebook: Rulebook, model: LayoutModel | None = None) -> Iterator[Issue | KccleanError]:
+class IssueKeys:
+    """The issue keys of a run: each issue's made unique in input order (`claim_key`), and
+    the issues of each key, so that a key several issues had is reported once (`repeated`)."""
+
+    _NAMED = 10  # files a warning names; the others are counted
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()  # every article id is unique in a run
+        # by the key an issue would have had: (its first file, the key it was given) of each
+        self._claims: dict[str, list[tuple[str, str]]] = {}
+
+    def claim(self, item: Issue | KccleanError) -> Issue | KccleanError:
+        key = item.key if isinstance(item, Issue) else None
+        item = claim_key(item, self._taken)
+        if key is not None:
+            self._claims.setdefault(key, []).append((item.sources[0], item.key))
+        return item
+
+    def repeated(self) -> list[tuple[str, str]]:
+        """(the first file, a warning) for each key that more than one issue had: the same
+        pages read twice, or a masthead with a wrong date or issue number."""
+        warnings = []
+        for key, claims in self._claims.items():
+            if len(claims) < 2:
+                continue
+            files = [source for source, _ in claims[: self._NAMED]]
+            more = f" and {len(claims) - self._NAMED} more" if len(claims) > self._NAMED else ""
+            given = f"{claims[0][1]} and {claims[1][1]}" if len(claims) == 2 else f"{claims[0][1]} … {claims[-1][1]}"
+            warnings.append((claims[0][0], (
+                f"{len(claims)} issues have the key {key} ({', '.join(files)}{more}), kept apart as {given}: "
+                "are some pages there twice, or is a masthead's date or issue number wrong?"
+            )))
+        return warnings
+
+
+def clean_files(
+    paths: Iterable[Path], rulebook: Rulebook, model: LayoutModel | None = None, keys: IssueKeys | None = None
+) -> Iterator[Issue | KccleanError]:
     """Issues from files in order, one at a time. Consecutive files of the same date are the
-    pages of one issue; a file that cannot be read is yielded as its error and skipped."""
+    pages of one issue; a file that cannot be read is yielded as its error and skipped.
+    `keys`: the run's issue keys, to ask for the repeated ones once the run is done."""
     paths = list(paths)
-    taken: set[str] = set()  # issue keys used so far: every article id is unique in a run
+    keys = keys or IssueKeys()
     loaded = (with_facts(load_file(path, name, rulebook, model=model)) for path, name in zip(paths, display_names(paths)))
     for item in plan_issues(loaded):
         if not isinstance(item, KccleanError):
             item = build_pages(item, rulebook, model)
-        yield claim_key(item, taken)
+        yield keys.claim(item)
 
 
 def load_file(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gzip
 import math
+import re
 from importlib import resources
 
 # The cut-through word must be this common relative to the rarer of its two pieces as words
@@ -74,6 +75,38 @@ def in_a_word(text: str, at: int) -> bool:
             if text[start : start + size] in table:
                 return True
     return False
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters of a title (for a file name), cut where a reader would cut
+    it: the last place in its second half at punctuation or a space, between a Latin word and
+    Chinese, or between two words of the table; mid-word only where there is none. A cut
+    title does not end on punctuation."""
+    if len(text) <= limit:
+        return text
+    for at in range(limit, limit // 2, -1):
+        if _between_words(text, at):
+            return _TRAILING_MARKS.sub("", text[:at]) or text[:limit]
+    return text[:limit]
+
+
+# what a shortened title does not end on: punctuation and spaces (an opening bracket too)
+_TRAILING_MARKS = re.compile(r"[\W_]+$")
+
+
+def _between_words(text: str, at: int) -> bool:
+    """Whether cutting `text` before position `at` splits no word."""
+    left, right = text[at - 1], text[at]
+    if not (left.isalnum() and right.isalnum()):  # punctuation or a space
+        return True
+    if left.isascii() or right.isascii():  # inside a Latin word or a number, or where one meets Chinese
+        return left.isascii() != right.isascii()
+    table = word_table()
+    for size in (2, 3, 4):  # a word of the table across the cut
+        for start in range(max(0, at - size + 1), min(at - 1, len(text) - size) + 1):
+            if text[start : start + size] in table:
+                return False
+    return True
 
 
 @functools.lru_cache(maxsize=16384)

@@ -49,10 +49,11 @@ ARTICLE_TYPES: dict[str, type | tuple[type, ...]] = {
     "path": str,
     "changes": int,
 }
-# `file:line:col  rule-id  before → after`, optionally marked as a suggestion.
+# `file:line:col  rule-id  before → after`, optionally marked as a suggestion; a join, move
+# or stitch in its context, marked as `kcclean diff` marks it (`…培训技[-⏎⏎-]术、回收…`).
 CHANGE_LINE = re.compile(
     r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+)  (?P<rule>[\w.-]+)  "
-    r"(?P<before>\S+) → (?P<after>\S+)(  \(suggestion\))?$"
+    r"(?:(?P<before>\S+) → (?P<after>\S+)|(?P<context>.*(?:\[-.+?-\]|<<moved: .+?>>|\[=.+?=\]).*))(  \(suggestion\))?$"
 )
 
 

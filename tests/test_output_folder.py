@@ -317,6 +317,14 @@ def article(headline: list[str]) -> Article:
         (["区委", "回眸“十三五” 柯城区召开全区经济工作会议"], "柯城区召开全区经济工作会议"),
         (["一二三四五六七八九十", "短标题"], "一二三四五六七八九十"),
         ([], "untitled"),
+        # a long one is cut between words (召开, not 召), at a mark or a space…
+        (["市政协召开推进县域医共体建设工作专题协商会召开第二次会议"], "市政协召开推进县域医共体建设工作专题协商会召开"),
+        (["柯城区全面推进乡村振兴战略实施扎实开展共同富裕示范区建设"], "柯城区全面推进乡村振兴战略实施扎实开展共同富裕"),
+        (["柯城区举办“浙里办”App推广活动暨数字化改革成果展示会"], "柯城区举办-浙里办-App推广活动暨数字化改革"),
+        (["柯城区召开全区经济工作会议：ABCDEFGHIJKLMNOPQRSTUVWXYZ"], "柯城区召开全区经济工作会议"),
+        # …or where a Latin word meets Chinese, never inside the word; mid-word only where nothing else will do
+        (["区委召开全区会议部署推进柯城区数字化改革Zhejiangonline"], "区委召开全区会议部署推进柯城区数字化改革"),
+        (["区委召开全区ABCDEFGHIJKLMNOPQRSTUVWXYZ大会"], "区委召开全区ABCDEFGHIJKLMNOPQR"),
     ],
 )
 def test_an_article_file_is_named_after_its_main_headline(headline: list[str], name: str) -> None:

@@ -118,6 +118,118 @@ def test_fix_review_and_rules_import(tmp_path: Path):
     result = runner.invoke(app, ["rules", "import", str(review), "--dir", str(tmp_path / "mine")])
     assert result.exit_code == 0 and (tmp_path / "mine" / "review.toml").exists(), result.output
     again = runner.invoke(app, ["rules", "import", str(review), "--dir", str(tmp_path / "mine")])
-    assert again.exit_code == 0 and (tmp_path / "mine" / "review-2.toml").exists()
+    assert again.exit_code == 0 and "already holds this review: nothing written" in again.output
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["review.toml"]
     missing = runner.invoke(app, ["fix", str(page), "--out", str(tmp_path / "x"), "--review", str(tmp_path / "nope.toml")])
     assert missing.exit_code == 2 and "nope.toml" in missing.stderr
+
+
+# A sentence that punct.comma-width's own first example uses (rules/30-punctuation.toml).
+BUILTIN_SENTENCE = "区委召开常委会\n\n12月14日上午,区委常委会召开会议,传达学习精神。\n"
+
+
+def test_a_review_of_a_builtin_example_sentence_round_trips(tmp_path: Path):
+    """Rejecting a fix in a sentence that a built-in rule's example also uses narrows the
+    rule for the user's text: the built-in example still passes, and fix honours the rejection."""
+    page = tmp_path / "page.txt"
+    page.write_text(BUILTIN_SENTENCE, encoding="utf-8")
+    review = write(tmp_path / "review.toml", """
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "12月14日上午,区委常委会"
+        note = "rejected in review"
+    """)
+    runner, mine = CliRunner(), tmp_path / "my_rules"
+    imported = runner.invoke(app, ["rules", "import", str(review), "--dir", str(mine)])
+    assert imported.exit_code == 0, imported.output
+    tested = runner.invoke(app, ["rules", "test", str(mine)])
+    assert tested.exit_code == 0 and ": 0 failures, 0 broken files" in tested.output, tested.output
+    fixed = runner.invoke(app, ["fix", str(page), "--rules", str(mine), "--out", str(tmp_path / "out"), "-q"])
+    assert fixed.exit_code == 0, fixed.output
+    body = json.loads((tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])["body"]
+    assert body == ["12月14日上午,区委常委会召开会议，传达学习精神。"]
+    again = runner.invoke(app, ["rules", "import", str(review), "--dir", str(mine)])
+    assert again.exit_code == 0 and f"{mine / 'review.toml'} already holds this review" in again.output
+    assert runner.invoke(app, ["rules", "test", str(mine)]).exit_code == 0
+
+
+def test_a_later_review_is_written_beside_the_first_and_loads_with_it(tmp_path: Path):
+    page = tmp_path / "page.txt"
+    page.write_text(BUILTIN_SENTENCE, encoding="utf-8")
+    first = write(tmp_path / "first.toml", """
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "上午,区委"
+    """)
+    second = write(tmp_path / "second.toml", """
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "上午,区委"
+
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "会议,传达"
+    """)
+    runner, mine = CliRunner(), tmp_path / "my_rules"
+    for review in (first, second):
+        result = runner.invoke(app, ["rules", "import", str(review), "--dir", str(mine)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in mine.iterdir()) == ["review-2.toml", "review.toml"]
+    assert runner.invoke(app, ["rules", "test", str(mine)]).exit_code == 0
+    result = runner.invoke(app, ["check", str(page), "--rules", str(mine)])
+    assert result.exit_code == 0 and "clean: nothing to fix" in result.output, result.output
+
+
+def test_an_exception_never_needed_is_blamed_on_the_file_that_writes_it(tmp_path: Path):
+    mine = tmp_path / "my_rules"
+    write(mine / "review.toml", """
+        # a comma already fixed
+        [[exception]]
+        rule = "punct.comma-width"
+        text = "上午，区委"
+    """)
+    result = CliRunner().invoke(app, ["rules", "test", str(mine)])
+    assert result.exit_code == 1
+    assert f"{mine / 'review.toml'}:2: rule punct.comma-width: exception '上午，区委' is never needed" in result.output
+    assert "30-punctuation.toml" not in result.output
+
+
+TABLE_RULE = """
+    [[rule]]
+    id = "house.review-1"
+    description = "Made in review."
+    kind = "table"
+    scope = ["all"]
+    priority = -1
+
+    [rule.table]
+    "柯成" = "{right}"
+
+    [[rule.example]]
+    text = "柯成"
+    fixed = "{right}"
+
+    [[rule.example]]
+    text = "{right}"
+"""
+
+
+def test_an_import_that_conflicts_names_the_review_file_and_line(tmp_path: Path):
+    runner, mine = CliRunner(), tmp_path / "my_rules"
+    assert runner.invoke(app, ["rules", "import", str(write(tmp_path / "one.toml", TABLE_RULE.format(right="柯城"))), "--dir", str(mine)]).exit_code == 0
+    other = write(tmp_path / "two.toml", "# a later review, reusing the id\n" + textwrap.dedent(TABLE_RULE.format(right="柯城区")))
+    result = runner.invoke(app, ["rules", "import", str(other), "--dir", str(mine)])
+    assert result.exit_code == 2
+    assert f"{other}:3: rule house.review-1 is already defined at {mine / 'review.toml'}:1" in result.stderr
+    twice = write(tmp_path / "twice.toml", TABLE_RULE.format(right="柯城") + TABLE_RULE.format(right="柯城区"))
+    result = runner.invoke(app, ["rules", "import", str(twice), "--dir", str(tmp_path / "fresh")])
+    assert result.exit_code == 2 and f"{twice}:18: rule house.review-1 is already defined at {twice}:1" in result.stderr
+    nobody = write(tmp_path / "nobody.toml", """
+        [[exception]]
+        rule = "punct.no-such-rule"
+        text = "精神,共产"
+    """)
+    result = runner.invoke(app, ["rules", "import", str(nobody), "--dir", str(mine)])
+    assert result.exit_code == 2 and f"{nobody}:1: [[exception]]: no rule is named punct.no-such-rule" in result.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["review.toml"]
+    assert not (tmp_path / "fresh").exists()

@@ -29,7 +29,7 @@ ALLOWED = {
         "kcclean.layout",
     ),
     "kcclean.output": (
-        "kcclean.about", "kcclean.errors", "kcclean.model", "kcclean.provenance", "kcclean.rules",
+        "kcclean.about", "kcclean.errors", "kcclean.model", "kcclean.provenance", "kcclean.rules", "kcclean.words",
         "kcclean.layout.issues", "kcclean.output",
     ),
 }

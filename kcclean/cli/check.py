@@ -6,7 +6,7 @@ import typer
 
 from ..errors import EXIT_FOUND, KccleanError
 from ..output.diff import counted, visible
-from ..pipeline import clean_files
+from ..pipeline import IssueKeys, clean_files
 from .common import (
     FollowLinks,
     Ignore,
@@ -19,6 +19,7 @@ from .common import (
     describe,
     inputs,
     rulebook_of,
+    say_warning,
     user_errors,
     warn,
 )
@@ -45,7 +46,8 @@ def check(
         files, missing = inputs(paths, follow_links)
         fixes = files_with_fixes = 0
         worst = max((error.exit_code for error in missing), default=0)
-        for item in clean_files(files, rulebook):
+        keys = IssueKeys()
+        for item in clean_files(files, rulebook, keys=keys):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 worst = max(worst, item.exit_code)
@@ -54,10 +56,12 @@ def check(
             for name in item.sources:
                 mine = [c for c in item.changes if c.source == name and c.kind != "record"]
                 for change in mine:
-                    typer.echo(describe(change))
+                    typer.echo(describe(change, item))
                 found = sum(1 for c in mine if c.is_fix)
                 fixes += found
                 files_with_fixes += bool(found)
+        for _, message in keys.repeated():
+            say_warning(message)
         if worst:
             raise typer.Exit(worst)
         if fixes:

@@ -18,7 +18,7 @@ import typer.core
 from ..errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, KccleanError
 from ..input import expand_paths
 from ..model import Change, Issue
-from ..output.diff import counted, visible
+from ..output.diff import counted, excerpt, shown, visible
 from ..parallel import signals_handled
 from ..pipeline import model_of
 from ..rules import Rulebook, load_rulebook, with_review
@@ -26,7 +26,7 @@ from .config import settings as load_settings
 
 Paths = Annotated[
     list[str],
-    typer.Argument(metavar="PATH", help="Transcript files, folders (their *.txt, sorted) or globs.", show_default=False),
+    typer.Argument(metavar="PATH", help="Transcript files, folders (their *.txt, sorted), globs, or - for standard input.", show_default=False),
 ]
 RuleDirs = Annotated[
     Optional[list[Path]],
@@ -170,14 +170,16 @@ def progress(total: int, quiet: bool, size: int = 0) -> Iterator[_Terminal]:
         )
 
 
-def _shown(text: str) -> str:
-    return text.replace("\n", "⏎").replace(" ", "␣").replace("\u3000", "␣") or "∅"
-
-
-def describe(change: Change) -> str:
-    """One line for a terminal: where, rule, before → after (a review decision kept: why)."""
+def describe(change: Change, issue: Issue) -> str:
+    """One line for a terminal: where, rule, and before → after; a join, move or stitch in
+    the input around it, as `kcclean diff` shows it; a review decision kept: why."""
     mark = "" if change.applied else "  (suggestion)"
-    what = change.evidence if change.kind == "review" else f"{visible(_shown(change.before))} → {visible(_shown(change.after))}"
+    if change.kind == "review":
+        what = change.evidence
+    elif change.kind in ("join", "move", "stitch"):
+        what = excerpt(change, {source.name: source for source in issue.inputs})
+    else:
+        what = f"{shown(change.before) or '∅'} → {shown(change.after) or '∅'}"
     return f"{visible(change.source)}:{change.line}:{change.column}  {change.rule}  {what}{mark}"
 
 
@@ -205,7 +207,11 @@ def file_line(name: str, issue: Issue) -> str:
 def warn(issue: Issue) -> None:
     """The issue's own warnings (bad bytes replaced, a rule switched off) on stderr."""
     for message in issue.warnings:
-        typer.echo(f"kcclean: warning: {visible(message)}", err=True)
+        say_warning(message)
+
+
+def say_warning(message: str) -> None:
+    typer.echo(f"kcclean: warning: {visible(message)}", err=True)
 
 
 

@@ -1,5 +1,6 @@
-"""Project settings: `kcclean.toml` in the working folder, or `[tool.kcclean]` in its
-`pyproject.toml`. Command-line options add to them (folders, ignores) or replace them."""
+"""Project settings: `kcclean.toml`, or `[tool.kcclean]` in `pyproject.toml`, in the working
+folder or the nearest folder above it that has one (as ruff finds its settings). Command-line
+options add to them (folders, ignores) or replace them."""
 
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ _BOOLEAN_WORDS = {"yes", "no", "true", "false", "on", "off", "all", "none", "1",
 
 
 def find_config(folder: Path) -> tuple[Path, dict] | None:
-    """The settings table and the file it came from, or None when there is none."""
-    own = folder / "kcclean.toml"
-    if own.exists():  # not is_file(): one that is a pipe or a device is named, not passed over
-        return own, _read(own)
-    project = folder / "pyproject.toml"
-    if project.exists():
-        table = _read(project).get("tool", {}).get("kcclean")
-        if table is not None:
-            return project, table
+    """The settings table and the file it came from: the nearest of `folder` and the folders
+    above it to hold a kcclean.toml or a pyproject.toml with `[tool.kcclean]` (a kcclean.toml
+    first, in one folder); None when none does."""
+    for place in (folder, *folder.parents):
+        own = place / "kcclean.toml"
+        if own.exists():  # not is_file(): one that is a pipe or a device is named, not passed over
+            return own, _read(own)
+        project = place / "pyproject.toml"
+        if project.exists():
+            table = _read(project).get("tool", {}).get("kcclean")
+            if table is not None:
+                return project, table
     return None
 
 
@@ -50,7 +54,7 @@ def settings(
     unsafe: bool = False,
     layout_model: Path | None = None,
 ) -> Settings:
-    """Settings from the project file in `folder`, then the command line."""
+    """Settings from the project file of `folder` (`find_config`), then the command line."""
     result = Settings()
     found = find_config(folder)
     if found:

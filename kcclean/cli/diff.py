@@ -11,7 +11,7 @@ import typer
 
 from ..errors import EXIT_INPUT, KccleanError
 from ..output.diff import render_issue, render_totals, tally, visible
-from ..pipeline import clean_files
+from ..pipeline import IssueKeys, clean_files
 from .common import (
     FollowLinks,
     Ignore,
@@ -23,6 +23,7 @@ from .common import (
     Unsafe,
     inputs,
     rulebook_of,
+    say_warning,
     user_errors,
     warn,
 )
@@ -68,7 +69,8 @@ def diff(
         files, missing = inputs(paths, follow_links)
         skipped = len(missing)
         totals: Counter[tuple[str, str]] = Counter()
-        for item in clean_files(files, rulebook):
+        keys = IssueKeys()
+        for item in clean_files(files, rulebook, keys=keys):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 skipped += 1
@@ -77,6 +79,8 @@ def diff(
             for line in render_issue(item, use_color):
                 typer.echo(line, color=use_color)
             totals.update(tally(item))
+        for _, message in keys.repeated():
+            say_warning(message)
         for line in render_totals(totals, use_color):
             typer.echo(line, color=use_color)
         if skipped:

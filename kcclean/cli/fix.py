@@ -11,11 +11,12 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import KccleanError
+from ..input import STDIN
 from ..output.diff import counted, visible
 from ..output.folder import OutputFolder
 from ..output.report import Report
 from ..parallel import dask_cluster, default_jobs, expand_urls, worker_processes
-from ..pipeline import clean_files
+from ..pipeline import IssueKeys, clean_files
 from ..rules import Rulebook
 from .common import (
     FollowLinks,
@@ -32,6 +33,7 @@ from .common import (
     inputs,
     progress,
     rulebook_of,
+    say_warning,
     terminate_as_interrupt,
     user_errors,
     warn,
@@ -41,10 +43,11 @@ from .common import (
 def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: OutputFolder | None = None):
     """A context giving the function that cleans the run's files: in this process, or in
     worker processes when there are several cores and several files (they then write the
-    article files into `folder`, the run's output, too)."""
+    article files into `folder`, the run's output, too). Standard input is only open in
+    this process: a run that reads it runs here."""
     jobs = min(jobs or default_jobs(), len(files))
-    if jobs <= 1:
-        return nullcontext(lambda paths: ((item, None) for item in clean_files(paths, rulebook)))
+    if jobs <= 1 or STDIN in files:
+        return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder)
 
 
@@ -109,14 +112,17 @@ def fix(
         urls = engine == "dask" and any("://" in path for path in paths)
         expand = functools.partial(expand_urls, follow_links=follow_links) if urls else None
         files, missing = inputs(paths, follow_links, expand)
+        if engine == "dask" and STDIN in files:
+            raise KccleanError("standard input (-) is read here, not on a Dask cluster: save it to a file the workers can read")
         report = Report(rulebook)
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         folder = nullcontext() if dry_run else OutputFolder(out, force)
-        size = 0 if urls else sum(path.stat().st_size for path in files)
+        size = 0 if urls else sum(path.stat().st_size for path in files if path != STDIN)
         files_done: set[str] = set()  # a file holding several issues counts once
         issues_done = 0
+        keys = IssueKeys()
         if engine == "dask":
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
         else:
@@ -125,7 +131,7 @@ def fix(
         with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
-            for item, part in clean(files):
+            for item, part in clean(files, keys):
                 if isinstance(item, KccleanError):
                     typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                     report.add_skipped(item)
@@ -143,12 +149,16 @@ def fix(
                     if dry_run and not quiet:
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
-                                terminal.say("    " + describe(change))
+                                terminal.say("    " + describe(change, item))
                 new = [name for name in item.sources if name not in files_done]
                 files_done.update(new)
                 terminal.advance(len(new))
                 issues_done += 1
                 terminal.note(f"cleaning {item.sources[-1]}: {counted(issues_done, 'issue')} done")
+            for source, message in keys.repeated():
+                report.add_warning(source, message)
+                if not quiet:
+                    say_warning(message)
             if not dry_run:
                 with folder.open("report.json") as handle:
                     report.write_json(handle)

@@ -9,11 +9,24 @@ from typing import Annotated, Optional, TextIO
 import typer
 
 from ..datafile import read_data_file
-from ..errors import EXIT_FOUND, EXIT_INPUT, KccleanError
+from ..errors import EXIT_FOUND, EXIT_INPUT, KccleanError, RuleErrors
 from ..pipeline import layout_example
-from ..rules import BUILTIN_RULES, KINDS, LayoutRule, ProtectRule, Rulebook, Settings, is_builtin, load_rules, with_review
+from ..rules import (
+    BUILTIN_RULES,
+    KINDS,
+    LayoutRule,
+    ProtectRule,
+    Rulebook,
+    Settings,
+    is_builtin,
+    load_file,
+    load_rules,
+    read_toml,
+    with_review,
+)
 from ..rules.base import RULE_ID
 from ..rules.examples import check_rule
+from ..rules.loader import defined_once, rule_files
 from .common import Ignore, RuleDirs, Select, rulebook_of, user_errors
 from .config import settings as load_settings
 
@@ -154,13 +167,25 @@ def rules_import(
 ) -> None:
     """Keep a review as rules: check review.toml against the rules it names and write it to
     FOLDER as an ordinary rule file (its exceptions and rules, the reviewed text as their
-    examples), then use FOLDER with --rules or `rules = [...]` in kcclean.toml.
+    examples), then use FOLDER with --rules or `rules = [...]` in kcclean.toml. A review
+    FOLDER already holds (the same entries, comments aside) is not written again; a later
+    review goes beside it as review-2.toml, review-3.toml…
 
     Example:  kcclean rules import review.toml --dir my_rules && kcclean rules test my_rules
     """
     with user_errors():
+        kept = rule_files(folder) if folder.is_dir() else []
         book = rulebook_of([*(rules or []), *([folder] if folder.is_dir() else [])], None, None, False)
+        entries = read_toml(review)[1]
+        same = next((path for path in kept if read_toml(path)[1] == entries), None)
+        if same is not None:
+            typer.echo(f"{same} already holds this review: nothing written")
+            return
         with_review(book, review)  # every exception names a rule, every example passes
+        # a rule of the review must not be one the folder defines already: it would be defined twice there
+        _, clashes = defined_once(load_file(review), {rule.id: rule for path in kept for rule in load_file(path)})
+        if clashes:
+            raise RuleErrors(clashes)
         text = read_data_file(review)
         folder.mkdir(parents=True, exist_ok=True)
         target, n = folder / "review.toml", 1

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
 from ..provenance import Source
+from .files import STDIN
 
 # A BOM, the encoding it names (as the report shows it) and the codec that reads what follows.
 _BOMS = (
@@ -166,7 +168,7 @@ def read_source(path: Path, name: str | None = None) -> Source:
     """Read and decode one input file; `name` is how messages and the report call it."""
     name = name or path.name
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if path == STDIN else path.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except IsADirectoryError:

@@ -9,12 +9,18 @@ from pathlib import Path
 
 from ..errors import InputError, printable
 
+# `-` on the command line: standard input, read where the files are read (`read_source`) and
+# named `<stdin>` wherever a file's name is shown
+STDIN = Path("-")
+STDIN_NAME = "<stdin>"
+
 
 def expand_paths(
     arguments: list[str], pattern: str = "*.txt", follow_links: bool = False
 ) -> tuple[list[Path], list[InputError]]:
     """Files named on the command line (files as given, folders as their sorted `*.txt`,
-    globs expanded; duplicates dropped), and an error for each argument that names none.
+    globs expanded, `-` as STDIN; duplicates dropped), and an error for each argument that
+    names none.
 
     A symbolic link found in a folder or by a glob that leads out of it (to /etc/passwd, to
     someone's home) is not read unless `follow_links`: it is reported as skipped."""
@@ -38,7 +44,9 @@ def expand_paths(
 
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
+        if argument == "-":
+            found.append(STDIN)
+        elif path.is_dir():
             inside_folder = sorted(p for p in path.glob(pattern) if p.is_file())
             if not inside_folder:
                 errors.append(InputError(argument, f"folder has no {pattern} files"))
@@ -54,7 +62,7 @@ def expand_paths(
             errors.append(InputError(argument, "no such file or folder"))
     unique: dict[Path, None] = {}
     for path in found:
-        unique.setdefault(path.resolve(), None)
+        unique.setdefault(path if path == STDIN else path.resolve(), None)
     return list(unique), errors
 
 
@@ -68,7 +76,8 @@ def _glob_base(argument: str) -> Path:
 def display_names(paths: list[Path]) -> list[str]:
     """Names that tell the files apart: their paths below the folder they all share, as
     `printable` text."""
-    if not paths:
-        return []
-    base = Path(os.path.commonpath([p.resolve().parent for p in paths]))
-    return [printable(p.resolve().relative_to(base)) for p in paths]
+    files = [p for p in paths if p != STDIN]
+    if not files:
+        return [STDIN_NAME for _ in paths]
+    base = Path(os.path.commonpath([p.resolve().parent for p in files]))
+    return [STDIN_NAME if p == STDIN else printable(p.resolve().relative_to(base)) for p in paths]

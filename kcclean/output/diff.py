@@ -205,6 +205,13 @@ def _group(group: list[Change], sources: dict[str, Source], name: str, paint: Pa
             yield " " * 16 + paint("dim", f"why: {visible(c.evidence)}")
 
 
+def excerpt(change: Change, sources: dict[str, Source]) -> str:
+    """One change in the input around it, on one line, marked as `kcclean diff` marks it
+    without colour (`…培训技[-⏎⏎-]术、回收…`): how `check` and `fix --dry-run` show a join, a
+    move or a stitch, which have no text of their own to show."""
+    return _excerpt([change], sources, Painter(False))
+
+
 def _excerpt(group: list[Change], sources: dict[str, Source], paint: Painter) -> str:
     first = group[0]
     text = sources[first.source].text
@@ -217,6 +224,7 @@ def _excerpt(group: list[Change], sources: dict[str, Source], paint: Painter) ->
         right += 1
     out = ["…" if left > 0 and text[left - 1] != "\n" else "", visible(text[left:start])]
     pos = start
+    far = False  # the excerpt ends on text joined from elsewhere, already followed by …
     for c in group:
         if c.start < pos or (c.start == c.end == pos and c is not first and c.kind != "join"):
             continue  # drawn with the change before it
@@ -227,7 +235,9 @@ def _excerpt(group: list[Change], sources: dict[str, Source], paint: Painter) ->
             joined = context(c, sources)[1]
             out.append(_mark(c, "", paint) + paint("dim", f" ⇢ {visible(joined)}…"))
             pos = right = max(pos, c.end)
+            far = True
             continue
+        far = False
         if c.kind == "move":
             moved = text[c.start : c.end]
             out.append(paint("move", "moved: " + visible(moved if len(moved) <= 24 else moved[:24] + "…")))
@@ -236,7 +246,7 @@ def _excerpt(group: list[Change], sources: dict[str, Source], paint: Painter) ->
             out.append(_mark(c, text[c.start : c.end], paint, metadata=again))
         pos = max(pos, c.end)
     out.append(visible(text[pos:right]))
-    out.append("…" if right < len(text) and text[right] != "\n" else "")
+    out.append("…" if right < len(text) and text[right] != "\n" and not far else "")
     return "".join(out)
 
 

@@ -37,6 +37,7 @@ from typing import TextIO
 from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
+from ..words import shortened
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
@@ -100,7 +101,7 @@ def slug(article: Article) -> str:
     if not article.headline:
         return "untitled"
     longest = max(article.headline, key=len)
-    return safe_name(longest.split(" ")[-1], _SLUG_LENGTH)
+    return safe_name(shortened(longest.split(" ")[-1], _SLUG_LENGTH), _SLUG_LENGTH)
 
 
 def file_hash(path: Path) -> str:

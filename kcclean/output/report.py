@@ -165,6 +165,10 @@ class Report:
         self._index.write(_encode({"files": index_files, "changes": rows}) + "\n")
         self._issue_sizes.append(len(issue.sources))
 
+    def add_warning(self, source: str, message: str) -> None:
+        """A warning about the run rather than one issue (a repeated issue key)."""
+        self._warn(source, None, message)
+
     def _warn(self, source: str, article: str | None, message: str) -> None:
         self.warnings += 1
         self._warnings.write(_encode({"source": source, "article": article, "message": message}) + "\n")

@@ -92,6 +92,10 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     # texts in which the rule is right to change nothing: an edit inside one is not made
     exceptions: list[str] = field(default_factory=list)
+    # exceptions of the rule written in other rule files (a user's review of a built-in rule),
+    # by text, each with where it is written (file:line): they narrow the rule for their own
+    # text, and are no part of the rule its examples test
+    narrowed: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, entry: Entry, **common) -> Rule:
@@ -108,18 +112,17 @@ class Rule:
         return []
 
     def edits(self, text: str, protected: Spans = ()) -> list[Edit]:
-        """`find`'s edits less those inside one of the rule's exceptions. `find` sees each
-        protected span hidden, so that nothing in it is matched or read as context (a quote
-        mark in a URL is not half of a quotation); an edit that would change a protected
-        span is not made, one that keeps it whole (brackets put around a URL) is."""
+        """`find`'s edits less those inside one of the rule's exceptions, its own or another
+        file's. `find` sees each protected span hidden, so that nothing in it is matched or
+        read as context (a quote mark in a URL is not half of a quotation); an edit that would
+        change a protected span is not made, one that keeps it whole (brackets put around a
+        URL) is."""
         if protected:
             found = (_revealed(edit, text, protected) for edit in self.find(_hidden(text, protected)))
             edits = [edit for edit in found if edit is not None]
         else:
             edits = self.find(text)
-        if not self.exceptions or not edits:
-            return edits
-        return [edit for edit in edits if not _excepted(text, edit, self.exceptions)]
+        return _outside(text, edits, [*self.exceptions, *self.narrowed] if self.narrowed else self.exceptions)
 
     def protected(self, text: str) -> list[tuple[int, int]]:
         """The spans of the text that no other rule may change, left to right (a rule that
@@ -150,8 +153,9 @@ class Rule:
 
     def fix(self, text: str) -> str:
         """The text with every edit of this rule applied, except those it marks as less
-        certain than itself, which a default run only suggests (how examples are checked)."""
-        for edit in reversed(self.edits(text)):
+        certain than itself, which a default run only suggests: how examples are checked, so
+        against the rule as its own file defines it (without `narrowed`)."""
+        for edit in reversed(_outside(text, self.find(text), self.exceptions)):
             if not edit.unsafe:
                 text = text[: edit.start] + edit.after + text[edit.end :]
         return text
@@ -182,6 +186,13 @@ def _revealed(edit: Edit, text: str, protected: Spans) -> Edit | None:
         return None
     parts[1::2] = [text[start:end] for start, end in inside]
     return replace(edit, after="".join(parts))
+
+
+def _outside(text: str, edits: list[Edit], exceptions: list[str]) -> list[Edit]:
+    """The edits that lie inside no occurrence of one of the exceptions."""
+    if not exceptions or not edits:
+        return edits
+    return [edit for edit in edits if not _excepted(text, edit, exceptions)]
 
 
 def _excepted(text: str, edit: Edit, exceptions: list[str]) -> bool:

@@ -75,9 +75,10 @@ class Failure:
     rule: Rule
     line: int
     message: str
+    where: str | None = None  # file:line, when not the rule's own file (an exception written elsewhere)
 
     def __str__(self) -> str:
-        return f"{self.rule.origin}:{self.line}: rule {self.rule.id}: {self.message}"
+        return f"{self.where or f'{self.rule.origin}:{self.line}'}: rule {self.rule.id}: {self.message}"
 
 
 def check_rule(rule: Rule, pages: Callable[[Example], str]) -> list[Failure]:
@@ -102,10 +103,12 @@ def check_rule(rule: Rule, pages: Callable[[Example], str]) -> list[Failure]:
                         "rather than \\A and \\Z, and keep look-behinds inside the paragraph ([^…\\n])",
                     )
                 )
-    for text in rule.exceptions:  # each must be needed: the rule would change it without it
+    # each exception must be needed: the rule would change its text without it
+    written = [(text, None) for text in rule.exceptions] + list(rule.narrowed.items())
+    for text, where in written:
         wrong = any(key in text for key in rule.table) if isinstance(rule, TableRule) else rule.find(text)
         if not wrong:
-            failures.append(Failure(rule, rule.line, f"exception {text!r} is never needed: the rule changes nothing in it"))
+            failures.append(Failure(rule, rule.line, f"exception {text!r} is never needed: the rule changes nothing in it", where))
     return failures
 
 

@@ -315,22 +315,30 @@ def load_rules(folders: list[Path]) -> Loaded:
                 continue
             exceptions.extend(excepted)
             decisions.extend(decided)
-            for rule in rules:
-                if rule.id in seen_here:
-                    first = seen_here[rule.id]
-                    errors.append(
-                        RuleError(rule.origin, rule.line, f"rule {rule.id} is already defined at {first.origin}:{first.line}")
-                    )
-                    continue
-                seen_here[rule.id] = rule
-                ordered[rule.id] = rule
+            kept, repeated = defined_once(rules, seen_here)
+            errors.extend(repeated)
+            ordered.update((rule.id, rule) for rule in kept)
     errors.extend(add_exceptions(ordered, exceptions))
     return Loaded(list(ordered.values()), errors, decisions)
 
 
+def defined_once(rules: list[Rule], seen: dict[str, Rule]) -> tuple[list[Rule], list[RuleError]]:
+    """The rules whose id `seen` (the rules of one folder so far) does not define yet, added
+    to it, and an error at each of the others: a folder defines a rule once."""
+    kept, errors = [], []
+    for rule in rules:
+        first = seen.setdefault(rule.id, rule)
+        if first is rule:
+            kept.append(rule)
+        else:
+            errors.append(RuleError(rule.origin, rule.line, f"rule {rule.id} is already defined at {first.origin}:{first.line}"))
+    return kept, errors
+
+
 def add_exceptions(rules: dict[str, Rule], exceptions: list[RuleException]) -> list[RuleError]:
-    """Give each rule its exceptions; the problems, for an exception of no rule or of a
-    layout rule."""
+    """Give each rule its exceptions: one written in the rule's own file is part of the rule,
+    one of another file (a review's) only narrows it (`Rule.narrowed`). The problems, for an
+    exception of no rule or of a layout rule."""
     errors = []
     for exception in exceptions:
         rule = rules.get(exception.rule)
@@ -338,7 +346,10 @@ def add_exceptions(rules: dict[str, Rule], exceptions: list[RuleException]) -> l
             problem = "no rule is named" if rule is None else f"exceptions are for text rules, not the {rule.kind} rule"
             errors.append(RuleError(exception.origin, exception.line, f"[[exception]]: {problem} {exception.rule}"))
             continue
-        if exception.text in rule.exceptions:
+        if exception.text in rule.exceptions or exception.text in rule.narrowed:
+            continue
+        if exception.origin != rule.origin:
+            rule.narrowed[exception.text] = f"{exception.origin}:{exception.line}"
             continue
         rule.exceptions.append(exception.text)
         if isinstance(rule, TableRule):

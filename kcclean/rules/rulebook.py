@@ -14,7 +14,7 @@ from .base import Rule
 from .examples import example_failures
 from .layout import LayoutDecision, LayoutRule, LayoutRuleId
 from .lexicon import LexiconRule
-from .loader import BUILTIN_RULES, add_exceptions, load_entries, load_rules
+from .loader import BUILTIN_RULES, add_exceptions, defined_once, load_entries, load_rules
 from .protect import ProtectRule
 
 
@@ -95,10 +95,10 @@ def with_review(book: Rulebook, path: Path) -> Rulebook:
     the fixes rejected, `[[rule]]`s for the suggestions accepted and the rules made in it, and
     `[[layout]]` decisions for the layout changes rejected or made in it."""
     rules, exceptions, decisions = load_entries(path)
+    rules, errors = defined_once(rules, {})
     ordered = {rule.id: rule for rule in book.all_rules}
-    for rule in rules:
-        ordered[rule.id] = rule
-    errors = add_exceptions(ordered, exceptions)
+    ordered.update((rule.id, rule) for rule in rules)
+    errors += add_exceptions(ordered, exceptions)
     for rule in rules:
         errors.extend(example_failures(rule))
     if errors:
