@@ -313,6 +313,7 @@ def test_hostile_text_neither_blanks_nor_scripts_the_page(browser, tmp_path: Pat
     page = opened.page
     assert number(page.inner_text('[data-count="articles"] b')) == data["summary"]["articles"] == 1
     open_file(page, "hostile.txt")
+    page.locator(".same-fold button").click()  # its paragraphs are unchanged: folded
     shown = page.inner_text('details.file[data-file="hostile.txt"]')
     assert "<!--<script>window.pwned=1</script>" in shown and "&amp;" in shown
     assert page.evaluate("window.pwned") is None
@@ -433,9 +434,10 @@ INJECTING_NAME = (
 
 
 def test_a_file_name_cannot_inject_a_rule_into_the_exported_review(browser, tmp_path: Path):
-    """A layout decision and a reviewed file are exported as comments naming the file, and a
+    """A layout decision names the file, so does the comment listing the reviewed files, and a
     rejected fix's context here holds DEL: review.toml stays valid TOML holding exactly the
-    one exception, and neither `fix --review` nor `rules import` gains a rule from the name."""
+    one exception and the one layout decision, and neither `fix --review` nor `rules import`
+    gains a rule from the name."""
     lead = "本报讯（记者 王思）今年以来，村里修好了三条道\n路，群众出行更方便了。区里部署,\x7f工作，要求各地抓好落实。"
     text = "区里召开会议\n\n" + lead + "村里的路好走了。" * 20 + "\n"  # long enough for one DEL not to look binary
     opened, data, path = open_text(browser, tmp_path, text, INJECTING_NAME)
@@ -454,9 +456,10 @@ def test_a_file_name_cannot_inject_a_rule_into_the_exported_review(browser, tmp_
     opened.close()
     exported = review.read_text(encoding="utf-8")
     assert "\n[[rule]]" not in exported and "\x7f" not in exported, exported
-    assert exported.count(json.dumps(INJECTING_NAME, ensure_ascii=False)) == 2, exported  # the join's and the file's comments
+    assert exported.count(json.dumps(INJECTING_NAME, ensure_ascii=False)) == 2, exported  # the join's entry and the file's comment
     parsed = tomllib.loads(exported)
-    assert list(parsed) == ["exception"] and [e["rule"] for e in parsed["exception"]] == ["punct.comma-width"], parsed
+    assert list(parsed) == ["exception", "layout"] and [e["rule"] for e in parsed["exception"]] == ["punct.comma-width"], parsed
+    assert [(d["source"], d["decide"]) for d in parsed["layout"]] == [(INJECTING_NAME, "keep-break")]
     assert "部署,\x7f" in parsed["exception"][0]["text"]
 
     runner = CliRunner()
