@@ -33,7 +33,7 @@ INPUTS = {
 
 # Every field of report.json, by object. docs/report.md's "The fields of report.json" documents each.
 FIELDS = {
-    "top": {"kcclean", "summary", "rules", "files", "changes", "warnings"},
+    "top": {"kcclean", "run", "summary", "rules", "files", "changes", "warnings"},
     "summary": {"files", "skipped", "issues", "articles", "fixes", "recorded", "suggestions", "warnings"},
     "rules": {"description", "kind", "level", "origin", "applied", "recorded", "suggested", "pairs"},
     "files": {"source", "encoding", "issue", "fixes", "suggestions", "error", "text", "first_line", "furniture", "articles"},
@@ -364,3 +364,29 @@ def test_diff_help_explains_every_marker_it_prints():
         assert left in help_text and right in help_text, left
     for word in ("edit", "join", "move", "stitch", "record", "suggestion", "⏎", "<U+200B>", "why:", "totals per rule"):
         assert word in help_text, word
+
+
+def test_the_run_id_changes_with_the_inputs_and_the_rules(tmp_path: Path):
+    """The page keeps a review's decisions under the run id: the same run again keeps them, a
+    run of other text or with the review applied starts afresh."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for path in sorted((FIXTURES / "sample").glob("*.txt")):
+        shutil.copy(path, scans / path.name)
+
+    def run_id(out: str, *more: str) -> str:
+        result = CliRunner().invoke(app, ["fix", str(scans), "--out", str(tmp_path / out), "--quiet", *more])
+        assert result.exit_code == 0, result.output
+        data = json.loads((tmp_path / out / "report.json").read_text(encoding="utf-8"))
+        index = re.search(r'<script id="kc-index" type="application/json">(.*?)</script>', (tmp_path / out / "report.html").read_text(encoding="utf-8"), re.S)
+        assert json.loads(index.group(1))["run"] == data["run"]
+        return data["run"]
+
+    first = run_id("a")
+    assert re.fullmatch(r"[0-9a-f]{16}", first) and run_id("b") == first
+    review = tmp_path / "review.toml"
+    review.write_text('[[exception]]\nrule = "punct.comma-width"\ntext = "资源,形成"\n', encoding="utf-8")
+    assert run_id("c", "--review", str(review)) != first
+    page = next(scans.glob("*.txt"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    assert run_id("d") != first

@@ -10,8 +10,11 @@ must walk from change to change, and a large run must open quickly.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -313,6 +316,7 @@ def test_hostile_text_neither_blanks_nor_scripts_the_page(browser, tmp_path: Pat
     page = opened.page
     assert number(page.inner_text('[data-count="articles"] b')) == data["summary"]["articles"] == 1
     open_file(page, "hostile.txt")
+    page.locator(".same-fold button").click()  # its paragraphs are unchanged: folded
     shown = page.inner_text('details.file[data-file="hostile.txt"]')
     assert "<!--<script>window.pwned=1</script>" in shown and "&amp;" in shown
     assert page.evaluate("window.pwned") is None
@@ -433,9 +437,10 @@ INJECTING_NAME = (
 
 
 def test_a_file_name_cannot_inject_a_rule_into_the_exported_review(browser, tmp_path: Path):
-    """A layout decision and a reviewed file are exported as comments naming the file, and a
+    """A layout decision names the file, so does the comment listing the reviewed files, and a
     rejected fix's context here holds DEL: review.toml stays valid TOML holding exactly the
-    one exception, and neither `fix --review` nor `rules import` gains a rule from the name."""
+    one exception and the one layout decision, and neither `fix --review` nor `rules import`
+    gains a rule from the name."""
     lead = "本报讯（记者 王思）今年以来，村里修好了三条道\n路，群众出行更方便了。区里部署,\x7f工作，要求各地抓好落实。"
     text = "区里召开会议\n\n" + lead + "村里的路好走了。" * 20 + "\n"  # long enough for one DEL not to look binary
     opened, data, path = open_text(browser, tmp_path, text, INJECTING_NAME)
@@ -454,10 +459,12 @@ def test_a_file_name_cannot_inject_a_rule_into_the_exported_review(browser, tmp_
     opened.close()
     exported = review.read_text(encoding="utf-8")
     assert "\n[[rule]]" not in exported and "\x7f" not in exported, exported
-    assert exported.count(json.dumps(INJECTING_NAME, ensure_ascii=False)) == 2, exported  # the join's and the file's comments
+    assert exported.count(json.dumps(INJECTING_NAME, ensure_ascii=False)) == 2, exported  # the join's entry and the file's comment
     parsed = tomllib.loads(exported)
-    assert list(parsed) == ["exception"] and [e["rule"] for e in parsed["exception"]] == ["punct.comma-width"], parsed
-    assert "部署,\x7f" in parsed["exception"][0]["text"]
+    assert list(parsed) == ["exception", "layout"] and [e["rule"] for e in parsed["exception"]] == ["punct.comma-width"], parsed
+    assert [(d["source"], d["decide"]) for d in parsed["layout"]] == [(INJECTING_NAME, "keep-break")]
+    # the context stops at the DEL: another rule takes it out before the comma is fixed
+    assert parsed["exception"][0]["text"] == "区里部署,"
 
     runner = CliRunner()
     again = runner.invoke(app, ["fix", str(path), "--out", str(tmp_path / "again"), "--quiet", "--review", str(review)])
@@ -614,3 +621,418 @@ def test_the_change_lists_go_in_line_order_with_furniture_last(page, report):
     for group in (False, True):
         mine = [(c["line"], c["column"]) for c in changes if (c["kind"] == "record") == group and c["source"] == source]
         assert mine == sorted(mine)
+
+
+# ---------------------------------------------------------------- the review workbench
+
+WORKTREE = Path(__file__).resolve().parents[1]
+DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
+
+
+def kcclean(*args: str) -> subprocess.CompletedProcess:
+    """`python -m kcclean` of this checkout, as a user runs it."""
+    env = {**os.environ, "PYTHONPATH": str(WORKTREE)}
+    return subprocess.run([sys.executable, "-m", "kcclean", *args], cwd=WORKTREE, env=env, capture_output=True, text=True, timeout=600)
+
+
+def two_issues(folder: Path) -> Path:
+    """The sample issue and a copy of it a week later, each with an English `and` between
+    Chinese words (a suggestion): 54 changes for j/k to step through."""
+    scans = folder / "scans"
+    scans.mkdir(parents=True)
+    for path in SAMPLE:
+        text = path.read_text(encoding="utf-8").replace("手指上下翻飞", "手指 and 上下翻飞")
+        (scans / path.name).write_text(text, encoding="utf-8")
+        later = text.replace("2023年5月10日", "2023年5月17日").replace("第2045期", "第2046期").replace("手指 and", "双手 and")
+        (scans / path.name.replace("05-10", "05-17")).write_text(later, encoding="utf-8")
+    return scans
+
+
+def run(scans: Path, out: Path, *more: str) -> tuple[Path, dict]:
+    result = kcclean("fix", str(scans), "--out", str(out), "--quiet", *more)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return out / "report.html", json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+class Review(Page):
+    """A report page at a given screen size."""
+
+    def __init__(self, browser, html: Path, viewport=DESKTOP, mobile=False, context=None):
+        self.own = context is None
+        self.context = context or browser.new_context(viewport=viewport, is_mobile=mobile, accept_downloads=True)
+        self.requests, self.errors = [], []
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.goto(html.as_uri())
+
+    def goto(self, url: str):
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
+
+    def current(self) -> dict:
+        return self.page.evaluate("window.kccleanReport.current()")
+
+    def export(self, path: Path) -> str:
+        self.page.focus("#export")
+        with self.page.expect_download() as download:
+            self.page.keyboard.press("Enter")
+        download.value.save_as(path)
+        return path.read_text(encoding="utf-8")
+
+    def close(self):
+        assert not self.errors, self.errors
+        if self.own:
+            self.context.close()
+
+
+def in_view(page, change_id: int) -> dict:
+    """Where the current change is, and what the panel leaves of the window."""
+    return page.evaluate(
+        """(id) => { const m = document.querySelector('.mk.current'), pop = document.querySelector('#pop');
+        const b = m.getBoundingClientRect(), p = pop.getBoundingClientRect();
+        return {ids: m.dataset.ci.split(' ').map(Number), top: b.top, bottom: b.bottom, left: b.left, right: b.right,
+                panelLeft: p.left, panelTop: p.top, open: !pop.hidden, height: innerHeight, width: innerWidth}; }""",
+        change_id,
+    )
+
+
+def assert_beside_the_panel(box: dict, change_id: int, phone: bool = False) -> None:
+    assert change_id in box["ids"] and box["open"], box
+    assert box["top"] >= 0 and box["bottom"] <= (box["panelTop"] if phone else box["height"]), box
+    if not phone:
+        assert box["right"] <= box["panelLeft"], box
+
+
+def status_position(page) -> tuple[int, int]:
+    found = re.search(r"change (\d+) of (\d+)", page.inner_text("#status"))
+    assert found, page.inner_text("#status")
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_a_keyboard_only_review_of_50_changes_is_applied_and_marked_by_the_rerun(browser, tmp_path: Path):
+    scans = two_issues(tmp_path)
+    html, data = run(scans, tmp_path / "out")
+    changes = data["changes"]
+    opened = Review(browser, html)
+    page = opened.page
+    page.keyboard.press("Tab")  # the keyboard from the start: focus on the page, not on a mark
+    rejected, accepted, pair, join, new_article, taken_back = [], [], None, None, None, None
+    for step in range(1, 51):
+        page.keyboard.press("j")
+        change = changes[opened.current()]
+        assert_beside_the_panel(in_view(page, change["id"]), change["id"])
+        assert status_position(page) == (step, 54)
+        first_issue = change["source"].startswith("2023-05-10")
+        if change["rule"] == "punct.comma-width" and pair is None:
+            page.keyboard.press("X")  # every `, → ，` of the run
+            pair = (change["before"], change["after"])
+        elif change["kind"] == "join" and join is None:
+            page.keyboard.press("x")
+            join = change
+        elif change["rule"] in ("punct.paren-width", "punct.colon-width") and first_issue:
+            page.keyboard.press("x")
+            rejected.append(change)
+        elif change["rule"] == "punct.question-width" and taken_back is None:
+            page.keyboard.press("x")
+            page.keyboard.press("u")  # taken back: not exported
+            taken_back = change
+        elif change["kind"] == "edit" and not change["applied"] and first_issue:
+            page.keyboard.press("a")
+            accepted.append(change)
+        elif change["rule"] == "stray.invisible" and new_article is None:
+            page.keyboard.press("N")
+            new_article = change
+        else:
+            continue
+        # the panel stays open on the change and says what was decided
+        assert page.locator("#pop").is_visible() and changes[opened.current()]["id"] == change["id"]
+        if change is not taken_back:
+            assert page.locator("#pop .decided").count() >= 1, page.inner_text("#pop")
+    assert pair == (",", "，") and join and rejected and accepted and new_article and taken_back
+    review = tmp_path / "review.toml"
+    exported = opened.export(review)
+    opened.close()
+    parsed = tomllib.loads(exported)
+    commas = [e for e in parsed["exception"] if e["rule"] == "punct.comma-width"]
+    assert [e["text"] for e in commas] == [","], exported  # the pair: one exception, not one per comma
+    assert {(d["decide"], d["line"]) for d in parsed["layout"]} == {("keep-break", join["undo"]["line"]), ("new-article", new_article["line"])}
+    assert len(parsed["rule"]) == 1 and parsed["rule"][0]["id"] == "review.lang.and-between-han"
+    assert taken_back["context_before"][-2:] + taken_back["before"] not in exported
+
+    html_again, after = run(scans, tmp_path / "again", "--review", str(review))
+    assert after["run"] != data["run"]
+    at = lambda c: (c["rule"], c["source"], c["line"], c["column"])  # noqa: E731
+    now = {at(c) for c in after["changes"]}
+    for change in rejected:
+        assert at(change) not in now, change
+    assert not [c for c in after["changes"] if c["rule"] == "punct.comma-width" and (c["before"], c["after"]) == pair]
+    assert at(taken_back) in now
+    assert not [c for c in after["changes"] if c["kind"] == "join" and c["undo"] == join["undo"]]
+    kept = {(c["source"], c["line"], c["evidence"].split(": ", 1)[1].split(",")[0]) for c in after["changes"] if c["kind"] == "review"}
+    assert kept == {(join["source"], join["undo"]["line"], "keep-break"), (new_article["source"], new_article["line"], "new-article")}, kept
+    for change in accepted:
+        made = [c for c in after["changes"] if c["source"] == change["source"] and c["line"] == change["line"] and c["applied"] and change["after"] in c["after"]]
+        assert made and made[0]["rule"] == "review.lang.and-between-han", change
+    left = [c for c in after["changes"] if c["rule"] == "lang.and-between-han"]
+    assert len(left) == 1 and not left[0]["applied"]  # the other issue's suggestion, not reviewed
+    # the article marked is one now: it starts at that line
+    starts = {(a["source"], a["units"][0]["spans"][0][1]) for f in after["files"] for a in f["articles"] if a["units"] and a["units"][0]["spans"]}
+    text = next(f["text"] for f in after["files"] if f["source"] == new_article["source"])
+    assert (new_article["source"], sum(len(line) + 1 for line in text.split("\n")[: new_article["line"] - 1])) in starts
+    assert after["summary"]["articles"] == data["summary"]["articles"] + 1
+
+    # the new report marks the decisions kept, and starts with none of the old run's
+    opened = Review(browser, html_again, context=None)
+    page = opened.page
+    assert "0 fixes rejected" in page.inner_text("#review")
+    for c in (c for c in after["changes"] if c["kind"] == "review"):
+        page.evaluate(f"window.kccleanReport.goToChange({c['id']}, true)")
+        mark = page.locator(f'.mk.k-review[data-ci~="{c["id"]}"]').first
+        assert mark.is_visible() and "kept by review" in mark.inner_text()
+        mark.click()
+        assert "review (kept by review)" in page.inner_text("#pop") and c["evidence"] in page.inner_text("#pop")
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def issues(tmp_path_factory) -> tuple[Path, Path, dict]:
+    folder = tmp_path_factory.mktemp("issues")
+    scans = two_issues(folder)
+    html, data = run(scans, folder / "out")
+    return scans, html, data
+
+
+def test_the_change_stays_in_view_beside_the_panel_and_the_panel_after_a_decision(browser, issues):
+    _, html, data = issues
+    opened = Review(browser, html)
+    page = opened.page
+    join = next(c for c in data["changes"] if c["kind"] == "join")
+    page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true)")
+    page.locator(f'.cell.raw .mk[data-ci~="{join["id"]}"]').first.click()
+    assert_beside_the_panel(in_view(page, join["id"]), join["id"])
+    page.locator('#pop [data-decide="reject"]').click()
+    panel = page.locator("#pop")
+    assert panel.is_visible(), "a decision does not close the panel"
+    assert f"keep-break at line {join['undo']['line']}" in panel.inner_text() and "undo reject" in panel.inner_text()
+    page.locator('#pop [data-decide="reject"]').click()  # undo reject
+    assert panel.is_visible() and "reject: wrong here" in panel.inner_text() and "1 fix rejected" not in page.inner_text("#review")
+    # a change no review can undo offers no rejection, and claims nothing
+    stitch = next(c for c in data["changes"] if c["kind"] == "stitch")
+    page.evaluate(f"window.kccleanReport.goToChange({stitch['id']}, true)")
+    page.locator(f'.mk[data-ci~="{stitch["id"]}"]').first.click()
+    assert page.locator('#pop [data-decide="reject"]').count() == 0 and "nothing is exported" in panel.inner_text()
+    assert "kept out" not in panel.inner_text()
+    opened.close()
+
+
+def test_on_a_phone_each_step_puts_the_change_above_the_sheet(browser, issues):
+    _, html, data = issues
+    opened = Review(browser, html, viewport=PHONE, mobile=True)
+    page = opened.page
+    for _ in range(8):
+        page.keyboard.press("j")
+        assert_beside_the_panel(in_view(page, opened.current()), opened.current(), phone=True)
+    opened.close()
+
+
+def test_j_and_k_work_after_a_dropdown_or_a_checkbox_and_skip_reviewed_files(browser, issues):
+    _, html, data = issues
+    opened = Review(browser, html)
+    page = opened.page
+    page.select_option("#f-level", "applied")  # the dropdown had the focus
+    page.keyboard.press("j")
+    first = opened.current()
+    assert page.input_value("#f-level") == "applied" and first is not None
+    page.keyboard.press("j")
+    assert opened.current() != first and status_position(page)[0] == 2
+    source = data["changes"][first]["source"]
+    box = page.locator(f'input[data-reviewed="{source}"]')
+    box.check()  # the checkbox has the focus now
+    assert page.locator(f'details.file[data-file="{source}"]').get_attribute("open") is None, "a reviewed file folds"
+    walk = page.evaluate("window.kccleanReport.walk()")
+    assert walk and all(data["changes"][i]["source"] != source for i in walk)
+    page.keyboard.press("j")
+    assert data["changes"][opened.current()]["source"] != source
+    assert status_position(page)[1] == len(walk)
+    opened.close()
+
+
+def test_a_pair_rejected_for_a_file_or_the_run_is_one_decision_the_rerun_keeps(browser, tmp_path: Path):
+    scans = two_issues(tmp_path)
+    html, data = run(scans, tmp_path / "out")
+    commas = [c for c in data["changes"] if c["rule"] == "punct.comma-width" and (c["before"], c["after"]) == (",", "，")]
+    paren = next(c for c in data["changes"] if c["rule"] == "punct.paren-width")
+    opened = Review(browser, html)
+    page = opened.page
+    page.locator('#rules [data-pairs="punct.comma-width"] [data-bulk-pair]').first.click()  # review by rule
+    assert "1 pair or rule decided at once" in page.inner_text("#review")
+    page.evaluate(f"window.kccleanReport.goToChange({paren['id']}, true)")
+    page.locator(f'.cell.raw .mk[data-ci~="{paren["id"]}"]').first.click()
+    page.locator('#pop [data-bulk="reject-file"]').click()
+    assert "in this file" in page.inner_text("#pop .decided")
+    rejected = page.eval_on_selector_all(".mk.rejected[data-ci]", "ms => ms.flatMap(m => m.dataset.ci.split(' ').map(Number))")
+    assert {c["id"] for c in commas if c["source"] == paren["source"] and c["article"]} <= set(rejected)
+    exported = opened.export(tmp_path / "review.toml")
+    opened.close()
+    parsed = tomllib.loads(exported)
+    assert [e["text"] for e in parsed["exception"] if e["rule"] == "punct.comma-width"] == [","]
+    in_file = [c for c in data["changes"] if c["rule"] == paren["rule"] and c["source"] == paren["source"] and (c["before"], c["after"]) == (paren["before"], paren["after"])]
+    assert len([e for e in parsed["exception"] if e["rule"] == paren["rule"]]) == len(in_file)
+    _, after = run(scans, tmp_path / "again", "--review", str(tmp_path / "review.toml"))
+    assert len(commas) > 10 and not [c for c in after["changes"] if c["rule"] == "punct.comma-width" and c["before"] == ","]
+    assert not [c for c in after["changes"] if c["rule"] == paren["rule"] and c["source"] == paren["source"] and c["before"] == paren["before"]]
+    # the same pair in the other files is kept
+    others = [c for c in data["changes"] if c["rule"] == paren["rule"] and c["source"] != paren["source"] and c["before"] == paren["before"] and c["line"] != paren["line"]]
+    assert all(any((d["source"], d["line"], d["column"]) == (c["source"], c["line"], c["column"]) for d in after["changes"]) for c in others)
+
+
+def test_a_rejected_join_is_a_break_the_rerun_keeps_and_marks(browser, tmp_path: Path):
+    scans = two_issues(tmp_path)
+    html, data = run(scans, tmp_path / "out")
+    join = next(c for c in data["changes"] if c["kind"] == "join")
+    opened = Review(browser, html)
+    page = opened.page
+    page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true)")
+    page.locator(f'.cell.raw .mk[data-ci~="{join["id"]}"]').first.click()
+    page.locator('#pop [data-decide="reject"]').click()
+    assert "kept out on the next run" in page.inner_text("#pop")
+    exported = opened.export(tmp_path / "review.toml")
+    opened.close()
+    assert tomllib.loads(exported)["layout"] == [{**join["undo"], "note": "rejected in review"}]
+    html, after = run(scans, tmp_path / "again", "--review", str(tmp_path / "review.toml"))
+    assert not [c for c in after["changes"] if c["undo"] == join["undo"]]
+    kept = [c for c in after["changes"] if c["kind"] == "review"]
+    assert [(c["source"], c["line"]) for c in kept] == [(join["source"], join["undo"]["line"])] and "keep-break" in kept[0]["evidence"]
+    text = join["context_after"].split("\n")[-1][:6]
+    paragraphs = [p for f in after["files"] if f["source"] == join["source"] for a in f["articles"] for p in a["body"]]
+    assert any(p.startswith(text) for p in paragraphs), "the text after the break starts a paragraph of its own"
+    opened = Review(browser, html)
+    opened.page.goto(html.as_uri() + f"#change={kept[0]['id']}")
+    opened.page.wait_for_selector("body[data-ready]", state="attached")
+    assert "kept by review" in opened.page.inner_text("#pop") and kept[0]["evidence"] in opened.page.inner_text("#pop")
+    opened.close()
+
+
+def test_deep_links_open_a_change_or_an_article_and_the_url_follows(browser, issues):
+    _, html, data = issues
+    change = next(c for c in data["changes"] if c["rule"] == "punct.colon-width")
+    opened = Review(browser, html)
+    page = opened.page
+    opened.goto(html.as_uri() + f"#change={change['id']}")
+    assert_beside_the_panel(in_view(page, change["id"]), change["id"])
+    page.keyboard.press("j")
+    assert page.evaluate("location.hash") == f"#change={opened.current()}" != f"#change={change['id']}"
+    article = data["files"][-1]["articles"][-1]
+    opened.goto(html.as_uri().replace(".html", ".html") + f"#article={article['id']}")
+    card = page.locator(f'[data-article="{article["id"]}"]')
+    assert card.is_visible() and card.bounding_box()["y"] < 900
+    assert page.evaluate("location.hash") == f"#article={article['id']}"
+    opened.close()
+
+
+def test_search_finds_articles_by_headline_id_or_file_name_and_highlights_the_hits(browser, issues):
+    _, html, data = issues
+    opened = Review(browser, html)
+    page = opened.page
+    article = next(a for f in data["files"] for a in f["articles"] if a["source"].endswith("05-17_p2.txt"))
+    for query in (article["id"], article["headline"][0][:5]):
+        page.fill("#f-text", query)
+        page.wait_for_function("q => document.querySelector('#f-text').value === q && document.querySelector('#status').textContent.includes('match')", arg=query)
+        page.wait_for_timeout(300)
+        card = page.locator(f'[data-article="{article["id"]}"]')
+        assert card.is_visible(), query
+        hits = card.locator("mark.hit")
+        assert hits.count() >= 1 and query.lower() in hits.first.inner_text().lower() + query.lower()[len(hits.first.inner_text()):], query
+    page.fill("#f-text", "05-17_p2")  # a file name: its articles, whole
+    page.wait_for_timeout(400)
+    assert article["source"] in page.eval_on_selector_all("#files details.file", "ds => ds.map(d => d.dataset.file)")
+    assert page.locator(f'[data-article="{article["id"]}"] .grid > .cell:visible').count() >= 2
+    opened.close()
+
+
+def test_the_outline_lists_issues_by_date_and_headline(browser, issues):
+    _, html, data = issues
+    opened = Review(browser, html)
+    page = opened.page
+    outline = page.inner_text("#outline")
+    assert "2023-05 · 2 issues · 8 articles" in outline
+    assert outline.index("2023-05-10") < outline.index("2023-05-17")
+    article = data["files"][2]["articles"][0]
+    assert article["headline"][0] in outline
+    page.locator(f'#outline a[href="#article={article["id"]}"]').click()
+    assert page.evaluate("location.hash") == f"#article={article['id']}"
+    assert page.locator(f'[data-article="{article["id"]}"]').is_visible()
+    opened.close()
+
+
+def test_unchanged_paragraphs_fold_away(browser, tmp_path: Path):
+    text = "柯城开展宣讲活动\n\n本报讯（记者 方心怡）校长宣讲全会精神。\n\n第二段没有改动。\n\n第三段也没有改动。\n\n第四段有改动,这里。\n"
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    html, _ = run(path, tmp_path / "out")
+    opened = Review(browser, html)
+    page = opened.page
+    open_file(page, "page.txt")
+    fold = page.locator(".same-fold button")
+    assert fold.count() == 1 and "3 unchanged paragraphs" in fold.inner_text()
+    assert not page.get_by_text("第二段没有改动").first.is_visible() and page.get_by_text("第四段有改动").first.is_visible()
+    fold.click()
+    assert page.get_by_text("第二段没有改动").first.is_visible() and fold.count() == 0
+    opened.close()
+
+
+def test_decisions_belong_to_their_run_and_a_review_file_loads_back(browser, tmp_path: Path):
+    scans = two_issues(tmp_path)
+    html, data = run(scans, tmp_path / "out")
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    opened = Review(browser, html, context=context)
+    page = opened.page
+    colon = next(c for c in data["changes"] if c["rule"] == "punct.colon-width")
+    suggestion = next(c for c in data["changes"] if not c["applied"])  # a text found once in the run
+    join = next(c for c in data["changes"] if c["kind"] == "join")
+    page.evaluate(f"window.kccleanReport.goToChange({colon['id']}, true)")
+    page.keyboard.press("X")
+    page.evaluate(f"window.kccleanReport.goToChange({suggestion['id']}, true)")
+    page.keyboard.press("x")
+    page.evaluate(f"window.kccleanReport.goToChange({join['id']}, true)")
+    page.keyboard.press("x")
+    # a headline line marked "not a headline", a line of text marked "a headline", by the line numbers
+    article = next(a for f in data["files"] for a in f["articles"] if a["source"] == colon["source"] and a["units"][0]["role"] == "headline")
+    open_file(page, colon["source"])
+    line_of = lambda at: data_text(data, colon["source"])[:at].count("\n") + 1  # noqa: E731
+    headline_line = line_of(article["units"][0]["spans"][0][1])
+    section = page.locator(f'details.file[data-file="{colon["source"]}"]')
+    section.locator(f'.art[data-article="{article["id"]}"] .cell.raw .ln', has_text=re.compile(f"^{headline_line}$")).first.click()
+    page.locator('#pop [data-line-decide="not-headline"]').click()
+    body_line = line_of(article["units"][-1]["spans"][0][1])
+    section.locator(".cell.raw .ln", has_text=re.compile(f"^{body_line}$")).first.click()
+    page.keyboard.press("H")
+    assert "2 lines marked" in page.inner_text("#review")
+    counts = page.inner_text('[data-review="counts"]')
+    exported = opened.export(tmp_path / "review.toml")
+    layout = tomllib.loads(exported)["layout"]
+    assert {(d["line"], d["decide"]) for d in layout} == {(headline_line, "not-headline"), (body_line, "headline"), (join["undo"]["line"], "keep-break")}
+    assert all(d["text"] and d["source"] == colon["source"] or d["source"] == join["source"] for d in layout)
+
+    # another run's report (another input) starts with no decision
+    later = next(scans.glob("2023-05-17_p2.txt"))
+    later.write_text(later.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    other, _ = run(scans, tmp_path / "other")
+    opened.goto(other.as_uri())
+    assert "0 fixes rejected" in page.inner_text("#review") and "0 lines marked" in page.inner_text("#review")
+    # this run's report keeps them; the review file loaded into a fresh browser restores them
+    opened.goto(html.as_uri())
+    assert page.inner_text('[data-review="counts"]') == counts
+    opened.close()
+    context.close()
+    fresh = Review(browser, html)
+    fresh.page.set_input_files("#review-load", str(tmp_path / "review.toml"))
+    fresh.page.wait_for_selector('[data-review="loaded"]')
+    assert "match nothing" not in fresh.page.inner_text("#review")
+    assert fresh.page.inner_text('[data-review="counts"]') == counts
+    assert fresh.page.evaluate("window.kccleanReport.reviewToml()") == exported
+    fresh.close()
+
+
+def data_text(data: dict, source: str) -> str:
+    return next(f["text"] for f in data["files"] if f["source"] == source)

@@ -7,12 +7,14 @@ same data (no network, opens from disk).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
 from importlib import resources
+from pathlib import Path
 from typing import Iterator, TextIO, TypeVar
 
 from ..about import __version__
@@ -71,6 +73,7 @@ class Report:
         self.articles = 0
         self.issues = 0
         self.skipped = 0
+        self._run = _rules_digest(rulebook)  # the run id: grows with each input as it is added
 
     @_spooling
     def add_issue(self, issue: Issue) -> None:
@@ -129,6 +132,8 @@ class Report:
                 self.suggested[change.rule] += 1
             self._pair(change)
         covered = coverage(issue, views)
+        for name in issue.sources:
+            self._run.update(_encode([name, sources[name].text]).encode())
         self.changes += len(issue.changes)
         index_files = []
         for name in issue.sources:
@@ -190,6 +195,7 @@ class Report:
 
     def _skip(self, source: str, error: KccleanError) -> None:
         self.skipped += 1
+        self._run.update(_encode([source, str(error)]).encode())
         entry = {
             "source": source,
             "encoding": None,
@@ -210,6 +216,12 @@ class Report:
         self.files += 1
         self.sources.add(source)
         self._warn(source, None, f"skipped: {error}")
+
+    def run_id(self) -> str:
+        """What the page keys a review's decisions to: a digest of the inputs and the rules, so
+        the report of another run (other inputs, or the same ones with a review applied) does
+        not show this run's decisions as its own."""
+        return self._run.hexdigest()[:16]
 
     def summary(self) -> dict:
         recorded = sum(self.recorded.values())
@@ -251,6 +263,7 @@ class Report:
     def _pieces(self) -> Iterator[str]:
         """report.json's text in pieces, each ending on a JSON value."""
         yield '{"kcclean":' + _encode(__version__)
+        yield ',"run":' + _encode(self.run_id())
         yield ',"summary":' + _encode(self.summary())
         yield ',"rules":' + _encode(self._rules())
         yield ',"files":['
@@ -280,7 +293,7 @@ class Report:
         head, tail = template.split("<!--REPORT_DATA-->")
         handle.write(head)
         handle.write('<script id="kc-index" type="application/json">')
-        handle.write(script_safe('{"kcclean":' + _encode(__version__)))
+        handle.write(script_safe('{"kcclean":' + _encode(__version__) + ',"run":' + _encode(self.run_id())))
         handle.write(script_safe(',"summary":' + _encode(self.summary()) + ',"rules":' + _encode(self._rules())))
         handle.write(',"warnings":[')
         for number, line in enumerate(self._lines(self._warnings)):
@@ -299,6 +312,33 @@ class Report:
 
 
 _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
+
+
+def _rules_digest(rulebook: Rulebook) -> hashlib._Hash:
+    """A digest of what decides a run's changes: the version, the settings, every rule (its
+    file's text, its exceptions, those a review narrows it by) and the layout decisions of review files."""
+    digest = hashlib.sha256(__version__.encode())
+    settings = rulebook.settings
+    digest.update(_encode([settings.select, settings.ignore, sorted(settings.unsafe) if isinstance(settings.unsafe, frozenset) else settings.unsafe]).encode())
+    texts: dict[str, bytes] = {}
+    if settings.layout_model is not None:
+        digest.update(_read(settings.layout_model))
+    for rule in rulebook.all_rules:
+        if rule.origin not in texts:
+            texts[rule.origin] = _read(Path(rule.origin))
+        digest.update(_encode([rule.id, rule.level, rule.exceptions, sorted(rule.narrowed)]).encode() + texts[rule.origin])
+    for source in sorted(rulebook.layout):
+        for line, decision in sorted(rulebook.layout[source].items()):
+            digest.update(_encode([source, line, decision.decide, decision.text]).encode())
+    return digest
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes, or none when it cannot be read (it was read once already, to run)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _spool() -> TextIO:
