@@ -233,3 +233,18 @@ def test_an_import_that_conflicts_names_the_review_file_and_line(tmp_path: Path)
     assert result.exit_code == 2 and f"{nobody}:1: [[exception]]: no rule is named punct.no-such-rule" in result.stderr
     assert sorted(p.name for p in mine.iterdir()) == ["review.toml"]
     assert not (tmp_path / "fresh").exists()
+
+
+def test_a_pair_rejected_for_the_whole_run_imports_and_tests_clean(tmp_path, monkeypatch) -> None:
+    """The page exports a pair rejected for the run as the edited text alone (`text = ","`):
+    the rule needs the text around a comma to find it, yet the exception keeps it from its own
+    examples' edits, so it is needed."""
+    monkeypatch.chdir(tmp_path)
+    Path("review.toml").write_text('[[exception]]\nrule = "punct.comma-width"\ntext = ","\n', encoding="utf-8")
+    Path("p.txt").write_text("柯城召开会议\n\n本报讯（记者 王思）5月8日,柯城召开会议。\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["rules", "import", "review.toml", "--dir", "my_rules"]).exit_code == 0
+    tested = runner.invoke(app, ["rules", "test", "my_rules"])
+    assert tested.exit_code == 0 and "0 failures" in tested.output, tested.output
+    assert runner.invoke(app, ["fix", "p.txt", "--rules", "my_rules", "--out", "o", "-q"]).exit_code == 0
+    assert "5月8日,柯城" in next(Path("o").glob("*/*.md")).read_text(encoding="utf-8")

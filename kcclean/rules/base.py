@@ -192,10 +192,10 @@ def _outside(text: str, edits: list[Edit], exceptions: list[str]) -> list[Edit]:
     """The edits that lie inside no occurrence of one of the exceptions."""
     if not exceptions or not edits:
         return edits
-    return [edit for edit in edits if not _excepted(text, edit, exceptions)]
+    return [edit for edit in edits if not excepted(text, edit, exceptions)]
 
 
-def _excepted(text: str, edit: Edit, exceptions: list[str]) -> bool:
+def excepted(text: str, edit: Edit, exceptions: list[str]) -> bool:
     """Whether the edit lies inside an occurrence of one of the exceptions."""
     for exception in exceptions:
         # the first occurrence that ends at or after the edit's end covers the edit if it starts in time

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import RuleError
-from .base import Example, Rule
+from .base import Example, Rule, excepted
 from .layout import LayoutRule
 from .pattern import RegexRule
 from .protect import ProtectRule
@@ -103,11 +103,13 @@ def check_rule(rule: Rule, pages: Callable[[Example], str]) -> list[Failure]:
                         "rather than \\A and \\Z, and keep look-behinds inside the paragraph ([^…\\n])",
                     )
                 )
-    # each exception must be needed: the rule would change its text without it
+    # each exception must be needed: the rule would change its text without it, or it keeps
+    # the rule from an edit of the rule's own examples (a pair rejected for a whole run is
+    # the edited text alone, `,`: the rule needs the text around it to find it)
     written = [(text, None) for text in rule.exceptions] + list(rule.narrowed.items())
     for text, where in written:
         wrong = any(key in text for key in rule.table) if isinstance(rule, TableRule) else rule.find(text)
-        if not wrong:
+        if not wrong and not any(excepted(e.text, edit, [text]) for e in rule.examples for edit in rule.find(e.text)):
             failures.append(Failure(rule, rule.line, f"exception {text!r} is never needed: the rule changes nothing in it", where))
     return failures
 
