@@ -8,6 +8,7 @@ import json
 import shutil
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,10 @@ def test_labels_read_off_corrected_articles_are_the_generators_own(layout: str):
 def test_the_shipped_model_file_is_what_write_model_writes_for_it():
     text = (Path(__file__).resolve().parents[1] / "kcclean" / "data" / "layout-model.toml").read_text(encoding="utf-8")
     assert write_model(read_model(text, "shipped")) == text
+
+
+def test_a_model_trained_on_a_folder_of_any_name_is_written_as_valid_toml() -> None:
+    """`trained_on` names the user's folders: a line break, DEL, quotes or bytes that are not
+    UTF-8 in a name must not make the model file unreadable."""
+    model = replace(builtin_model(), trained_on='scans\n[roles]\x7f "2024" \\ \udcff')
+    assert read_model(write_model(model), "test").trained_on == 'scans\n[roles]\x7f "2024" \\ \\xff'

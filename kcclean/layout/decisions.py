@@ -19,6 +19,7 @@ library: a model is a table of weights.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import operator
 import tomllib
@@ -230,7 +231,10 @@ def write_model(model: LayoutModel) -> str:
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string: JSON's escapes are TOML's, but for DEL, which TOML wants escaped
+    too; a folder name's bytes that are not UTF-8 are written as \\xNN."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _number(value: float) -> str:
