@@ -55,13 +55,14 @@ class Report:
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
-        # one line each: a files[] entry; an issue's changes[] entries (comma-joined); an
-        # issue's index row; a warnings[] entry
+        # one line each: a files[] entry; a changes[] entry (never an issue's all at once: an
+        # issue of a hundred thousand changes would be held whole); an issue's index row; a
+        # warnings[] entry
         self._files = _spool()
         self._changes = _spool()
         self._index = _spool()
         self._warnings = _spool()
-        self._issue_sizes: list[int] = []  # files per spooled issue, in order
+        self._issue_sizes: list[tuple[int, int]] = []  # files and changes per spooled issue, in order
         self.files = 0  # files[] entries: a file holding several issues has one per issue
         self.sources: set[str] = set()  # the files themselves, each counted once
         self.changes = 0
@@ -114,11 +115,10 @@ class Report:
         for message in issue.warnings:
             self._warn(issue.sources[0], None, message)
         home_of_article = {a.id: file_number[a.source] for a in issue.articles if a.source in file_number}
-        entries: list[dict] = []
         rows: list[list] = []
         per_file = {name: Counter() for name in issue.sources}
         for number, change in enumerate(issue.changes):
-            entries.append(change_json(change, base + number, sources, numbered))
+            self._changes.write(_encode(change_json(change, base + number, sources, numbered)) + "\n")
             kind = kind_of(change)
             source = file_number.get(change.source, first_file)
             home = home_of_article.get(change.article, source)
@@ -166,9 +166,8 @@ class Report:
             )
         self.files += len(issue.sources)
         self.sources.update(issue.sources)
-        self._changes.write(_encode(entries)[1:-1] + "\n")  # the issue's changes, comma-separated
         self._index.write(_encode({"files": index_files, "changes": rows}) + "\n")
-        self._issue_sizes.append(len(issue.sources))
+        self._issue_sizes.append((len(issue.sources), len(issue.changes)))
 
     def add_warning(self, source: str, message: str) -> None:
         """A warning about the run rather than one issue (a repeated issue key)."""
@@ -211,8 +210,7 @@ class Report:
         self._files.write(_encode(entry) + "\n")
         row = {"source": source, "encoding": None, "issue": None, "error": str(error), "chars": 0, "articles": [], "warnings": 1, "kinds": {}}
         self._index.write(_encode({"files": [row], "changes": []}) + "\n")
-        self._changes.write("\n")
-        self._issue_sizes.append(1)
+        self._issue_sizes.append((1, 0))
         self.files += 1
         self.sources.add(source)
         self._warn(source, None, f"skipped: {error}")
@@ -270,11 +268,8 @@ class Report:
         for number, line in enumerate(self._lines(self._files)):
             yield "," + line if number else line
         yield '],"changes":['
-        first = True
-        for line in self._lines(self._changes):
-            if line:
-                yield line if first else "," + line
-                first = False
+        for number, line in enumerate(self._lines(self._changes)):
+            yield "," + line if number else line
         yield '],"warnings":['
         for number, line in enumerate(self._lines(self._warnings)):
             yield "," + line if number else line
@@ -302,12 +297,15 @@ class Report:
         for number, line in enumerate(self._lines(self._index)):
             handle.write(("," if number else "") + script_safe(line))
         handle.write("]}</script>\n")
-        files = self._lines(self._files)
-        for number, (size, changes) in enumerate(zip(self._issue_sizes, self._lines(self._changes))):
+        files, changes = self._lines(self._files), self._lines(self._changes)
+        for number, (size, count) in enumerate(self._issue_sizes):
             handle.write(f'<script id="kc-issue-{number}" type="application/json">{{"files":[')
             for k in range(size):
                 handle.write(("," if k else "") + script_safe(next(files)))
-            handle.write('],"changes":[' + script_safe(changes) + "]}</script>\n")
+            handle.write('],"changes":[')
+            for k in range(count):
+                handle.write(("," if k else "") + script_safe(next(changes)))
+            handle.write("]}</script>\n")
         handle.write(tail)
 
 
