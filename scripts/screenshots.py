@@ -1,6 +1,7 @@
-"""Take the README's screenshots of report.html (docs/*.png) from a run over the five real
-front pages: `python scripts/screenshots.py [SEEDS]`. Needs /usr/bin/chromium and playwright
-(the `test` extra)."""
+"""Take the README's screenshots of report.html (docs/*.png) from a run over the bundled
+sample issue (the project's own writing, not a published page): `python scripts/screenshots.py
+[FOLDER]`. Needs /usr/bin/chromium, playwright (the `test` extra) and a CJK font
+(fonts-noto-cjk), or the Chinese shows as boxes."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from kcclean.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(seeds: Path) -> None:
+def main(transcripts: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out"
-        result = CliRunner().invoke(app, ["fix", str(seeds), "--out", str(out), "--quiet"])
+        result = CliRunner().invoke(app, ["fix", str(transcripts), "--out", str(out), "--quiet"])
         assert result.exit_code == 0, result.output
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -44,4 +45,4 @@ def main(seeds: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "seeds")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "fixtures" / "sample")
