@@ -248,3 +248,22 @@ def test_a_pair_rejected_for_the_whole_run_imports_and_tests_clean(tmp_path, mon
     assert tested.exit_code == 0 and "0 failures" in tested.output, tested.output
     assert runner.invoke(app, ["fix", "p.txt", "--rules", "my_rules", "--out", "o", "-q"]).exit_code == 0
     assert "5月8日,柯城" in next(Path("o").glob("*/*.md")).read_text(encoding="utf-8")
+
+
+def test_an_exception_with_a_source_holds_in_that_file_only(tmp_path, monkeypatch) -> None:
+    """A pair rejected in review for one file: `source` keeps the rule out of that file alone."""
+    monkeypatch.chdir(tmp_path)
+    page = "柯城召开会议\n\n本报讯（记者 王思）5月8日,柯城召开会议。\n"
+    Path("a.txt").write_text(page, encoding="utf-8")
+    Path("b.txt").write_text(page.replace("5月8日", "5月9日"), encoding="utf-8")
+    Path("review.toml").write_text('[[exception]]\nrule = "punct.comma-width"\ntext = ","\nsource = "a.txt"\n', encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["fix", "a.txt", "b.txt", "--review", "review.toml", "--out", "o", "-q"]).exit_code == 0
+    texts = {path.parent.name: path.read_text(encoding="utf-8") for path in Path("o").glob("*/*.md")}
+    assert [name for name, text in sorted(texts.items()) if "日,柯城" in text] == ["a"]
+    assert runner.invoke(app, ["rules", "import", "review.toml", "--dir", "my_rules"]).exit_code == 0
+    assert runner.invoke(app, ["rules", "test", "my_rules"]).exit_code == 0
+    broken = Path("broken.toml")
+    broken.write_text('[[exception]]\nrule = "punct.comma-width"\ntext = ","\nsource = 3\n', encoding="utf-8")
+    result = runner.invoke(app, ["fix", "a.txt", "--review", "broken.toml", "--out", "p"])
+    assert result.exit_code == 2 and "broken.toml:1: an [[exception]] needs" in result.output

@@ -324,7 +324,7 @@ def _rules_digest(rulebook: Rulebook) -> hashlib._Hash:
     for rule in rulebook.all_rules:
         if rule.origin not in texts:
             texts[rule.origin] = _read(Path(rule.origin))
-        digest.update(_encode([rule.id, rule.level, rule.exceptions, sorted(rule.narrowed)]).encode() + texts[rule.origin])
+        digest.update(_encode([rule.id, rule.level, rule.exceptions, sorted(rule.narrowed), sorted((s, sorted(t)) for s, t in rule.narrowed_in.items())]).encode() + texts[rule.origin])
     for source in sorted(rulebook.layout):
         for line, decision in sorted(rulebook.layout[source].items()):
             digest.update(_encode([source, line, decision.decide, decision.text]).encode())

@@ -96,6 +96,8 @@ class Rule:
     # by text, each with where it is written (file:line): they narrow the rule for their own
     # text, and are no part of the rule its examples test
     narrowed: dict[str, str] = field(default_factory=dict)
+    # the same, for one input file each (a pair rejected in review for one file): by file
+    narrowed_in: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, entry: Entry, **common) -> Rule:

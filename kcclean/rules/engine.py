@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..errors import RuleTimeout
 from ..model import Change, IssueDraft, Role, Unit
 from ..provenance import Replacement
-from .base import TIMEOUT_SECONDS, Rule, Spans
+from .base import TIMEOUT_SECONDS, Rule, Spans, excepted
 from .rulebook import Rulebook
 from .scan import Scan
 
@@ -169,6 +169,8 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple], of
     the span of the next: then that one is made first."""
     unit = slot.unit
     edits = rule.edits(unit.text, _protected(slot, rule, rulebook, off))
+    if edits and rule.narrowed_in and (scoped := rule.narrowed_in.get(unit.trace.source.name)):
+        edits = [edit for edit in edits if not excepted(unit.text, edit, list(scoped))]
     if not edits:
         return False
     pending: list[Replacement] = []  # recorded on the text as it is, rightmost first

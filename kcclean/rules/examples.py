@@ -107,6 +107,7 @@ def check_rule(rule: Rule, pages: Callable[[Example], str]) -> list[Failure]:
     # the rule from an edit of the rule's own examples (a pair rejected for a whole run is
     # the edited text alone, `,`: the rule needs the text around it to find it)
     written = [(text, None) for text in rule.exceptions] + list(rule.narrowed.items())
+    written += [item for texts in rule.narrowed_in.values() for item in texts.items()]
     for text, where in written:
         wrong = any(key in text for key in rule.table) if isinstance(rule, TableRule) else rule.find(text)
         if not wrong and not any(excepted(e.text, edit, [text]) for e in rule.examples for edit in rule.find(e.text)):

@@ -43,7 +43,7 @@ _NOT_TEXT_RULES = (LayoutRule, LexiconRule, ProtectRule)
 _COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example", "exceptions"}
 _EXAMPLE_FIELDS = {"text", "fixed", "scope", "review"}
 # An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
-_EXCEPTION_FIELDS = {"rule", "text", "note"}
+_EXCEPTION_FIELDS = {"rule", "text", "note", "source"}
 # A [[layout]] entry: a layout decision made in review (`LayoutDecision`).
 _LAYOUT_FIELDS = {"source", "line", "decide", "note", "text"}
 
@@ -127,6 +127,7 @@ class RuleException:
     text: str
     origin: str
     line: int
+    source: str | None = None  # one input file (as the report names it) it holds in; None: every file
 
 
 class Entries(NamedTuple):
@@ -177,10 +178,12 @@ def load_entries(path: Path) -> Entries:
         line = lines[index] if index < len(lines) else 1
         if not isinstance(entry, dict) or set(entry) - _EXCEPTION_FIELDS or not all(
             isinstance(entry.get(key), str) and entry[key] for key in ("rule", "text")
-        ):
-            errors.append(RuleError(shown, line, "an [[exception]] needs `rule` (an id) and `text` (and may have a `note`)"))
+        ) or not isinstance(entry.get("source", ""), str):
+            errors.append(
+                RuleError(shown, line, "an [[exception]] needs `rule` (an id) and `text` (and may have a `note`, and a `source`: one input file)")
+            )
             continue
-        exceptions.append(RuleException(entry["rule"], entry["text"], shown, line))
+        exceptions.append(RuleException(entry["rule"], entry["text"], shown, line, entry.get("source") or None))
     decisions = []
     lines = [i + 1 for i, l in enumerate(locate.lines) if l.strip() == "[[layout]]"]
     listed = data.get("layout", [])
@@ -345,6 +348,9 @@ def add_exceptions(rules: dict[str, Rule], exceptions: list[RuleException]) -> l
         if rule is None or isinstance(rule, _NOT_TEXT_RULES):
             problem = "no rule is named" if rule is None else f"exceptions are for text rules, not the {rule.kind} rule"
             errors.append(RuleError(exception.origin, exception.line, f"[[exception]]: {problem} {exception.rule}"))
+            continue
+        if exception.source is not None:  # a pair rejected in one file
+            rule.narrowed_in.setdefault(exception.source, {})[exception.text] = f"{exception.origin}:{exception.line}"
             continue
         if exception.text in rule.exceptions or exception.text in rule.narrowed:
             continue
