@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from typer.testing import CliRunner
 
+from kcclean.cli import app
 from kcclean.rules import Rulebook, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +66,21 @@ def replay(spans: list, texts: dict[str, str], changes: list[dict]) -> str:
             pos = change["end"]
         out.append(texts[source][pos:end])
     return "".join(out)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working folder for a command-line test (used by every test of a module that
+    runs the CLI: `pytestmark = pytest.mark.usefixtures("workdir")`)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KCCLEAN_DEBUG", raising=False)
+    return tmp_path
+
+
+def run(*args: object):
+    """Run `kcclean ARGS` in-process. Whatever happens, a user never sees a traceback and
+    no exception other than an exit escapes the command."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result

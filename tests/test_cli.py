@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import run
 from typer.main import get_command
-from typer.testing import CliRunner
 
 import kcclean
 from kcclean.cli import app
@@ -60,20 +60,7 @@ CHANGE_LINE = re.compile(
 # ---------------------------------------------------------------- helpers
 
 
-@pytest.fixture(autouse=True)
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KCCLEAN_DEBUG", raising=False)
-    return tmp_path
-
-
-def run(*args: object):
-    """Run `kcclean ARGS` in-process. Whatever happens, a user never sees a traceback and
-    no exception other than an exit escapes the command."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+pytestmark = pytest.mark.usefixtures("workdir")
 
 
 def copy_sample(folder: str = "sample") -> Path:

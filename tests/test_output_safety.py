@@ -15,28 +15,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run
 
-from kcclean.cli import app
 from kcclean.output.folder import OutputFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "sample"
 
 
-@pytest.fixture(autouse=True)
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KCCLEAN_DEBUG", raising=False)
-    return tmp_path
-
-
-def run(*args: object):
-    """`kcclean ARGS` in-process; a user never sees a traceback."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+pytestmark = pytest.mark.usefixtures("workdir")
 
 
 def tree(folder: str | Path) -> dict[str, bytes]:

@@ -14,28 +14,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from kcclean.cli import app
+from conftest import run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "sample"
 CLEAN = FIXTURES / "clean" / "clean_issue.txt"
 
 
-@pytest.fixture(autouse=True)
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KCCLEAN_DEBUG", raising=False)
-    return tmp_path
-
-
-def run(*args: object):
-    """`kcclean ARGS` in-process; a user never sees a traceback."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+pytestmark = pytest.mark.usefixtures("workdir")
 
 
 def write(path: str | Path, text: str) -> Path:
