@@ -38,7 +38,7 @@ def test_character_case(case: dict, rulebook) -> None:
 def test_every_case_kind_is_covered() -> None:
     kinds = {case["kind"] for case in CASES}
     assert kinds == {
-        "width", "full-stop", "quotes", "strays", "invisible", "numbers", "traditional", "names", "protected", "mojibake"
+        "width", "full-stop", "quotes", "brackets", "spaces", "english", "strays", "invisible", "numbers", "traditional", "names", "protected", "mojibake"
     }
 
 
