@@ -1,7 +1,7 @@
 """What a run tells and takes beyond the cleaning itself: a warning for issue keys that repeat,
 file names cut between words, joins and moves shown with their context, standard input (`-`),
 settings found in a parent folder. Run the way a user runs kcclean, in a fresh working folder
-(test_cli's `workdir`)."""
+(conftest's `workdir`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cli import P1, P2, SAMPLE, jsonl, report, run, workdir  # noqa: F401  (workdir: autouse)
+from conftest import run
+from test_cli import P1, P2, SAMPLE, jsonl, report
 from typer.testing import CliRunner
 
 from kcclean.cli import app
+
+pytestmark = pytest.mark.usefixtures("workdir")
 
 
 def _front_pages(copies: int) -> list[Path]:
