@@ -24,7 +24,8 @@ how many times the CPU time of each kcclean is.
    where the time goes;
 4. the rule engine's cost per MB as the input grows (flat = linear), and a literal table
    of 10 entries against one of 10,000 (about equal: one Aho-Corasick pass);
-5. peak memory (max RSS) of `kcclean fix --jobs 1` at 1, 8 (and with --big 64) MB.
+5. peak memory (max RSS) of `kcclean fix --jobs 1` at 1, 8 (and with --big 64) MB, and of one
+   page as large as the largest, all on one line with a comma to fix in every clause.
 
 The archive is the bundled transcripts (fixtures/, and ../shared/seeds when present)
 copied with a different masthead date per copy, so every copy is an issue of its own.
@@ -368,6 +369,18 @@ def peak_memory(workdir: Path, sizes: list[float]) -> None:
         print(f"  {size / 1e6:6.1f} MB of input   {peak:6.0f} MB   ({peak / first:.2f}x the first)")
         shutil.rmtree(folder)
         shutil.rmtree(workdir / "memory-out", ignore_errors=True)
+    # the largest issue a careless archive holds: a page of one line, each comma to fix
+    # (memory grows with the changes of one issue, which are all held until it is written)
+    folder = workdir / "memory-one-line"
+    folder.mkdir()
+    sentence = "柯城区召开会议,部署乡村振兴工作,要求各地抓好落实。"
+    size = int(sizes[-1] * 1e6)
+    page = "柯城召开会议\n\n本报讯（记者 王思）" + sentence * (size // len(sentence.encode())) + "\n"
+    (folder / "one-line.txt").write_text(page, encoding="utf-8")
+    peak = measured_fix(folder, workdir / "memory-out", 1)[2]
+    print(f"  {len(page.encode()) / 1e6:6.1f} MB on one line, {page.count(','):,} commas to fix   {peak:6.0f} MB   ({peak / first:.2f}x the first)")
+    shutil.rmtree(folder)
+    shutil.rmtree(workdir / "memory-out", ignore_errors=True)
 
 
 def main() -> None:
