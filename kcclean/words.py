@@ -136,8 +136,14 @@ def _word_costs() -> tuple[dict[str, float], float]:
     return {word: math.log(total / frequency) for word, frequency in table.items() if frequency}, math.log(total / 1)
 
 
+_COMMON_LEVELS = 6500  # levels 1 and 2 of the table (numbers 1 to 6,500): what every font has
+
+
 @functools.cache
-def standard_characters() -> frozenset[str]:
-    """The 8,105 characters of the 通用规范汉字表 (2013), bundled (see data/NOTICE.txt)."""
+def standard_characters(common: bool = False) -> frozenset[str]:
+    """The 8,105 characters of the 通用规范汉字表 (2013), bundled (see data/NOTICE.txt), or
+    with `common` those of its first two levels only (its third, 1,605 characters of names and
+    special fields, many fonts lack)."""
     lines = resources.files("kcclean").joinpath("data/standard-chars.txt").read_text(encoding="utf-8")
-    return frozenset(line.split("\t")[1] for line in lines.splitlines() if line and not line.startswith("#"))
+    rows = (line.split("\t") for line in lines.splitlines() if line and not line.startswith("#"))
+    return frozenset(char for number, char in rows if not common or int(number) <= _COMMON_LEVELS)

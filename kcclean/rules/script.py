@@ -125,8 +125,8 @@ class ScriptRule(Rule):
         piece = text[start:end]
         if any(ch in self.ambiguous for ch in piece):
             return True
-        if not standard_characters().issuperset(new for ch, new in zip(piece, after) if ch != new):
-            return True  # the result would be a character most fonts and readers lack
+        if not standard_characters(common=True).issuperset(new for ch, new in zip(piece, after) if ch != new):
+            return True  # the result would be a rare character (a name's, a special field's) many fonts lack
         supported = _word_supports(text, start, end, after)
         if all(ch in self.valid for ch, new in zip(piece, after) if ch != new) and not supported:
             return True  # valid simplified text as it stands (毕昇, 於 as a surname)
