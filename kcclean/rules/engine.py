@@ -177,17 +177,12 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple], of
     made = False
     for edit in reversed(edits):
         verdict = rulebook.verdict(rule.id, certain=not edit.unsafe)
-
-        def recorded() -> Replacement:
-            return unit.replacement(
-                edit.start, edit.end, edit.after, rule.id, applied=verdict.applied, level=verdict.level, evidence=edit.evidence
-            )
-
-        replacement = recorded()
+        fields = dict(applied=verdict.applied, level=verdict.level, evidence=edit.evidence)
+        replacement = unit.replacement(edit.start, edit.end, edit.after, rule.id, **fields)
         if pending and replacement.last >= pending[-1].first:
-            unit.apply(*reversed(pending))
+            unit.apply(*reversed(pending))  # the text it touches changes first
             pending = []
-            replacement = recorded()
+            replacement = unit.replacement(edit.start, edit.end, edit.after, rule.id, **fields)
         if not verdict.applied:
             first = replacement.changes[0]
             key = (rule.id, first.source, first.start, first.end, replacement.after)
