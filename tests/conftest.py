@@ -84,3 +84,18 @@ def run(*args: object):
     assert "Traceback" not in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
+
+
+def tree(folder: str | Path) -> dict[str, bytes]:
+    """Every file under a folder (hidden ones included) with its content."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def hidden(folder: str | Path) -> list[str]:
+    """Entries of a folder whose names start with '.': leftovers of a staging folder."""
+    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith("."))
+
+
+def first_article(out: str = "out") -> Path:
+    return min(Path(out).rglob("*.md"))

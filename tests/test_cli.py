@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import hidden, run, tree
 from typer.main import get_command
 
 import kcclean
@@ -95,16 +95,6 @@ def report_of_fix(*paths: str) -> dict:
     result = run("fix", *paths, "--out", "reference-out")
     assert result.exit_code == 0, result.output
     return report(Path("reference-out"))
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder (hidden ones included) with its content."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def hidden(folder: Path) -> list[str]:
-    """Entries of a folder whose names start with '.': leftovers of a staging folder."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
 def change_lines(output: str) -> list[str]:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import first_article, hidden, run, tree
 
 from kcclean.output.folder import OutputFolder
 
@@ -25,18 +25,6 @@ SAMPLE = ROOT / "fixtures" / "sample"
 
 pytestmark = pytest.mark.usefixtures("workdir")
 
-
-def tree(folder: str | Path) -> dict[str, bytes]:
-    folder = Path(folder)
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def hidden(folder: str | Path) -> list[str]:
-    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith("."))
-
-
-def first_article(out: str = "out") -> Path:
-    return min(Path(out).rglob("*.md"))
 
 
 def while_running(monkeypatch: pytest.MonkeyPatch, act) -> None:

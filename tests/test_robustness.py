@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import first_article, hidden, run, tree
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "sample"
@@ -268,18 +268,6 @@ def test_a_file_whose_name_is_not_utf8_is_cleaned_under_an_escaped_name(options:
 
 # ---------------------------------------------------------------- 1. hand edits
 
-
-def tree(folder: str | Path) -> dict[str, bytes]:
-    folder = Path(folder)
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def hidden(folder: str | Path) -> list[str]:
-    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith("."))
-
-
-def first_article(out: str = "out") -> Path:
-    return sorted(Path(out).rglob("*.md"))[0]
 
 
 def test_a_rerun_into_untouched_output_replaces_it():
