@@ -11,7 +11,7 @@ turn them into decisions are fitted from labelled pages (`decisions.LayoutModel`
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -146,6 +146,25 @@ class Features:
             self.details[name] = detail
 
 
+# Cues of any paper read off a line's own text: the feature, its test, and what of the line
+# its evidence quotes (None: nothing).
+_TEXT_CUES: tuple[tuple[str, Callable[[str], object], Callable[[str], str] | None], ...] = (
+    ("lead cue", LEAD.match, lambda line: repr(line[:8])),
+    ("credit", CREDIT.search, lambda line: repr(line[-8:])),
+    ("credit line", CREDIT_LINE.match, None),
+    ("source line", SOURCE_LINE.match, None),
+    ("a notice's title", NOTICE_TITLE.match, lambda line: repr(line[-4:])),
+    ("label", LABEL.match, None),
+    ("dateline", DATELINE.match, None),
+    ("enumerated", ENUMERATED.match, None),
+    ("caption opening", lambda line: line.startswith(CAPTION_OPENING), None),
+    ("an article opening", ARTICLE_OPENING.match, lambda line: repr(line[:6])),
+    ("a paragraph opening", lambda line: OPENING_CLAUSE.match(line) or starts_paragraph(line), lambda line: repr(line[:6])),
+    ("ends by quoting a name", _QUOTED_PREDICATE.search, None),
+    ("subtitle dash", lambda line: line.startswith(_SUBTITLE_DASH), None),
+)
+
+
 def line_features(page: Page, rulebook: Rulebook) -> list[Features]:
     """The features of every line of a page (its units, continuation markers already taken)."""
     units = page.units
@@ -174,34 +193,11 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
     if not line:
         add("empty")
         return features
-    if LEAD.match(line):
-        add("lead cue", detail=repr(line[:8]))
+    for name, holds, shown in _TEXT_CUES:
+        if holds(line):
+            add(name, detail=shown(line) if shown else "")
     if is_byline(unit.text):
         add("byline shape")
-    if CREDIT.search(line):
-        add("credit", detail=repr(line[-8:]))
-    if CREDIT_LINE.match(line):
-        add("credit line")
-    if SOURCE_LINE.match(line):
-        add("source line")
-    if NOTICE_TITLE.match(line):
-        add("a notice's title", detail=repr(line[-4:]))
-    if LABEL.match(line):
-        add("label")
-    if DATELINE.match(line):
-        add("dateline")
-    if ENUMERATED.match(line):
-        add("enumerated")
-    if line.startswith(CAPTION_OPENING):
-        add("caption opening")
-    if ARTICLE_OPENING.match(line):
-        add("an article opening", detail=repr(line[:6]))
-    if OPENING_CLAUSE.match(line) or starts_paragraph(line):
-        add("a paragraph opening", detail=repr(line[:6]))
-    if _QUOTED_PREDICATE.search(line):
-        add("ends by quoting a name")
-    if line.startswith(_SUBTITLE_DASH):
-        add("subtitle dash")
     if unit.continued_from:
         add("continued from another page")
     if unit.continued_to:
