@@ -22,25 +22,27 @@ def reviewed(page: Page, rulebook: Rulebook) -> dict[int, LayoutDecision]:
 
 
 def unmatched(page: Page, rulebook: Rulebook) -> list[str]:
-    """What to warn about the decisions of this page's lines that no longer match them."""
+    """What to warn about the decisions of this page's lines that were not kept (`reviewed`,
+    as roles were decided): their line no longer reads as it did."""
     decided = rulebook.layout.get(page.source.name)
     if not decided:
         return []
     first = page.source.first_line
     last = first + len(page.source.line_starts) - 1
-    starts = {unit.line for unit in page.units}
     warnings = []
     for line, decision in sorted(decided.items()):
-        if not first <= line <= last:
-            continue  # a line of another part of the file (another issue)
-        if line not in starts:
-            problem = "is blank now"
-        elif not _reads_as(page, line, decision):
-            problem = f"now reads {page.source.line_text(line)[:20]!r}, not {decision.text[:20]!r}"
-        else:
+        if line in page.reviewed or not first <= line <= last:  # kept, or a line of another issue's part of the file
             continue
-        warnings.append(f"{decision.origin}: line {line} of {page.source.name} {problem}; "
-                        f"the review decision ({decision.decide}) was not applied")
+        now = page.source.line_text(line).strip()
+        if not now:
+            problem = "is blank now"
+        elif decision.text:
+            problem = f"now reads {now[:20]!r}, not {decision.text[:20]!r}"
+        else:
+            problem = "is not a line of text of its own (page furniture kcclean reads with others)"
+        warnings.append(
+            f"{decision.origin}: line {line} of {page.source.name} {problem}; the review decision ({decision.decide}) was not applied"
+        )
     return warnings
 
 
