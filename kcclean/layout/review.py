@@ -39,7 +39,7 @@ def unmatched(page: Page, rulebook: Rulebook) -> list[str]:
         elif decision.text:
             problem = f"now reads {now[:20]!r}, not {decision.text[:20]!r}"
         else:
-            problem = "is not a line of text of its own (page furniture kcclean reads with others)"
+            problem = "is not a line kcclean reads on its own (front matter)"
         warnings.append(
             f"{decision.origin}: line {line} of {page.source.name} {problem}; the review decision ({decision.decide}) was not applied"
         )
