@@ -20,7 +20,7 @@ from typing import Iterator, TextIO, TypeVar
 from ..about import __version__
 from ..errors import KccleanError
 from ..model import Change, Issue, Source
-from ..rules import Rulebook, portable_origin
+from ..rules import LayoutRuleId, Rulebook, portable_origin
 from .projection import Numbered, article_views, context, coverage, furniture
 
 T = TypeVar("T")
@@ -55,6 +55,7 @@ class Report:
 
     def __init__(self, rulebook: Rulebook):
         self.rulebook = rulebook
+        self._records = undone_records(rulebook)  # the layout decision undoing a record, by rule
         # one line each: a files[] entry; a changes[] entry (never an issue's all at once: an
         # issue of a hundred thousand changes would be held whole); an issue's index row; a
         # warnings[] entry
@@ -118,7 +119,7 @@ class Report:
         rows: list[list] = []
         per_file = {name: Counter() for name in issue.sources}
         for number, change in enumerate(issue.changes):
-            self._changes.write(_encode(change_json(change, base + number, sources, numbered)) + "\n")
+            self._changes.write(_encode(change_json(change, base + number, sources, numbered, self._records)) + "\n")
             kind = kind_of(change)
             source = file_number.get(change.source, first_file)
             home = home_of_article.get(change.article, source)
@@ -367,7 +368,7 @@ def kind_of(change: Change) -> str:
 _CHANGE_FIELDS = tuple(f.name for f in fields(Change))
 
 
-def change_json(change: Change, number: int, sources: dict[str, Source], numbered: Numbered) -> dict:
+def change_json(change: Change, number: int, sources: dict[str, Source], numbered: Numbered, records: dict[str, str]) -> dict:
     """A change as report.json writes it: its fields, its number, the input around it, and the
     `[[layout]]` decision that undoes it (a layout change a review can reject)."""
     # the fields are plain strings, numbers and booleans: no deep copy (asdict) needed
@@ -375,29 +376,27 @@ def change_json(change: Change, number: int, sources: dict[str, Source], numbere
     data["covers"] = [numbered.number(other) for other in change.covers]
     data["fix"] = change.is_fix
     data["context_before"], data["context_after"] = context(change, sources)
-    data["undo"] = undoing(change, sources[change.source]) if change.source in sources else None
+    data["undo"] = undoing(change, sources[change.source], records) if change.source in sources else None
     return data
 
 
-# The layout decision that undoes a layout change, by its kind (and, for a record, its rule):
-# a join is a break kept, a move a line kept in place, a line kept as furniture a line of text,
-# a standalone byline a line that is none.
-_UNDO = {
-    ("join", None): "keep-break",
-    ("move", None): "keep-in-place",
-    ("record", "layout.banner"): "body",
-    ("record", "layout.furniture"): "body",
-    ("record", "masthead.lines"): "body",
-    ("record", "masthead.banners"): "body",
-    ("record", "layout.byline"): "not-byline",
-}
+# The layout decision that undoes a join or a move: a break kept, a line kept in place.
+_UNDO = {"join": "keep-break", "move": "keep-in-place"}
 
 
-def undoing(change: Change, source: Source) -> dict | None:
+def undone_records(rulebook: Rulebook) -> dict[str, str]:
+    """The layout decision that undoes a record, by its rule: a line kept as furniture (by the
+    layout model, or by a lexicon of the user's or kcclean's) is a line of text, a standalone
+    byline a line that is none."""
+    furniture = [LayoutRuleId.BANNER, LayoutRuleId.FURNITURE, *(r.id for scope in ("masthead", "banner") for r in rulebook.lexicons(scope))]
+    return {**{str(rule): "body" for rule in furniture}, LayoutRuleId.BYLINE: "not-byline"}
+
+
+def undoing(change: Change, source: Source, records: dict[str, str]) -> dict | None:
     """The `[[layout]]` entry (source, line, decide, text) a review writes to undo a layout
-    change, or None for a change no layout decision undoes. A join's line is the line where
-    the text after the break starts."""
-    decide = _UNDO.get((change.kind, None)) or _UNDO.get((change.kind, change.rule))
+    change (`records`: `undone_records`), or None for a change no layout decision undoes. A
+    join's line is the line where the text after the break starts."""
+    decide = _UNDO.get(change.kind) or (records.get(change.rule) if change.kind == "record" else None)
     if decide is None:
         return None
     if change.kind == "join":
