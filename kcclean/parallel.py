@@ -17,6 +17,7 @@ import os
 import pickle
 import posixpath
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -274,7 +275,21 @@ def dask_cluster(
                 if name.split(".")[0] in ("distributed", "tornado"):  # Dask's config sets levels on some of each
                     logging.getLogger(name).setLevel(logging.CRITICAL)
             executor.shutdown(wait=False)
+            sys.unraisablehook = _silent_about_half_made_futures(sys.unraisablehook)
             raise
+
+
+def _silent_about_half_made_futures(hook: Callable) -> Callable:
+    """Ctrl-C can land inside Dask's Future.__init__, before the future has a client; its
+    __del__ then raises when the future is collected, as the interpreter ends, and Python
+    prints that as a traceback. Only that one report is dropped; any other goes to `hook`."""
+    from distributed import Future as DaskFuture
+
+    def report(unraisable) -> None:
+        if not (unraisable.object is DaskFuture.__del__ and isinstance(unraisable.exc_value, AttributeError)):
+            hook(unraisable)
+
+    return report
 
 
 def expand_urls(
