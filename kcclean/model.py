@@ -56,6 +56,9 @@ class Unit:
     moved: Change | None = None  # the change that moved it to where it stands in its article
     lexicon: str | None = None  # the lexicon rule that knows it (a masthead line, a banner)
     label: str = ""  # the layout model's label for it (`head` starts an article)
+    # a headline line's label were it no headline (banner or body) and the evidence for it,
+    # for a headline that turns out to have no article under it
+    otherwise: tuple[str, str] | None = None
 
     @classmethod
     def alone(cls, text: str, name: str = "text", role: Role = Role.BODY) -> Unit:

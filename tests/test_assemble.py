@@ -3,9 +3,13 @@ checked on the articles, the changes and the evidence a user reads in the report
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pytest
+
 from kcclean import clean_text
+from kcclean.layout.decisions import LayoutModel, builtin_model
 from kcclean.model import Change, Issue
 from kcclean.rules import Settings, load_rulebook
 
@@ -80,6 +84,27 @@ def test_a_banner_between_articles_stays_a_banner_even_when_it_echoes_the_articl
     assert not [c for c in issue.changes if c.rule == "layout.orphan"]
 
 
+def _last_line_a_headline() -> LayoutModel:
+    """The shipped model, pushed to read a page's last line as a headline: what it may do on
+    a paper unlike the corpus, which leaves a headline with no article under it."""
+    model = builtin_model()
+    state = {name: dict(weights) for name, weights in model.state.items()}
+    state["last line of the page"]["head"] = state["last line of the page"].get("head", 0.0) + 30
+    return dataclasses.replace(model, state=state)
+
+
+@pytest.mark.parametrize("gap, tail", [("\n\n", True), ("\n\n\n", False)], ids=["one blank line: its tail", "two: a banner"])
+def test_a_headline_with_no_article_under_it_is_what_the_model_reads_it_as_otherwise(gap: str, tail: bool) -> None:
+    text = "柯城召开会议\n\n本报讯（记者 王思）5月8日，柯城召开会议，部署乡村振兴工作，要求各地推动" + gap + "乡村振兴工作取得实效"
+    issue = clean_text(text, model=_last_line_a_headline())
+    moved = [c for c in issue.changes if c.rule == "layout.orphan"]
+    assert issue.articles[0].body[-1].endswith("推动乡村振兴工作取得实效") is tail  # moved, then joined
+    assert (issue.banners == ["乡村振兴工作取得实效"]) is not tail
+    assert bool(moved) is tail
+    if tail:  # the evidence is the model's, body against banner
+        assert "blank lines before: 1 (+" in moved[0].evidence and "; banner by " in moved[0].evidence
+
+
 # --- a displaced lead --------------------------------------------------------------------
 
 
@@ -105,6 +130,21 @@ def test_an_ignored_displaced_lead_rule_keeps_the_printed_order() -> None:
     ]
     assert [c for c in issue.changes if c.rule == "move.displaced-lead"] == []
     assert issue.articles[0].truncated
+
+
+def test_a_lead_is_moved_up_only_as_far_as_the_layout_model_weighs_its_end_as_a_cut() -> None:
+    # The move rests on the same weighing as a join: the text ending the displaced part must
+    # read on into the article's first paragraph. 会议强调 opens paragraphs, so running on into
+    # it is a close case: the move is suggested, the printed order kept. A lead whose text
+    # ends a sentence was not cut there: it stays, with a warning.
+    close = clean_text("柯城召开会议\n\n会议强调，要抓好落实，推进\n\n本报讯（记者 王思）5月8日，柯城召开会议。会议指出，")
+    [move] = [c for c in close.changes if c.rule == "move.displaced-lead"]
+    assert (move.applied, move.level) == (False, "unsafe")
+    assert "the next part opens a paragraph: '会议强调，要'" in move.evidence
+    assert close.articles[0].body[0] == "会议强调，要抓好落实，推进"
+    ended = clean_text("柯城召开会议\n\n会议强调，要抓好落实。\n\n本报讯（记者 王思）5月8日，柯城召开会议。")
+    assert not [c for c in ended.changes if c.rule == "move.displaced-lead"]
+    assert ended.articles[0].warnings == ["a lead stands in the middle of the article (line 5)"]
 
 
 # --- joins -------------------------------------------------------------------------------

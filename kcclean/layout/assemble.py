@@ -12,17 +12,16 @@ import regex
 from ..model import Draft, IssueDraft, Page, Role, Unit
 from ..rules import MOVE_DECISIONS, LayoutRuleId, Rulebook
 from ..words import word_across
-from .cues import CREDIT, ends_sentence, is_photo_credit
+from .cues import CREDIT, is_photo_credit
 from .cuts import IssueText
 from .decisions import LayoutModel
 from .issues import page_facts
-from .joins import join_paragraphs
+from .joins import join_paragraphs, weigh_break
 from .pages import infer_page_numbers, stitch_pages
 from .review import kept
 
 _INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
-_BANNER_AFFINITY = 0.5  # share of a trailing line's bigrams found in the article before it
 
 
 # Page furniture is kept as issue metadata, recorded under the lexicon that knows the line, else
@@ -48,7 +47,7 @@ def assemble(pages: list[Page], rulebook: Rulebook, model: LayoutModel) -> Issue
         issue.banners[banners:] = sorted(issue.banners[banners:], key=lambda unit: unit.line)  # in reading order, however found
     text = IssueText("\n".join(u.text for page in pages for u in page.units))
     for draft in issue.drafts:
-        _restore_lead(draft, rulebook)
+        _restore_lead(draft, rulebook, model, text)
         join_paragraphs(draft, rulebook, model, text)
         _settle_kind(draft)
     stitch_pages(issue, rulebook)
@@ -109,8 +108,9 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
 
 def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
     """A headline with no body is a column banner, unless it is the last line of the page and
-    its words come from the article before it: then it is that article's cut-off tail. A
-    byline with neither headline nor text is text."""
+    the layout model, asked what the line is were it no headline, reads it as text of the
+    article before rather than as a banner: then it is that article's cut-off tail. A byline
+    with neither headline nor text is text."""
     kept: list[Draft] = []
     for index, draft in enumerate(drafts):
         if draft.bylines and not draft.body and not draft.headline:
@@ -126,14 +126,13 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
         previous = kept[-1] if kept else None
         if last and previous is not None and len(draft.headline) == 1 and not previous.continued_to:
             line = draft.headline[0]
-            score = _affinity(line.text, previous)
-            if score >= _BANNER_AFFINITY and not _kept_in_place(line, previous):
+            otherwise, why = line.otherwise or ("banner", "")
+            if otherwise == "body" and not _kept_in_place(line, previous):
                 line.role = Role.BODY
                 previous.body.append(line)
                 line.moved = line.record(
                     LayoutRuleId.ORPHAN,
-                    f"{score:.0%} of its character pairs occur in the article before: "
-                    "the article's cut-off last line, not a banner",
+                    f"no article under it, and the layout model reads it as text of the article before sooner than as a banner: {why}",
                     kind="move",
                 )
                 previous.changes.append(line.moved)
@@ -166,40 +165,32 @@ def record_furniture(issue: IssueDraft) -> None:
             issue.changes.append(unit.record(unit.lexicon, known) if unit.lexicon else unit.record(rule, f"{unknown}: {unit.why}"))
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def _affinity(text: str, draft: Draft) -> float:
-    pairs = _bigrams(text)
-    if not pairs:
-        return 0.0
-    article = "".join(u.text for u in (*draft.headline, *draft.body))
-    return sum(1 for p in pairs if p in article) / len(pairs)
-
-
 # --- reading order and joins -------------------------------------------------------------
 
 
-def _restore_lead(draft: Draft, rulebook: Rulebook) -> None:
-    """A lead (本报讯…) belongs right after the headline. When it comes later and the text
-    from it to the end stops mid-sentence, that text is the article's displaced beginning."""
+def _restore_lead(draft: Draft, rulebook: Rulebook, model: LayoutModel, text: IssueText) -> None:
+    """A lead (本报讯…) belongs right after the headline. When it comes later, the text from it
+    to the end is the article's displaced beginning if it was cut there: if the layout model
+    weighs the break from its last line into the article's first paragraph as a cut, the
+    same weighing as any other break (a close case is only suggested)."""
     body = draft.body
     at = next((i for i, u in enumerate(body) if u.role is Role.LEAD), None)
     if not at or not rulebook.active(LayoutRuleId.DISPLACED_LEAD):
         return
     head = body[at:]
     lead = head[0]
-    if ends_sentence(head[-1].text) or draft.continued_to:
+    features = None if draft.continued_to else weigh_break([head[-1]], body[0], draft.page, text)
+    cut = None if features is None else model.join(features)
+    if cut is None or cut.probability < model.suggest_at:
         draft.warnings.append(f"a lead stands in the middle of the article (line {lead.line})")
         return
     if _kept_in_place(lead, draft):
         return
-    verdict = rulebook.verdict(LayoutRuleId.DISPLACED_LEAD)
+    verdict = rulebook.verdict(LayoutRuleId.DISPLACED_LEAD, cut.probability >= model.apply_at)
     move = lead.record(
         LayoutRuleId.DISPLACED_LEAD,
-        f"the lead stood after {at} paragraph(s) and the text from it ends mid-sentence "
-        f"({head[-1].text[-8:]!r}): moved right after the headline",
+        f"the lead stood after {at} paragraph(s), and the text from it runs on into the first "
+        f"paragraph ({head[-1].text[-6:]!r} → {body[0].text[:6]!r}): {cut.explain()}; moved right after the headline",
         kind="move",
         applied=verdict.applied,
         level=verdict.level,

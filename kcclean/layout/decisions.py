@@ -57,11 +57,17 @@ class Role:
             + (transitions.get((candidate, self.following), 0.0) if self.following else 0.0)
         )
 
-    def explain(self) -> str:
-        """The features that told the label from the runner-up (the label that would score
-        best in its place between the lines around it), strongest first."""
-        label, state, transitions = self.label, self.model.state, self.model.transitions
-        others = [other for other in self.scores if other != label]
+    def rather(self, *candidates: str) -> str:
+        """Which of these labels the line would take in its place, were it none of the others."""
+        return max((c for c in candidates if c in self.scores), key=self._placed, default=self.label)
+
+    def explain(self, label: str | None = None, rivals: tuple[str, ...] = LABELS) -> str:
+        """The features that told the label (the line's own, unless another is named) from
+        the runner-up among `rivals` (the one that would score best in its place between the
+        lines around it), strongest first."""
+        label = label or self.label
+        state, transitions = self.model.state, self.model.transitions
+        others = [other for other in self.scores if other != label and other in rivals]
         runner = max(others, key=self._placed) if others else None
         evidence = []
         for name, value in self.features.values.items():

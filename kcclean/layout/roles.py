@@ -27,6 +27,7 @@ _ROLE_OF_LABEL = {
 _PROSE = 16  # characters of a line, with a comma, that make it prose
 # The text of articles, line by line (no decision worth explaining).
 _TEXT = frozenset({Role.BODY, Role.LEAD})
+_NO_HEADLINE = ("banner", "body")  # what a headline with no article under it can be
 
 
 def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
@@ -49,6 +50,9 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
                 unit.role = Role.LEAD
         if unit.role not in _TEXT or role.constraint:
             unit.why = role.explain()
+        if role.label == "head":
+            otherwise = role.rather(*_NO_HEADLINE)
+            unit.otherwise = (otherwise, role.explain(otherwise, _NO_HEADLINE))
     page.cuts, page.open_ends = page_cuts(page)
     return page
 
