@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import opencc
+import pytest
+from conftest import ROOT
+
+from kcclean.model import Unit
 from kcclean.pipeline import clean_text
+from kcclean.rules.engine import Slot, repair
 
 
 def test_script_rule_converts_nothing_in_a_traditional_text() -> None:
@@ -25,3 +31,49 @@ def test_a_traditional_character_in_a_name_before_a_title_is_only_suggested() ->
     assert issue.articles[0].body == ["本报讯（记者 王思）趙女士在社区做了十年志愿者。"]
     (change,) = [c for c in issue.changes if c.rule == "script.traditional"]
     assert (change.before, change.after, change.applied) == ("趙", "赵", False)
+
+
+# --- names are never harmed: rare characters of real names, in a name's place -----------------
+
+NAME_CHARACTERS = [
+    line.split("\t")[:2]
+    for line in (ROOT / "tests" / "data" / "name-characters.tsv").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")
+]
+# Where a name stands: a place's before its suffix, a person's after a surname that starts a
+# name. Each sentence also has a stray traditional 後 in its prose, which is still fixed, and
+# enough simplified text that the paragraph is no traditional text on purpose.
+PLACES = ["一周後，记者来到{}{}采访。", "一周後，记者走进上{}{}，看到一片丰收景象。"]
+SUFFIXES = ["村", "镇", "乡", "街道", "路", "桥", "山"]
+PEOPLE = ["一周後，村民王{}说，今年的收成不错。", "一周後，李{}介绍了经验。", "获奖学生张{}芳的作品展出一周後，反响很好。"]
+
+
+PROSE = "这里举办的丰收节吸引了许多游客，带动了当地经济发展。"
+
+
+def name_sentences(character: str, kind: str) -> list[str]:
+    if kind == "place":
+        return [sentence.format(character, suffix) + PROSE for sentence in PLACES for suffix in SUFFIXES]
+    return [sentence.format(character) + PROSE for sentence in PEOPLE]
+
+
+def repaired_unit(text: str, rulebook) -> tuple[str, list]:
+    unit = Unit.alone(text)
+    changes: list = []
+    repair([Slot(unit, "body", changes)], rulebook)
+    return unit.text, changes
+
+
+@pytest.mark.parametrize(("character", "kind"), NAME_CHARACTERS, ids=[f"{k}-{n}" for n, (_, k) in enumerate(NAME_CHARACTERS)])
+def test_a_rare_character_of_a_real_name_is_never_changed_in_a_name(character: str, kind: str, rulebook) -> None:
+    for sentence in name_sentences(character, kind):
+        fixed, changes = repaired_unit(sentence, rulebook)
+        assert fixed == sentence.replace("後", "后"), sentence
+        assert not [c for c in changes if c.applied and character in c.before], sentence
+
+
+def test_the_name_characters_list_holds_characters_the_converter_would_change() -> None:
+    """The list is worth its name: most of it is characters OpenCC's t2s changes."""
+    converter = opencc.OpenCC("t2s")
+    changed = [character for character, _ in NAME_CHARACTERS if converter.convert(character) != character]
+    assert len(changed) >= 15, changed
