@@ -5,6 +5,8 @@ from __future__ import annotations
 import opencc
 import pytest
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kcclean.model import Unit
 from kcclean.pipeline import clean_text
@@ -77,3 +79,30 @@ def test_the_name_characters_list_holds_characters_the_converter_would_change() 
     converter = opencc.OpenCC("t2s")
     changed = [character for character, _ in NAME_CHARACTERS if converter.convert(character) != character]
     assert len(changed) >= 15, changed
+
+
+# --- span-level decisions ---------------------------------------------------------------------
+
+
+def test_a_run_with_a_certain_and_a_doubtful_part_gets_a_change_and_a_suggestion(rulebook) -> None:
+    # 陳 → 陈 is certain; 曄 after the surname 陈 is a given name's, only suggested
+    text = "一周後，村民陳曄说，这里举办的丰收节吸引了许多游客，带动了当地经济发展。"
+    fixed, changes = repaired_unit(text, rulebook)
+    assert fixed == "一周后，村民陈曄说，这里举办的丰收节吸引了许多游客，带动了当地经济发展。"
+    script = [(c.before, c.after, c.applied) for c in changes if c.rule == "script.traditional"]
+    assert set(script) == {("陳", "陈", True), ("後", "后", True), ("曄", "晔", False)}
+
+
+MIXED = st.text(alphabet="區委書記處於後陳曄王村路山鄉農裝車位征收徵乾隆昇里裏著干發髮，。 a", max_size=30)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=MIXED)
+def test_every_change_and_suggestion_is_what_the_converter_makes(text: str, rulebook) -> None:
+    """Taking every change and every suggestion of the script rule gives OpenCC's conversion:
+    a run split into certain and doubtful parts suggests nothing the converter would not make."""
+    rule = rulebook.by_id["script.traditional"]
+    converted = text
+    for edit in reversed(rule.find(text)):
+        converted = converted[: edit.start] + edit.after + converted[edit.end :]
+    assert converted == rule.converter.convert(text)
