@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kcclean.model import Unit
+from kcclean.errors import RuleErrors
 from kcclean.pipeline import clean_text
+from kcclean.rules import Settings, load_rulebook
 from kcclean.rules.engine import Slot, repair
 
 
@@ -18,6 +20,27 @@ def test_script_rule_converts_nothing_in_a_traditional_text() -> None:
     issue = clean_text(traditional)
     assert "區委書記" in issue.articles[0].body[0]
     assert any("script.traditional converts nothing" in w for w in issue.warnings)
+
+
+def test_the_rules_for_slips_of_traditional_forms_stand_down_in_a_traditional_text() -> None:
+    # 著 after a verb and 甦 are right in a traditional text; in a simplified one, they are fixed
+    traditional = "柯城召開會議\n\n本報訊（記者 王思）村民們看著經濟復甦，強調要進一步做好疫情防控工作。"
+    assert clean_text(traditional).articles[0].body == ["本報訊（記者 王思）村民們看著經濟復甦，強調要進一步做好疫情防控工作。"]
+    simplified = "柯城召开会议\n\n本报讯（记者 王思）村民们看著经济复甦，强调要进一步做好疫情防控工作。"
+    assert clean_text(simplified).articles[0].body == ["本报讯（记者 王思）村民们看着经济复苏，强调要进一步做好疫情防控工作。"]
+
+
+def test_a_rule_standing_down_with_a_later_rule_is_reported(tmp_path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "mine.toml").write_text(
+        '[[rule]]\nid = "house.zhe"\ndescription = "x"\nkind = "table"\npriority = -1\n'
+        'stands_down_with = "script.traditional"\n[rule.table]\n"看著" = "看着"\n'
+        '[[rule.example]]\ntext = "看著"\nfixed = "看着"\n[[rule.example]]\ntext = "著名"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleErrors, match="house.zhe: `stands_down_with` must name a rule that runs before it"):
+        load_rulebook(Settings(rule_dirs=[folder]))
 
 
 def test_script_rule_reports_each_converted_word() -> None:

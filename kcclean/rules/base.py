@@ -98,6 +98,9 @@ class Rule:
     narrowed: dict[str, str] = field(default_factory=dict)
     # the same, for one input file each (a pair rejected in review for one file): by file
     narrowed_in: dict[str, dict[str, str]] = field(default_factory=dict)
+    # a rule that, switched off for an issue (script.traditional in a traditional text),
+    # switches this one off too: it runs before this one
+    stands_down_with: str | None = None
 
     @classmethod
     def from_toml(cls, entry: Entry, **common) -> Rule:
