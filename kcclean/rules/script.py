@@ -26,9 +26,10 @@ class ScriptRule(Rule):
     the result is not a common standard character, the word's conversion depends on its
     neighbours, the character is printed the same way through the issue, or the place looks
     like a name (`name_before`: after a byline's title or a surname; `name_after`: before a
-    place's suffix or a title). In a name-like place only a word the conversion makes that is
-    at least `name_word_frequency` times in the word list settles it (推進農村 → 推进农村:
-    农村 is no name; 上衕村 → 上同村 is only suggested: 同村 is a rare word, and 上衕村 may be
+    place's suffix or a title). In a name-like place a word the conversion makes settles it
+    when it is at least `name_word_frequency` times in the word list (推進農村 → 推进农村:
+    农村 is no name) or lies on the side away from the surname or suffix (香燭上山: 香烛);
+    上衕村 → 上同村 is only suggested (同村 is rare, and takes in the suffix: 上衕村 may be
     the village's name as it is written)."""
 
     KIND: ClassVar[str] = "script"
@@ -144,22 +145,21 @@ class ScriptRule(Rule):
             return True
         if new not in standard_characters(common=True):
             return True  # the result would be a rare character (a name's, a special field's) many fonts lack
-        support = _support(text, converted, at)
+        support = _support(text, converted, at, 0, len(text))
         if not support and (ch in self.valid or ch in self.repeated):
             return True  # valid simplified text as it stands (毕昇, 於 as a surname), or a name printed alike
-        if not self._name_position(converted, at):
+        # a name-like place: after a byline's title or a surname, before a place's suffix or a title
+        after_title = bool(self.name_before and self.name_before.search(converted, max(0, at - _NAME_WINDOW), at))
+        before_suffix = bool(self.name_after and self.name_after.match(converted, at + 1, at + 1 + _NAME_WINDOW))
+        if not (after_title or before_suffix) or support >= self.name_word_frequency:
             return False
-        # A name may be written with the character on purpose: only a word too common to be
-        # a name (农村, 铁路) settles it.
-        return support < self.name_word_frequency
-
-    def _name_position(self, converted: str, at: int) -> bool:
-        """Whether the character at `at` may be part of a name: after a byline's title or a
-        surname (`name_before`), or before a place's suffix or a title (`name_after`)."""
-        return bool(
-            (self.name_before and self.name_before.search(converted, max(0, at - _NAME_WINDOW), at))
-            or (self.name_after and self.name_after.match(converted, at + 1, at + 1 + _NAME_WINDOW))
-        )
+        if after_title and before_suffix:
+            return True
+        # A name may be written with the character on purpose. A word too common to be a name
+        # settles it (农村, 铁路), and so does a word on the side away from the name's title,
+        # surname or suffix (香燭上山: 香烛); one with them does not (上衕村: 同村).
+        low, high = (at, len(text)) if after_title else (0, at + 1)
+        return not _support(text, converted, at, low, high)
 
 
 _HAN_RUN = regex.compile(r"\p{Han}+")
@@ -167,14 +167,14 @@ _NAME_REPEATS = 3
 _NAME_WINDOW = 8  # characters of context looked at for a name
 
 
-def _support(text: str, converted: str, at: int) -> int:
-    """How common the commonest known word of two to four characters is that the conversion
-    makes across position `at` and the original text is not (徵收 → 征收, 位於 → 位于); 0
-    when there is none."""
+def _support(text: str, converted: str, at: int, low: int, high: int) -> int:
+    """How common the commonest known word of two to four characters within text[low:high]
+    is that the conversion makes across position `at` and the original text is not (徵收 →
+    征收, 位於 → 位于); 0 when there is none."""
     words = word_table()
     best = 0
     for size in (2, 3, 4):
-        for first in range(max(0, at - size + 1), min(at + 1, len(text) - size + 1)):
+        for first in range(max(low, at - size + 1), min(at + 1, high - size + 1)):
             made = converted[first : first + size]
             if made in words and text[first : first + size] not in words:
                 best = max(best, words[made])
