@@ -25,7 +25,9 @@ TIMEOUT_SECONDS = 2.0
 # Spans of a text, [start, end), in order and apart: the protected spans a rule must not change.
 Spans = tuple[tuple[int, int], ...]
 # What a rule sees in place of each character of a protected span: a noncharacter, which no
-# text holds and no rule matches, so nothing in the span is matched or read as context.
+# text holds, so nothing in the span is matched or read as context; a pattern that means to
+# take a protected span whole (brackets around an address) names it as
+# \p{Noncharacter_Code_Point}.
 HIDDEN = "\ufdd0"
 _HIDDEN_RUN = re.compile(f"({HIDDEN}+)")
 
