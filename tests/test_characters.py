@@ -11,18 +11,11 @@ from conftest import FIXTURES, ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kcclean.model import SUBHEAD_MARK, Change, Unit
+from kcclean.model import SUBHEAD_MARK
 from kcclean.rules import Settings, load_rulebook
-from kcclean.rules.engine import Slot, repair
+from kcclean_dev.peer_suite import repaired
 
 CASES = tomllib.loads((ROOT / "tests" / "cases" / "characters.toml").read_text(encoding="utf-8"))["case"]
-
-
-def repaired(text: str, rulebook, scope: str = "body") -> tuple[str, list[Change]]:
-    unit = Unit.alone(text)
-    changes: list[Change] = []
-    repair([Slot(unit, scope, changes)], rulebook)
-    return unit.text, changes
 
 
 # ASCII ids (kind and number): mutmut passes node ids back to pytest, and ids cut out of

@@ -8,11 +8,10 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcclean.model import Unit
 from kcclean.errors import RuleErrors
 from kcclean.pipeline import clean_text
 from kcclean.rules import Settings, load_rulebook
-from kcclean.rules.engine import Slot, repair
+from kcclean_dev.peer_suite import repaired
 
 
 def test_script_rule_converts_nothing_in_a_traditional_text() -> None:
@@ -82,17 +81,10 @@ def name_sentences(character: str, kind: str) -> list[str]:
     return [sentence.format(character) + PROSE for sentence in PEOPLE]
 
 
-def repaired_unit(text: str, rulebook) -> tuple[str, list]:
-    unit = Unit.alone(text)
-    changes: list = []
-    repair([Slot(unit, "body", changes)], rulebook)
-    return unit.text, changes
-
-
 @pytest.mark.parametrize(("character", "kind"), NAME_CHARACTERS, ids=[f"{k}-{n}" for n, (_, k) in enumerate(NAME_CHARACTERS)])
 def test_a_rare_character_of_a_real_name_is_never_changed_in_a_name(character: str, kind: str, rulebook) -> None:
     for sentence in name_sentences(character, kind):
-        fixed, changes = repaired_unit(sentence, rulebook)
+        fixed, changes = repaired(sentence, rulebook)
         assert fixed == sentence.replace("後", "后"), sentence
         assert not [c for c in changes if c.applied and character in c.before], sentence
 
@@ -110,7 +102,7 @@ def test_the_name_characters_list_holds_characters_the_converter_would_change() 
 def test_a_run_with_a_certain_and_a_doubtful_part_gets_a_change_and_a_suggestion(rulebook) -> None:
     # 陳 → 陈 is certain; 曄 after the surname 陈 is a given name's, only suggested
     text = "一周後，村民陳曄说，这里举办的丰收节吸引了许多游客，带动了当地经济发展。"
-    fixed, changes = repaired_unit(text, rulebook)
+    fixed, changes = repaired(text, rulebook)
     assert fixed == "一周后，村民陈曄说，这里举办的丰收节吸引了许多游客，带动了当地经济发展。"
     script = [(c.before, c.after, c.applied) for c in changes if c.rule == "script.traditional"]
     assert set(script) == {("陳", "陈", True), ("後", "后", True), ("曄", "晔", False)}
