@@ -27,7 +27,7 @@ FLOORS = {
     "quote": 0.0005,  # (0.0000)
     "stray": 0.002,  # (0.0016: 丨 and l inside words stay, as they may be text)
     "confusion": 0.0015,  # (0.0011: 期未 → 期末 is no longer made, see rules/confusions.tsv)
-    "traditional": 0.0005,  # (0.0001)
+    "traditional": 0.0005,  # (0.0004: a given name's first character and a place name's last are only suggested)
     "comma_width": 0.0001,  # (0.0000)
 }
 

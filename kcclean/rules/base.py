@@ -25,7 +25,9 @@ TIMEOUT_SECONDS = 2.0
 # Spans of a text, [start, end), in order and apart: the protected spans a rule must not change.
 Spans = tuple[tuple[int, int], ...]
 # What a rule sees in place of each character of a protected span: a noncharacter, which no
-# text holds and no rule matches, so nothing in the span is matched or read as context.
+# text holds, so nothing in the span is matched or read as context; a pattern that means to
+# take a protected span whole (brackets around an address) names it as
+# \p{Noncharacter_Code_Point}.
 HIDDEN = "\ufdd0"
 _HIDDEN_RUN = re.compile(f"({HIDDEN}+)")
 
@@ -98,6 +100,9 @@ class Rule:
     narrowed: dict[str, str] = field(default_factory=dict)
     # the same, for one input file each (a pair rejected in review for one file): by file
     narrowed_in: dict[str, dict[str, str]] = field(default_factory=dict)
+    # a rule that, switched off for an issue (script.traditional in a traditional text),
+    # switches this one off too: it runs before this one
+    stands_down_with: str | None = None
 
     @classmethod
     def from_toml(cls, entry: Entry, **common) -> Rule:

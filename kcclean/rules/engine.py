@@ -106,7 +106,7 @@ class _Passes:
         edited: dict[int, Slot] = {}
         for rule in list(self.rulebook.text_rules):
             scopes = rule.scopes_among(present)
-            if not scopes or rule.id in self.switched_off:
+            if not scopes or rule.id in self.switched_off or rule.stands_down_with in self.switched_off:
                 continue
             if scopes not in scans:
                 group = [s for scope in scopes for s in by_scope[scope]]

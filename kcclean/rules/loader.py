@@ -40,7 +40,7 @@ KINDS: dict[str, type[Rule]] = {
 }
 # Rules that change no text of their own: they take no `exceptions`.
 _NOT_TEXT_RULES = (LayoutRule, LexiconRule, ProtectRule)
-_COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example", "exceptions"}
+_COMMON_FIELDS = {"id", "description", "kind", "scope", "level", "priority", "example", "exceptions", "stands_down_with"}
 _EXAMPLE_FIELDS = {"text", "fixed", "scope", "review"}
 # An [[exception]] of a rule file: a text in which another rule (any file's) must change nothing.
 _EXCEPTION_FIELDS = {"rule", "text", "note", "source"}
@@ -282,6 +282,9 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
         raise fail("exceptions", f"rule {rule_id}: `exceptions` must be a list of text")
     if exceptions and kind in _NOT_TEXT_RULES:
         raise fail("exceptions", f"rule {rule_id}: `exceptions` are for text rules, not {kind.KIND} rules")
+    partner = entry.get("stands_down_with")
+    if partner is not None and (not isinstance(partner, str) or not RULE_ID.fullmatch(partner)):
+        raise fail("stands_down_with", f"rule {rule_id}: `stands_down_with` must be a rule's id")
     return kind.from_toml(
         Entry(entry, rule_id, path.parent, fail),
         exceptions=list(exceptions),
@@ -294,6 +297,7 @@ def _build(entry: dict, index: int, path: Path, locate: _Locator) -> Rule:
         origin=shown,
         line=locate.rule(index),
         examples=examples,
+        stands_down_with=partner,
     )
 
 

@@ -16,13 +16,17 @@ from .trigger import trigger_of
 @dataclass(slots=True)
 class RegexRule(Rule):
     """A regular expression (the `regex` module's: \\p{Han} is a Chinese character) and its
-    replacement template."""
+    replacement template, or a `translate` table: each character of a match replaced by its
+    entry, the others kept. A space an entry begins or ends with separates a mark from the
+    word beside it (", ", " ("), so it is kept only where a word is: after a letter, digit or
+    closing bracket, before a letter, digit or opening bracket."""
 
     KIND: ClassVar[str] = "regex"
-    FIELDS: ClassVar[frozenset[str]] = frozenset({"pattern", "replacement"})
+    FIELDS: ClassVar[frozenset[str]] = frozenset({"pattern", "replacement", "translate"})
 
     pattern: regex.Pattern | None = None
     replacement: str = ""
+    translate: dict[str, str] | None = None
     # The same pattern with ^ and $ at line ends: how the engine scans many paragraphs at once.
     scanner: regex.Pattern | None = None
     # Characters every match contains one of, as a `re` class (a bitmap scan, hundreds of
@@ -45,12 +49,20 @@ class RegexRule(Rule):
         edits = []
         try:
             for match in self.pattern.finditer(text, timeout=TIMEOUT_SECONDS):
-                after = match.expand(self.replacement)
+                after = self._translated(text, match) if self.translate else match.expand(self.replacement)
                 if after != match.group():
                     edits.append(Edit(match.start(), match.end(), after))
         except TimeoutError:
             raise RuleTimeout(self.id, f"text starting {text[:20]!r}", TIMEOUT_SECONDS) from None
         return edits
+
+    def _translated(self, text: str, match: regex.Match) -> str:
+        after = "".join(self.translate.get(ch, ch) for ch in match.group())
+        if after.startswith(" ") and not _WORD_BEFORE.search(text, 0, match.start()):
+            after = after[1:]
+        if after.endswith(" ") and not _WORD_AFTER.match(text, match.end()):
+            after = after[:-1]
+        return after
 
     @classmethod
     def from_toml(cls, entry: Entry, **common) -> RegexRule:
@@ -58,6 +70,9 @@ class RegexRule(Rule):
         rule.pattern = entry.pattern("pattern")
         rule.scanner = regex.compile(rule.pattern.pattern, regex.MULTILINE)
         rule.trigger = trigger_of(rule.pattern.pattern)
+        if "translate" in entry.data:
+            rule.translate = _translate_table(entry)
+            return rule
         replacement = entry.data.get("replacement")
         if not isinstance(replacement, str):
             raise entry.fail("replacement", f"rule {rule.id}: `replacement` (text, may be \"\") is required")
@@ -68,6 +83,24 @@ class RegexRule(Rule):
             raise entry.fail("replacement", f"rule {rule.id}: bad replacement: {error}") from None
         rule.replacement = replacement
         return rule
+
+
+# where a space beside a translated mark stands between it and a word (see RegexRule)
+_WORD_BEFORE = regex.compile(r"[\p{L}\p{N})\]）]$")
+_WORD_AFTER = regex.compile(r"[\p{L}\p{N}(\[（]")
+
+
+def _translate_table(entry: Entry) -> dict[str, str]:
+    """The `translate` table of a rule, checked: single characters to text, with no
+    `replacement` beside it."""
+    table = entry.data["translate"]
+    if not isinstance(table, dict) or not table or not all(
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in table.items()
+    ):
+        raise entry.fail("translate", f"rule {entry.rule_id}: `translate` must map single characters to text")
+    if "replacement" in entry.data:
+        raise entry.fail("translate", f"rule {entry.rule_id}: give `replacement` or `translate`, not both")
+    return table
 
 
 def _check_template(pattern: regex.Pattern, replacement: str) -> None:

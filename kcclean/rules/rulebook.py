@@ -120,8 +120,22 @@ def load_rulebook(settings: Settings | None = None) -> Rulebook:
     missing = [str(layout_id) for layout_id in LayoutRuleId if layout_id not in known]
     if missing:  # the layout stage makes changes of these: each must be a rule the report can name
         raise RuleErrors([RuleError(str(BUILTIN_RULES), None, f"the layout rule(s) {', '.join(missing)} are not defined")])
+    errors = _partners_out_of_order(rules)
+    if errors:
+        raise RuleErrors(errors)
     named = settings.select + settings.ignore + sorted(settings.unsafe if isinstance(settings.unsafe, frozenset) else ())
     unknown = [c for c in named if not any(matches(i, [c]) for i in known)]
     if unknown:
         raise RuleErrors([RuleError("settings", None, f"no rule is named {', '.join(unknown)}")])
     return Rulebook(rules, settings, decisions)
+
+
+def _partners_out_of_order(rules: list[Rule]) -> list[RuleError]:
+    """An error at each rule whose `stands_down_with` names no rule that runs before it: the
+    engine learns that a rule is switched off for an issue only when it runs."""
+    order = {rule.id: n for n, rule in enumerate(sorted(rules, key=lambda r: r.priority))}
+    return [
+        RuleError(rule.origin, rule.line, f"rule {rule.id}: `stands_down_with` must name a rule that runs before it, not {rule.stands_down_with}")
+        for rule in rules
+        if rule.stands_down_with is not None and order.get(rule.stands_down_with, len(order)) >= order[rule.id]
+    ]

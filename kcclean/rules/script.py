@@ -19,22 +19,30 @@ from .base import Edit, Entry, Rule
 class ScriptRule(Rule):
     """Stray traditional characters in a simplified text, converted word by word with OpenCC.
 
+    Each changed character is decided on its own, and neighbours decided alike are one
+    change, so a certain conversion is made beside a doubtful one that is only suggested.
     A conversion is only suggested (an unsafe edit) when it may be wrong: the character is
     also valid simplified text (in the 通用规范汉字表) and no known word supports the change,
-    the result is not a standard character, the word's conversion depends on its
-    neighbours, or the place looks like a name (`name_before`, `name_after`, or the
-    character repeated the same way through the issue). A name-like place does not hold
-    back a change that makes a known word out of characters no simplified text uses
-    (沟溪鄉村 → 乡村: 鄉 is in no name of a simplified paper)."""
+    the result is not a common standard character, the word's conversion depends on its
+    neighbours, the character is printed the same way through the issue, or the place looks
+    like a name (`name_before`: after a byline's title or a surname; `name_after`: before a
+    place's suffix or a title). In a name-like place a word the conversion makes settles it
+    when it is at least `name_word_frequency` times in the word list (推進農村 → 推进农村:
+    农村 is no name) or lies on the side away from the surname or suffix (香燭上山: 香烛);
+    上衕村 → 上同村 is only suggested (同村 is rare, and takes in the suffix: 上衕村 may be
+    the village's name as it is written)."""
 
     KIND: ClassVar[str] = "script"
-    FIELDS: ClassVar[frozenset[str]] = frozenset({"convert", "max_share", "ambiguous", "name_before", "name_after"})
+    FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"convert", "max_share", "ambiguous", "name_before", "name_after", "name_word_frequency"}
+    )
 
     convert: str = "t2s"
     max_share: float = 0.25
     ambiguous: frozenset[str] = frozenset()
     name_before: regex.Pattern | None = None  # searched in the text just before a conversion
     name_after: regex.Pattern | None = None  # matched at the text just after it
+    name_word_frequency: int = 1000  # how common a word must be to settle a conversion in a name-like place
     converter: opencc.OpenCC | None = None
     # Character classes of thousands of members: the standard `re` compiles them to a bitmap
     # (about 1 GB/s); the `regex` module scans them at about 3 MB/s.
@@ -63,6 +71,10 @@ class ScriptRule(Rule):
         ambiguous = data.get("ambiguous", "")
         if not isinstance(ambiguous, str):
             raise entry.fail("ambiguous", f"rule {rule.id}: `ambiguous` must be a string of characters")
+        frequency = data.get("name_word_frequency", 1000)
+        if not isinstance(frequency, int) or isinstance(frequency, bool) or frequency < 0:
+            raise entry.fail("name_word_frequency", f"rule {rule.id}: `name_word_frequency` must be a whole number")
+        rule.name_word_frequency = frequency
         rule.convert = convert
         rule.max_share = float(share)
         rule.ambiguous = frozenset(ambiguous.replace(" ", ""))
@@ -108,37 +120,46 @@ class ScriptRule(Rule):
             if not self.changed.search(word):
                 continue
             by_word = self.converter.convert(word)
-            by_char = "".join(self.converter.convert(ch) for ch in word)
             if len(by_word) != len(word):
                 edits.append(Edit(run.start(), run.end(), by_word, unsafe=True))
                 continue
+            by_char = "".join(self.converter.convert(ch) for ch in word)
+            converted = text[: run.start()] + by_word + text[run.end() :]
             differing = [i for i in range(len(word)) if by_word[i] != word[i]]
-            for first, last in _spans(differing):
+            # each changed character decided on its own, in the run converted as a whole (處於:
+            # 於 is supported by 处于); neighbours decided alike make one change
+            verdicts = {
+                i: by_word[i] != by_char[i] or self._doubtful(text, converted, run.start() + i)
+                for i in differing
+            }
+            for first, last in _spans(differing, same=verdicts):
                 start, end = run.start() + first, run.start() + last + 1
-                after = by_word[first : last + 1]
-                unsafe = after != by_char[first : last + 1] or self._doubtful(text, start, end, after)
-                edits.append(Edit(start, end, after, unsafe))
+                edits.append(Edit(start, end, by_word[first : last + 1], verdicts[first]))
         return edits
 
-    def _doubtful(self, text: str, start: int, end: int, after: str) -> bool:
-        """Whether converting text[start:end] to `after` may be wrong (see the class)."""
-        piece = text[start:end]
-        if any(ch in self.ambiguous for ch in piece):
+    def _doubtful(self, text: str, converted: str, at: int) -> bool:
+        """Whether converting the character text[at] as `converted` has it may be wrong (see
+        the class); `converted` is the text with its whole run of characters converted."""
+        ch, new = text[at], converted[at]
+        if ch in self.ambiguous:
             return True
-        if not standard_characters(common=True).issuperset(new for ch, new in zip(piece, after) if ch != new):
+        if new not in standard_characters(common=True):
             return True  # the result would be a rare character (a name's, a special field's) many fonts lack
-        supported = _word_supports(text, start, end, after)
-        if all(ch in self.valid for ch, new in zip(piece, after) if ch != new) and not supported:
-            return True  # valid simplified text as it stands (毕昇, 於 as a surname)
-        if any(ch in self.repeated for ch in piece) and not supported:
+        support = _support(text, converted, at, 0, len(text))
+        if not support and (ch in self.valid or ch in self.repeated):
+            return True  # valid simplified text as it stands (毕昇, 於 as a surname), or a name printed alike
+        # a name-like place: after a byline's title or a surname, before a place's suffix or a title
+        after_title = bool(self.name_before and self.name_before.search(converted, max(0, at - _NAME_WINDOW), at))
+        before_suffix = bool(self.name_after and self.name_after.match(converted, at + 1, at + 1 + _NAME_WINDOW))
+        if not (after_title or before_suffix) or support >= self.name_word_frequency:
+            return False
+        if after_title and before_suffix:
             return True
-        if supported and not any(ch in self.valid for ch in piece):
-            return False  # 鄉村 → 乡村: a known word, and 鄉 is no simplified character, not even in a name
-        before = text[max(0, start - _NAME_WINDOW) : start]
-        return bool(
-            (self.name_before and self.name_before.search(before))
-            or (self.name_after and self.name_after.match(text, end, end + _NAME_WINDOW))
-        )
+        # A name may be written with the character on purpose. A word too common to be a name
+        # settles it (农村, 铁路), and so does a word on the side away from the name's title,
+        # surname or suffix (香燭上山: 香烛); one with them does not (上衕村: 同村).
+        low, high = (at, len(text)) if after_title else (0, at + 1)
+        return not _support(text, converted, at, low, high)
 
 
 _HAN_RUN = regex.compile(r"\p{Han}+")
@@ -146,23 +167,25 @@ _NAME_REPEATS = 3
 _NAME_WINDOW = 8  # characters of context looked at for a name
 
 
-def _word_supports(text: str, start: int, end: int, after: str) -> bool:
-    """Whether the conversion makes a known word of two to four characters across the
-    changed text that the original is not (徵收 → 征收, 位於 → 位于)."""
+def _support(text: str, converted: str, at: int, low: int, high: int) -> int:
+    """How common the commonest known word of two to four characters within text[low:high]
+    is that the conversion makes across position `at` and the original text is not (徵收 →
+    征收, 位於 → 位于); 0 when there is none."""
     words = word_table()
-    converted = text[:start] + after + text[end:]
+    best = 0
     for size in (2, 3, 4):
-        for first in range(max(0, start - size + 1), min(end, len(text) - size + 1)):
-            if converted[first : first + size] in words and text[first : first + size] not in words:
-                return True
-    return False
+        for first in range(max(low, at - size + 1), min(at + 1, high - size + 1)):
+            made = converted[first : first + size]
+            if made in words and text[first : first + size] not in words:
+                best = max(best, words[made])
+    return best
 
 
-def _spans(positions: list[int], gap: int = 2) -> list[tuple[int, int]]:
-    """Group positions that are at most `gap` apart: one reported word each."""
+def _spans(positions: list[int], same: dict[int, bool], gap: int = 2) -> list[tuple[int, int]]:
+    """Group positions that are at most `gap` apart and alike in `same`: one reported change each."""
     spans: list[tuple[int, int]] = []
     for pos in positions:
-        if spans and pos - spans[-1][1] <= gap:
+        if spans and pos - spans[-1][1] <= gap and same[pos] == same[spans[-1][1]]:
             spans[-1] = (spans[-1][0], pos)
         else:
             spans.append((pos, pos))
