@@ -1,0 +1,213 @@
+"""An OCR engine's lines laid out from their boxes: reading order, columns, headline bands,
+furniture, indents and gaps, measured rather than guessed from the text.
+
+Line detectors list their lines in their own order (by detection score, by region, top to
+bottom across all columns), so the order is rebuilt from the boxes alone, by a recursive
+XY-cut (Nagy and Seth, 1984): a set of boxes is cut at the widest empty band of its
+projection on either axis, the parts read top to bottom (a horizontal cut) or left to right
+(a vertical one), until no empty band is left. A column gutter is wider than the space
+between two lines of text, and a band across the page (a headline over its columns, a
+masthead) has its columns' text below it, so this reads a newspaper's columns in order.
+
+What the text reader estimates from a transcript's characters is then measured:
+- a headline line is taller than the page's body lines (`HEADLINE_HEIGHT` times);
+- a line's indent is how far right of its column's left edge it starts, in characters;
+- a blank line stands where the space between two lines of a column is more than a body
+  line's height wider than the usual space between lines;
+- furniture (masthead, running heads, page number) lies in the page's top or bottom margin.
+The result (`Laid`) is what a transcript would say about the line: the same blank lines,
+indents and blocks, so the layout model fitted on transcripts reads it unchanged.
+
+Pure functions over plain dataclasses; nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+HEADLINE_HEIGHT = 1.35  # a headline line is this many body line heights tall, or taller
+# A paragraph indent is two characters; an opening quote's box starts half a character in.
+_MIN_INDENT = 1.5
+_MAX_INDENT = 4  # characters: a line that starts further in is centred, not indented
+_GAP = 0.8  # body line heights of extra space between two lines that make a blank line
+# Margins where furniture stands (shares of the page height), when the page's size is known.
+_TOP_MARGIN = 0.06
+_BOTTOM_MARGIN = 0.04
+_MIN_CHARS_FOR_PITCH = 4  # lines this long give the width of a character
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A line's bounding box in page pixels (y grows downwards)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """One line an engine read: its text, box, where it is in the input (an XML element's id,
+    or `#N` for the Nth line of a JSON result), its score and its words' scores as spans
+    `(first, last, score)` of its text, when the format gives them."""
+
+    text: str
+    box: Box
+    place: str
+    score: float | None = None
+    word_scores: tuple[tuple[int, int, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """A page an engine read: its lines in the engine's order, and its size when known."""
+
+    lines: tuple[OcrLine, ...]
+    width: float | None = None
+    height: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Laid:
+    """A line as a transcript would give it: which line of the page (`index`), how many
+    blank lines stand before it, and its indent in characters."""
+
+    index: int
+    blank_before: int
+    indent: int
+
+
+def reading_order(boxes: list[Box]) -> list[tuple[int, int]]:
+    """The indexes of `boxes` in reading order, each with the column it is in: a number for
+    each part a vertical cut made (0 for lines no vertical cut set apart)."""
+    leaves: list[tuple[int, int]] = []  # (line, the column it is in: a part a vertical cut made)
+    columns = 0
+    pending = [(list(range(len(boxes))), columns)] if boxes else []  # parts still to cut, the next last
+    while pending:
+        indexes, column = pending.pop()
+        across = _widest_gap(boxes, indexes, vertical=False)  # an empty band across: a horizontal cut
+        down = _widest_gap(boxes, indexes, vertical=True)
+        if across is None and down is None:  # one line, or lines that overlap both ways
+            leaves.extend((i, column) for i in sorted(indexes, key=lambda i: (boxes[i].top, boxes[i].left)))
+        elif down is None or (across is not None and across[0] >= down[0]):
+            above = [i for i in indexes if boxes[i].bottom <= across[1]]
+            pending += [([i for i in indexes if boxes[i].bottom > across[1]], column), (above, column)]
+        else:
+            left = [i for i in indexes if boxes[i].right <= down[1]]
+            pending += [([i for i in indexes if boxes[i].right > down[1]], columns + 2), (left, columns + 1)]
+            columns += 2
+    return leaves
+
+
+def _widest_gap(boxes: list[Box], indexes: list[int], vertical: bool) -> tuple[float, float] | None:
+    """The widest empty band between the boxes' projections on one axis (x for a vertical
+    cut, y for a horizontal one): its width and the coordinate it starts at, or None."""
+    spans = sorted((boxes[i].left, boxes[i].right) if vertical else (boxes[i].top, boxes[i].bottom) for i in indexes)
+    best = None
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start > reach and (best is None or start - reach > best[0]):
+            best = (start - reach, reach)
+        reach = max(reach, end)
+    return best
+
+
+def lay_out(page: OcrPage) -> list[Laid]:
+    """The page's lines in reading order, each with the blank lines before it and its indent,
+    as a transcript of the page would have them."""
+    lines = page.lines
+    if not lines:
+        return []
+    boxes = [line.box for line in lines]
+    body = median(box.height for box in boxes)
+    pitch_samples = [line.box.width / len(line.text) for line in lines if len(line.text) >= _MIN_CHARS_FOR_PITCH and line.box.height < HEADLINE_HEIGHT * body]
+    char = median(pitch_samples) if pitch_samples else body
+    headline = [box.height >= HEADLINE_HEIGHT * body for box in boxes]
+    furniture = _furniture(boxes, page.height, body)
+    order = reading_order(boxes)
+    spacing = _line_spacing(boxes, order, headline, body)
+    edges = _left_edges(boxes, order, [not (h or f) for h, f in zip(headline, furniture)], char)
+    laid: list[Laid] = []
+    previous: int | None = None
+    for index, _ in order:
+        measured = (boxes[index].left - edges[index]) / char
+        indent = round(measured) if _MIN_INDENT <= measured and not headline[index] and not furniture[index] else 0
+        laid.append(Laid(index, _blank_before(boxes, previous, index, headline, furniture, spacing, body), indent))
+        previous = index
+    return laid
+
+
+def _left_edges(boxes: list[Box], order: list[tuple[int, int]], body: list[bool], char: float) -> list[float]:
+    """The left edge of each line's column: the leftmost start of the column's body lines
+    that start at most `_MAX_INDENT` characters left of it (a line further right than that
+    is centred, not indented)."""
+    in_column: dict[int, list[float]] = {}
+    for index, column in order:
+        if body[index]:
+            in_column.setdefault(column, []).append(boxes[index].left)
+    edges = [box.left for box in boxes]
+    for index, column in order:
+        reach = boxes[index].left - (_MAX_INDENT + 0.5) * char
+        edges[index] = min((left for left in in_column.get(column, ()) if reach <= left), default=boxes[index].left)
+    return edges
+
+
+def _furniture(boxes: list[Box], page_height: float | None, body: float) -> list[bool]:
+    """Which lines are page furniture: those in the page's top margin, and those in its
+    bottom margin that stand apart (a body line's height of space above them)."""
+    top = min(box.top for box in boxes)
+    bottom = max(box.bottom for box in boxes)
+    height = page_height or bottom - top
+
+    def apart(box: Box) -> bool:
+        return all(
+            other.bottom <= box.top - body or other is box
+            for other in boxes
+            if other.top < box.top and min(other.right, box.right) > max(other.left, box.left)
+        )
+
+    return [box.bottom <= top + _TOP_MARGIN * height or (box.top >= bottom - _BOTTOM_MARGIN * height and apart(box)) for box in boxes]
+
+
+def _line_spacing(boxes: list[Box], order: list[tuple[int, int]], headline: list[bool], body: float) -> float:
+    """The usual space between two body lines read one after the other in a column."""
+    gaps = [
+        boxes[b].top - boxes[a].bottom
+        for (a, column), (b, next_column) in zip(order, order[1:])
+        if column == next_column and not headline[a] and not headline[b] and 0 <= boxes[b].top - boxes[a].bottom < 2 * body
+    ]
+    return median(gaps) if gaps else 0.5 * body
+
+
+def _blank_before(
+    boxes: list[Box], previous: int | None, index: int, headline: list[bool], furniture: list[bool], spacing: float, body: float
+) -> int:
+    """Blank lines before line `index`, read after line `previous`: one around a headline
+    (the lines of one headline, alike in height and close, stay one block) and around
+    furniture, and where the space above it is a line wider than usual. A line at the top
+    of the next column goes on from the one at the foot of the last: no blank line, as the
+    text goes on there."""
+    if previous is None:
+        return 0
+    a, b = boxes[previous], boxes[index]
+    gap = b.top - a.bottom
+    if furniture[index] and not furniture[previous] and gap > body:  # a foot line, well below the text
+        return 2
+    if furniture[index] or furniture[previous]:
+        return 1
+    if headline[index] or headline[previous]:
+        same_headline = headline[index] and headline[previous] and abs(a.height - b.height) <= 0.15 * max(a.height, b.height) and 0 <= gap < 0.6 * a.height
+        return 0 if same_headline else 1
+    if gap < 0:  # the next column
+        return 0
+    return 1 if gap > spacing + _GAP * body else 0
