@@ -54,7 +54,7 @@ def paragraphs(limit: int, seed: int) -> list[str]:
 
 
 def render(text: str, width: int, size: int, scale: float, blur: float, noise: int, rng: random.Random):
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(str(FONT), size, index=FONT_INDEX)
     lines = [text[i : i + width] for i in range(0, len(text), width)]
@@ -63,6 +63,13 @@ def render(text: str, width: int, size: int, scale: float, blur: float, noise: i
     draw = ImageDraw.Draw(image)
     for number, line in enumerate(lines):
         draw.text((margin, margin + number * pitch), line, font=font, fill=0)
+    return degrade(image, scale, blur, noise, rng)
+
+
+def degrade(image, scale: float, blur: float, noise: int, rng: random.Random):
+    """A clean greyscale page made to look scanned: downscaled and back, blurred, speckled."""
+    from PIL import Image, ImageFilter
+
     if scale < 1:
         small = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.BILINEAR)
         image = small.resize(image.size, Image.Resampling.BILINEAR)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-HEADLINE_HEIGHT = 1.35  # a headline line is this many body line heights tall, or taller
+HEADLINE_HEIGHT = 1.25  # a headline line is this many body line heights tall, or taller (a body line with quotes or brackets has a box up to 1.2 tall)
 # A paragraph indent is two characters; an opening quote's box starts half a character in.
 _MIN_INDENT = 1.5
 _MAX_INDENT = 4  # characters: a line that starts further in is centred, not indented
@@ -35,6 +35,7 @@ _GAP = 0.8  # body line heights of extra space between two lines that make a bla
 _TOP_MARGIN = 0.06
 _BOTTOM_MARGIN = 0.04
 _MIN_CHARS_FOR_PITCH = 4  # lines this long give the width of a character
+HEADLINE_PITCH = 1.3  # and its characters this many body characters wide, or wider
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,28 +81,42 @@ class OcrPage:
 @dataclass(frozen=True, slots=True)
 class Laid:
     """A line as a transcript would give it: which line of the page (`index`), how many
-    blank lines stand before it, and its indent in characters."""
+    blank lines stand before it, its indent in characters, and whether it is a headline
+    line (taller than the body) outside the page's margins."""
 
     index: int
     blank_before: int
     indent: int
+    headline: bool = False
 
 
-def reading_order(boxes: list[Box]) -> list[tuple[int, int]]:
+def reading_order(boxes: list[Box], headline: list[bool] | None = None) -> list[tuple[int, int]]:
     """The indexes of `boxes` in reading order, each with the column it is in: a number for
-    each part a vertical cut made (0 for lines no vertical cut set apart)."""
+    each part a vertical cut made (0 for lines no vertical cut set apart).
+
+    `headline` says which lines are headline lines: an empty band across with a headline
+    under it, half a body line high or more, is cut first, however wide a gutter is. A
+    headline heads the columns under it even when it is too short to reach over the last of
+    them, which would otherwise let the gutter before that column cut through the articles
+    above and below it."""
+    headline = headline or [False] * len(boxes)
+    body = [box.height for box, tall in zip(boxes, headline) if not tall]
+    least = 0.5 * median(body) if body else 0.0
     leaves: list[tuple[int, int]] = []  # (line, the column it is in: a part a vertical cut made)
     columns = 0
     pending = [(list(range(len(boxes))), columns)] if boxes else []  # parts still to cut, the next last
     while pending:
         indexes, column = pending.pop()
         across = _widest_gap(boxes, indexes, vertical=False)  # an empty band across: a horizontal cut
+        over_headline = _widest_gap(boxes, indexes, vertical=False, above=headline)
+        if over_headline is not None and over_headline[0] < least:
+            over_headline = None
         down = _widest_gap(boxes, indexes, vertical=True)
         if across is None and down is None:  # one line, or lines that overlap both ways
             leaves.extend((i, column) for i in sorted(indexes, key=lambda i: (boxes[i].top, boxes[i].left)))
-        elif down is None or (across is not None and across[0] >= down[0]):
-            above = [i for i in indexes if boxes[i].bottom <= across[1]]
-            pending += [([i for i in indexes if boxes[i].bottom > across[1]], column), (above, column)]
+        elif over_headline is not None or down is None or (across is not None and across[0] >= down[0]):
+            at = (over_headline or across)[1]
+            pending += [([i for i in indexes if boxes[i].bottom > at], column), ([i for i in indexes if boxes[i].bottom <= at], column)]
         else:
             left = [i for i in indexes if boxes[i].right <= down[1]]
             pending += [([i for i in indexes if boxes[i].right > down[1]], columns + 2), (left, columns + 1)]
@@ -109,14 +124,15 @@ def reading_order(boxes: list[Box]) -> list[tuple[int, int]]:
     return leaves
 
 
-def _widest_gap(boxes: list[Box], indexes: list[int], vertical: bool) -> tuple[float, float] | None:
+def _widest_gap(boxes: list[Box], indexes: list[int], vertical: bool, above: list[bool] | None = None) -> tuple[float, float] | None:
     """The widest empty band between the boxes' projections on one axis (x for a vertical
-    cut, y for a horizontal one): its width and the coordinate it starts at, or None."""
-    spans = sorted((boxes[i].left, boxes[i].right) if vertical else (boxes[i].top, boxes[i].bottom) for i in indexes)
+    cut, y for a horizontal one): its width and the coordinate it starts at, or None. With
+    `above`, only a band whose first line after it is one of those."""
+    spans = sorted((boxes[i].left, boxes[i].right, i) if vertical else (boxes[i].top, boxes[i].bottom, i) for i in indexes)
     best = None
     reach = spans[0][1]
-    for start, end in spans[1:]:
-        if start > reach and (best is None or start - reach > best[0]):
+    for start, end, index in spans[1:]:
+        if start > reach and (best is None or start - reach > best[0]) and (above is None or above[index]):
             best = (start - reach, reach)
         reach = max(reach, end)
     return best
@@ -130,11 +146,14 @@ def lay_out(page: OcrPage) -> list[Laid]:
         return []
     boxes = [line.box for line in lines]
     body = median(box.height for box in boxes)
-    pitch_samples = [line.box.width / len(line.text) for line in lines if len(line.text) >= _MIN_CHARS_FOR_PITCH and line.box.height < HEADLINE_HEIGHT * body]
-    char = median(pitch_samples) if pitch_samples else body
-    headline = [box.height >= HEADLINE_HEIGHT * body for box in boxes]
+    pitches = [line.box.width / _ems(line.text) for line in lines]
+    samples = [p for p, line in zip(pitches, lines) if len(line.text) >= _MIN_CHARS_FOR_PITCH and line.box.height < HEADLINE_HEIGHT * body]
+    char = median(samples) if samples else body
+    # a headline's characters are larger both ways: a short line's box is often taller
+    # than its text, never wider
+    headline = [box.height >= HEADLINE_HEIGHT * body and pitch >= HEADLINE_PITCH * char for box, pitch in zip(boxes, pitches)]
     furniture = _furniture(boxes, page.height, body)
-    order = reading_order(boxes)
+    order = reading_order(boxes, headline)
     spacing = _line_spacing(boxes, order, headline, body)
     edges = _left_edges(boxes, order, [not (h or f) for h, f in zip(headline, furniture)], char)
     laid: list[Laid] = []
@@ -142,9 +161,15 @@ def lay_out(page: OcrPage) -> list[Laid]:
     for index, _ in order:
         measured = (boxes[index].left - edges[index]) / char
         indent = round(measured) if _MIN_INDENT <= measured and not headline[index] and not furniture[index] else 0
-        laid.append(Laid(index, _blank_before(boxes, previous, index, headline, furniture, spacing, body), indent))
+        blank = _blank_before(boxes, previous, index, headline, furniture, spacing, body)
+        laid.append(Laid(index, blank, indent, headline[index] and not furniture[index]))
         previous = index
     return laid
+
+
+def _ems(text: str) -> float:
+    """How many body characters wide a text is set: an ASCII character is half a Chinese one."""
+    return max(1.0, sum(0.5 if ch.isascii() else 1.0 for ch in text))
 
 
 def _left_edges(boxes: list[Box], order: list[tuple[int, int]], body: list[bool], char: float) -> list[float]:

@@ -113,9 +113,9 @@ def transcript_of(pages: list[OcrPage], name: str, kind: str) -> Source:
             text = _LINE_BREAKS.sub(" ", line.text)
             kept = text.strip()
             skip = len(text) - len(text.lstrip())
-            lines.append("\u3000" * laid.indent + kept)
+            lines.append(("# " if laid.headline else "") + "\u3000" * laid.indent + kept)
             box = line.box
-            places.append(LinePlace(line.place, laid.indent - skip, (box.left, box.top, box.right, box.bottom), line.score, line.word_scores))
+            places.append(LinePlace(line.place, len(lines[-1]) - len(kept) - skip, (box.left, box.top, box.right, box.bottom), line.score, line.word_scores))
     return Source.of(name, "\n".join(lines) + "\n", kind, places=tuple(places))
 
 
