@@ -80,6 +80,7 @@ class Setter:
         self.column_px = width * size
         self.page_width = 2 * self.margin + columns * self.column_px + (columns - 1) * self.gutter
         self.lines_per_page = lines_per_page
+        self.headline_size = int(size * 1.6)
 
     def body_lines(self, article: Text) -> list[tuple[str, int]]:
         """The article's body cut at the column width, each line with its indent in characters."""
@@ -96,9 +97,13 @@ class Setter:
         rows = -(-len(self.body_lines(article)) // self.columns)
         return len(article.headline) * 2 + 1 + rows
 
+    def fits(self, article: Text) -> bool:
+        """Are the article's headline lines no wider than the page?"""
+        return all(len(line) * self.headline_size <= self.page_width - 2 * self.margin for line in article.headline)
+
     def pages(self, texts: list[Text], count: int) -> list[list[Text]]:
         pages, page, used = [], [], 0
-        for text in texts:
+        for text in filter(self.fits, texts):
             if used + self.height_of(text) > self.lines_per_page and page:
                 pages.append(page)
                 if len(pages) == count:
@@ -124,11 +129,10 @@ class Setter:
         draw.text((right, self.margin), f"2026年3月{day}日 星期{WEEKDAYS[day % 7]}", font=font(self.size), fill=0)
         draw.text((right, self.margin + self.pitch), f"第{2500 + number}期", font=font(self.size), fill=0)
         y = self.margin + 4 * self.pitch
-        headline_size = int(self.size * 1.6)
         for article in page:
             for line in article.headline:
-                draw.text((self.margin, y), line, font=font(headline_size), fill=0)
-                y += int(headline_size * 1.5)
+                draw.text((self.margin, y), line, font=font(self.headline_size), fill=0)
+                y += int(self.headline_size * 1.5)
             y += self.pitch // 2
             lines = self.body_lines(article)
             rows = -(-len(lines) // self.columns)
@@ -197,7 +201,7 @@ def main() -> None:
         found = {name: 0 for name in totals}
         for number, page in enumerate(pages):
             settings = f"{columns}/{args.width}/{args.size}/{args.lines}/{args.scale}/{args.blur}/{args.noise}"
-            key = hashlib.sha1((settings + "\n" + "\n".join(a.id for a in page)).encode()).hexdigest()
+            key = hashlib.sha1((settings + "\n" + "\n".join(" ".join(a.headline) + a.joined for a in page)).encode()).hexdigest()
             if key not in cache:
                 engine = engine or RapidOCR()
                 image = degrade(setter.draw(page, number), args.scale, args.blur, args.noise, random.Random(key))

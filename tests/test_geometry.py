@@ -101,3 +101,26 @@ def test_laid_lines_are_every_line_once():
     lines = two_columns()
     assert sorted(l.index for l in lay_out(OcrPage(tuple(lines)))) == list(range(len(lines)))
     assert isinstance(lay_out(OcrPage(tuple(lines)))[0], Laid)
+
+
+def test_a_headline_too_short_to_reach_the_last_column_still_heads_the_columns_under_it():
+    # two articles, each a headline over cols 1-2 only and a body in three columns; the
+    # gutter (40 px) is wider than the space between the articles (24 px)
+    lines = []
+    for article, top in (("A", 40), ("B", 210)):
+        lines.append(line(f"H{article}", 40, top, 12, 40))
+        lines += [line(f"{article}{c}{row}", left, top + 60 + 32 * row, 15) for c, left in (("a", 40), ("b", 380), ("c", 720)) for row in range(3)]
+    boxes = [l.box for l in lines]
+    headline = [l.box.height > 30 for l in lines]
+    order = names(lines, [i for i, _ in reading_order(boxes, headline)])
+    assert order == [f"{a}{c}{row}" if c else f"H{a}" for a in "AB" for c, row in [("", 0)] + [(c, r) for c in "abc" for r in range(3)]]
+    plain_xy_cut = names(lines, [i for i, _ in reading_order(boxes)])
+    assert plain_xy_cut.index("Ac0") > plain_xy_cut.index("HB")  # what the headlines prevent
+
+
+def test_a_short_line_whose_box_is_only_tall_is_no_headline():
+    lines = [line(f"p{row}", 40, 100 + 32 * row, 15) for row in range(6)]
+    lines.append(OcrLine("此致", Box(80, 292, 122, 324), "short"))  # 32 px tall, characters 21 px wide
+    assert not any(l.headline for l in lay_out(OcrPage(tuple(lines))))
+    lines.append(line("HH", 40, 40, 8, 30))
+    assert [lines[l.index].place for l in lay_out(OcrPage(tuple(lines))) if l.headline] == ["HH"]
