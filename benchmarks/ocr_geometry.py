@@ -33,7 +33,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 sys.path[:0] = [str(ROOT), str(BENCHMARKS)]
 
-from ocr_roundtrip import FONT, FONT_INDEX, degrade  # noqa: E402
+from ocr_roundtrip import FONT, FONT_INDEX, degrade, engine_class, scan_options  # noqa: E402
 
 import regex  # noqa: E402
 
@@ -171,18 +171,10 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=14, help="characters a column line")
     parser.add_argument("--size", type=int, default=26, help="body font size in pixels")
     parser.add_argument("--lines", type=int, default=40, help="body lines a page holds")
-    parser.add_argument("--scale", type=float, default=0.5, help="downscale and back, like a low-resolution scan")
-    parser.add_argument("--blur", type=float, default=0.6, help="Gaussian blur radius in pixels")
-    parser.add_argument("--noise", type=int, default=12, help="speckle strength (0: none)")
-    parser.add_argument("--cache", type=Path, help="JSON file of OCR results, reused across runs")
+    scan_options(parser)
     parser.add_argument("--keep", type=Path, help="a folder to write each page's OCR JSON and plain text into")
     args = parser.parse_args()
-    if not FONT.is_file():
-        sys.exit(f"no CJK font at {FONT}: apt-get install fonts-noto-cjk")
-    try:
-        from rapidocr_onnxruntime import RapidOCR
-    except ImportError:
-        sys.exit('the OCR engine is missing: pip install -e ".[ocr]"')
+    RapidOCR = engine_class()
 
     cache = json.loads(args.cache.read_text(encoding="utf-8")) if args.cache and args.cache.is_file() else {}
     folder = args.keep or Path(__import__("tempfile").mkdtemp(prefix="kcclean-ocr-"))

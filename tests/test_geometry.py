@@ -39,7 +39,7 @@ def test_columns_are_read_one_after_the_other_whatever_order_the_engine_lists_th
 
 def test_each_line_is_in_the_column_a_vertical_cut_made():
     lines = two_columns()
-    columns = dict((lines[i].place, column) for i, column in reading_order([l.box for l in lines]))
+    columns = {lines[i].place: column for i, column in reading_order([l.box for l in lines])}
     assert columns["a0"] == columns["a3"] != columns["b0"] == columns["b3"]
     assert columns["H"] not in (columns["a0"], columns["b0"])
 

@@ -24,6 +24,7 @@ Pure functions over plain dataclasses; nothing here reads a file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 HEADLINE_HEIGHT = 1.25  # a headline line is this many body line heights tall, or taller (a body line with quotes or brackets has a box up to 1.2 tall)
@@ -208,7 +209,7 @@ def _line_spacing(boxes: list[Box], order: list[tuple[int, int]], headline: list
     """The usual space between two body lines read one after the other in a column."""
     gaps = [
         boxes[b].top - boxes[a].bottom
-        for (a, column), (b, next_column) in zip(order, order[1:])
+        for (a, column), (b, next_column) in pairwise(order)
         if column == next_column and not headline[a] and not headline[b] and 0 <= boxes[b].top - boxes[a].bottom < 2 * body
     ]
     return median(gaps) if gaps else 0.5 * body

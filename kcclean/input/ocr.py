@@ -163,11 +163,17 @@ def _joined(words: list[tuple[str, Box | None, float | None]]) -> tuple[str, tup
 def _alto_pages(data: bytes, name: str) -> list[OcrPage]:
     root = _parse_xml(data, name)
     pages = [element for element in root.iter() if _local(element.tag) == "Page"] or [root]
+    return _xml_pages(pages, _alto_line, ("WIDTH", "HEIGHT"), name)
+
+
+def _xml_pages(pages: list[Element], read_line, size: tuple[str, str], name: str) -> list[OcrPage]:
+    """The `TextLine`s of each page element read by `read_line`, and the page's size (the
+    attributes `size` names)."""
     return [
         OcrPage(
-            tuple(_alto_line(line, number, name) for number, line in enumerate(_all(page, "TextLine"))),
-            _number(page.get("WIDTH")),
-            _number(page.get("HEIGHT")),
+            tuple(read_line(line, number, name) for number, line in enumerate(_all(page, "TextLine"))),
+            _number(page.get(size[0])),
+            _number(page.get(size[1])),
         )
         for page in pages
     ]
@@ -212,14 +218,7 @@ def _page_pages(data: bytes, name: str) -> list[OcrPage]:
     pages = [element for element in root if _local(element.tag) == "Page"]
     if not pages:
         raise InputError(name, "PAGE XML without a <Page> element")
-    return [
-        OcrPage(
-            tuple(_page_line(line, number, name) for number, line in enumerate(_all(page, "TextLine"))),
-            _number(page.get("imageWidth")),
-            _number(page.get("imageHeight")),
-        )
-        for page in pages
-    ]
+    return _xml_pages(pages, _page_line, ("imageWidth", "imageHeight"), name)
 
 
 def _page_line(line: Element, number: int, name: str) -> OcrLine:
@@ -347,7 +346,7 @@ def _hocr_title(title: str) -> dict:
 
 
 def _hocr_pages(data: bytes, name: str) -> list[OcrPage]:
-    from .decode import decode  # the bytes of an HTML file are decoded as a transcript's are
+    from .decode import decode  # noqa: PLC0415 (decode reads OCR files: a cycle at import time)
 
     reader = _HocrReader()
     reader.feed(decode(data, name).text)
