@@ -124,3 +124,10 @@ def test_a_short_line_whose_box_is_only_tall_is_no_headline():
     assert not any(l.headline for l in lay_out(OcrPage(tuple(lines))))
     lines.append(line("HH", 40, 40, 8, 30))
     assert [lines[l.index].place for l in lay_out(OcrPage(tuple(lines))) if l.headline] == ["HH"]
+
+
+def test_a_line_the_engine_ran_across_the_gutter_does_not_make_the_columns_rows():
+    lines = [line(f"{c}{row}", left, 100 + 32 * row, 15) for c, left in (("a", 40), ("b", 380)) for row in range(6)]
+    lines[2] = OcrLine("a2", Box(40, 164, 460, 186), "a2")  # a2 read together with the start of b2
+    order = names(lines, [i for i, _ in reading_order([l.box for l in lines])])
+    assert order == [f"a{row}" for row in range(6)] + [f"b{row}" for row in range(6)]

@@ -126,3 +126,13 @@ def test_the_cli_reports_bad_ocr_input_in_one_line_with_the_input_exit_code(tmp_
     assert run.returncode == 2
     assert "scan.xml: malformed XML" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_every_example_in_the_docs_is_read_headline_first():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "ocr-input.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## The formats, by example") : doc.index("## Safety")]
+    examples = [block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith(("html", "xml", "json"))]
+    assert len(examples) == 4
+    for example in examples:
+        lines = [line for line in source_of(example.encode(), "example").text.split("\n") if line]
+        assert [line.lstrip("# \u3000") for line in lines] == ["石室乡备足农资助春耕", "本报讯（记者 方心怡）3月10"]

@@ -36,7 +36,7 @@ _GAP = 0.8  # body line heights of extra space between two lines that make a bla
 _TOP_MARGIN = 0.06
 _BOTTOM_MARGIN = 0.04
 _MIN_CHARS_FOR_PITCH = 4  # lines this long give the width of a character
-HEADLINE_PITCH = 1.3  # and its characters this many body characters wide, or wider
+HEADLINE_PITCH = 1.4  # and its characters this many body characters wide, or wider
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +113,16 @@ def reading_order(boxes: list[Box], headline: list[bool] | None = None) -> list[
         if over_headline is not None and over_headline[0] < least:
             over_headline = None
         down = _widest_gap(boxes, indexes, vertical=True)
+        if down is None and (crossed := _gutter(boxes, indexes, least)) is not None and (across is None or crossed[0] > 2 * across[0]):
+            down = crossed  # far wider than any band across: lines beside each other, not under
         if across is None and down is None:  # one line, or lines that overlap both ways
             leaves.extend((i, column) for i in sorted(indexes, key=lambda i: (boxes[i].top, boxes[i].left)))
         elif over_headline is not None or down is None or (across is not None and across[0] >= down[0]):
             at = (over_headline or across)[1]
             pending += [([i for i in indexes if boxes[i].bottom > at], column), ([i for i in indexes if boxes[i].bottom <= at], column)]
-        else:
-            left = [i for i in indexes if boxes[i].right <= down[1]]
-            pending += [([i for i in indexes if boxes[i].right > down[1]], columns + 2), (left, columns + 1)]
+        else:  # a line the engine ran across the gutter goes with the column it starts in
+            left = [i for i in indexes if boxes[i].left < down[1]]
+            pending += [([i for i in indexes if boxes[i].left >= down[1]], columns + 2), (left, columns + 1)]
             columns += 2
     return leaves
 
@@ -136,6 +138,33 @@ def _widest_gap(boxes: list[Box], indexes: list[int], vertical: bool, above: lis
         if start > reach and (best is None or start - reach > best[0]) and (above is None or above[index]):
             best = (start - reach, reach)
         reach = max(reach, end)
+    return best
+
+
+def _gutter(boxes: list[Box], indexes: list[int], least: float) -> tuple[float, float] | None:
+    """A column gutter that a few lines run across (an engine reading two columns' lines as
+    one): the widest band down, `least` wide or more, that at most one line in 20 (and at
+    least one) crosses, with twice as many lines on either side of it. Its width and where
+    it starts, or None."""
+    allowed = max(1, len(indexes) // 20)
+    edges = sorted({x for i in indexes for x in (boxes[i].left, boxes[i].right)})
+    at = {x: k for k, x in enumerate(edges)}
+    change = [0] * len(edges)  # lines crossing the band from each edge to the next, as differences
+    for i in indexes:
+        change[at[boxes[i].left]] += 1
+        change[at[boxes[i].right]] -= 1
+    best, start, crossed, crossing = None, None, 0, 0
+    for k, (low, high) in enumerate(pairwise(edges)):
+        crossing += change[k]
+        if crossing <= allowed:
+            start, crossed = (low, crossing) if start is None else (start, max(crossed, crossing))
+            continue
+        if start is not None and low - start >= least and (best is None or low - start > best[0]):
+            left = sum(1 for i in indexes if boxes[i].right <= start)
+            right = sum(1 for i in indexes if boxes[i].left >= low)
+            if min(left, right) >= 2 * max(1, crossed):
+                best = (low - start, start)
+        start = None
     return best
 
 
