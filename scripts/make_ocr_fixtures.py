@@ -4,7 +4,7 @@ out of order as line detectors list them.
 
 The page is set by hand here (characters 20 px wide, half-width digits 10 px, lines cut at
 the column's width, a paragraph's first line indented two characters), so the boxes are
-what a clean scan would give. The expected articles (`page.expected`) are checked by hand
+what a clean scan would give. The expected articles (`page.articles`) are checked by hand
 and kept; rerun this only when the page itself changes.
 
     .venv/bin/python scripts/make_ocr_fixtures.py
