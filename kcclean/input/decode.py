@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..provenance import Source
 from .files import STDIN
-from .ocr import ocr_format, read_ocr
+from .ocr import HOCR, ocr_format, read_ocr
 
 # A BOM, the encoding it names (as the report shows it) and the codec that reads what follows.
 _BOMS = (
@@ -185,6 +185,6 @@ def source_of(data: bytes, name: str) -> Source:
     if not data:
         raise InputError(name, "empty file: nothing to clean")
     if (kind := ocr_format(data, name)) is not None:
-        return read_ocr(data, name, kind)
+        return read_ocr(decode(data, name).text if kind == HOCR else data, name, kind)
     decoded = decode(data, name)
     return Source.of(name, decoded.text, decoded.encoding, decoded.warnings)

@@ -88,8 +88,10 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def read_ocr(data: bytes, name: str, kind: str) -> Source:
-    """The source of an OCR file of `kind` (`ocr_format`): its pages laid out as a transcript."""
+def read_ocr(data: bytes | str, name: str, kind: str) -> Source:
+    """The source of an OCR file of `kind` (`ocr_format`): its pages laid out as a transcript.
+    `data` is the file's bytes, or for hOCR (HTML, which need not say its encoding) its text,
+    decoded as a transcript is."""
     reader = {HOCR: _hocr_pages, ALTO: _alto_pages, PAGE: _page_pages, ENGINE_JSON: _json_pages}[kind]
     pages = [page for page in reader(data, name) if page.lines]
     if not pages:
@@ -345,11 +347,9 @@ def _hocr_title(title: str) -> dict:
     return found
 
 
-def _hocr_pages(data: bytes, name: str) -> list[OcrPage]:
-    from .decode import decode  # noqa: PLC0415 (decode reads OCR files: a cycle at import time)
-
+def _hocr_pages(text: str, name: str) -> list[OcrPage]:
     reader = _HocrReader()
-    reader.feed(decode(data, name).text)
+    reader.feed(text)
     reader.close()
     if not any(page["lines"] for page in reader.pages):
         raise InputError(name, "HTML without hOCR lines (elements of class ocr_line): not an OCR result kcclean reads")
