@@ -54,7 +54,7 @@ def paragraphs(limit: int, seed: int) -> list[str]:
 
 
 def render(text: str, width: int, size: int, scale: float, blur: float, noise: int, rng: random.Random):
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(str(FONT), size, index=FONT_INDEX)
     lines = [text[i : i + width] for i in range(0, len(text), width)]
@@ -63,6 +63,13 @@ def render(text: str, width: int, size: int, scale: float, blur: float, noise: i
     draw = ImageDraw.Draw(image)
     for number, line in enumerate(lines):
         draw.text((margin, margin + number * pitch), line, font=font, fill=0)
+    return degrade(image, scale, blur, noise, rng)
+
+
+def degrade(image, scale: float, blur: float, noise: int, rng: random.Random):
+    """A clean greyscale page made to look scanned: downscaled and back, blurred, speckled."""
+    from PIL import Image, ImageFilter
+
     if scale < 1:
         small = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.BILINEAR)
         image = small.resize(image.size, Image.Resampling.BILINEAR)
@@ -111,25 +118,35 @@ def errors(clean: str, read: str, confusions: Counter) -> Counter:
     return kinds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--paragraphs", type=int, default=60, help="how many fixture paragraphs (random, by --seed)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--width", type=int, default=14, help="characters a column line")
-    parser.add_argument("--size", type=int, default=26, help="font size in pixels")
+def scan_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a simulated scan (`degrade`) and of the OCR cache."""
     parser.add_argument("--scale", type=float, default=0.5, help="downscale and back, like a low-resolution scan")
     parser.add_argument("--blur", type=float, default=0.6, help="Gaussian blur radius in pixels")
     parser.add_argument("--noise", type=int, default=12, help="speckle strength (0: none)")
-    parser.add_argument("--cache", type=Path, help="JSON file of OCR output, reused across runs")
-    parser.add_argument("--confusions", type=int, default=25, help="list this many confusions left after cleaning")
-    args = parser.parse_args()
+    parser.add_argument("--cache", type=Path, help="JSON file of OCR results, reused across runs")
+
+
+def engine_class():
+    """RapidOCR's engine class, or exit saying what is missing (the font or the engine)."""
     if not FONT.is_file():
         sys.exit(f"no CJK font at {FONT}: apt-get install fonts-noto-cjk")
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError:
         sys.exit('the OCR engine is missing: pip install -e ".[ocr]"')
+    return RapidOCR
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paragraphs", type=int, default=60, help="how many fixture paragraphs (random, by --seed)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--width", type=int, default=14, help="characters a column line")
+    parser.add_argument("--size", type=int, default=26, help="font size in pixels")
+    scan_options(parser)
+    parser.add_argument("--confusions", type=int, default=25, help="list this many confusions left after cleaning")
+    args = parser.parse_args()
+    RapidOCR = engine_class()
     cache = json.loads(args.cache.read_text(encoding="utf-8")) if args.cache and args.cache.is_file() else {}
     settings = f"{args.width}/{args.size}/{args.scale}/{args.blur}/{args.noise}"
     texts = paragraphs(args.paragraphs, args.seed)

@@ -56,7 +56,7 @@ def load_pages(source: Source, rulebook: Rulebook, model: LayoutModel | None = N
     pages = []
     for number, (first_line, start, end) in enumerate(zip(lines, offsets, offsets[1:])):
         part = Source.of(
-            source.name, source.text[start:end], source.encoding, source.warnings if number == 0 else (), first_line
+            source.name, source.text[start:end], source.encoding, source.warnings if number == 0 else (), first_line, source.places
         )
         pages.append(load_page(part, rulebook, model))
     return pages

@@ -18,9 +18,25 @@ from typing import NamedTuple
 TEXT_KINDS = frozenset({"edit", "join"})
 
 
+class LinePlace(NamedTuple):
+    """Where a line of a source read from an OCR result is in that result: the line's id
+    (an XML element's, or `#N` for a JSON result's Nth line), how many characters the
+    source's line has before the element's text starts (its indent; negative when the
+    element's text starts with spaces that were dropped), the line's box (left, top, right,
+    bottom) and score, and its words' scores as spans `(first, last, score)` of its text."""
+
+    element: str
+    shift: int
+    box: tuple[float, float, float, float]
+    score: float | None
+    word_scores: tuple[tuple[int, int, float], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One decoded input file (or string), line ends normalised to LF."""
+    """One decoded input file (or string), line ends normalised to LF. A source read from an
+    OCR result is the transcript its geometry gives, and `places` holds, for each of its lines
+    (by line number in the file, from 1; None for a blank one), the OCR line it holds."""
 
     name: str
     text: str
@@ -28,10 +44,17 @@ class Source:
     line_starts: tuple[int, ...]
     warnings: tuple[str, ...] = ()  # what decoding it changed (bad bytes replaced)
     first_line: int = 1  # in its file: a part of a file holding several issues starts further down
+    places: tuple[LinePlace | None, ...] = ()
 
     @classmethod
     def of(
-        cls, name: str, text: str, encoding: str = "str", warnings: tuple[str, ...] = (), first_line: int = 1
+        cls,
+        name: str,
+        text: str,
+        encoding: str = "str",
+        warnings: tuple[str, ...] = (),
+        first_line: int = 1,
+        places: tuple[LinePlace | None, ...] = (),
     ) -> Source:
         """A source from decoded text: CRLF, CR and U+2028 line ends become LF, and U+2029
         (paragraph separator) a blank line."""
@@ -42,13 +65,27 @@ class Source:
         while pos != -1:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
-        return cls(name, text, encoding, tuple(starts), warnings, first_line)
+        return cls(name, text, encoding, tuple(starts), warnings, first_line, places)
 
     def line_text(self, line: int) -> str:
         """The text of a line (1-based, in the file), without its line end."""
         at = line - self.first_line
         end = self.line_starts[at + 1] - 1 if at + 1 < len(self.line_starts) else len(self.text)
         return self.text[self.line_starts[at] : end]
+
+    def place(self, offset: int) -> dict | None:
+        """Where a character offset is in the OCR result the source was read from: the line's
+        id, the character's offset in its text, the line's box and score, and the score of the
+        word it is in (when the format gives one); None for a transcript."""
+        if not self.places:
+            return None
+        line, column = self.position(offset)
+        place = self.places[line - 1] if line - 1 < len(self.places) else None
+        if place is None:
+            return None
+        at = max(0, column - 1 - place.shift)
+        word = next((score for first, last, score in place.word_scores if first <= at < last), None)
+        return {"element": place.element, "offset": at, "box": list(place.box), "score": place.score, "word_score": word}
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line (in the file) and column of a character offset."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..provenance import Source
 from .files import STDIN
+from .ocr import HOCR, ocr_format, read_ocr
 
 # A BOM, the encoding it names (as the report shows it) and the codec that reads what follows.
 _BOMS = (
@@ -179,8 +180,11 @@ def read_source(path: Path, name: str | None = None) -> Source:
 
 
 def source_of(data: bytes, name: str) -> Source:
-    """A file's bytes, however they were read, decoded into a source."""
+    """A file's bytes, however they were read, decoded into a source: a transcript, or the
+    transcript an OCR result's geometry gives (`ocr.read_ocr`)."""
     if not data:
         raise InputError(name, "empty file: nothing to clean")
+    if (kind := ocr_format(data, name)) is not None:
+        return read_ocr(decode(data, name).text if kind == HOCR else data, name, kind)
     decoded = decode(data, name)
     return Source.of(name, decoded.text, decoded.encoding, decoded.warnings)

@@ -377,6 +377,8 @@ def change_json(change: Change, number: int, sources: dict[str, Source], numbere
     data["fix"] = change.is_fix
     data["context_before"], data["context_after"] = context(change, sources)
     data["undo"] = undoing(change, sources[change.source], records) if change.source in sources else None
+    if change.source in sources and (place := sources[change.source].place(change.start)) is not None:
+        data["place"] = place  # an OCR input: the line element, the offset in it, its box and scores
     return data
 
 

@@ -1,0 +1,144 @@
+"""OCR engines' results as input: each format, told by its content, gives the articles of
+the same page's transcript, keeps each line's place in the input, and bad input is a clear
+one-line error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from kcclean.errors import InputError
+from kcclean.input import source_of
+from kcclean.input.ocr import ALTO, ENGINE_JSON, HOCR, PAGE
+from kcclean.output.snapshot import render
+from kcclean.pipeline import clean_files
+
+OCR = FIXTURES / "ocr"
+FORMATS = {"page.hocr": HOCR, "page.alto.xml": ALTO, "page.page.xml": PAGE, "page.ocr.json": ENGINE_JSON}
+
+
+# The page's articles, hand-checked, in the expected-output format. Not `*.expected`: the
+# generated issues draw their articles from every expected file, and this page, five times
+# over, would change what they draw.
+ARTICLES = OCR / "page.articles"
+
+
+@pytest.mark.parametrize("name", ["page.txt", *FORMATS])
+def test_each_format_gives_the_articles_of_the_pages_transcript(name: str, rulebook, tmp_path: Path):
+    # under a name that says nothing of its format: it is told by its content
+    renamed = tmp_path / "scan"
+    renamed.write_bytes((OCR / name).read_bytes())
+    [issue] = list(clean_files([renamed], rulebook))
+    assert issue.inputs[0].encoding == FORMATS.get(name, "utf-8")
+    assert render([issue]) == ARTICLES.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "element", "word"), [
+    ("page.alto.xml", "TL", 0.9), ("page.hocr", "line_1_", 0.9), ("page.page.xml", "l", None), ("page.ocr.json", "#", None),
+])
+def test_a_character_is_located_in_its_line_element(name: str, element: str, word):
+    source = source_of((OCR / name).read_bytes(), name)
+    place = source.place(source.text.index("方心怡"))
+    assert place["element"].startswith(element)
+    assert place["offset"] == len("本报讯（记者 ")
+    assert place["box"] == [80, 190, 340, 212]
+    assert 0.9 <= place["score"] <= 1
+    assert (place["word_score"] is not None) == (word is not None)
+
+
+def test_a_transcript_has_no_ocr_places():
+    assert source_of((OCR / "page.txt").read_bytes(), "page.txt").place(0) is None
+
+
+def test_a_change_in_the_report_names_its_line_element(tmp_path: Path):
+    # a half-width comma the punctuation rules make full-width, in line #0 of the result
+    result = {"width": 400, "height": 200, "lines": [
+        {"box": [[40, 40], [340, 40], [340, 62], [40, 62]], "text": "区里召开春耕生产工作会议,部署全年", "score": 0.97},
+        {"box": [[40, 72], [200, 72], [200, 94], [40, 94]], "text": "粮食生产任务。", "score": 0.99},
+    ]}
+    scan = tmp_path / "scan.json"
+    scan.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "kcclean", "fix", str(scan), "--out", str(out)], check=True, capture_output=True)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    comma = next(c for c in report["changes"] if c["before"] == ",")
+    assert comma["place"]["element"] == "#0"
+    assert comma["place"]["offset"] == result["lines"][0]["text"].index(",")
+    assert comma["place"]["box"] == [40, 40, 340, 62]
+
+
+def rows(*lines: tuple[str, int]) -> list[list]:
+    """Lines as engines list them: [box, text, score], one under the other."""
+    return [[[[40, 40 + 32 * k], [40 + 20 * len(text), 40 + 32 * k], [40 + 20 * len(text), 62 + 32 * k], [40, 62 + 32 * k]], text, 0.9] for k, (text, _) in enumerate(lines)]
+
+
+@pytest.mark.parametrize("shape", ["rapidocr", "paddleocr2", "paddleocr3"])
+def test_the_engines_own_json_shapes_are_read(shape: str):
+    listed = rows(("第一行文字", 0), ("第二行文字", 1))
+    value = {
+        "rapidocr": listed,
+        "paddleocr2": [[[box, [text, score]] for box, text, score in listed]],
+        "paddleocr3": {"rec_texts": [r[1] for r in listed], "rec_scores": [r[2] for r in listed], "rec_polys": [r[0] for r in listed]},
+    }[shape]
+    source = source_of(json.dumps(value, ensure_ascii=False).encode(), "scan.json")
+    assert source.text == "第一行文字\n第二行文字\n"
+    assert source.place(source.text.index("第二"))["element"] == "#1"
+
+
+def test_words_apart_on_the_page_are_written_apart_and_characters_are_not():
+    words = "".join(
+        f'<span class="ocrx_word" title="bbox {left} 10 {left + 20 * len(text)} 32; x_wconf 95">{text}</span> '
+        for left, text in ((40, "记"), (60, "者"), (90, "方"), (110, "心"), (130, "怡"))
+    )
+    hocr = f'<html><body><div class="ocr_page" title="bbox 0 0 400 100"><span class="ocr_line" id="l1" title="bbox 40 10 150 32">{words}</span></div></body></html>'
+    assert source_of(hocr.encode(), "scan.html").text == "记者 方心怡\n"
+
+
+@pytest.mark.parametrize(("data", "problem"), [
+    (b'<?xml version="1.0"?><alto xmlns="http://www.loc.gov/standards/alto/ns-v3#"><Layout><Page>', "malformed XML"),
+    (b'<?xml version="1.0"?><svg><g/></svg>', "root <svg>: not ALTO, PAGE or hOCR"),
+    (b'<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><alto>&b;</alto>', "XML refused"),
+    (b'<alto><Layout><Page><TextLine ID="t1"><String CONTENT="\xe6\x96\x87"/></TextLine></Page></Layout></alto>', "line t1 has no box"),
+    (b'<html><body><p>just a web page</p></body></html>', "HTML without hOCR lines"),
+    (b'{"lines": [{"text": "\xe6\x96\x87"}]}', "line #0 has no box"),
+    (b'{"lines": [["not", "an", "object"]]}', "OCR JSON line #0: expected an object"),
+    (b'[[1, 2], [3, 4]]', "OCR JSON line #0: expected [box, text, score]"),
+    (b'{"pages": []}', "JSON that is no OCR result"),
+    (b'<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Page><TextRegion/></Page></PcGts>', "without any line of text"),
+])
+def test_bad_ocr_input_is_a_one_line_error(data: bytes, problem: str):
+    with pytest.raises(InputError) as error:
+        source_of(data, "scan")
+    assert problem in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_malformed_json_named_json_is_an_error_but_a_transcript_may_start_with_a_bracket():
+    with pytest.raises(InputError, match="not valid JSON"):
+        source_of(b'{"lines": [', "scan.json")
+    text = "[成绩单]今年全区完成植树造林1200亩。\n"
+    assert source_of(text.encode(), "page.txt").text == text
+
+
+def test_the_cli_reports_bad_ocr_input_in_one_line_with_the_input_exit_code(tmp_path: Path):
+    scan = tmp_path / "scan.xml"
+    scan.write_bytes(b'<?xml version="1.0"?><alto><Layout>')
+    run = subprocess.run([sys.executable, "-m", "kcclean", "check", str(scan)], check=False, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "scan.xml: malformed XML" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_every_example_in_the_docs_is_read_headline_first():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "ocr-input.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## The formats, by example") : doc.index("## Safety")]
+    examples = [block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith(("html", "xml", "json"))]
+    assert len(examples) == 4
+    for example in examples:
+        lines = [line for line in source_of(example.encode(), "example").text.split("\n") if line]
+        assert [line.lstrip("# \u3000") for line in lines] == ["石室乡备足农资助春耕", "本报讯（记者 方心怡）3月10"]
