@@ -1,0 +1,123 @@
+"""Reruns of `kcclean fix` against a first run: prints figures, asserts nothing.
+
+    python benchmarks/rerun.py                  # 8 MB of transcripts, 5 runs of each
+    python benchmarks/rerun.py --mb 2 --runs 3
+
+What a user of an archive does: run `fix`, review, add a rule, run again. Each run below is
+`kcclean fix ARCHIVE --out OUT -q --jobs J` in a fresh process (wall and CPU time of all its
+processes), over the archive `benchmarks/speed.py` makes:
+
+- cold: an empty cache, no OUT yet;
+- cold --no-cache: the same without the cache (what keeping it costs a first run);
+- rerun, nothing changed: the same command again (OUT is replaced);
+- rerun, one new table rule: again with `--rules DIR`, a folder holding one user table rule.
+
+Each figure is the median of --runs runs with the min-max; each rerun's ratio is its
+median wall (CPU) time over the cold run's. Every rerun's output is compared, byte for byte,
+with a cold run's made without the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import kcclean
+from speed import child, make_archive
+
+# One literal table rule of the kind a reviewer adds (an OCR misreading of a place name).
+USER_RULE = """\
+[[rule]]
+id = "house.district-name"
+description = "OCR reads 柯城区 as 柯成区."
+kind = "table"
+scope = ["body", "caption", "headline"]
+level = "safe"
+
+[rule.table]
+"柯成区" = "柯城区"
+
+[[rule.example]]
+text = "柯成区召开会议"
+fixed = "柯城区召开会议"
+
+[[rule.example]]
+text = "柯城区召开会议"
+"""
+
+
+def fix(archive: Path, out: Path, jobs: int, *options: str) -> tuple[float, float]:
+    command = [sys.executable, "-m", "kcclean", "fix", str(archive), "--out", str(out), "-q", "--jobs", str(jobs), *options]
+    return child(command)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def spread(values: list[float]) -> str:
+    values = sorted(values)
+    return f"{statistics.median(values):6.2f} ({values[0]:.2f}-{values[-1]:.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive (8)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (5)")
+    parser.add_argument("--jobs", type=int, default=1, help="--jobs of every fix (1: the work of one process)")
+    args = parser.parse_args()
+    compileall.compile_dir(Path(kcclean.__file__).parent, quiet=1)  # as pip installs it: compiled once
+    workdir = Path(tempfile.mkdtemp(prefix="kcclean-rerun-"))
+    os.environ["KCCLEAN_CACHE_DIR"] = str(workdir / "cache")  # never the user's own cache
+    try:
+        archive = workdir / "archive"
+        files, size = make_archive(archive, args.mb)
+        rules = workdir / "my_rules"
+        rules.mkdir()
+        (rules / "house.toml").write_text(USER_RULE, encoding="utf-8")
+        print(
+            f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each, --jobs {args.jobs}; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        )
+        names = ("cold", "cold --no-cache", "rerun, nothing changed", "rerun, one new table rule")
+        wall: dict[str, list[float]] = {name: [] for name in names}
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        out = workdir / "out"
+        for _ in range(args.runs):
+            for name, options in ((names[1], ("--no-cache",)), (names[0], ()), (names[2], ()), (names[3], ("--rules", str(rules)))):
+                if name in names[:2]:  # a first run: nothing kept from before
+                    shutil.rmtree(out, ignore_errors=True)
+                    shutil.rmtree(workdir / "cache", ignore_errors=True)
+                    os.sync()
+                spent = fix(archive, out, args.jobs, *options)
+                wall[name].append(spent[0])
+                cpu[name].append(spent[1])
+                if name == names[2]:
+                    warm = tree(out)
+            rerun_with_rule = tree(out)
+        shutil.rmtree(out)
+        fix(archive, out, args.jobs, "--no-cache")
+        same = tree(out) == warm
+        fix(archive, out, args.jobs, "--no-cache", "--rules", str(rules))
+        same_with_rule = tree(out) == rerun_with_rule
+        print(f"{'seconds: median (min-max)':28} {'wall':>20} {'CPU':>20} {'wall / cold':>12} {'CPU / cold':>11}")
+        for name in names:
+            ratio_wall = statistics.median(wall[name]) / statistics.median(wall[names[0]])
+            ratio_cpu = statistics.median(cpu[name]) / statistics.median(cpu[names[0]])
+            print(f"{name:28} {spread(wall[name]):>20} {spread(cpu[name]):>20} {ratio_wall:>11.0%} {ratio_cpu:>11.0%}")
+        print(
+            f"output byte-identical to a run without the cache: nothing changed {'yes' if same else 'NO'}, "
+            f"one new table rule {'yes' if same_with_rule else 'NO'}"
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
