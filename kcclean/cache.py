@@ -1,19 +1,20 @@
 """Incremental runs: what a run computed, kept on disk and used again, as ruff and mypy do.
 
-Three kinds of entry, each keyed by the SHA-256 of everything its value depends on, so an
+Two kinds of entry, each keyed by the SHA-256 of everything its value depends on, so an
 entry is either right or never looked up:
 
-- `pages`: a file's pages (read, decoded, lines classified), keyed by the file's bytes and
-  name and by the *layout key*: kcclean's code and data, the layout model, the masthead
-  and banner lexicons, the layout rules (with whether the settings select them and apply
-  their changes) and the review's layout decisions;
-- `layout`: an issue's articles put together, not yet repaired, keyed by its pages' keys;
-- `issue`: the finished issue, keyed by the `layout` key and the *repair key*: every rule
-  and the settings.
+- `pages`: a file's pages (read, decoded, lines classified) with what grouping them into
+  issues needs, keyed by the file's bytes and name and by the *layout key*: kcclean's code
+  and data, the layout model, the masthead and banner lexicons, the layout rules (with
+  whether the settings select them and apply their changes) and the review's layout
+  decisions;
+- `issue`: an issue's articles put together, not yet repaired (its layout), keyed by its
+  pages' keys; with it the issue last repaired from that layout and the *repair key* it
+  was repaired under: every rule, and the settings.
 
 A changed character rule changes the repair key only: the pages and layouts are used again
 and only the repair runs. An entry is one file: a header naming the format and the key,
-the SHA-256 of the value, then the value (pickled). One whose header or checksum does not
+the SHA-256 of the header and the value, then the value (pickled). One whose header or checksum does not
 match (cut short, damaged, written by another version) is not used and is written again.
 Entries are written to a temporary file and renamed into place, so a reader sees a whole
 entry or none, and runs (and worker processes) can share a cache.
@@ -82,7 +83,7 @@ class Cache:
         return cache
 
     def _path(self, kind: str, key: str) -> Path:
-        return self._root / kind / key[:2] / key[2:]
+        return self._root / kind / key
 
     @staticmethod
     def _header(kind: str, key: str) -> bytes:
@@ -96,7 +97,7 @@ class Cache:
             return None
         header = self._header(kind, key)
         digest, value = data[len(header) : len(header) + 32], data[len(header) + 32 :]
-        if not data.startswith(header) or hashlib.sha256(value).digest() != digest:
+        if not data.startswith(header) or hashlib.sha256(header + value).digest() != digest:
             return None
         try:
             return pickle.loads(value)
@@ -110,8 +111,9 @@ class Cache:
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            header = self._header(kind, key)
             with open(temporary, "wb") as handle:
-                handle.write(self._header(kind, key) + hashlib.sha256(data).digest())
+                handle.write(header + hashlib.sha256(header + data).digest())  # the key checked with the value
                 handle.write(data)
             os.replace(temporary, path)
         except OSError:
@@ -182,11 +184,9 @@ class RunKeys:
     def file(self, name: str, data: bytes) -> str:
         return _digest("file", self.layout, name, hashlib.sha256(data).hexdigest())
 
-    def issue_layout(self, pages: list[str]) -> str:
-        return _digest("layout", pages)
-
     def issue(self, pages: list[str]) -> str:
-        return _digest("issue", self.repair, pages)
+        """The key of an issue's entry: its pages' (which hold the layout key)."""
+        return _digest("issue", pages)
 
 
 def page_key(file_key: str, number: int) -> str:

@@ -252,29 +252,28 @@ def build_pages(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None
 
 
 def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | None = None) -> Issue | KccleanError:
-    """`build_pages` of pickled pages. With a cache: the issue kept by an earlier run with the
-    same pages and rules; else its layout kept by one with the same pages and layout (a
-    character rule changed: only the repair runs); else built from the pages. What is built
-    is kept."""
+    """`build_pages` of pickled pages. With a cache, whose entry for the pages holds their
+    layout and the issue last repaired from it: that issue, when the rules and settings it
+    was repaired under are this run's; else that layout repaired (a character rule changed:
+    the layout is not read anew); else the issue built from the pages. What is built is kept."""
     if cache is None or any(page.key is None for page in pages):
         return build_pages([pickle.loads(page.pickled) for page in pages], rulebook)
-    names = ", ".join(page.name for page in pages)
     page_keys = [page.key for page in pages]
 
     def build() -> Issue:
-        issue_key = cache.keys.issue(page_keys)
-        if (issue := cache.entries.load("issue", issue_key)) is not None:
-            return issue
-        layout_key = cache.keys.issue_layout(page_keys)
-        laid = cache.entries.load("layout", layout_key)
-        if laid is None:
-            laid = laid_out([pickle.loads(page.pickled) for page in pages], rulebook)
-            cache.entries.store("layout", layout_key, laid)
-        issue = repaired(*laid, rulebook)
-        cache.entries.store("issue", issue_key, issue)
+        key, repair = cache.keys.issue(page_keys), cache.keys.repair
+        found = cache.entries.load("issue", key)
+        if found is not None and found[1] == repair:
+            return pickle.loads(found[2])
+        if found is not None:
+            layout = found[0]
+        else:
+            layout = pickle.dumps(laid_out([pickle.loads(page.pickled) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
+        issue = repaired(*pickle.loads(layout), rulebook)
+        cache.entries.store("issue", key, (layout, repair, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
         return issue
 
-    return _built(names, build)
+    return _built(", ".join(page.name for page in pages), build)
 
 
 def _built(names: str, build: Callable[[], Issue]) -> Issue | KccleanError:
