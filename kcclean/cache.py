@@ -13,9 +13,12 @@ entry is either right or never looked up:
   was repaired under: every rule, and the settings.
 
 A changed character rule changes the repair key only: the pages and layouts are used again
-and only the repair runs. An entry is one file: a header naming the format and the key,
-the SHA-256 of the header and the value, then the value (pickled). One whose header or checksum does not
-match (cut short, damaged, written by another version) is not used and is written again.
+and only the repair runs, and only where a version of the rule can change something
+(`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue).
+
+An entry is one file: a header naming the format and the key, the SHA-256 of the header and
+the value, then the value (pickled). One whose header or checksum does not match (cut
+short, damaged, another entry's) is not used and is written again.
 Entries are written to a temporary file and renamed into place, so a reader sees a whole
 entry or none, and runs (and worker processes) can share a cache.
 
@@ -43,7 +46,8 @@ import ahocorasick_rs
 import opencc
 
 from .about import __version__
-from .rules import LayoutRule, LexiconRule, Rulebook
+from .model import Issue
+from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rulebook, ScriptRule, TableRule
 
 # Bump when the layout of an entry file changes: entries of another format are not read.
 FORMAT = 1
@@ -156,10 +160,13 @@ class Cache:
 @dataclasses.dataclass(frozen=True, slots=True)
 class RunKeys:
     """The keys of what a run's results depend on beyond their input (see the module's doc):
-    computed once in the main process, passed to every worker."""
+    computed once in the main process, passed to every worker. `repair` is made of
+    `context` (the layout key, the settings, the rules that protect spans) and `text_rules`
+    (each character rule that runs, in order), kept apart to tell what changed."""
 
     layout: str
-    repair: str
+    context: str
+    text_rules: tuple[str, ...]
 
     @classmethod
     def of(cls, rulebook: Rulebook) -> RunKeys:
@@ -174,12 +181,16 @@ class RunKeys:
             # a model of the user's own by its bytes; a missing one fails when the run loads it
             _file_bytes(model) if model is not None else None,
         )
-        repair = _digest(
-            layout,
-            [canonical(r) for r in rulebook.all_rules],
-            settings.select, settings.ignore, canonical(settings.unsafe),
+        # what a repair reads of the rulebook: its text rules (`text_rules`), the rules that
+        # protect spans, whether a change is applied (the settings)
+        context = _digest(
+            layout, settings.select, settings.ignore, canonical(settings.unsafe), [canonical(r) for r in rulebook.protectors]
         )
-        return cls(layout, repair)
+        return cls(layout, context, tuple(_digest(canonical(r)) for r in rulebook.text_rules))
+
+    @property
+    def repair(self) -> str:
+        return _digest(self.context, self.text_rules)
 
     def file(self, name: str, data: bytes) -> str:
         return _digest("file", self.layout, name, hashlib.sha256(data).hexdigest())
@@ -187,6 +198,60 @@ class RunKeys:
     def issue(self, pages: list[str]) -> str:
         """The key of an issue's entry: its pages' (which hold the layout key)."""
         return _digest("issue", pages)
+
+
+# Kinds of rule whose quick scan (`may_change`) looks for one of a set of characters: one
+# that finds none in a text holding every character an issue's texts ever held finds none
+# in any of them. (The mojibake rule's looks for sequences; it also protects spans, which
+# changes what other rules do without a change of its own: never taken as quiet.)
+_SCANNED_FOR_CHARACTERS = (TableRule, RegexRule, ScriptRule, ConfusionRule, PairsRule)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RepairRecord:
+    """What an issue was repaired under, kept with it: the run's repair key, and what tells
+    whether another run's rules would repair it the same way (`holds_for`)."""
+
+    key: str
+    context: str
+    rules: tuple[str, ...]  # the text rules, in order (`RunKeys.text_rules`)
+    quiet: frozenset[str]  # those that can change nothing in any text the issue ever held
+    characters: str  # every character those texts held: its input's, and what changes put in
+
+    @classmethod
+    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
+        held = {"\n"}  # a rule scans the texts of a scope joined by newlines
+        for source in issue.inputs:
+            held.update(source.text)
+        for change in issue.changes:
+            held.update(change.after)
+        return cls._made("".join(sorted(held)), keys, rulebook)
+
+    @classmethod
+    def _made(cls, characters: str, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
+        quiet = frozenset(
+            digest
+            for digest, rule in zip(keys.text_rules, rulebook.text_rules)
+            if isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change(characters)
+        )
+        return cls(keys.repair, keys.context, keys.text_rules, quiet, characters)
+
+    def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> RepairRecord | None:
+        """This record remade for the run of `keys` when its rules repair the issue as the
+        recorded ones did, else None. They do when only character rules differ (the rules
+        both have in the same order) and none that differs could change anything in the
+        issue: each rule removed (a changed rule is removed and added) was quiet, and each
+        rule added is, on every character the texts held. Such a rule never acted in the
+        recorded repair and would not act in this run's: every step of it is the same."""
+        if keys.context != self.context:
+            return None
+        before, now = set(self.rules), set(keys.text_rules)
+        if not (before - now) <= self.quiet:
+            return None
+        if [d for d in self.rules if d in now] != [d for d in keys.text_rules if d in before]:
+            return None
+        remade = self._made(self.characters, keys, rulebook)
+        return remade if (now - before) <= remade.quiet else None
 
 
 def page_key(file_key: str, number: int) -> str:

@@ -6,7 +6,8 @@ page; the pages themselves pass through as bytes), and each issue is built on it
 task), which with worker processes also writes its article files into the staging folder.
 Results are taken in input order and keys claimed in that order, so the output is the serial
 run's, byte for byte. A bounded number of tasks is in flight: memory does not grow with the
-number of files.
+number of files. With a cache, the workers use and keep its entries as the serial run does
+(`pipeline.load_file_stored`, `pipeline.build_stored`).
 """
 
 from __future__ import annotations

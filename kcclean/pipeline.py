@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import RunCache, page_key
+from .cache import RepairRecord, RunCache, page_key
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_bytes, source_of
 from .layout.assemble import assemble, record_furniture
@@ -254,23 +254,28 @@ def build_pages(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None
 def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | None = None) -> Issue | KccleanError:
     """`build_pages` of pickled pages. With a cache, whose entry for the pages holds their
     layout and the issue last repaired from it: that issue, when the rules and settings it
-    was repaired under are this run's; else that layout repaired (a character rule changed:
-    the layout is not read anew); else the issue built from the pages. What is built is kept."""
+    was repaired under would repair it the same way (they are this run's, or differ only in
+    character rules that can change nothing in it); else that layout repaired (the layout is
+    not read anew); else the issue built from the pages. What is built is kept."""
     if cache is None or any(page.key is None for page in pages):
         return build_pages([pickle.loads(page.pickled) for page in pages], rulebook)
     page_keys = [page.key for page in pages]
 
     def build() -> Issue:
-        key, repair = cache.keys.issue(page_keys), cache.keys.repair
+        key = cache.keys.issue(page_keys)
         found = cache.entries.load("issue", key)
-        if found is not None and found[1] == repair:
-            return pickle.loads(found[2])
         if found is not None:
-            layout = found[0]
+            layout, record, pickled = found
+            if record.key == cache.keys.repair:
+                return pickle.loads(pickled)
+            if (remade := record.holds_for(cache.keys, rulebook)) is not None:
+                cache.entries.store("issue", key, (layout, remade, pickled))
+                return pickle.loads(pickled)
         else:
             layout = pickle.dumps(laid_out([pickle.loads(page.pickled) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
         issue = repaired(*pickle.loads(layout), rulebook)
-        cache.entries.store("issue", key, (layout, repair, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
+        record = RepairRecord.of(issue, cache.keys, rulebook)
+        cache.entries.store("issue", key, (layout, record, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
         return issue
 
     return _built(", ".join(page.name for page in pages), build)

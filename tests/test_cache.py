@@ -100,6 +100,30 @@ def test_a_changed_character_rule_repairs_again_without_reading_the_layout_anew(
     assert changed == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
 
 
+def test_a_rule_that_can_change_nothing_in_an_issue_does_not_repair_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding, changing or removing a character rule repairs only the issues where a version of
+    it can change something: its quick scan finds one of its characters in the issue."""
+    _fix(SAMPLE, "out")
+    Path("mine").mkdir()
+    # a rule's quick scan looks for the first character of its wrong strings: 囯 is not in the sample
+    for step, wrong, right in (("added", "囯家", "国家"), ("changed", "囯内", "国内"), ("removed", None, None)):
+        for old in Path("mine").iterdir():
+            old.unlink()
+        if wrong:
+            Path("mine", "house.toml").write_text(_table_rule(wrong, right), encoding="utf-8")
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "repaired", lambda *args: pytest.fail(f"rule {step}: the issue was repaired again"))
+            rerun = _fix(SAMPLE, "out", "--rules", "mine")
+        assert rerun == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine"), step
+        shutil.rmtree("cold")
+    Path("mine", "house.toml").write_text(_table_rule("柯城区", "柯城"), encoding="utf-8")  # 柯城区 is in the sample
+    repairs = []
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "repaired", lambda *args, real=pipeline.repaired: repairs.append(1) or real(*args))
+        assert _fix(SAMPLE, "out", "--rules", "mine") == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
+    assert repairs == [1, 1], "the issue the rule changes, repaired again (and once in the run without the cache)"
+
+
 def _entries(cache: Path) -> list[Path]:
     return sorted(p for p in cache.rglob("*") if p.is_file())
 
