@@ -10,7 +10,11 @@ processes), over the archive `benchmarks/speed.py` makes:
 - cold: an empty cache, no OUT yet;
 - cold --no-cache: the same without the cache (what keeping it costs a first run);
 - rerun, nothing changed: the same command again (OUT is replaced);
-- rerun, one new table rule: again with `--rules DIR`, a folder holding one user table rule.
+- rerun, a new table rule the archive lacks the characters of: again with `--rules DIR`, a
+  folder holding one user table rule (囯家 → 国家: no issue holds 囯, so none is repaired again);
+- rerun, a new table rule about the paper's own name: again with the folder holding that
+  rule and one more (柯成区 → 柯城区: every issue holds 柯, so every issue is repaired again,
+  its layout read from the cache).
 
 Each figure is the median of --runs runs with the min-max; each rerun's ratio is its
 median wall (CPU) time over the cold run's. Every rerun's output is compared, byte for byte,
@@ -31,24 +35,26 @@ from pathlib import Path
 import kcclean
 from speed import child, make_archive
 
-# One literal table rule of the kind a reviewer adds (an OCR misreading of a place name).
-USER_RULE = """\
+
+
+def table_rule(rule_id: str, wrong: str, right: str) -> str:
+    """A literal table rule of the kind a reviewer adds: an OCR misreading."""
+    return f"""\
 [[rule]]
-id = "house.district-name"
-description = "OCR reads 柯城区 as 柯成区."
+id = "{rule_id}"
+description = "OCR reads {right} as {wrong}."
 kind = "table"
 scope = ["body", "caption", "headline"]
-level = "safe"
 
 [rule.table]
-"柯成区" = "柯城区"
+"{wrong}" = "{right}"
 
 [[rule.example]]
-text = "柯成区召开会议"
-fixed = "柯城区召开会议"
+text = "{wrong}召开会议"
+fixed = "{right}召开会议"
 
 [[rule.example]]
-text = "柯城区召开会议"
+text = "{right}召开会议"
 """
 
 
@@ -78,19 +84,23 @@ def main() -> None:
     try:
         archive = workdir / "archive"
         files, size = make_archive(archive, args.mb)
-        rules = workdir / "my_rules"
-        rules.mkdir()
-        (rules / "house.toml").write_text(USER_RULE, encoding="utf-8")
+        rare, common = workdir / "rare_rule", workdir / "both_rules"
+        for folder in (rare, common):
+            folder.mkdir()
+            (folder / "house-country.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")
+        (common / "house-district.toml").write_text(table_rule("house.district", "柯成区", "柯城区"), encoding="utf-8")
         print(
             f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each, --jobs {args.jobs}; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
         )
-        names = ("cold", "cold --no-cache", "rerun, nothing changed", "rerun, one new table rule")
+        names = ("cold", "cold --no-cache", "rerun, nothing changed", "+1 table rule (囯: no issue)", "+1 table rule (柯: every issue)")
         wall: dict[str, list[float]] = {name: [] for name in names}
         cpu: dict[str, list[float]] = {name: [] for name in names}
         out = workdir / "out"
+        outputs: dict[str, dict[str, bytes]] = {}  # of the last run of each
         for _ in range(args.runs):
-            for name, options in ((names[1], ("--no-cache",)), (names[0], ()), (names[2], ()), (names[3], ("--rules", str(rules)))):
+            steps = ((names[1], ("--no-cache",)), (names[0], ()), (names[2], ()), (names[3], ("--rules", str(rare))), (names[4], ("--rules", str(common))))
+            for name, options in steps:
                 if name in names[:2]:  # a first run: nothing kept from before
                     shutil.rmtree(out, ignore_errors=True)
                     shutil.rmtree(workdir / "cache", ignore_errors=True)
@@ -98,23 +108,19 @@ def main() -> None:
                 spent = fix(archive, out, args.jobs, *options)
                 wall[name].append(spent[0])
                 cpu[name].append(spent[1])
-                if name == names[2]:
-                    warm = tree(out)
-            rerun_with_rule = tree(out)
-        shutil.rmtree(out)
-        fix(archive, out, args.jobs, "--no-cache")
-        same = tree(out) == warm
-        fix(archive, out, args.jobs, "--no-cache", "--rules", str(rules))
-        same_with_rule = tree(out) == rerun_with_rule
-        print(f"{'seconds: median (min-max)':28} {'wall':>20} {'CPU':>20} {'wall / cold':>12} {'CPU / cold':>11}")
+                if name != names[1]:
+                    outputs[name] = tree(out)
+        identical = []
+        for name, options in steps[2:]:
+            shutil.rmtree(out)
+            fix(archive, out, args.jobs, "--no-cache", *options)
+            identical.append(f"{name}: {'yes' if tree(out) == outputs[name] else 'NO'}")
+        print(f"{'seconds: median (min-max)':32} {'wall':>20} {'CPU':>20} {'wall / cold':>12} {'CPU / cold':>11}")
         for name in names:
             ratio_wall = statistics.median(wall[name]) / statistics.median(wall[names[0]])
             ratio_cpu = statistics.median(cpu[name]) / statistics.median(cpu[names[0]])
-            print(f"{name:28} {spread(wall[name]):>20} {spread(cpu[name]):>20} {ratio_wall:>11.0%} {ratio_cpu:>11.0%}")
-        print(
-            f"output byte-identical to a run without the cache: nothing changed {'yes' if same else 'NO'}, "
-            f"one new table rule {'yes' if same_with_rule else 'NO'}"
-        )
+            print(f"{name:32} {spread(wall[name]):>20} {spread(cpu[name]):>20} {ratio_wall:>11.0%} {ratio_cpu:>11.0%}")
+        print("output and report byte-identical to a run without the cache: " + "; ".join(identical))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

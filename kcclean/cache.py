@@ -3,8 +3,8 @@
 Two kinds of entry, each keyed by the SHA-256 of everything its value depends on, so an
 entry is either right or never looked up:
 
-- `pages`: a file's pages (read, decoded, lines classified) with what grouping them into
-  issues needs, keyed by the file's bytes and name and by the *layout key*: kcclean's code
+- `pages`: what grouping a file's pages into issues needs of each (`PageFacts`), keyed by
+  the file's bytes and name and by the *layout key*: kcclean's code
   and data, the layout model, the masthead and banner lexicons, the layout rules (with
   whether the settings select them and apply their changes) and the review's layout
   decisions;
@@ -16,9 +16,9 @@ A changed character rule changes the repair key only: the pages and layouts are 
 and only the repair runs, and only where a version of the rule can change something
 (`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue).
 
-An entry is one file: a header naming the format and the key, the SHA-256 of the header and
-the value, then the value (pickled). One whose header or checksum does not match (cut
-short, damaged, another entry's) is not used and is written again.
+An entry is one file: a header naming the format and the key, the SHA-256 of the header
+and the value, then the value (pickled, compressed). One whose header or checksum does not
+match (cut short, damaged, another entry's) is not used and is written again.
 Entries are written to a temporary file and renamed into place, so a reader sees a whole
 entry or none, and runs (and worker processes) can share a cache.
 
@@ -38,6 +38,7 @@ import pickle
 import re
 import shutil
 import sys
+import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -104,13 +105,13 @@ class Cache:
         if not data.startswith(header) or hashlib.sha256(header + value).digest() != digest:
             return None
         try:
-            return pickle.loads(value)
+            return pickle.loads(zlib.decompress(value))
         except Exception:  # checked bytes that still do not unpickle: a miss like any other
             return None
 
     def store(self, kind: str, key: str, value: object) -> None:
         """Keep the value under the key, atomically; skipped if the disk refuses."""
-        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)  # a third of the bytes to write
         path = self._path(kind, key)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:

@@ -199,30 +199,43 @@ class StoredPage:
     """A page pickled where its file was read: issues are planned from its facts, and it is
     handed on as bytes to where its issue is built, never unpacked and packed again on the
     way. `name`: its file's (the run names it if a worker dies building the issue); `key`:
-    its key in the cache (None in a run without one)."""
+    its key in the cache (None in a run without one). A page whose facts came from the
+    cache is not at hand (`pickled` is None): its issue is most likely there too, and if
+    not, the page is read again from `origin` (its file, how to read it, which page)."""
 
     name: str
-    pickled: bytes
+    pickled: bytes | None
     key: str | None = None
+    origin: tuple[Path | str, Callable[[Any, str], bytes], int] | None = None
+
+    def page(self, rulebook: Rulebook, cache: RunCache | None) -> Page:
+        if self.pickled is not None:
+            return pickle.loads(self.pickled)
+        path, read, number = self.origin
+        data = read(path, self.name)
+        if page_key(cache.keys.file(self.name, data), number) != self.key:
+            raise InputError(self.name, "the file changed while kcclean was reading it; run again")
+        return load_pages(source_of(data, self.name), rulebook)[number]
 
 
 def load_file_stored(
     path: Path | str, name: str, rulebook: Rulebook, read: Callable[[Any, str], bytes] = read_bytes, cache: RunCache | None = None
 ) -> list[tuple[StoredPage, PageFacts]] | KccleanError:
-    """`load_file`'s pages pickled, each with what planning needs of it: from the cache
-    when it holds the file's bytes under this run's layout key, else read and kept there."""
+    """`load_file`'s pages pickled, each with what planning needs of it; or, when the cache
+    holds the facts of the file's bytes under this run's layout key, those facts alone
+    (the file is not classified: its issues are most likely in the cache too)."""
 
     def stored() -> list[tuple[StoredPage, PageFacts]]:
         data = read(path, name)
         key = None if cache is None else cache.keys.file(name, data)
-        if key is not None and (found := cache.entries.load("pages", key)) is not None:
-            return found
+        if key is not None and (facts := cache.entries.load("pages", key)) is not None:
+            return [(StoredPage(name, None, page_key(key, n), (path, read, n)), fact) for n, fact in enumerate(facts)]
         pages = [
             (StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL), key and page_key(key, number)), PageFacts.of(page))
             for number, page in enumerate(load_pages(source_of(data, name), rulebook))
         ]
         if key is not None:
-            cache.entries.store("pages", key, pages)
+            cache.entries.store("pages", key, [facts for _, facts in pages])
         return pages
 
     return _guarded(name, stored)
@@ -258,7 +271,7 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
     character rules that can change nothing in it); else that layout repaired (the layout is
     not read anew); else the issue built from the pages. What is built is kept."""
     if cache is None or any(page.key is None for page in pages):
-        return build_pages([pickle.loads(page.pickled) for page in pages], rulebook)
+        return build_pages([page.page(rulebook, cache) for page in pages], rulebook)
     page_keys = [page.key for page in pages]
 
     def build() -> Issue:
@@ -272,7 +285,7 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
                 cache.entries.store("issue", key, (layout, remade, pickled))
                 return pickle.loads(pickled)
         else:
-            layout = pickle.dumps(laid_out([pickle.loads(page.pickled) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
+            layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
         issue = repaired(*pickle.loads(layout), rulebook)
         record = RepairRecord.of(issue, cache.keys, rulebook)
         cache.entries.store("issue", key, (layout, record, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))

@@ -151,6 +151,18 @@ def test_a_rerun_reads_the_cache_and_no_cache_neither_reads_nor_writes_it(jobs: 
     assert {path: path.read_bytes() for path in _entries(own_cache)} == held
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_issue_missing_from_the_cache_is_built_again_from_its_files(jobs: str, own_cache: Path) -> None:
+    """The cache holds the facts of each file, not its pages: an issue whose entry is gone
+    (removed, or its files grouped otherwise now) is built from its files read again."""
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    _fix(SAMPLE, "out", "--jobs", jobs)
+    for path in _entries(own_cache / "v1" / "issue"):
+        path.unlink()
+    assert _fix(SAMPLE, "out", "--jobs", jobs) == expected
+    assert len(_entries(own_cache / "v1" / "issue")) == 1
+
+
 @pytest.mark.parametrize("damage", ["cut short", "a byte changed", "another entry's", "empty", "not pickle"])
 def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache: Path) -> None:
     expected = _fix(SAMPLE, "cold", "--no-cache")
