@@ -114,10 +114,14 @@ class Cache:
         data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)  # a third of the bytes to write
         path = self._path(kind, key)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        header = self._header(kind, key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            header = self._header(kind, key)
-            with open(temporary, "wb") as handle:
+            try:
+                handle = open(temporary, "wb")
+            except FileNotFoundError:  # the kind's first entry (not made every time: a syscall per entry)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = open(temporary, "wb")
+            with handle:
                 handle.write(header + hashlib.sha256(header + data).digest())  # the key checked with the value
                 handle.write(data)
             os.replace(temporary, path)

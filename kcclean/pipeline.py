@@ -175,7 +175,7 @@ def clean_files(
     if cache is not None:
         if model is not None:
             raise ValueError("a cached run uses the layout model its rulebook names")
-        stored = (load_file_stored(path, name, rulebook, cache=cache) for path, name in zip(paths, names))
+        stored = (load_file_stored(path, name, rulebook, cache=cache, pickled=False) for path, name in zip(paths, names))
         for item in plan_issues(stored):
             yield keys.claim(item if isinstance(item, KccleanError) else build_stored(item, rulebook, cache))
         return
@@ -196,21 +196,24 @@ def load_file(
 
 @dataclass(frozen=True, slots=True)
 class StoredPage:
-    """A page pickled where its file was read: issues are planned from its facts, and it is
-    handed on as bytes to where its issue is built, never unpacked and packed again on the
-    way. `name`: its file's (the run names it if a worker dies building the issue); `key`:
-    its key in the cache (None in a run without one). A page whose facts came from the
-    cache is not at hand (`pickled` is None): its issue is most likely there too, and if
-    not, the page is read again from `origin` (its file, how to read it, which page)."""
+    """A page as it goes from where its file was read to where its issue is built: issues
+    are planned from its facts, and a worker process gets it pickled where its file was
+    read (`held` is bytes), never unpacked and packed again on the way; in one process it
+    is the page itself. `name`: its file's (the run names it if a worker dies building the
+    issue); `key`: its key in the cache (None in a run without one). A page whose facts came
+    from the cache is not at hand (`held` is None): its issue is most likely there too, and
+    if not, the page is read again from `origin` (its file, how to read it, which page)."""
 
     name: str
-    pickled: bytes | None
+    held: bytes | Page | None
     key: str | None = None
     origin: tuple[Path | str, Callable[[Any, str], bytes], int] | None = None
 
     def page(self, rulebook: Rulebook, cache: RunCache | None) -> Page:
-        if self.pickled is not None:
-            return pickle.loads(self.pickled)
+        if isinstance(self.held, bytes):
+            return pickle.loads(self.held)
+        if self.held is not None:
+            return self.held
         path, read, number = self.origin
         data = read(path, self.name)
         if page_key(cache.keys.file(self.name, data), number) != self.key:
@@ -219,11 +222,16 @@ class StoredPage:
 
 
 def load_file_stored(
-    path: Path | str, name: str, rulebook: Rulebook, read: Callable[[Any, str], bytes] = read_bytes, cache: RunCache | None = None
+    path: Path | str,
+    name: str,
+    rulebook: Rulebook,
+    read: Callable[[Any, str], bytes] = read_bytes,
+    cache: RunCache | None = None,
+    pickled: bool = True,
 ) -> list[tuple[StoredPage, PageFacts]] | KccleanError:
-    """`load_file`'s pages pickled, each with what planning needs of it; or, when the cache
-    holds the facts of the file's bytes under this run's layout key, those facts alone
-    (the file is not classified: its issues are most likely in the cache too)."""
+    """`load_file`'s pages (`pickled` for another process), each with what planning needs of
+    it; or, when the cache holds the facts of the file's bytes under this run's layout key,
+    those facts alone (the file is not classified: its issues are most likely there too)."""
 
     def stored() -> list[tuple[StoredPage, PageFacts]]:
         data = read(path, name)
@@ -231,7 +239,7 @@ def load_file_stored(
         if key is not None and (facts := cache.entries.load("pages", key)) is not None:
             return [(StoredPage(name, None, page_key(key, n), (path, read, n)), fact) for n, fact in enumerate(facts)]
         pages = [
-            (StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL), key and page_key(key, number)), PageFacts.of(page))
+            (StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL) if pickled else page, key and page_key(key, number)), PageFacts.of(page))
             for number, page in enumerate(load_pages(source_of(data, name), rulebook))
         ]
         if key is not None:
@@ -265,7 +273,7 @@ def build_pages(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None
 
 
 def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | None = None) -> Issue | KccleanError:
-    """`build_pages` of pickled pages. With a cache, whose entry for the pages holds their
+    """`build_pages` of stored pages. With a cache, whose entry for the pages holds their
     layout and the issue last repaired from it: that issue, when the rules and settings it
     was repaired under would repair it the same way (they are this run's, or differ only in
     character rules that can change nothing in it); else that layout repaired (the layout is
@@ -284,9 +292,11 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
             if (remade := record.holds_for(cache.keys, rulebook)) is not None:
                 cache.entries.store("issue", key, (layout, remade, pickled))
                 return pickle.loads(pickled)
+            laid = pickle.loads(layout)
         else:
-            layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
-        issue = repaired(*pickle.loads(layout), rulebook)
+            laid = laid_out([page.page(rulebook, cache) for page in pages], rulebook)
+            layout = pickle.dumps(laid, pickle.HIGHEST_PROTOCOL)  # now: the repair changes the draft in place
+        issue = repaired(*laid, rulebook)
         record = RepairRecord.of(issue, cache.keys, rulebook)
         cache.entries.store("issue", key, (layout, record, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
         return issue
