@@ -33,29 +33,10 @@ import tempfile
 from pathlib import Path
 
 import kcclean
-from speed import child, make_archive
+from speed import ROOT, child, make_archive
 
-
-
-def table_rule(rule_id: str, wrong: str, right: str) -> str:
-    """A literal table rule of the kind a reviewer adds: an OCR misreading."""
-    return f"""\
-[[rule]]
-id = "{rule_id}"
-description = "OCR reads {right} as {wrong}."
-kind = "table"
-scope = ["body", "caption", "headline"]
-
-[rule.table]
-"{wrong}" = "{right}"
-
-[[rule.example]]
-text = "{wrong}召开会议"
-fixed = "{right}召开会议"
-
-[[rule.example]]
-text = "{right}召开会议"
-"""
+sys.path.insert(0, str(ROOT))  # kcclean_dev
+from kcclean_dev.rule_files import table_rule  # noqa: E402
 
 
 def fix(archive: Path, out: Path, jobs: int, *options: str) -> tuple[float, float]:

@@ -60,7 +60,7 @@ def cache_folder() -> Path:
     ~/.cache/kcclean (the XDG default)."""
     chosen = os.environ.get("KCCLEAN_CACHE_DIR")
     if chosen:
-        return Path(chosen)
+        return Path(chosen).absolute()  # the same folder for workers that start elsewhere
     xdg = os.environ.get("XDG_CACHE_HOME")
     return Path(xdg if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "kcclean"
 

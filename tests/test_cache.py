@@ -18,30 +18,11 @@ from kcclean import pipeline
 from kcclean.cache import Cache, RunCache, canonical
 from kcclean.rules import load_rulebook
 from kcclean_dev import generator
+from kcclean_dev.rule_files import table_rule
 
 pytestmark = pytest.mark.usefixtures("workdir")
 
 SAMPLE = FIXTURES / "sample"
-
-
-def _table_rule(wrong: str, right: str) -> str:
-    return f"""\
-[[rule]]
-id = "house.place-name"
-description = "A place name as the house writes it."
-kind = "table"
-scope = ["body", "caption", "headline"]
-
-[rule.table]
-"{wrong}" = "{right}"
-
-[[rule.example]]
-text = "{wrong}召开会议"
-fixed = "{right}召开会议"
-
-[[rule.example]]
-text = "{right}召开会议"
-"""
 
 
 # What a user does between runs, in order: each step's options. The rule folder's content
@@ -49,8 +30,8 @@ text = "{right}召开会议"
 STEPS = [
     ("first run", None, ()),
     ("nothing changed", None, ()),
-    ("a rule added", _table_rule("柯城区", "柯城"), ("--rules", "mine")),
-    ("the rule changed", _table_rule("柯城区", "柯城县"), ("--rules", "mine")),
+    ("a rule added", table_rule("house.place-name", "柯城区", "柯城"), ("--rules", "mine")),
+    ("the rule changed", table_rule("house.place-name", "柯城区", "柯城县"), ("--rules", "mine")),
     ("the rule removed", None, ("--rules", "mine")),
     ("a setting changed", None, ("--rules", "mine", "--ignore", "punct.comma-width")),
 ]
@@ -92,7 +73,7 @@ def test_every_rerun_writes_what_a_run_without_the_cache_writes(where: str, own_
 def test_a_changed_character_rule_repairs_again_without_reading_the_layout_anew(monkeypatch: pytest.MonkeyPatch) -> None:
     _fix(SAMPLE, "out")
     Path("mine").mkdir()
-    Path("mine", "house.toml").write_text(_table_rule("柯城区", "柯城"), encoding="utf-8")
+    Path("mine", "house.toml").write_text(table_rule("house.place-name", "柯城区", "柯城"), encoding="utf-8")
     with monkeypatch.context() as patched:
         for stage in ("load_pages", "laid_out"):
             patched.setattr(pipeline, stage, lambda *args, stage=stage: pytest.fail(f"{stage} ran again"))
@@ -110,13 +91,13 @@ def test_a_rule_that_can_change_nothing_in_an_issue_does_not_repair_it_again(mon
         for old in Path("mine").iterdir():
             old.unlink()
         if wrong:
-            Path("mine", "house.toml").write_text(_table_rule(wrong, right), encoding="utf-8")
+            Path("mine", "house.toml").write_text(table_rule("house.place-name", wrong, right), encoding="utf-8")
         with monkeypatch.context() as patched:
             patched.setattr(pipeline, "repaired", lambda *args: pytest.fail(f"rule {step}: the issue was repaired again"))
             rerun = _fix(SAMPLE, "out", "--rules", "mine")
         assert rerun == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine"), step
         shutil.rmtree("cold")
-    Path("mine", "house.toml").write_text(_table_rule("柯城区", "柯城"), encoding="utf-8")  # 柯城区 is in the sample
+    Path("mine", "house.toml").write_text(table_rule("house.place-name", "柯城区", "柯城"), encoding="utf-8")  # 柯城区 is in the sample
     repairs = []
     with monkeypatch.context() as patched:
         patched.setattr(pipeline, "repaired", lambda *args, real=pipeline.repaired: repairs.append(1) or real(*args))

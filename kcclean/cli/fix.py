@@ -113,8 +113,9 @@ def fix(
 
     A rerun costs only what changed: each issue's result is kept in the cache (kcclean cache
     dir) under the bytes of its files, the rules and the settings, and used again while
-    they are the same; a changed character rule repairs the text again without reading the
-    layout anew. --no-cache neither uses nor keeps it. The output is the same either way.
+    they are the same; after a changed character rule only the issues it can change are
+    repaired again, their layout not read anew. --no-cache neither uses nor keeps it. The
+    output is the same either way.
     """
     with user_errors(), terminate_as_interrupt():
         rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model, review)
