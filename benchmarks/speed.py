@@ -271,7 +271,8 @@ def child(command: list[str]) -> tuple[float, float]:
 
 
 def fix_command(folder: Path, out: Path, jobs: int) -> list[str]:
-    return [sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q", "--jobs", str(jobs)]
+    # --no-cache: every run is a first run (benchmarks/rerun.py measures reruns)
+    return [sys.executable, "-m", "kcclean", "fix", str(folder), "--out", str(out), "-q", "--jobs", str(jobs), "--no-cache"]
 
 
 def fix_runs(folder: Path, out: Path, jobs: int, runs: int) -> Runs:

@@ -6,7 +6,8 @@ page; the pages themselves pass through as bytes), and each issue is built on it
 task), which with worker processes also writes its article files into the staging folder.
 Results are taken in input order and keys claimed in that order, so the output is the serial
 run's, byte for byte. A bounded number of tasks is in flight: memory does not grow with the
-number of files.
+number of files. With a cache, the workers use and keep its entries as the serial run does
+(`pipeline.load_file_stored`, `pipeline.build_stored`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import pickle
 import posixpath
 import signal
 import sys
@@ -29,12 +29,13 @@ from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
+from .cache import RunCache
 from .errors import InputError, KccleanError, WorkerDied, printable
-from .input import display_names, expand_paths, read_source, source_of
+from .input import display_names, expand_paths, read_bytes
 from .layout.issues import PageFacts, plan_issues
 from .model import Issue
 from .output.folder import OutputFolder, WrittenPart, write_part
-from .pipeline import IssueKeys, build_pages, load_file, with_facts
+from .pipeline import IssueKeys, StoredPage, build_stored, load_file_stored
 from .rules import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
@@ -51,23 +52,22 @@ def _rulebook(settings: Settings) -> Rulebook:
     return _RULEBOOKS[key]
 
 
-def _load_task(path: Path | str, name: str, settings: Settings) -> list[tuple[tuple[str, bytes], PageFacts]] | KccleanError:
+def _load_task(
+    path: Path | str, name: str, settings: Settings, cache: RunCache | None = None
+) -> list[tuple[StoredPage, PageFacts]] | KccleanError:
     """A file's pages, each pickled here with what planning needs of it: the main process
-    plans issues from the facts and hands the bytes on to the worker that builds the issue,
-    without unpickling and pickling again every unit of every page. Each page comes with the
-    name of its file, which the run names if a worker dies while building its issue."""
-    read = read_url if isinstance(path, str) else read_source
-    loaded = with_facts(load_file(path, name, _rulebook(settings), read))
-    if isinstance(loaded, KccleanError):
-        return loaded
-    return [((name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL)), facts) for page, facts in loaded]
+    plans issues from the facts and hands the bytes on to the worker that builds the issue."""
+    read = read_url if isinstance(path, str) else read_bytes
+    return load_file_stored(path, name, _rulebook(settings), read, cache)
 
 
-def _build_task(pickled: list[bytes], settings: Settings, parts: str | None) -> tuple[Issue | KccleanError, WrittenPart | None]:
+def _build_task(
+    pages: list[StoredPage], settings: Settings, parts: str | None, cache: RunCache | None = None
+) -> tuple[Issue | KccleanError, WrittenPart | None]:
     """The issue, and its article files written into a part folder under `parts` (when
     given): the main process takes every issue in turn, so work done there is not shared
     among the workers."""
-    issue = build_pages([pickle.loads(page) for page in pickled], _rulebook(settings))
+    issue = build_stored(pages, _rulebook(settings), cache)
     part = write_part(issue, parts) if isinstance(issue, Issue) and parts is not None else None
     return issue, part
 
@@ -116,6 +116,7 @@ def clean_files_on(
     parts: str | None = None,
     workers_alive: Callable[[], bool] = lambda: True,
     keys: IssueKeys | None = None,
+    cache: RunCache | None = None,
 ) -> Iterator[tuple[Issue | KccleanError, WrittenPart | None]]:
     """What `pipeline.clean_files` yields, in the same order, with the work done by
     `executor`, each issue with the article files its worker wrote (or None); at most `ahead`
@@ -123,17 +124,18 @@ def clean_files_on(
     fsspec URLs (read where the work runs). `parts`: a folder on a disk the workers share
     with the caller, where they write the article files of the issues they build
     (`OutputFolder.parts`). `workers_alive` tells whether the executor's workers still are;
-    `keys`: the run's issue keys (`pipeline.IssueKeys`)."""
+    `keys`: the run's issue keys (`pipeline.IssueKeys`); `cache`: results of earlier runs,
+    used and kept by the workers as `pipeline.clean_files` does."""
     paths = list(paths)
     keys = keys or IssueKeys()
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
     tasks = _InFlight(executor, names, workers_alive)
-    loads = (tasks.submit([n], _load_task, p, n, settings) for p, n in zip(paths, names))
+    loads = (tasks.submit([n], _load_task, p, n, settings, cache) for p, n in zip(paths, names))
     pages = (tasks.result(future) for future in _ahead(loads, ahead))
     builds = (
         item
         if isinstance(item, KccleanError)
-        else tasks.submit([name for name, _ in item], _build_task, [page for _, page in item], settings, parts)
+        else tasks.submit([page.name for page in item], _build_task, item, settings, parts, cache)
         for item in plan_issues(pages)
     )
     for item in _ahead(builds, ahead):
@@ -175,10 +177,10 @@ def _exit_with(parent: int) -> None:
 
 @contextmanager
 def worker_processes(
-    jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None
+    jobs: int, settings: Settings, rulebook: Rulebook, folder: OutputFolder | None = None, cache: RunCache | None = None
 ) -> Iterator[Callable[[list[Path], IssueKeys], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files with `jobs` worker processes, which also write the article
-    files into `folder` (entered before the first files are cleaned). On an error, Ctrl-C or
+    files into `folder` (entered before the first files are cleaned) and use `cache`. On an error, Ctrl-C or
     a worker that died, the workers are killed, and this waits until they are gone, so that
     none writes into the staging folder once it is removed."""
     _RULEBOOKS[repr(settings)] = rulebook  # forked workers start with it
@@ -186,7 +188,7 @@ def worker_processes(
     pool.submit(int).result()  # start the workers now, before a progress bar starts a thread
     try:
         yield lambda paths, keys: clean_files_on(
-            pool, paths, settings, 4 * jobs, folder and folder.parts, lambda: all(w.is_alive() for w in _workers(pool)), keys
+            pool, paths, settings, 4 * jobs, folder and folder.parts, lambda: all(w.is_alive() for w in _workers(pool)), keys, cache
         )
     except BaseException:
         _kill_workers(pool)
@@ -240,11 +242,12 @@ def default_jobs() -> int:
 
 @contextmanager
 def dask_cluster(
-    address: str | None, jobs: int, settings: Settings
+    address: str | None, jobs: int, settings: Settings, cache: RunCache | None = None
 ) -> Iterator[Callable[[list, IssueKeys], Iterator[tuple[Issue | KccleanError, WrittenPart | None]]]]:
     """A way to clean files on the Dask cluster at `address` (tcp://host:8786), or on a
     local one of `jobs` worker processes. Rule folders and input files must be reachable
-    from the workers under the same names (a shared disk, or fsspec URLs)."""
+    from the workers under the same names (a shared disk, or fsspec URLs); so must the
+    cache folder, for the workers to use it (one a worker cannot write, it does without)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -267,7 +270,7 @@ def dask_cluster(
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         executor = client.get_executor()
         try:
-            yield lambda paths, keys: clean_files_on(executor, paths, settings, ahead=4 * workers, keys=keys)
+            yield lambda paths, keys: clean_files_on(executor, paths, settings, ahead=4 * workers, keys=keys, cache=cache)
         except BaseException:
             # The run is over: the tasks in flight are cancelled before the client goes, and
             # what Dask then logs about each (tracebacks of cancelled futures) is noise.
@@ -330,8 +333,8 @@ def url_names(urls: list[str]) -> list[str]:
     return [printable(posixpath.relpath(p, base)) for p in paths]
 
 
-def read_url(url: str, name: str):
-    """An input file read through fsspec, where the work runs."""
+def read_url(url: str, name: str) -> bytes:
+    """An input file's bytes read through fsspec, where the work runs."""
     import fsspec
 
     try:
@@ -341,4 +344,4 @@ def read_url(url: str, name: str):
         raise InputError(name, "no such file") from None
     except OSError as error:
         raise InputError(name, f"cannot be read: {error}") from None
-    return source_of(data, name)
+    return data

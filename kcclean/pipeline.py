@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
+from .cache import RepairRecord, RunCache, page_key
 from .errors import InputError, InternalError, KccleanError
-from .input import display_names, read_source
+from .input import display_names, read_bytes, source_of
 from .layout.assemble import assemble, record_furniture
 from .layout.decisions import LayoutModel, load_model
 from .layout.finish import finish
@@ -20,10 +24,12 @@ from .layout.issues import PageFacts, claim_key, issue_starts, plan_issues
 from .layout.lines import split_units
 from .layout.review import unmatched
 from .layout.roles import classify
-from .model import Issue, Page, Source
+from .model import Issue, IssueDraft, Page, Source
 from .output.snapshot import render_plain
 from .rules import Example, Rulebook, Settings, load_rulebook
 from .rules.engine import repair_issue
+
+T = TypeVar("T")
 
 
 @functools.cache
@@ -64,9 +70,19 @@ def load_pages(source: Source, rulebook: Rulebook, model: LayoutModel | None = N
 
 def build_issue(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = None) -> Issue:
     """Clean the pages of one issue (its key made unique in a run by `claim_key`)."""
+    return repaired(*laid_out(pages, rulebook, model), rulebook)
+
+
+def laid_out(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = None) -> tuple[IssueDraft, list[str]]:
+    """The articles of an issue's pages put together, not yet repaired, and the warnings so far:
+    what the character rules do not change (the cache keeps it apart from their work)."""
     draft = assemble(pages, rulebook, model or model_of(rulebook))
-    warnings = [message for page in pages for message in (*page.source.warnings, *unmatched(page, rulebook))]
-    warnings += repair_issue(draft, rulebook)
+    return draft, [message for page in pages for message in (*page.source.warnings, *unmatched(page, rulebook))]
+
+
+def repaired(draft: IssueDraft, warnings: list[str], rulebook: Rulebook) -> Issue:
+    """The issue of a laid-out draft, its text repaired by the character rules (in place)."""
+    warnings = warnings + repair_issue(draft, rulebook)
     record_furniture(draft)
     return finish(draft, warnings)
 
@@ -142,14 +158,28 @@ class IssueKeys:
 
 
 def clean_files(
-    paths: Iterable[Path], rulebook: Rulebook, model: LayoutModel | None = None, keys: IssueKeys | None = None
+    paths: Iterable[Path],
+    rulebook: Rulebook,
+    model: LayoutModel | None = None,
+    keys: IssueKeys | None = None,
+    cache: RunCache | None = None,
 ) -> Iterator[Issue | KccleanError]:
     """Issues from files in order, one at a time. Consecutive files of the same date are the
     pages of one issue; a file that cannot be read is yielded as its error and skipped.
-    `keys`: the run's issue keys, to ask for the repeated ones once the run is done."""
+    `keys`: the run's issue keys, to ask for the repeated ones once the run is done.
+    `cache`: results of earlier runs to use and keep (with the rulebook's own layout model:
+    `model` is then None)."""
     paths = list(paths)
     keys = keys or IssueKeys()
-    loaded = (with_facts(load_file(path, name, rulebook, model=model)) for path, name in zip(paths, display_names(paths)))
+    names = display_names(paths)
+    if cache is not None:
+        if model is not None:
+            raise ValueError("a cached run uses the layout model its rulebook names")
+        stored = (load_file_stored(path, name, rulebook, cache=cache, pickled=False) for path, name in zip(paths, names))
+        for item in plan_issues(stored):
+            yield keys.claim(item if isinstance(item, KccleanError) else build_stored(item, rulebook, cache))
+        return
+    loaded = (with_facts(load_file(path, name, rulebook, model=model)) for path, name in zip(paths, names))
     for item in plan_issues(loaded):
         if not isinstance(item, KccleanError):
             item = build_pages(item, rulebook, model)
@@ -157,12 +187,72 @@ def clean_files(
 
 
 def load_file(
-    path: Path | str, name: str, rulebook: Rulebook, read: Callable[..., Source] = read_source, model: LayoutModel | None = None
+    path: Path | str, name: str, rulebook: Rulebook, read: Callable[[Any, str], bytes] = read_bytes, model: LayoutModel | None = None
 ) -> list[Page] | KccleanError:
-    """One input file read (by `read`: from disk, or from a URL) and classified into its
-    pages (one per issue it holds), or why it cannot be."""
+    """One input file read (its bytes, by `read`: from disk, or from a URL) and classified
+    into its pages (one per issue it holds), or why it cannot be."""
+    return _guarded(name, lambda: load_pages(source_of(read(path, name), name), rulebook, model))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A page as it goes from where its file was read to where its issue is built: issues
+    are planned from its facts, and a worker process gets it pickled where its file was
+    read (`held` is bytes), never unpacked and packed again on the way; in one process it
+    is the page itself. `name`: its file's (the run names it if a worker dies building the
+    issue); `key`: its key in the cache (None in a run without one). A page whose facts came
+    from the cache is not at hand (`held` is None): its issue is most likely there too, and
+    if not, the page is read again from `origin` (its file, how to read it, which page)."""
+
+    name: str
+    held: bytes | Page | None
+    key: str | None = None
+    origin: tuple[Path | str, Callable[[Any, str], bytes], int] | None = None
+
+    def page(self, rulebook: Rulebook, cache: RunCache | None) -> Page:
+        if isinstance(self.held, bytes):
+            return pickle.loads(self.held)
+        if self.held is not None:
+            return self.held
+        path, read, number = self.origin
+        data = read(path, self.name)
+        if page_key(cache.keys.file(self.name, data), number) != self.key:
+            raise InputError(self.name, "the file changed while kcclean was reading it; run again")
+        return load_pages(source_of(data, self.name), rulebook)[number]
+
+
+def load_file_stored(
+    path: Path | str,
+    name: str,
+    rulebook: Rulebook,
+    read: Callable[[Any, str], bytes] = read_bytes,
+    cache: RunCache | None = None,
+    pickled: bool = True,
+) -> list[tuple[StoredPage, PageFacts]] | KccleanError:
+    """`load_file`'s pages (`pickled` for another process), each with what planning needs of
+    it; or, when the cache holds the facts of the file's bytes under this run's layout key,
+    those facts alone (the file is not classified: its issues are most likely there too)."""
+
+    def stored() -> list[tuple[StoredPage, PageFacts]]:
+        data = read(path, name)
+        key = None if cache is None else cache.keys.file(name, data)
+        if key is not None and (facts := cache.entries.load("pages", key)) is not None:
+            return [(StoredPage(name, None, page_key(key, n), (path, read, n)), fact) for n, fact in enumerate(facts)]
+        pages = [
+            (StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL) if pickled else page, key and page_key(key, number)), PageFacts.of(page))
+            for number, page in enumerate(load_pages(source_of(data, name), rulebook))
+        ]
+        if key is not None:
+            cache.entries.store("pages", key, [facts for _, facts in pages])
+        return pages
+
+    return _guarded(name, stored)
+
+
+def _guarded(name: str, work: Callable[[], T]) -> T | KccleanError:
+    """What `work` returns, or the error that stops it, for the file `name`."""
     try:
-        return load_pages(read(path, name), rulebook, model)
+        return work()
     except KccleanError as error:
         return error
     except Exception as error:  # a bug: lose this file, not the run
@@ -179,9 +269,45 @@ def with_facts(loaded: list[Page] | KccleanError) -> list[tuple[Page, PageFacts]
 def build_pages(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = None) -> Issue | KccleanError:
     """One issue, or why it could not be cleaned. Its key is the natural one: the run makes
     it unique with `claim_key`, in input order (so issues can be built in any order)."""
-    names = ", ".join(p.source.name for p in pages)
+    return _built(", ".join(p.source.name for p in pages), lambda: build_issue(pages, rulebook, model))
+
+
+def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | None = None) -> Issue | KccleanError:
+    """`build_pages` of stored pages. With a cache, whose entry for the pages holds their
+    layout and the issue last repaired from it: that issue, when the rules and settings it
+    was repaired under would repair it the same way (they are this run's, or differ only in
+    character rules that can change nothing in it); else that layout repaired (the layout is
+    not read anew); else the issue built from the pages. What is built is kept."""
+    if cache is None or any(page.key is None for page in pages):
+        return build_pages([page.page(rulebook, cache) for page in pages], rulebook)
+    page_keys = [page.key for page in pages]
+
+    def build() -> Issue:
+        key = cache.keys.issue(page_keys)
+        found = cache.entries.load("issue", key)
+        if found is not None:
+            layout, record, pickled = found
+            if record.key == cache.keys.repair:
+                return pickle.loads(pickled)
+            if (remade := record.holds_for(cache.keys, rulebook)) is not None:
+                cache.entries.store("issue", key, (layout, remade, pickled))
+                return pickle.loads(pickled)
+            laid = pickle.loads(layout)
+        else:
+            laid = laid_out([page.page(rulebook, cache) for page in pages], rulebook)
+            layout = pickle.dumps(laid, pickle.HIGHEST_PROTOCOL)  # now: the repair changes the draft in place
+        issue = repaired(*laid, rulebook)
+        record = RepairRecord.of(issue, cache.keys, rulebook)
+        cache.entries.store("issue", key, (layout, record, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
+        return issue
+
+    return _built(", ".join(page.name for page in pages), build)
+
+
+def _built(names: str, build: Callable[[], Issue]) -> Issue | KccleanError:
+    """The issue `build` makes of the files `names`, or why it could not be made."""
     try:
-        return build_issue(pages, rulebook, model)
+        return build()
     except KccleanError as error:  # a rule timing out on this issue: report it, go on
         return InputError(names, str(error))
     except Exception as error:  # a bug: lose this issue, not the run

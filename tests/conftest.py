@@ -37,6 +37,15 @@ def fixture_cases() -> list[Path]:
     return sorted(p.parent for p in FIXTURES.rglob("*.expected") if p.parent.name != "seeds")
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of each test's own (processes it starts inherit it): no test uses
+    results another kept, nor the user's own cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("KCCLEAN_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()

@@ -454,3 +454,55 @@ def test_a_full_disk_is_named_where_it_filled_up_not_where_cleaning_up_failed_af
         write_run(tmp_path / "out", rulebook)
     assert str(failed.value) == f"{tmp_path / 'out' / 'report.json'}: cannot write: No space left on device"
     assert list(tmp_path.iterdir()) == []
+
+
+def paths_and_files(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) under a folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(folder.rglob("*"))}
+
+
+def test_a_rerun_keeps_the_issue_folders_it_would_write_the_same(tmp_path: Path, rulebook) -> None:
+    """An issue folder of the previous output that holds the very files a rerun would write
+    is moved into the new output as it is: no file is created again, and the output is a
+    fresh run's byte for byte."""
+    write_run(tmp_path / "fresh", rulebook)
+    target = tmp_path / "out"
+    write_run(target, rulebook)
+    article = next(target.rglob("*.md"))
+    inode = article.stat().st_ino
+    write_run(target, rulebook)
+    assert article.stat().st_ino == inode
+    assert paths_and_files(target) == paths_and_files(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("change", ["a file edited (--force)", "an empty folder made in it", "a file removed"])
+def test_an_issue_folder_that_holds_anything_else_is_written_anew(tmp_path: Path, rulebook, change: str) -> None:
+    write_run(tmp_path / "fresh", rulebook)
+    target = tmp_path / "out"
+    write_run(target, rulebook)
+    article = next(target.rglob("*.md"))
+    if change.startswith("a file edited"):
+        article.write_text("corrected by hand\n", encoding="utf-8")
+    elif change.startswith("an empty folder"):
+        (article.parent / "notes").mkdir()
+    else:
+        article.unlink()
+    write_run(target, rulebook)
+    assert paths_and_files(target) == paths_and_files(tmp_path / "fresh")
+
+
+def test_a_kept_folder_that_a_second_issue_shares_is_written_with_both(tmp_path: Path) -> None:
+    """The previous output held the first issue's folder alone; now a second issue's key
+    makes the same folder name: the folder holds both issues' articles, as in a fresh run."""
+
+    def run(target: Path, keys: tuple[str, ...]) -> None:
+        with OutputFolder(target) as out:
+            for key in keys:
+                out.add(Issue(key, None, None, [PAGE], [], [], [article(["柯城召开会议"])], []))
+            out.finish()
+
+    run(tmp_path / "fresh", ("a/b", "a?b"))
+    run(tmp_path / "out", ("a/b",))
+    run(tmp_path / "out", ("a/b", "a?b"))
+    assert paths_and_files(tmp_path / "out") == paths_and_files(tmp_path / "fresh")
+    assert edited_files(tmp_path / "out") == ([], [])

@@ -27,7 +27,7 @@ from kcclean.cli import app
 from kcclean.output import folder as write
 from kcclean.output import report
 from kcclean.output.folder import OutputFolder
-from kcclean.pipeline import build_pages, load_file
+from kcclean.pipeline import StoredPage, build_pages, load_file
 from kcclean.rules import Settings
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
@@ -74,9 +74,9 @@ def test_jobs_give_the_serial_output(inputs: str, tmp_path: Path) -> None:
         assert {"2023-05-10_2045", "2023-05-10_2045-2"} <= folders
 
 
-def pickled_pages(settings: Settings) -> list[bytes]:
+def pickled_pages(settings: Settings) -> list[StoredPage]:
     """The first sample page as a worker that read it hands it on."""
-    return [page for (_, page), _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
+    return [page for page, _ in parallel._load_task(SAMPLE[0], SAMPLE[0].name, settings)]
 
 
 def test_the_worker_that_builds_an_issue_writes_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

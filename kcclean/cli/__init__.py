@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..about import __version__
+from .cache import cache_clean, cache_dir, cache_info
 from .check import check
 from .common import PlainHelpCommand
 from .diff import diff
@@ -41,6 +42,11 @@ layout_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(layout_app, name="layout")
+cache_app = typer.Typer(
+    help="The results of earlier runs, kept so that a rerun costs only what changed: where, how much, emptying.",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
 
 
 app.command()(fix)
@@ -53,7 +59,10 @@ rules_app.command("test")(rules_test)
 rules_app.command("import")(rules_import)
 rules_app.command("new")(rules_new)
 layout_app.command("fit")(layout_fit)
-for _info in (*app.registered_commands, *rules_app.registered_commands, *layout_app.registered_commands):
+cache_app.command("dir")(cache_dir)
+cache_app.command("info")(cache_info)
+cache_app.command("clean")(cache_clean)
+for _info in (*app.registered_commands, *rules_app.registered_commands, *layout_app.registered_commands, *cache_app.registered_commands):
     _info.cls = PlainHelpCommand
 
 

@@ -11,6 +11,7 @@ from .common import (
     FollowLinks,
     Ignore,
     LayoutModelOption,
+    NoCache,
     Paths,
     Review,
     RuleDirs,
@@ -19,6 +20,7 @@ from .common import (
     describe,
     inputs,
     rulebook_of,
+    run_cache,
     say_warning,
     user_errors,
     warn,
@@ -34,6 +36,7 @@ def check(
     layout_model: LayoutModelOption = None,
     review: Review = None,
     follow_links: FollowLinks = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Exit 1 when `kcclean fix` would change the text of any file (for a transcription
     team's CI), 0 when it would not. Suggestions of unsafe rules are listed but do not
@@ -47,7 +50,7 @@ def check(
         fixes = files_with_fixes = 0
         worst = max((error.exit_code for error in missing), default=0)
         keys = IssueKeys()
-        for item in clean_files(files, rulebook, keys=keys):
+        for item in clean_files(files, rulebook, keys=keys, cache=run_cache(rulebook, no_cache)):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 worst = max(worst, item.exit_code)

@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 import typer.core
 
+from ..cache import RunCache
 from ..errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, KccleanError
 from ..input import expand_paths
 from ..model import Change, Issue
@@ -58,6 +59,13 @@ LayoutModelOption = Annotated[
     typer.Option(
         "--layout-model", metavar="FILE", show_default=False,
         help="A layout model fitted to your paper (kcclean layout fit) instead of the built-in one.",
+    ),
+]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither use nor keep the results of earlier runs (kcclean cache dir: where they are kept). The output is the same.",
     ),
 ]
 Jobs = Annotated[
@@ -105,6 +113,11 @@ def terminate_as_interrupt() -> AbstractContextManager[None]:
         raise KeyboardInterrupt
 
     return signals_handled({signal.SIGTERM: stop})
+
+
+def run_cache(rulebook: Rulebook, no_cache: bool) -> RunCache | None:
+    """The cache of a run (None with --no-cache, or when it cannot be written: said once)."""
+    return None if no_cache else RunCache.of(rulebook, say_warning)
 
 
 def rulebook_of(

@@ -16,6 +16,7 @@ from .common import (
     FollowLinks,
     Ignore,
     LayoutModelOption,
+    NoCache,
     Paths,
     Review,
     RuleDirs,
@@ -23,6 +24,7 @@ from .common import (
     Unsafe,
     inputs,
     rulebook_of,
+    run_cache,
     say_warning,
     user_errors,
     warn,
@@ -42,6 +44,7 @@ def diff(
         typer.Option("--color/--no-color", help="Colour the diff (default: when printing to a terminal).", show_default=False),
     ] = None,
     follow_links: FollowLinks = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Print every change kcclean makes, or suggests, as a diff labelled with its rule:
     the page furniture kept as metadata, then each article's changes, with the evidence
@@ -70,7 +73,7 @@ def diff(
         skipped = len(missing)
         totals: Counter[tuple[str, str]] = Counter()
         keys = IssueKeys()
-        for item in clean_files(files, rulebook, keys=keys):
+        for item in clean_files(files, rulebook, keys=keys, cache=run_cache(rulebook, no_cache)):
             if isinstance(item, KccleanError):
                 typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
                 skipped += 1

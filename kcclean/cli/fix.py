@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..cache import RunCache
 from ..errors import KccleanError
 from ..input import STDIN
 from ..output.diff import counted, visible
@@ -23,6 +24,7 @@ from .common import (
     Ignore,
     Jobs,
     LayoutModelOption,
+    NoCache,
     Paths,
     Review,
     RuleDirs,
@@ -33,6 +35,7 @@ from .common import (
     inputs,
     progress,
     rulebook_of,
+    run_cache,
     say_warning,
     terminate_as_interrupt,
     user_errors,
@@ -40,15 +43,17 @@ from .common import (
 )
 
 
-def _engine(jobs: int | None, files: list[Path], rulebook: Rulebook, folder: OutputFolder | None = None):
+def _engine(
+    jobs: int | None, files: list[Path], rulebook: Rulebook, folder: OutputFolder | None = None, cache: RunCache | None = None
+):
     """A context giving the function that cleans the run's files: in this process, or in
     worker processes when there are several cores and several files (they then write the
     article files into `folder`, the run's output, too). Standard input is only open in
-    this process: a run that reads it runs here."""
+    this process: a run that reads it runs here. Either way `cache` is used and kept."""
     jobs = min(jobs or default_jobs(), len(files))
     if jobs <= 1 or STDIN in files:
-        return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys)))
-    return worker_processes(jobs, rulebook.settings, rulebook, folder)
+        return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys, cache=cache)))
+    return worker_processes(jobs, rulebook.settings, rulebook, folder, cache)
 
 
 @contextmanager
@@ -95,6 +100,7 @@ def fix(
         typer.Option("--force", help="Replace the --out folder even if files in it were changed or added by hand (they are lost)."),
     ] = False,
     follow_links: FollowLinks = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Clean transcripts into one Markdown file per article, articles.jsonl, issues.jsonl
     and a diff report (report.json, report.html).
@@ -104,6 +110,12 @@ def fix(
     Consecutive files with the same masthead date are pages of one issue, so an article
     continued on page 2 becomes one article. A file that cannot be read is skipped with a
     message and the run exits 2 at the end; the others are still cleaned.
+
+    A rerun costs only what changed: each issue's result is kept in the cache (kcclean cache
+    dir) under the bytes of its files, the rules and the settings, and used again while
+    they are the same; after a changed character rule only the issues it can change are
+    repaired again, their layout not read anew. --no-cache neither uses nor keeps it. The
+    output is the same either way.
     """
     with user_errors(), terminate_as_interrupt():
         rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model, review)
@@ -123,10 +135,11 @@ def fix(
         files_done: set[str] = set()  # a file holding several issues counts once
         issues_done = 0
         keys = IssueKeys()
+        cache = run_cache(rulebook, no_cache)
         if engine == "dask":
-            cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings)
+            cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings, cache)
         else:
-            cleaner = _engine(jobs, files, rulebook, None if dry_run else folder)
+            cleaner = _engine(jobs, files, rulebook, None if dry_run else folder, cache)
         stopped = nullcontext() if dry_run else _said_when_stopped(out)
         with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
             for stale in [] if dry_run else folder.stale:

@@ -168,15 +168,19 @@ def _replacement_warnings(escaped: str, name: str, codec: str, start: int) -> tu
 def read_source(path: Path, name: str | None = None) -> Source:
     """Read and decode one input file; `name` is how messages and the report call it."""
     name = name or path.name
+    return source_of(read_bytes(path, name), name)
+
+
+def read_bytes(path: Path, name: str) -> bytes:
+    """One input file's bytes (standard input's for `-`), or an InputError naming it."""
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else path.read_bytes()
+        return sys.stdin.buffer.read() if path == STDIN else path.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except IsADirectoryError:
         raise InputError(name, "is a folder, not a file") from None
     except OSError as error:
         raise InputError(name, f"cannot be read: {error.strerror}") from None
-    return source_of(data, name)
 
 
 def source_of(data: bytes, name: str) -> Source:

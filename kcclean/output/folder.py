@@ -38,6 +38,7 @@ from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
+from .kept import KeptFolders
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
@@ -203,13 +204,13 @@ class WrittenPart:
 
 
 def write_articles(
-    issue: Issue, folder: str, directory: str, taken: set[str], target: Path
+    issue: Issue, folder: str, directory: str | None, taken: set[str], target: Path
 ) -> list[tuple[str, str, str]]:
     """Write each article of the issue as a Markdown file in `directory`, named uniquely
     among `taken` (the names already in `folder`; updated), and set its path (`folder/name`).
     Returns (path, SHA-256 of the bytes written, line of articles.jsonl) of each article.
     Errors name the file as it will stand in `target`, the output folder. Paths are plain
-    strings here: pathlib's parsing cost more than the writing."""
+    strings here: pathlib's parsing cost more than the writing. No `directory`: only records."""
     records = []
     for number, article in enumerate(issue.articles, 1):
         name = _unique(taken, f"{number:02d}-{slug(article)}", ".md")
@@ -219,8 +220,9 @@ def write_articles(
         article.path = f"{folder}/{name}"
         data = article.to_json()
         encoded = article_markdown(article, data).encode("utf-8")
-        with writing(target, article.path), open(os.path.join(directory, name), "wb") as handle:
-            handle.write(encoded)
+        if directory is not None:
+            with writing(target, article.path), open(os.path.join(directory, name), "wb") as handle:
+                handle.write(encoded)
         records.append((article.path, hashlib.sha256(encoded).hexdigest(), _ENCODE(data) + "\n"))
     return records
 
@@ -287,6 +289,7 @@ class OutputFolder:
         self._articles = self._issues = self._manifest = None
         self._listed_any = False  # in the manifest, streamed as the files are written
         self._folders: set[str] = set()  # issue folders made
+        self._kept = KeptFolders({})  # issue folders of the target kept as they are
 
     def __enter__(self) -> OutputFolder:
         try:
@@ -307,6 +310,7 @@ class OutputFolder:
             parent.mkdir(parents=True, exist_ok=True)
             self._lock = self._locked()
         self._found = self._checked()
+        self._kept = KeptFolders(self._found)
         with self._writing():
             self.stale = self._remove_stale(parent)
             self.staging = _new_folder(parent, f".{self._tag}.staging-{os.getpid()}-")
@@ -399,11 +403,16 @@ class OutputFolder:
         folder = issue_folder(issue.key)
         if part is not None and os.path.dirname(part.where) != self.parts:
             part = None  # not written into this folder: not touched
+        if self._kept.release(folder):  # a second issue in it: its files are written after all
+            with self._writing(folder):
+                self._kept.copy(folder, self.place, self.staging)
+        if part is None and folder not in self._folders:  # the target's folder may hold these very files
+            records = self._kept.keep(folder, len(issue.articles), lambda: write_articles(issue, folder, None, set(), self.target))
         if part is not None and part.key == issue.key and folder not in self._folders:
             with self._writing(folder):
                 os.rename(part.where, os.path.join(self.staging, folder))
             records = part.records
-        else:
+        elif folder not in self._kept.kept:
             if part is not None:  # an earlier issue took its key or its folder: the files name the wrong one
                 shutil.rmtree(part.where, ignore_errors=True)
             with self._writing(folder):
@@ -447,10 +456,14 @@ class OutputFolder:
             self._manifest.close()
         with self._writing():
             old = self._moved_aside()
+            moved: list[str] = []
             try:
+                if old is not None:
+                    moved = self._kept.move(old, self.staging)
                 os.replace(self.staging, self.place)
-            except OSError:
+            except BaseException:
                 if old is not None:  # put the previous output back where it was
+                    KeptFolders.move_back(moved, old, self.staging)
                     os.replace(old, self.place)
                 raise
         self.staging = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import opencc
@@ -49,7 +49,9 @@ class ScriptRule(Rule):
     changed: re.Pattern | None = None  # characters the conversion changes
     simplified: re.Pattern | None = None  # characters only simplified text uses
     valid: frozenset[str] = frozenset()  # changed characters that are also standard simplified
-    repeated: frozenset[str] = frozenset()  # changed characters printed the same way throughout the issue
+    # changed characters printed the same way throughout the issue being repaired: the
+    # issue's state, not the rule's (left out of comparisons and of the cache's keys)
+    repeated: frozenset[str] = field(default=frozenset(), compare=False)
 
     def compile(self) -> None:
         self.converter = opencc.OpenCC(self.convert)

@@ -1,0 +1,110 @@
+"""Reruns of `kcclean fix` against a first run: prints figures, asserts nothing.
+
+    python benchmarks/rerun.py                  # 8 MB of transcripts, 5 runs of each
+    python benchmarks/rerun.py --mb 2 --runs 3
+
+What a user of an archive does: run `fix`, review, add a rule, run again. Each run below is
+`kcclean fix ARCHIVE --out OUT -q --jobs J` in a fresh process (wall and CPU time of all its
+processes), over the archive `benchmarks/speed.py` makes:
+
+- cold: an empty cache, no OUT yet;
+- cold --no-cache: the same without the cache (what keeping it costs a first run);
+- rerun, nothing changed: the same command again (OUT is replaced);
+- rerun, a new table rule the archive lacks the characters of: again with `--rules DIR`, a
+  folder holding one user table rule (囯家 → 国家: no issue holds 囯, so none is repaired again);
+- rerun, a new table rule about the paper's own name: again with the folder holding that
+  rule and one more (柯成区 → 柯城区: every issue holds 柯, so every issue is repaired again,
+  its layout read from the cache).
+
+Each figure is the median of --runs runs with the min-max; each rerun's ratio is its
+median wall (CPU) time over the cold run's. Every rerun's output is compared, byte for byte,
+with a cold run's made without the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import kcclean
+from speed import ROOT, child, make_archive
+
+sys.path.insert(0, str(ROOT))  # kcclean_dev
+from kcclean_dev.rule_files import table_rule  # noqa: E402
+
+
+def fix(archive: Path, out: Path, jobs: int, *options: str) -> tuple[float, float]:
+    command = [sys.executable, "-m", "kcclean", "fix", str(archive), "--out", str(out), "-q", "--jobs", str(jobs), *options]
+    return child(command)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def spread(values: list[float]) -> str:
+    values = sorted(values)
+    return f"{statistics.median(values):6.2f} ({values[0]:.2f}-{values[-1]:.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive (8)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (5)")
+    parser.add_argument("--jobs", type=int, default=1, help="--jobs of every fix (1: the work of one process)")
+    args = parser.parse_args()
+    compileall.compile_dir(Path(kcclean.__file__).parent, quiet=1)  # as pip installs it: compiled once
+    workdir = Path(tempfile.mkdtemp(prefix="kcclean-rerun-"))
+    os.environ["KCCLEAN_CACHE_DIR"] = str(workdir / "cache")  # never the user's own cache
+    try:
+        archive = workdir / "archive"
+        files, size = make_archive(archive, args.mb)
+        rare, common = workdir / "rare_rule", workdir / "both_rules"
+        for folder in (rare, common):
+            folder.mkdir()
+            (folder / "house-country.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")
+        (common / "house-district.toml").write_text(table_rule("house.district", "柯成区", "柯城区"), encoding="utf-8")
+        print(
+            f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each, --jobs {args.jobs}; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        )
+        names = ("cold", "cold --no-cache", "rerun, nothing changed", "+1 table rule (囯: no issue)", "+1 table rule (柯: every issue)")
+        wall: dict[str, list[float]] = {name: [] for name in names}
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        out = workdir / "out"
+        outputs: dict[str, dict[str, bytes]] = {}  # of the last run of each
+        for _ in range(args.runs):
+            steps = ((names[1], ("--no-cache",)), (names[0], ()), (names[2], ()), (names[3], ("--rules", str(rare))), (names[4], ("--rules", str(common))))
+            for name, options in steps:
+                if name in names[:2]:  # a first run: nothing kept from before
+                    shutil.rmtree(out, ignore_errors=True)
+                    shutil.rmtree(workdir / "cache", ignore_errors=True)
+                    os.sync()
+                spent = fix(archive, out, args.jobs, *options)
+                wall[name].append(spent[0])
+                cpu[name].append(spent[1])
+                if name != names[1]:
+                    outputs[name] = tree(out)
+        identical = []
+        for name, options in steps[2:]:
+            shutil.rmtree(out)
+            fix(archive, out, args.jobs, "--no-cache", *options)
+            identical.append(f"{name}: {'yes' if tree(out) == outputs[name] else 'NO'}")
+        print(f"{'seconds: median (min-max)':32} {'wall':>20} {'CPU':>20} {'wall / cold':>12} {'CPU / cold':>11}")
+        for name in names:
+            ratio_wall = statistics.median(wall[name]) / statistics.median(wall[names[0]])
+            ratio_cpu = statistics.median(cpu[name]) / statistics.median(cpu[names[0]])
+            print(f"{name:32} {spread(wall[name]):>20} {spread(cpu[name]):>20} {ratio_wall:>11.0%} {ratio_cpu:>11.0%}")
+        print("output and report byte-identical to a run without the cache: " + "; ".join(identical))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

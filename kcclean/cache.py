@@ -1,0 +1,337 @@
+"""Incremental runs: what a run computed, kept on disk and used again, as ruff and mypy do.
+
+Two kinds of entry, each keyed by the SHA-256 of everything its value depends on, so an
+entry is either right or never looked up:
+
+- `pages`: what grouping a file's pages into issues needs of each (`PageFacts`), keyed by
+  the file's bytes and name and by the *layout key*: kcclean's code
+  and data, the layout model, the masthead and banner lexicons, the layout rules (with
+  whether the settings select them and apply their changes) and the review's layout
+  decisions;
+- `issue`: an issue's articles put together, not yet repaired (its layout), keyed by its
+  pages' keys; with it the issue last repaired from that layout and the *repair key* it
+  was repaired under: every rule, and the settings.
+
+A changed character rule changes the repair key only: the pages and layouts are used again
+and only the repair runs, and only where a version of the rule can change something
+(`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue).
+
+An entry is one file: a header naming the format and the key, the SHA-256 of the header
+and the value, then the value (pickled, compressed). One whose header or checksum does not
+match (cut short, damaged, another entry's) is not used and is written again.
+Entries are written to a temporary file and renamed into place, so a reader sees a whole
+entry or none, and runs (and worker processes) can share a cache.
+
+The cache lives in the user's cache folder (`cache_folder`), not in the output folder:
+that folder is replaced whole on every run, and its manifest guards it against hand edits;
+entries are found by content, so they serve any `--out` and any checkout of the same code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import hashlib
+import os
+import pickle
+import re
+import shutil
+import sys
+import zlib
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import ahocorasick_rs
+import opencc
+
+from .about import __version__
+from .model import Issue
+from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rulebook, ScriptRule, TableRule
+
+# Bump when the layout of an entry file changes: entries of another format are not read.
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_folder() -> Path:
+    """Where the cache lives: $KCCLEAN_CACHE_DIR, else $XDG_CACHE_HOME/kcclean, else
+    ~/.cache/kcclean (the XDG default)."""
+    chosen = os.environ.get("KCCLEAN_CACHE_DIR")
+    if chosen:
+        return Path(chosen).absolute()  # the same folder for workers that start elsewhere
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "kcclean"
+
+
+class Cache:
+    """Entries in one folder. Reading never fails (a bad entry is a miss); a write that fails
+    (a full disk) is skipped: a run never fails for its cache."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._root = self.folder / f"v{FORMAT}"
+
+    @classmethod
+    def opened(cls, folder: Path, warn: Callable[[str], None]) -> Cache | None:
+        """The cache in `folder`, or None (with one warning) when entries cannot be written there."""
+        cache = cls(folder)
+        try:
+            cache._root.mkdir(parents=True, exist_ok=True)
+            probe = cache._root / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            warn(f"{folder}: the cache cannot be written ({error.strerror or error}); this run does not use it")
+            return None
+        return cache
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self._root / kind / key
+
+    @staticmethod
+    def _header(kind: str, key: str) -> bytes:
+        return f"kcclean-cache {FORMAT} {kind} {key}\n".encode()
+
+    def load(self, kind: str, key: str) -> object | None:
+        """The value stored under the key, or None: absent, or not whole and right."""
+        try:
+            data = self._path(kind, key).read_bytes()
+        except OSError:
+            return None
+        header = self._header(kind, key)
+        digest, value = data[len(header) : len(header) + 32], data[len(header) + 32 :]
+        if not data.startswith(header) or hashlib.sha256(header + value).digest() != digest:
+            return None
+        try:
+            return pickle.loads(zlib.decompress(value))
+        except Exception:  # checked bytes that still do not unpickle: a miss like any other
+            return None
+
+    def store(self, kind: str, key: str, value: object) -> None:
+        """Keep the value under the key, atomically; skipped if the disk refuses."""
+        data = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)  # a third of the bytes to write
+        path = self._path(kind, key)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        header = self._header(kind, key)
+        try:
+            try:
+                handle = open(temporary, "wb")
+            except FileNotFoundError:  # the kind's first entry (not made every time: a syscall per entry)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = open(temporary, "wb")
+            with handle:
+                handle.write(header + hashlib.sha256(header + data).digest())  # the key checked with the value
+                handle.write(data)
+            os.replace(temporary, path)
+        except OSError:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+    def _formats(self) -> list[Path]:
+        """The folders of entries, one per format kcclean has written here (`v1`…)."""
+        try:
+            return [path for path in self.folder.iterdir() if re.fullmatch(r"v\d+", path.name) and path.is_dir()]
+        except FileNotFoundError:
+            return []
+
+    def size(self) -> tuple[int, int]:
+        """Entries and bytes held."""
+        count = total = 0
+        for top in self._formats():
+            for folder, _, names in os.walk(top):
+                for name in names:
+                    try:
+                        total += os.stat(os.path.join(folder, name)).st_size
+                    except OSError:
+                        continue
+                    count += 1
+        return count, total
+
+    def clean(self) -> None:
+        """Remove every entry, and the cache folder if nothing else is in it. Only kcclean's
+        own folders are removed: KCCLEAN_CACHE_DIR may name a folder that holds other files."""
+        for top in self._formats():
+            shutil.rmtree(top)
+        try:
+            self.folder.rmdir()
+        except OSError:  # absent, or holding something of someone else's
+            pass
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunKeys:
+    """The keys of what a run's results depend on beyond their input (see the module's doc):
+    computed once in the main process, passed to every worker. `repair` is made of
+    `context` (the layout key, the settings, the rules that protect spans) and `text_rules`
+    (each character rule that runs, in order), kept apart to tell what changed."""
+
+    layout: str
+    context: str
+    text_rules: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rulebook: Rulebook) -> RunKeys:
+        shaping = [r for r in rulebook.all_rules if isinstance(r, (LayoutRule, LexiconRule))]
+        settings = rulebook.settings
+        model = settings.layout_model
+        layout = _digest(
+            code_digest(),
+            [(canonical(r), rulebook.active(r.id), canonical(rulebook.verdict(r.id)), canonical(rulebook.verdict(r.id, False)))
+             for r in shaping],
+            canonical(rulebook.layout),
+            # a model of the user's own by its bytes; a missing one fails when the run loads it
+            _file_bytes(model) if model is not None else None,
+        )
+        # what a repair reads of the rulebook: its text rules (`text_rules`), the rules that
+        # protect spans, whether a change is applied (the settings)
+        context = _digest(
+            layout, settings.select, settings.ignore, canonical(settings.unsafe), [canonical(r) for r in rulebook.protectors]
+        )
+        return cls(layout, context, tuple(_digest(canonical(r)) for r in rulebook.text_rules))
+
+    @property
+    def repair(self) -> str:
+        return _digest(self.context, self.text_rules)
+
+    def file(self, name: str, data: bytes) -> str:
+        return _digest("file", self.layout, name, hashlib.sha256(data).hexdigest())
+
+    def issue(self, pages: list[str]) -> str:
+        """The key of an issue's entry: its pages' (which hold the layout key)."""
+        return _digest("issue", pages)
+
+
+# Kinds of rule whose quick scan (`may_change`) looks for one of a set of characters: one
+# that finds none in a text holding every character an issue's texts ever held finds none
+# in any of them. (The mojibake rule's looks for sequences; it also protects spans, which
+# changes what other rules do without a change of its own: never taken as quiet.)
+_SCANNED_FOR_CHARACTERS = (TableRule, RegexRule, ScriptRule, ConfusionRule, PairsRule)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RepairRecord:
+    """What an issue was repaired under, kept with it: the run's repair key, and what tells
+    whether another run's rules would repair it the same way (`holds_for`)."""
+
+    key: str
+    context: str
+    rules: tuple[str, ...]  # the text rules, in order (`RunKeys.text_rules`)
+    quiet: frozenset[str]  # those that can change nothing in any text the issue ever held
+    characters: str  # every character those texts held: its input's, and what changes put in
+
+    @classmethod
+    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
+        held = {"\n"}  # a rule scans the texts of a scope joined by newlines
+        for source in issue.inputs:
+            held.update(source.text)
+        for change in issue.changes:
+            held.update(change.after)
+        return cls._made("".join(sorted(held)), keys, rulebook)
+
+    @classmethod
+    def _made(cls, characters: str, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
+        quiet = frozenset(
+            digest
+            for digest, rule in zip(keys.text_rules, rulebook.text_rules)
+            if isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change(characters)
+        )
+        return cls(keys.repair, keys.context, keys.text_rules, quiet, characters)
+
+    def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> RepairRecord | None:
+        """This record remade for the run of `keys` when its rules repair the issue as the
+        recorded ones did, else None. They do when only character rules differ (the rules
+        both have in the same order) and none that differs could change anything in the
+        issue: each rule removed (a changed rule is removed and added) was quiet, and each
+        rule added is, on every character the texts held. Such a rule never acted in the
+        recorded repair and would not act in this run's: every step of it is the same."""
+        if keys.context != self.context:
+            return None
+        before, now = set(self.rules), set(keys.text_rules)
+        if not (before - now) <= self.quiet:
+            return None
+        if [d for d in self.rules if d in now] != [d for d in keys.text_rules if d in before]:
+            return None
+        remade = self._made(self.characters, keys, rulebook)
+        return remade if (now - before) <= remade.quiet else None
+
+
+def page_key(file_key: str, number: int) -> str:
+    """The key of the number-th page (issue) of a file."""
+    return _digest(file_key, number)
+
+
+def _file_bytes(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        return f"unreadable: {error}"
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """kcclean's version, the bytes of every file of the package (code and data: a checkout
+    being worked on never reuses results of other code), Python's version and the versions
+    of the libraries kcclean depends on (OpenCC's tables, ftfy's heuristics)."""
+    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in ("opencc", "rapidfuzz", "regex", "ahocorasick-rs", "ftfy"):
+        try:
+            digest.update(f"{library} {metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} absent\0".encode())
+    return digest.hexdigest()
+
+
+# Objects a rule keeps that are built from its other fields when it is compiled (an
+# Aho-Corasick automaton of its table, an OpenCC converter of its `convert`): they add
+# nothing to what the rule is, and have no stable form to hash.
+_DERIVED = (ahocorasick_rs.AhoCorasick, opencc.OpenCC)
+
+
+def canonical(value: object) -> object:
+    """A value as plain data of one spelling in every process (sets sorted, patterns as
+    their source), for keys: pickle's bytes of a set depend on the process's hash seed.
+    Raises TypeError for a value it does not know, so a new kind of rule field is not
+    silently left out of the keys."""
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return value if not isinstance(value, enum.Enum) else str(value)
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((canonical(v) for v in value), key=repr)
+    if isinstance(value, dict):
+        return sorted(([canonical(k), canonical(v)] for k, v in value.items()), key=repr)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, re.Pattern) or type(value).__name__ == "Pattern":  # re's and regex's
+        return ["pattern", value.pattern, value.flags]
+    if dataclasses.is_dataclass(value):
+        return [type(value).__qualname__] + [
+            [f.name, canonical(getattr(value, f.name))] for f in dataclasses.fields(value) if f.compare
+        ]
+    if isinstance(value, _DERIVED):
+        return type(value).__qualname__
+    raise TypeError(f"no canonical form for {type(value).__module__}.{type(value).__qualname__}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunCache:
+    """The cache as one run uses it: where entries are, and the run's keys (sent to workers)."""
+
+    entries: Cache
+    keys: RunKeys
+
+    @classmethod
+    def of(cls, rulebook: Rulebook, warn: Callable[[str], None], folder: Path | None = None) -> RunCache | None:
+        """The run's cache in `folder` (default: `cache_folder()`), or None when it cannot be written."""
+        entries = Cache.opened(folder or cache_folder(), warn)
+        return None if entries is None else cls(entries, RunKeys.of(rulebook))

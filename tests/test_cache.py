@@ -1,0 +1,233 @@
+"""Incremental runs (kcclean/cache.py): a rerun uses what an earlier run kept, and its output
+and report are byte for byte those of a run without the cache, whatever changed between the
+runs; a damaged entry is not used; --no-cache, `kcclean cache clean` and a cache folder that
+cannot be written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run, tree
+
+from kcclean import pipeline
+from kcclean.cache import Cache, RunCache, canonical
+from kcclean.rules import load_rulebook
+from kcclean_dev import generator
+from kcclean_dev.rule_files import table_rule
+
+pytestmark = pytest.mark.usefixtures("workdir")
+
+SAMPLE = FIXTURES / "sample"
+
+
+# What a user does between runs, in order: each step's options. The rule folder's content
+# is set before the step (None: the folder is emptied, the rule removed).
+STEPS = [
+    ("first run", None, ()),
+    ("nothing changed", None, ()),
+    ("a rule added", table_rule("house.place-name", "柯城区", "柯城"), ("--rules", "mine")),
+    ("the rule changed", table_rule("house.place-name", "柯城区", "柯城县"), ("--rules", "mine")),
+    ("the rule removed", None, ("--rules", "mine")),
+    ("a setting changed", None, ("--rules", "mine", "--ignore", "punct.comma-width")),
+]
+
+
+def _inputs(where: str) -> Path:
+    """The bundled sample issue, or a few generated issues (their pages in files of their own)."""
+    if where == "sample":
+        return SAMPLE
+    folder = Path("generated")
+    folder.mkdir()
+    for seed in range(1, 7):
+        for name, text in generator.generate(seed).files.items():
+            (folder / f"{seed:02d}-{name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _fix(inputs: Path, out: str, *options: str) -> dict[str, bytes]:
+    result = run("fix", inputs, "--out", out, "--jobs", "1", *options)
+    assert result.exit_code == 0, result.output
+    return tree(out)
+
+
+@pytest.mark.parametrize("where", ["sample", "generated"])
+def test_every_rerun_writes_what_a_run_without_the_cache_writes(where: str, own_cache: Path) -> None:
+    inputs = _inputs(where)
+    Path("mine").mkdir()
+    for step, rule, options in STEPS:
+        for old in Path("mine").iterdir():
+            old.unlink()
+        if rule is not None:
+            Path("mine", "house.toml").write_text(rule, encoding="utf-8")
+        cached = _fix(inputs, "out", *options)  # the same --out each time, as a user reruns
+        assert cached == _fix(inputs, "cold", "--no-cache", *options), step
+        shutil.rmtree("cold")
+    assert Cache(own_cache).size()[0] > 0
+
+
+def test_a_changed_character_rule_repairs_again_without_reading_the_layout_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fix(SAMPLE, "out")
+    Path("mine").mkdir()
+    Path("mine", "house.toml").write_text(table_rule("house.place-name", "柯城区", "柯城"), encoding="utf-8")
+    with monkeypatch.context() as patched:
+        for stage in ("load_pages", "laid_out"):
+            patched.setattr(pipeline, stage, lambda *args, stage=stage: pytest.fail(f"{stage} ran again"))
+        changed = _fix(SAMPLE, "out", "--rules", "mine")
+    assert changed == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
+
+
+def test_a_rule_that_can_change_nothing_in_an_issue_does_not_repair_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding, changing or removing a character rule repairs only the issues where a version of
+    it can change something: its quick scan finds one of its characters in the issue."""
+    _fix(SAMPLE, "out")
+    Path("mine").mkdir()
+    # a rule's quick scan looks for the first character of its wrong strings: 囯 is not in the sample
+    for step, wrong, right in (("added", "囯家", "国家"), ("changed", "囯内", "国内"), ("removed", None, None)):
+        for old in Path("mine").iterdir():
+            old.unlink()
+        if wrong:
+            Path("mine", "house.toml").write_text(table_rule("house.place-name", wrong, right), encoding="utf-8")
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "repaired", lambda *args: pytest.fail(f"rule {step}: the issue was repaired again"))
+            rerun = _fix(SAMPLE, "out", "--rules", "mine")
+        assert rerun == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine"), step
+        shutil.rmtree("cold")
+    Path("mine", "house.toml").write_text(table_rule("house.place-name", "柯城区", "柯城"), encoding="utf-8")  # 柯城区 is in the sample
+    repairs = []
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "repaired", lambda *args, real=pipeline.repaired: repairs.append(1) or real(*args))
+        assert _fix(SAMPLE, "out", "--rules", "mine") == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
+    assert repairs == [1, 1], "the issue the rule changes, repaired again (and once in the run without the cache)"
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.rglob("*") if p.is_file())
+
+
+def _forged(cache: Path) -> None:
+    """Every issue entry made to hold an issue with another headline, as a whole entry with
+    the right key and checksum: a run that reads the cache writes it."""
+    entries = Cache(cache)
+    for path in _entries(cache / "v1" / "issue"):
+        layout, repair, pickled = entries.load("issue", path.name)
+        issue = pickle.loads(pickled)
+        issue.articles[0].headline = ["伪造的标题"]
+        entries.store("issue", path.name, (layout, repair, pickle.dumps(issue)))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_rerun_reads_the_cache_and_no_cache_neither_reads_nor_writes_it(jobs: str, own_cache: Path) -> None:
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    assert _entries(own_cache) == [], "--no-cache wrote to the cache"
+    _fix(SAMPLE, "out", "--jobs", jobs)
+    _forged(own_cache)
+    assert "伪造的标题".encode() in _fix(SAMPLE, "out", "--jobs", jobs)["report.json"], "the rerun did not use the cache"
+    held = {path: path.read_bytes() for path in _entries(own_cache)}
+    assert _fix(SAMPLE, "out", "--jobs", jobs, "--no-cache") == expected
+    assert {path: path.read_bytes() for path in _entries(own_cache)} == held
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_issue_missing_from_the_cache_is_built_again_from_its_files(jobs: str, own_cache: Path) -> None:
+    """The cache holds the facts of each file, not its pages: an issue whose entry is gone
+    (removed, or its files grouped otherwise now) is built from its files read again."""
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    _fix(SAMPLE, "out", "--jobs", jobs)
+    for path in _entries(own_cache / "v1" / "issue"):
+        path.unlink()
+    assert _fix(SAMPLE, "out", "--jobs", jobs) == expected
+    assert len(_entries(own_cache / "v1" / "issue")) == 1
+
+
+@pytest.mark.parametrize("damage", ["cut short", "a byte changed", "another entry's", "empty", "not pickle"])
+def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache: Path) -> None:
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    _fix(SAMPLE, "out")
+    entries = _entries(own_cache)
+    assert len(entries) == 3  # two pages, one issue
+    for path in entries:
+        data = path.read_bytes()
+        header = data.index(b"\n") + 1
+        if damage == "cut short":
+            data = data[: len(data) // 2]
+        elif damage == "a byte changed":
+            data = data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]
+        elif damage == "another entry's":
+            other = next(p for p in entries if p != path).read_bytes()
+            data = data[:header] + other[other.index(b"\n") + 1 :]
+        elif damage == "empty":
+            data = b""
+        else:  # right checksum, not a pickle
+            data = data[:header] + hashlib.sha256(data[:header] + b"junk").digest() + b"junk"
+        path.write_bytes(data)
+    assert _fix(SAMPLE, "out") == expected
+    kept = Cache(own_cache)
+    assert all(kept.load(path.parent.name, path.name) is not None for path in entries), "not written again"
+
+
+def test_cache_clean_empties_it_and_leaves_what_is_not_its_own(own_cache: Path) -> None:
+    _fix(SAMPLE, "out")
+    (own_cache / "notes.txt").write_text("mine", encoding="utf-8")
+    assert _entries(own_cache / "v1")
+    assert run("cache", "info").output.startswith(f"{own_cache}: 3 entries")
+    assert run("cache", "dir").output.strip() == str(own_cache)
+    result = run("cache", "clean")
+    assert result.exit_code == 0 and result.output.startswith("removed 3 entries")
+    assert [p.name for p in own_cache.iterdir()] == ["notes.txt"]
+    (own_cache / "notes.txt").unlink()
+    run("cache", "clean")
+    assert not own_cache.exists()
+
+
+def test_the_cache_folder_defaults_to_the_users_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("KCCLEAN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert run("cache", "dir").output.strip() == str(tmp_path / "xdg" / "kcclean")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert run("cache", "dir").output.strip() == str(tmp_path / "home" / ".cache" / "kcclean")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any folder")
+def test_a_cache_that_cannot_be_written_is_one_warning_not_a_failed_run(own_cache: Path) -> None:
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    own_cache.chmod(0o500)
+    try:
+        result = run("fix", SAMPLE, "--out", "out", "--jobs", "1")
+    finally:
+        own_cache.chmod(0o700)
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if "cache" in line] == [
+        f"kcclean: warning: {own_cache}: the cache cannot be written (Permission denied); this run does not use it"
+    ]
+    assert tree("out") == expected
+
+
+def test_a_cache_path_that_is_a_file_is_one_warning_not_a_failed_run(own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    monkeypatch.setenv("KCCLEAN_CACHE_DIR", str(own_cache / "a-file"))
+    (own_cache / "a-file").write_text("not a folder", encoding="utf-8")
+    result = run("fix", SAMPLE, "--out", "out", "--jobs", "1", "-q")
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if "cache" in line] == [
+        f"kcclean: warning: {own_cache / 'a-file'}: the cache cannot be written (Not a directory); this run does not use it"
+    ]
+    assert tree("out") == expected
+
+
+def test_the_keys_tell_apart_every_rule_and_setting(tmp_path: Path) -> None:
+    """Each rule is part of the repair key in a form of its own (canonical: the same in
+    every process), and the layout key leaves the character rules out."""
+    book = load_rulebook()
+    keys = RunCache.of(book, pytest.fail, tmp_path).keys
+    assert canonical(book.all_rules) == canonical(load_rulebook().all_rules)
+    ignored = load_rulebook(type(book.settings)(ignore=["punct.comma-width"]))
+    other = RunCache.of(ignored, pytest.fail, tmp_path).keys
+    assert other.repair != keys.repair and other.layout == keys.layout
+    with pytest.raises(TypeError):
+        canonical(object())
