@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nby damage (articles with it; an article can have several)")
     for name, tally in by_damage.items():
         print(row(name, tally))
-    print("\nby genre (fixtures/corpus/<genre>; paper: the seeds and the other fixtures)")
+    print("\nby genre (fixtures/corpus/<genre>; paper: the sample and the other fixtures of whole issues)")
     for name, tally in by_genre.items():
         print(row(name, tally))
     print(

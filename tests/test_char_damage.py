@@ -50,7 +50,7 @@ def test_damage_changes_text_and_is_seeded(kind: str, rulebook) -> None:
 def test_restoration_per_kind(kind: str, rulebook) -> None:
     result = measure(PARAGRAPHS, damages(rulebook)[kind], rulebook, seed=1)
     print(f"{kind}: {result.damaged} paragraphs damaged, CER {result.cer_before:.4f} → {result.cer_after:.4f}")
-    assert result.damaged > len(PARAGRAPHS) // 3  # quotes are damaged only where a paragraph has some
+    assert result.damaged > len(PARAGRAPHS) // 4  # quotes are damaged only where a paragraph has some (222 of 698)
     assert result.cer_after <= result.cer_before + 0.0001  # a stray next to a space may cost a space today
     if kind in FLOORS:
         assert result.cer_after <= FLOORS[kind]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -46,15 +47,32 @@ def test_fixture_comes_out_as_hand_cleaned(case: Path, rulebook) -> None:
     assert run(sorted(case.glob("*.txt")), rulebook) == expected
 
 
+def fingerprint(line: str) -> str:
+    return hashlib.sha256(line.encode("utf-8")).hexdigest()[:16]
+
+
+def seed_fingerprints(stem: str) -> list[str]:
+    """The hand-cleaned output of a real seed, line by line, as fingerprints: the seeds are
+    published articles, so their text is not kept in the project."""
+    text = (FIXTURES / "seeds" / f"{stem}.fingerprint").read_text(encoding="utf-8")
+    return [line for line in text.split("\n") if line and not line.startswith("#")]
+
+
 @pytest.mark.skipif(not seed_inputs(), reason=f"the real seeds are not at {SEEDS}")
 @pytest.mark.parametrize("seed", seed_inputs(), ids=lambda p: p.stem[:3])
 def test_seed_comes_out_as_hand_cleaned(seed: Path, rulebook) -> None:
-    expected = (FIXTURES / "seeds" / f"{seed.stem}.expected").read_text(encoding="utf-8")
-    assert run([seed], rulebook) == expected
+    lines = run([seed], rulebook).split("\n")
+    expected = seed_fingerprints(seed.stem)
+    wrong = next((n for n, (line, want) in enumerate(zip(lines, expected)) if fingerprint(line) != want), None)
+    if wrong is None:
+        assert len(lines) == len(expected), f"{len(lines)} lines of output, {len(expected)} hand-cleaned"
+    else:
+        context = "\n".join(f"{n + 1:4} {'>' if n == wrong else ' '} {lines[n]}" for n in range(max(0, wrong - 3), min(len(lines), wrong + 2)))
+        pytest.fail(f"line {wrong + 1} of the output is not the hand-cleaned line:\n{context}")
 
 
-def test_every_seed_has_an_expected_file() -> None:
-    expected = {p.stem for p in (FIXTURES / "seeds").glob("*.expected")}
+def test_every_seed_has_its_fingerprints() -> None:
+    expected = {p.stem for p in (FIXTURES / "seeds").glob("*.fingerprint")}
     if seed_inputs():
         assert expected == {p.stem for p in seed_inputs()}
     assert len(expected) == 5
