@@ -1,5 +1,5 @@
-"""Print the README's table of built-in rules (between its `rules-table` markers), or with
-`--write` put it there. One row per rule, in the order rules run: what it fixes, where, and
+"""Print the table of built-in rules of docs/rules.md (between its `rules-table` markers), or
+with `--write` put it there. One row per rule, in the order rules run: what it fixes, where, and
 whether a default run applies it (safe) or only suggests it (unsafe), with the reason, which
 is the rule's own description.
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kcclean.rules import BUILTIN_RULES, LayoutRule, ProtectRule, Rulebook, ScriptRule, Settings, load_rules
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 START, END = "<!-- rules-table: start -->", "<!-- rules-table: end -->"
 _LEVEL = {"safe": "applied", "unsafe": "suggested"}
 
@@ -33,7 +33,7 @@ def table() -> str:
     return "\n".join(rows) + "\n"
 
 
-def current_readme_table(text: str) -> str:
+def current_table(text: str) -> str:
     return text[text.index(START) + len(START) : text.index(END)].strip("\n") + "\n"
 
 
@@ -41,9 +41,9 @@ def main(argv: list[str]) -> None:
     if "--write" not in argv:
         sys.stdout.write(table())
         return
-    text = README.read_text(encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
     head, tail = text[: text.index(START) + len(START)], text[text.index(END) :]
-    README.write_text(f"{head}\n{table()}{tail}", encoding="utf-8")
+    PAGE.write_text(f"{head}\n{table()}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":

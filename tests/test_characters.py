@@ -146,15 +146,15 @@ def test_character_repairs_are_idempotent(text: str, scope: str, rulebook) -> No
     assert repaired(once, rulebook, scope)[0] == once
 
 
-def test_readme_rule_table_is_current() -> None:
-    """README's table of rules is generated from the rule files; regenerate it with
+def test_rule_table_is_current() -> None:
+    """docs/rules.md's table of rules is generated from the rule files; regenerate it with
     `python scripts/rules_table.py --write` after changing a rule."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("rules_table", ROOT / "scripts" / "rules_table.py")
     rules_table = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rules_table)
-    assert rules_table.current_readme_table(rules_table.README.read_text(encoding="utf-8")) == rules_table.table()
+    assert rules_table.current_table(rules_table.PAGE.read_text(encoding="utf-8")) == rules_table.table()
 
 
 def test_a_character_printed_alike_throughout_the_issue_is_taken_for_a_name() -> None:
