@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from kcclean.input import source_of
 from kcclean.layout.decisions import builtin_model
+from kcclean.layout.features import line_features
 from kcclean.layout.lines import split_units
-from kcclean.layout.roles import classify
+from kcclean.layout.roles import classify, take_markers
 from kcclean.model import Role
 from kcclean.pipeline import clean_text
 
@@ -102,6 +105,11 @@ def test_each_headline_after_a_displaced_beginning_is_explained_against_its_runn
 
 
 SHORT_HEADLINE = """\
+柯城召开会议
+
+本报讯（记者 王思）5月8日，柯城召开会议。
+
+
 春耕正当时
 
 本报讯（记者 王丽）3月5日，记者在石室乡看到，种粮大户们正抢抓晴好天气翻耕土地、播种育秧。
@@ -110,8 +118,8 @@ SHORT_HEADLINE = """\
 
 def test_the_report_states_how_short_a_headline_held_against_it_is(rulebook) -> None:
     # Shortness counts against a headline; the report names the length it held against it.
-    [(text, line, _, features)] = [reason(line) for line in layout_reasons(SHORT_HEADLINE, rulebook)]
-    assert (text, line) == ("春耕正当时", 1)
+    [(text, line, _, features)] = [r for r in map(reason, layout_reasons(SHORT_HEADLINE, rulebook)) if r[0] == "春耕正当时"]
+    assert line == 6
     assert features["length 5-6"] < 0
 
 
@@ -184,3 +192,47 @@ def test_words_from_the_far_start_of_a_long_article_do_not_hold_a_headline_back(
     headline = next(unit for unit in page.units if unit.text == "非遗竹编技艺进校园")
     assert headline.role is Role.HEADLINE
     assert "next: an article opening" in headline.why and "echo" not in headline.why
+
+
+# Blank-line pages with no lead anywhere: a feature with two subheads, and a notice-like item
+# whose headline stands between prose like a subhead, but alone.
+FEATURE_WITH_SUBHEADS = """\
+山乡茶园春意浓
+
+清明前后，七里乡的茶园里一片忙碌，茶农们趁着好天气抢摘明前茶，茶香飘满了山坳。
+
+采得新芽制好茶
+
+天刚亮，茶农们就背着竹篓上了山，一芽一叶地采，中午前送到村里的加工厂。
+
+茶旅融合添新彩
+
+今年，村里还开了茶园民宿，游客可以跟着茶农采茶、炒茶，体验一天的茶农生活。
+"""
+ITEM_AFTER_AN_ITEM = """\
+山乡茶园春意浓
+
+清明前后，七里乡的茶园里一片忙碌，茶农们趁着好天气抢摘明前茶，茶香飘满了山坳。
+
+区图书馆延长开放时间
+
+即日起，区图书馆周一至周日开放时间调整为上午九时至晚上九时，节假日照常开放，欢迎市民前来借阅。
+"""
+
+
+@pytest.mark.parametrize(
+    "page, line, feature",
+    [
+        (FEATURE_WITH_SUBHEADS, "采得新芽制好茶", "one of several between prose"),
+        (FEATURE_WITH_SUBHEADS, "茶旅融合添新彩", "one of several between prose"),
+        (ITEM_AFTER_AN_ITEM, "区图书馆延长开放时间", "alone between prose in its stretch"),
+    ],
+)
+def test_a_line_standing_between_prose_is_told_alone_or_one_of_a_set(page: str, line: str, feature: str, rulebook) -> None:
+    """Subheads come in sets; a headline of an article with neither lead nor byline, after
+    another article, stands alone between prose (until a lead or a byline opens another)."""
+    split = split_units(source_of(page.encode(), "page.txt"))
+    take_markers(split)
+    features = dict(zip((unit.text for unit in split.units), line_features(split, rulebook)))
+    others = {"one of several between prose", "alone between prose in its stretch"} - {feature}
+    assert feature in features[line].values and not others & set(features[line].values)

@@ -182,7 +182,32 @@ def line_features(page: Page, rulebook: Rulebook) -> list[Features]:
                 features.add(f"{side}: none")
         _context(features, units, index, own, text_so_far.before(index))
         found.append(features)
+    _interludes(found, own)
     return found
+
+
+_STARTS = ("lead cue", "byline shape", "continued from another page")  # a line that opens an article
+
+
+def _interludes(found: list[Features], own: list[Features]) -> None:
+    """A headline-like line standing between two pieces of prose is a subhead or a headline
+    of an article with neither lead nor byline. Subheads come in sets: a line that is the
+    only one of its kind between two article openings is more likely a headline."""
+    def prose(k: int) -> bool:
+        return 0 <= k < len(own) and ("clauses: 2+" in own[k].values or "a sentence ends inside" in own[k].values)
+
+    between = [
+        "headline-like" in own[k].values and prose(k + 1) and 0 < k and "ends a sentence" in own[k - 1].values
+        for k in range(len(own))
+    ]
+    stretch: list[int] = []
+    for k in range(len(own) + 1):
+        if k == len(own) or any(name in own[k].values for name in _STARTS):
+            for m in stretch:
+                found[m].add("alone between prose in its stretch" if len(stretch) == 1 else "one of several between prose")
+            stretch = []
+        if k < len(own) and between[k]:
+            stretch.append(k)
 
 
 def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
