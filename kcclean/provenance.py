@@ -77,15 +77,29 @@ class Source:
         """Where a character offset is in the OCR result the source was read from: the line's
         id, the character's offset in its text, the line's box and score, and the score of the
         word it is in (when the format gives one); None for a transcript."""
+        found = self._in_line(offset)
+        if found is None:
+            return None
+        place, at = found
+        word = next((score for first, last, score in place.word_scores if first <= at < last), None)
+        return {"element": place.element, "offset": at, "box": list(place.box), "score": place.score, "word_score": word}
+
+    def score(self, offset: int) -> float | None:
+        """How sure the OCR engine was of the character at `offset`: the score of the word it
+        is in, or of its line where the format scores no words; None for a transcript."""
+        found = self._in_line(offset)
+        if found is None:
+            return None
+        place, at = found
+        return next((score for first, last, score in place.word_scores if first <= at < last), place.score)
+
+    def _in_line(self, offset: int) -> tuple[LinePlace, int] | None:
+        """The OCR line a character offset is in, and the character's offset in its text."""
         if not self.places:
             return None
         line, column = self.position(offset)
         place = self.places[line - 1] if line - 1 < len(self.places) else None
-        if place is None:
-            return None
-        at = max(0, column - 1 - place.shift)
-        word = next((score for first, last, score in place.word_scores if first <= at < last), None)
-        return {"element": place.element, "offset": at, "box": list(place.box), "score": place.score, "word_score": word}
+        return None if place is None else (place, max(0, column - 1 - place.shift))
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line (in the file) and column of a character offset."""
@@ -193,6 +207,19 @@ class Trace:
                 return piece.source, piece.start + (pos - piece.at if piece.change is None else 0)
         last = self.pieces[-1]
         return last.source, last.end
+
+    def scores(self) -> tuple[float | None, ...] | None:
+        """How sure the OCR engine was of each character of the text (`Source.score`; None
+        for text a change put in), or None when no part of it was read from an OCR result."""
+        if not any(piece.source.places for piece in self.pieces):
+            return None
+        scores: list[float | None] = []
+        for piece in self.pieces:
+            if piece.change is None:
+                scores += map(piece.source.score, range(piece.start, piece.end))
+            else:
+                scores += [None] * piece.size
+        return tuple(scores)
 
     def where(self, pos: int) -> tuple[str, int, int]:
         """(source name, line, column) of a derived position."""

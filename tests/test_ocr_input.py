@@ -72,6 +72,28 @@ def test_a_change_in_the_report_names_its_line_element(tmp_path: Path):
     assert comma["place"]["box"] == [40, 40, 340, 62]
 
 
+@pytest.mark.parametrize(("score", "suggested"), [(0.62, True), (0.97, False)])
+def test_a_look_alike_the_engine_doubts_is_suggested_with_its_score(score: float, suggested: bool, rulebook, tmp_path: Path):
+    # 尽贵: the word 尽责 is too rare for the words alone to suggest it; the line's low score adds the doubt
+    result = {"width": 400, "height": 200, "lines": [
+        {"box": [[40, 40], [340, 40], [340, 62], [40, 62]], "text": "各村落实安全生产责任，做到守土尽", "score": 0.98},
+        {"box": [[40, 72], [100, 72], [100, 94], [40, 94]], "text": "贵。", "score": score},
+    ]}
+    scan = tmp_path / "scan.json"
+    scan.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    transcript = tmp_path / "scan.txt"
+    transcript.write_text("各村落实安全生产责任，做到守土尽\n贵。\n", encoding="utf-8")
+    for path in (scan, transcript):
+        [issue] = list(clean_files([path], rulebook))
+        found = [c for c in issue.changes if c.rule == "typo.confusions"]
+        if path is scan and suggested:
+            [change] = found
+            assert (change.before, change.after, change.applied) == ("贵", "责", False)
+            assert change.evidence.endswith(f"; engine score {score} for 尽贵")
+        else:
+            assert found == []
+
+
 def rows(*lines: tuple[str, int]) -> list[list]:
     """Lines as engines list them: [box, text, score], one under the other."""
     return [[[[40, 40 + 32 * k], [40 + 20 * len(text), 40 + 32 * k], [40 + 20 * len(text), 62 + 32 * k], [40, 62 + 32 * k]], text, 0.9] for k, (text, _) in enumerate(lines)]

@@ -323,6 +323,38 @@ def test_hostile_text_neither_blanks_nor_scripts_the_page(browser, tmp_path: Pat
     opened.close()
 
 
+def test_the_panel_shows_where_an_ocr_input_has_a_change(browser, tmp_path: Path):
+    """A change of an OCR input shows its line element, offset, box and scores in the side
+    panel; a transcript's shows none. The element id is the file's own text, here hostile,
+    and reaches the page as text."""
+    hostile = '<img src=x onerror="window.pwned=1">'
+    alto = (FIXTURES / "ocr" / "page.alto.xml").read_text(encoding="utf-8")
+    scan = tmp_path / "page.alto.xml"
+    scan.write_text(alto.replace('ID="TL16"', 'ID="&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;"'), encoding="utf-8")
+    transcript = tmp_path / "page.txt"
+    shutil.copy(FIXTURES / "ocr" / "page.txt", transcript)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["fix", str(scan), str(transcript), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    join = next(c for c in data["changes"] if c["source"] == scan.name and c.get("place", {}).get("element") == hostile)
+    assert join["place"] == {"element": hostile, "offset": 15, "box": [40, 222, 340, 244], "score": 0.95, "word_score": None}
+    opened = Page(browser, out / "report.html")
+    page = opened.page
+    page.evaluate(f"location.hash = '#change={join['id']}'")
+    panel, place = page.locator("#pop"), page.locator("#pop .place")
+    sync_api.expect(place).to_have_text(f"In the OCR input: element {hostile}, offset 15 · box x 40, y 222, w 300, h 22 · line score 0.95")
+    assert panel.locator("img").count() == 0 and page.evaluate("window.pwned") is None
+    scored = next(c for c in data["changes"] if c["source"] == scan.name and c["place"]["word_score"] is not None)
+    page.evaluate(f"location.hash = '#change={scored['id']}'")
+    sync_api.expect(place).to_contain_text(f"word score {scored['place']['word_score']}")
+    same = next(c for c in data["changes"] if c["source"] == transcript.name and c["rule"] == join["rule"] and c["line"] == join["line"])
+    page.evaluate(f"location.hash = '#change={same['id']}'")
+    sync_api.expect(panel).to_contain_text(f"{same['source']}:{same['line']}:{same['column']}")
+    assert "place" not in same and place.count() == 0
+    opened.close()
+
+
 def test_search_finds_article_text_and_warnings_not_only_changes(page, report):
     data = report[1]
     article = next(a for f in data["files"] for a in f["articles"] if len(a["body"]) > 1)

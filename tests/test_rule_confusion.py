@@ -72,6 +72,43 @@ def test_a_word_around_the_character_keeps_it(text: str, rulebook) -> None:
     rule = confusions(rulebook)
     assert rule.candidates.search(text), "no character of the case is in a shipped group: it cannot fail"
     assert rule.find(text) == []
+    assert rule.find_scored(text, doubted(text)) == []  # the words read likelier as printed
+
+
+def doubted(text: str) -> tuple[float, ...]:
+    """Scores of an OCR engine that doubted every character of the text."""
+    return (0.5,) * len(text)
+
+
+# Look-alikes the words alone leave in doubt (a word holds the character as printed, or the
+# word the look-alike makes is rare): a low engine score for the character makes them
+# suggestions, never fixes; a high one leaves them alone, as a transcript does.
+@pytest.mark.parametrize(
+    ("text", "printed", "meant", "window"),
+    [
+        ("各村落实安全生产责任，做到守土尽贵。", "贵", "责", "尽贵"),  # 尽责 is rare
+        ("周末去镇里间问人才公寓的事。", "间", "问", "间问"),  # 间 is held (人间, 中间…) but read far likelier as 问问
+        ("周末多所听居民的意见。", "所", "听", "所听"),
+    ],
+)
+def test_a_low_engine_score_makes_a_doubted_look_alike_a_suggestion(text: str, printed: str, meant: str, window: str, rulebook) -> None:
+    rule = confusions(rulebook)
+    at = text.index(printed)
+    assert rule.find(text) == [] and rule.find_scored(text, (0.97,) * len(text)) == []
+    scores = [0.97] * len(text)
+    scores[at] = 0.41
+    [edit] = rule.find_scored(text, tuple(scores))
+    assert (edit.start, edit.after, edit.unsafe) == (at, meant, True)
+    assert edit.evidence.endswith(f"; engine score 0.41 for {window}")
+
+
+def test_a_fix_names_the_engine_s_score_and_stays_a_fix(rulebook) -> None:
+    rule = confusions(rulebook)
+    text = "各项工作己经完成"
+    [plain] = rule.find(text)
+    [scored] = rule.find_scored(text, (0.93,) * len(text))
+    assert (scored.start, scored.after, scored.unsafe) == (plain.start, plain.after, False)
+    assert scored.evidence == plain.evidence + "; engine score 0.93 for 己经"
 
 
 def test_clean_fixture_articles_are_left_alone(rulebook) -> None:
@@ -79,6 +116,7 @@ def test_clean_fixture_articles_are_left_alone(rulebook) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.expected"))]
     assert texts
     assert [(t[e.start - 4 : e.end + 4], e.after) for t in texts for e in rule.find(t)] == []
+    assert [(t[e.start - 4 : e.end + 4], e.after) for t in texts for e in rule.find_scored(t, doubted(t))] == []
 
 
 @st.composite

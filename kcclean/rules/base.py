@@ -24,6 +24,9 @@ TIMEOUT_SECONDS = 2.0
 
 # Spans of a text, [start, end), in order and apart: the protected spans a rule must not change.
 Spans = tuple[tuple[int, int], ...]
+# How sure the OCR engine was of each character of a text read from its result (None where
+# it gave no score): what a rule may weigh as evidence (`Rule.find_scored`).
+Scores = tuple[float | None, ...]
 # What a rule sees in place of each character of a protected span: a noncharacter, which no
 # text holds, so nothing in the span is matched or read as context; a pattern that means to
 # take a protected span whole (brackets around an address) names it as
@@ -118,18 +121,24 @@ class Rule:
         """The edits this rule makes to one text, left to right, not overlapping."""
         return []
 
-    def edits(self, text: str, protected: Spans = ()) -> list[Edit]:
-        """`find`'s edits less those inside one of the rule's exceptions, its own or another
-        file's. `find` sees each protected span hidden, so that nothing in it is matched or
-        read as context (a quote mark in a URL is not half of a quotation); an edit that would
-        change a protected span is not made, one that keeps it whole (brackets put around a
-        URL) is."""
+    def edits(self, text: str, protected: Spans = (), scores: Scores | None = None) -> list[Edit]:
+        """`find`'s edits (`find_scored`'s, given the OCR engine's scores) less those inside
+        one of the rule's exceptions, its own or another file's. `find` sees each protected
+        span hidden, so that nothing in it is matched or read as context (a quote mark in a
+        URL is not half of a quotation); an edit that would change a protected span is not
+        made, one that keeps it whole (brackets put around a URL) is."""
+        find = self.find if scores is None else (lambda seen: self.find_scored(seen, scores))
         if protected:
-            found = (_revealed(edit, text, protected) for edit in self.find(_hidden(text, protected)))
+            found = (_revealed(edit, text, protected) for edit in find(_hidden(text, protected)))
             edits = [edit for edit in found if edit is not None]
         else:
-            edits = self.find(text)
+            edits = find(text)
         return _outside(text, edits, [*self.exceptions, *self.narrowed] if self.narrowed else self.exceptions)
+
+    def find_scored(self, text: str, scores: Scores) -> list[Edit]:
+        """The edits of a text read from an OCR result, given how sure the engine was of each
+        of its characters; a rule that weighs the scores as evidence overrides this."""
+        return self.find(text)
 
     def protected(self, text: str) -> list[tuple[int, int]]:
         """The spans of the text that no other rule may change, left to right (a rule that

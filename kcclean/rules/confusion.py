@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,7 +14,7 @@ import regex
 from ..datafile import read_data_file
 from ..errors import RuleError
 from ..words import covering_word, in_a_word, split_cost, word_table
-from .base import LEVELS, Edit, Entry, Rule
+from .base import LEVELS, Edit, Entry, Rule, Scores
 
 _HEAVENLY_STEMS = frozenset("甲乙丙丁戊己庚辛壬癸")
 # A look-alike that makes a word rarer than min_frequency / this is not even suggested.
@@ -30,6 +30,22 @@ _SURE_GAIN_FREE = 4.0
 # Characters each side of a look-alike that its words are weighed in: a word of four
 # covering it and one more beyond.
 _GAIN_REACH = 4
+# An OCR engine's score below this for a character (its word's, or its line's where the format
+# scores only lines) is evidence that it was misread. Measured on RapidOCR reading the
+# benchmark's harsh scans (benchmarks/ocr_geometry.py --scale 0.4 --blur 0.8 --noise 16, 1,436
+# lines, each set against the engine's reading of the milder scan of the same page, paired by
+# position): of the lines scored below 0.8, 48 in 50 read differently there; of those scored
+# 0.95 or more, 1 in 4. A word's or character's score (ALTO, hOCR, PAGE) points at the
+# character more sharply than its line's; the same bar serves for both.
+_LOW_SCORE = 0.8
+# A look-alike the words alone leave in doubt (a word holds the character as printed too, or
+# the word it makes is rare) is suggested, never applied, where the engine doubts the character
+# and the words around read at least e^this (about 3) times as likely with the look-alike. Not
+# less: a character of clean text gains up to e^2.7 from a look-alike (大干快上), and the clean
+# fixtures' 干部所说 twice as likely as 听说; scoring every character of the five seed
+# transcripts 0.5 adds one suggestion (大干快上 → 于), of the fixtures' clean articles none
+# (benchmarks/confusion_scores.py prints these figures and those of _LOW_SCORE).
+_DOUBTED_GAIN = 1.0
 
 
 def _gain(text: str, at: int, other: str) -> float:
@@ -41,6 +57,13 @@ def _gain(text: str, at: int, other: str) -> float:
 
 def _odds(gain: float) -> str:
     return f"{math.exp(gain):,.0f}"
+
+
+def _scored(edit: Edit | None, score: float | None, printed: str) -> Edit | None:
+    """The edit with the engine's score for the printed text it stands in named in its evidence."""
+    if edit is None or score is None:
+        return edit
+    return replace(edit, evidence=f"{edit.evidence}; engine score {round(score, 2):g} for {printed}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +86,9 @@ class ConfusionRule(Rule):
     (自己 is a word). A fix is only suggested when the word found is rare, when two
     look-alikes would both make words, or when its group is marked unsafe, unless the
     words around read far likelier with the look-alike (`_SURE_GAIN`); that is also the
-    only way a character a word holds as printed is changed (负贵人 → 负责人: 贵人 is a word)."""
+    only way a character a word holds as printed is changed (负贵人 → 负责人: 贵人 is a word).
+    In a text read from an OCR result, a low engine score for the character (`_LOW_SCORE`)
+    makes a look-alike the words leave in doubt a suggestion, and every change names the score."""
 
     KIND: ClassVar[str] = "confusion"
     FIELDS: ClassVar[frozenset[str]] = frozenset({"groups", "groups_file", "min_frequency", "misread_where"})
@@ -120,6 +145,9 @@ class ConfusionRule(Rule):
         return [(at, at + 1) for at in (m.start() for m in self.candidates.finditer(joined)) if not self._quiet(joined, at)]
 
     def find(self, text: str) -> list[Edit]:
+        return self.find_scored(text, ())
+
+    def find_scored(self, text: str, scores: Scores) -> list[Edit]:
         # One fix can give a neighbour its word (未曰日: 曰→日 makes 日日, then 未…), so the
         # safe fixes are made in the text as they are found and their neighbours weighed
         # again, each character changed at most once; the rest are only suggested.
@@ -134,7 +162,7 @@ class ConfusionRule(Rule):
             working = text if not fixed else "".join(chars)
             made = []
             for at in pending:
-                edit = weighed[at] = self._weigh(working, at)
+                edit = weighed[at] = self._weigh(working, at, scores[at] if scores else None)
                 if edit and not edit.unsafe:
                     fixed.add(at)
                     chars[at] = edit.after
@@ -169,8 +197,9 @@ class ConfusionRule(Rule):
         printed = text[at]
         return self._pairs_up(text, at, printed) and not any(self._pairs_up(text, at, other) for other, _ in self.alternatives[printed])
 
-    def _weigh(self, text: str, at: int) -> Edit | None:
-        """The fix of the character at `at`, weighed on the word list, or None."""
+    def _weigh(self, text: str, at: int, score: float | None = None) -> Edit | None:
+        """The fix of the character at `at`, weighed on the word list and on the OCR engine's
+        `score` for it (None: a transcript), or None."""
         if self._quiet(text, at):
             return None
         printed = text[at]
@@ -190,24 +219,27 @@ class ConfusionRule(Rule):
                 found.append((_gain(text, at, other), frequency, word, start, other, safe))
         telling = not held and self.misread_where is not None and self.misread_where.match(text, at)
         if not found:
-            return None if held else self._weigh_alone(text, at, bool(telling))
+            return None if held else _scored(self._weigh_alone(text, at, bool(telling)), score, printed)
         found.sort(reverse=True)
         gain, frequency, word, start, other, safe = found[0]
         bar = _SURE_GAIN if held else _SURE_GAIN_FREE
         sure = gain >= bar and (len(found) == 1 or found[1][0] <= gain - bar)
         sure = sure or (bool(telling) and len(found) == 1)
+        # the engine doubts the character, and the words around read likelier with the look-alike
+        doubted = score is not None and score < _LOW_SCORE and gain >= _DOUBTED_GAIN
         window = text[start : start + len(word)]
         if held:
-            # The text makes words as printed too (负贵人: 贵人): only a far likelier reading wins.
-            if not sure:
+            # The text makes words as printed too (负贵人: 贵人): only a far likelier reading wins,
+            # or, suggested, a likelier one the engine doubts the printed character of.
+            if not sure and not doubted:
                 return None
             evidence = (
                 f"{window} → {word}: {word!r} is a word (freq {frequency}); the words around read "
                 f"{_odds(gain)} times as likely with {other!r} as with {printed!r}"
             )
-            return Edit(at, at + 1, other, not safe, evidence)
-        if frequency < self.min_frequency // _TOO_RARE_TO_SUGGEST and not sure:
-            return None  # a word this rare (的土 → 的士) is no evidence at all
+            return _scored(Edit(at, at + 1, other, not safe or not sure, evidence), score, window)
+        if frequency < self.min_frequency // _TOO_RARE_TO_SUGGEST and not sure and not doubted:
+            return None  # a word this rare (的土 → 的士) is no evidence on its own
         rivals = {f[4] for f in found}
         unsafe = not safe or (not sure and (frequency < self.min_frequency or len(rivals) > 1))
         evidence = f"{window} → {word}: {word!r} is a word (freq {frequency}), {window!r} is not, nor any word around {printed!r}"
@@ -217,7 +249,7 @@ class ConfusionRule(Rule):
             evidence += f"; {printed!r} never stands there on its own ({self.misread_where.pattern})"
         elif sure and (frequency < self.min_frequency or len(rivals) > 1):
             evidence += f"; the words around read {_odds(gain)} times as likely with {other!r}"
-        return Edit(at, at + 1, other, unsafe, evidence)
+        return _scored(Edit(at, at + 1, other, unsafe, evidence), score, window)
 
     def _weigh_alone(self, text: str, at: int, telling: bool) -> Edit | None:
         """No word holds the character either way (全区巳引进): a look-alike that is far more
