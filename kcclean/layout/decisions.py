@@ -70,11 +70,14 @@ class Role:
         others = [other for other in self.scores if other != label and other in rivals]
         runner = max(others, key=self._placed) if others else None
         evidence = []
+        details = self.features.details
         for name, value in self.features.values.items():
-            weights = state.get(name, {})
-            contribution = (weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value
-            if round(contribution, 2):
-                evidence.append((name, round(contribution, 2), self.features.details.get(name, "")))
+            weights = state.get(name)
+            if weights is None:
+                continue  # a feature the model has no weight for tells nothing
+            contribution = round((weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value, 2)
+            if contribution:
+                evidence.append((name, contribution, details.get(name, "")))
         for neighbour, pair, say in (
             (self.previous, lambda x: (self.previous, x), "after a {} line"),
             (self.following, lambda x: (x, self.following), "before a {} line"),
