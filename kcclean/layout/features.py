@@ -11,6 +11,7 @@ turn them into decisions are fitted from labelled pages (`decisions.LayoutModel`
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -61,7 +62,9 @@ _HAN_RUN = regex.compile(r"\p{Han}{2,}")
 # (未完待续), (原载…)): no headline line, and often the last line of an article.
 _DATE_ALONE = regex.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _NOTE_ALONE = regex.compile(r"^\s*[（(][^（）()]*[）)]\s*$")
-_LENGTHS = ((2, "1-2"), (4, "3-4"), (6, "5-6"), (8, "7-8"), (10, "9-10"), (12, "11-12"), (16, "13-16"), (20, "17-20"), (24, "21-24"), (32, "25-32"), (40, "33-40"), (64, "41-64"))
+# A line's length as a feature: `length 1-2` up to the first limit, … `length 65+` past the last.
+_LENGTH_LIMITS = (2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 64)
+_LENGTHS = tuple(f"length {low}-{high}" for low, high in zip((1, *(limit + 1 for limit in _LENGTH_LIMITS)), _LENGTH_LIMITS)) + ("length 65+",)
 _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _KNOWN_LONGEST = 40  # known lines (masthead, banners) are short
 _LOOKAHEAD = 200  # lines searched for the start of an article after headline-like lines
@@ -120,7 +123,7 @@ def constraints(page: Page, features: list[Features], reviewed: dict[int, Layout
             found.append(_OWN_SUBHEAD if unit.heading >= 3 else _OWN_HEADLINE if unit.heading else _OWN_TEXT)
         elif "known banner" in known.values:
             found.append(_KNOWN_BANNER)
-        elif previous is not None and LEAD.match(without_strays(previous.text)) and _opens_bracket(previous.text):
+        elif previous is not None and "lead cue" in features[index - 1].values and _opens_bracket(previous.text):
             found.append(_IN_OPEN_LEAD)
         elif unit.continued_from:
             found.append(_AFTER_JUMP)
@@ -211,7 +214,7 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
     if headline_like(unit):
         add("headline-like")
     size = len(line)
-    add(f"length {next((name for limit, name in _LENGTHS if size <= limit), '65+')}")
+    add(_LENGTHS[bisect_left(_LENGTH_LIMITS, size)])
     if ends_sentence(line):
         add("ends a sentence")
     elif line.rstrip(CLOSERS + " ")[-1:] in "，,、":
