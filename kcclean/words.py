@@ -116,15 +116,14 @@ def split_cost(text: str) -> float:
     character the table lacks costs as much as a word seen once. Lower is likelier. (Asked of
     the few characters around each break, again and again: cached.)"""
     costs, unknown = _word_costs()
-    best = [0.0] + [math.inf] * len(text)
+    best = [0.0]  # the cost of the likeliest split of each prefix
     for end in range(1, len(text) + 1):
-        for size in range(1, min(4, end) + 1):
+        top = best[end - 1] + costs.get(text[end - 1], unknown)  # a character on its own
+        for size in range(2, min(4, end) + 1):
             cost = costs.get(text[end - size : end])
-            if cost is None:
-                if size > 1:
-                    continue
-                cost = unknown
-            best[end] = min(best[end], best[end - size] + cost)
+            if cost is not None and best[end - size] + cost < top:
+                top = best[end - size] + cost
+        best.append(top)
     return best[-1]
 
 

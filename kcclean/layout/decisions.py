@@ -165,10 +165,11 @@ class LayoutModel:
 
     def _scores(self, features: Features, constraint: Constraint | None) -> dict[str, float]:
         totals = [0.0] * len(LABELS)
+        vector, add = self._vectors.get, operator.add  # looked up once: a line has some forty features
         for name, value in features.values.items():
-            weights = self._vectors.get(name)
+            weights = vector(name)
             if weights is not None:
-                totals = list(map(operator.add, totals, weights)) if value == 1.0 else [t + w * value for t, w in zip(totals, weights)]
+                totals = list(map(add, totals, weights)) if value == 1.0 else [t + w * value for t, w in zip(totals, weights)]
         if constraint is None:
             return dict(zip(LABELS, totals))
         return {label: total for label, total in zip(LABELS, totals) if label in constraint.labels}

@@ -101,6 +101,8 @@ def split_units(source: Source) -> Page:
 def _stray_ends(source: Source, line_start: int, raw: str, content_start: int, content_end: int) -> list[Change]:
     """What str.strip takes off the ends of a line (`raw`; all of it when blank) that is not
     layout space, each run removed as a change of its own."""
+    if content_start == 0 and content_end == len(raw):
+        return []  # nothing to take off (most lines)
     changes = []
     for first, last, where in ((0, content_start, "start"), (max(content_start, content_end), len(raw), "end")):
         where = "on a blank line" if content_start == len(raw) else f"at the {where} of a line"
