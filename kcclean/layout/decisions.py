@@ -66,16 +66,17 @@ class Role:
         the runner-up among `rivals` (the one that would score best in its place between the
         lines around it), strongest first."""
         label = label or self.label
-        state, transitions = self.model.state, self.model.transitions
+        vectors, transitions = self.model._vectors, self.model.transitions
         others = [other for other in self.scores if other != label and other in rivals]
         runner = max(others, key=self._placed) if others else None
         evidence = []
         details = self.features.details
+        mine, theirs = LABELS.index(label), LABELS.index(runner) if runner else None
         for name, value in self.features.values.items():
-            weights = state.get(name)
+            weights = vectors.get(name)
             if weights is None:
                 continue  # a feature the model has no weight for tells nothing
-            contribution = round((weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value, 2)
+            contribution = round((weights[mine] - (weights[theirs] if runner else 0.0)) * value, 2)
             if contribution:
                 evidence.append((name, contribution, details.get(name, "")))
         for neighbour, pair, say in (

@@ -189,7 +189,7 @@ def line_features(page: Page, rulebook: Rulebook) -> list[Features]:
                     values[side[name]] = value
             else:
                 values[side[None]] = 1.0
-        _context(features, lines, index, text_so_far.before(index))
+        _context(features, lines, index, text_so_far)
         found.append(features)
     return found
 
@@ -312,7 +312,7 @@ class _Lines:
         return self._could_head[index]
 
 
-def _context(features: Features, lines: _Lines, index: int, behind: str) -> None:
+def _context(features: Features, lines: _Lines, index: int, behind: _TextBehind) -> None:
     """What the lines around a line say about it."""
     units, own = lines.units, lines.own
     unit = units[index]
@@ -345,7 +345,7 @@ def _context(features: Features, lines: _Lines, index: int, behind: str) -> None
         add("headline-like lines follow")
     text_after = "".join(u.text for u in units[position : position + 2])
     pairs = _han_pairs(unit.text)
-    ahead, echo = _share(pairs, text_after), _share(pairs, behind)
+    ahead, echo = _share(pairs, text_after), _share(pairs, behind.before(index))
     if ahead >= _WORDS_SHARED:
         add("its words open the next text", ahead, f"{ahead:.0%}")
     if echo >= _WORDS_SHARED and echo > ahead:
