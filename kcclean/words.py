@@ -38,18 +38,19 @@ def word_across(left: str, right: str) -> str | None:
     """A dictionary word that a cut between `left` and `right` would split, common enough
     against its pieces as words of their own (隐|患: yes; 开|会: no)."""
     table = word_table()
-    for size in (4, 3, 2):
-        for before in range(1, size):
-            after = size - before
-            if before > len(left) or after > len(right):
-                continue
-            piece_l, piece_r = left[-before:], right[:after]
-            if (piece_l + piece_r) not in table:
-                continue
-            pieces = min(table.get(piece_l, 0), table.get(piece_r, 0))
-            if table[piece_l + piece_r] >= _WORD_OVER_PIECES * pieces:
-                return piece_l + piece_r
+    longest_l, longest_r = len(left), len(right)
+    for before, after in _CUTS_ACROSS:
+        if before > longest_l or after > longest_r:
+            continue
+        piece_l, piece_r = left[-before:], right[:after]
+        word = piece_l + piece_r
+        if word in table and table[word] >= _WORD_OVER_PIECES * min(table.get(piece_l, 0), table.get(piece_r, 0)):
+            return word
     return None
+
+
+# Where a cut can split a word of four, three or two characters: (characters before it, after it).
+_CUTS_ACROSS = tuple((before, size - before) for size in (4, 3, 2) for before in range(1, size))
 
 
 def covering_word(text: str, at: int, ch: str) -> tuple[str, int, int] | None:
