@@ -51,7 +51,8 @@ CREDIT_LINE = regex.compile(
 # A source line: 来源：柯城发布. It stays in its article, after the text.
 SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
 # The title of a notice of any paper: what it is, last (停水通知, 招聘启事, 任前公示, 讣告).
-NOTICE_TITLE = regex.compile(r"^[^。！？；]{0,38}(通知|通告|公告|启事|公示|讣告|声明|更正|倡议书|公开信|告知书|须知)$")
+_NOTICE_WORDS = ("通知", "通告", "公告", "启事", "公示", "讣告", "声明", "更正", "倡议书", "公开信", "告知书", "须知")
+_NOTICE_TITLE = regex.compile(rf"^[^。！？；]{{0,38}}({'|'.join(_NOTICE_WORDS)})$")
 # Characters that keying and OCR leave inside words. They are looked through while roles are
 # decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
 _INVISIBLE = r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -71,6 +72,12 @@ QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without 
 # How the first paragraph of a news story opens: a date or a word for recent days.
 ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|编者按|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
 OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
+
+
+def notice_title(line: str) -> bool:
+    """A notice's title: 关于…的通知. Its last word is tested first: the pattern, tried on a
+    line ending otherwise, backtracks over up to 38 characters for nothing."""
+    return line.endswith(_NOTICE_WORDS) and bool(_NOTICE_TITLE.match(line))
 
 
 def ends_sentence(text: str) -> bool:
