@@ -74,6 +74,19 @@ ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|编�
 OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
 
 
+def credit_in(text: str) -> regex.Match | None:
+    """The photo credit in brackets that ends the text (CREDIT), tried only on a text holding
+    摄 or 攝: most lines hold neither."""
+    return CREDIT.search(text) if "摄" in text or "攝" in text else None
+
+
+def credit_line(text: str) -> regex.Match | None:
+    """A credit standing as its own line (CREDIT_LINE), tried only on a line that ends with
+    摄 or starts with 图 or a bracket, as each of its forms does."""
+    ends = text.rstrip("\n")  # $ matches before a final newline too
+    return CREDIT_LINE.match(text) if ends.endswith(("摄", "攝")) or text.startswith(("图", "圖", "（", "(")) else None
+
+
 def notice_title(line: str) -> bool:
     """A notice's title: 关于…的通知. Its last word is tested first: the pattern, tried on a
     line ending otherwise, backtracks over up to 38 characters for nothing."""
@@ -99,7 +112,7 @@ def lead_byline(text: str) -> str | None:
 
 def is_photo_credit(text: str) -> bool:
     """A photo credit: （张三 摄） at the end of a caption, or a credit line of its own."""
-    return bool(CREDIT.search(text) or CREDIT_LINE.match(text))
+    return bool(credit_in(text) or credit_line(text))
 
 
 def credit_across(text: str, following: Unit) -> bool:

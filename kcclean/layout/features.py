@@ -25,8 +25,6 @@ from .cues import (
     ARTICLE_OPENING,
     CAPTION_OPENING,
     CLOSERS,
-    CREDIT,
-    CREDIT_LINE,
     INNER_SENTENCE_END,
     LEAD,
     OPENING_CLAUSE,
@@ -35,6 +33,8 @@ from .cues import (
     balanced,
     bare_lead,
     credit_across,
+    credit_in,
+    credit_line,
     ends_sentence,
     headline_like,
     is_byline,
@@ -156,8 +156,8 @@ class Features:
 # its evidence quotes (None: nothing).
 _TEXT_CUES: tuple[tuple[str, Callable[[str], object], Callable[[str], str] | None], ...] = (
     ("lead cue", LEAD.match, lambda line: repr(line[:8])),
-    ("credit", CREDIT.search, lambda line: repr(line[-8:])),
-    ("credit line", CREDIT_LINE.match, None),
+    ("credit", credit_in, lambda line: repr(line[-8:])),
+    ("credit line", credit_line, None),
     ("source line", SOURCE_LINE.match, None),
     ("a notice's title", notice_title, lambda line: repr(line[-4:])),
     ("label", LABEL.match, None),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import Page, Role, Unit
 from ..rules import LINE_DECISIONS, LayoutRuleId, LexiconRule, Rulebook
-from .cues import LEAD, MARKER, ends_sentence, page_number, without_strays
+from .cues import MARKER, ends_sentence, page_number
 from .cuts import certain_cut
 from .decisions import LayoutModel
 from .features import constraints, line_features
@@ -46,7 +46,7 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
     # article under it that `assemble._settle_bodiless` moves back into the article before.
     texts = [k for k, (unit, role) in enumerate(zip(page.units, decided)) if unit.role is not Role.MARKER and role.label not in _FURNITURE_LABELS]
     last_text = texts[-1] if texts else None
-    for index, (unit, role) in enumerate(zip(page.units, decided)):
+    for index, (unit, role, known) in enumerate(zip(page.units, decided, features)):
         unit.label = role.label
         decision = decisions.get(unit.line)
         if decision is not None and decision.decide in LINE_DECISIONS and unit.role is not Role.MARKER:
@@ -56,7 +56,7 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
                 unit.role = _furniture(unit, role.label, page, rulebook)
         else:
             unit.role = _ROLE_OF_LABEL[role.label]
-            if unit.role is Role.BODY and LEAD.match(without_strays(unit.text)):
+            if unit.role is Role.BODY and "lead cue" in known.values:
                 unit.role = Role.LEAD
         if unit.role in _SHOWN or (unit.role in _FURNITURE and unit.lexicon is None):
             unit.why = role.explain()
