@@ -50,14 +50,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import kcclean
-from kcclean.layout import cues, features
-from kcclean.model import Role, Source, Trace, Unit
-from kcclean.pipeline import clean_files, clean_text
-from kcclean.rules.engine import Slot, repair
-from kcclean.rules import Rulebook, Settings, TableRule, load_rulebook
-
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's kcclean, in this process and in the `kcclean fix` runs it starts (`child`):
+# an installed one may be another checkout's (an editable install).
+sys.path.insert(0, str(ROOT))
+
+import kcclean  # noqa: E402
+from kcclean.layout import cues, features  # noqa: E402
+from kcclean.model import Role, Source, Trace, Unit  # noqa: E402
+from kcclean.pipeline import clean_files, clean_text  # noqa: E402
+from kcclean.rules.engine import Slot, repair  # noqa: E402
+from kcclean.rules import Rulebook, Settings, TableRule, load_rulebook  # noqa: E402
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
@@ -261,7 +264,8 @@ def autocorrect_available() -> bool:
 def child(command: list[str]) -> tuple[float, float]:
     """Run a command: (wall seconds, CPU seconds of it and its processes)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

@@ -52,12 +52,12 @@ class Unit:
     role: Role = Role.BODY
     continued_to: int | None = None
     continued_from: int | None = None
-    why: str = ""  # the evidence that decided its role, when a decision was open
+    why: str = ""  # the evidence that decided its role, for the lines whose evidence is shown
     moved: Change | None = None  # the change that moved it to where it stands in its article
     lexicon: str | None = None  # the lexicon rule that knows it (a masthead line, a banner)
     label: str = ""  # the layout model's label for it (`head` starts an article)
-    # a headline line's label were it no headline (banner or body) and the evidence for it,
-    # for a headline that turns out to have no article under it
+    # a headline line's label were it no headline (banner or body) and the evidence for body,
+    # for a headline that may turn out to have no article under it (the page's last text line)
     otherwise: tuple[str, str] | None = None
 
     @classmethod

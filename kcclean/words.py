@@ -38,18 +38,19 @@ def word_across(left: str, right: str) -> str | None:
     """A dictionary word that a cut between `left` and `right` would split, common enough
     against its pieces as words of their own (隐|患: yes; 开|会: no)."""
     table = word_table()
-    for size in (4, 3, 2):
-        for before in range(1, size):
-            after = size - before
-            if before > len(left) or after > len(right):
-                continue
-            piece_l, piece_r = left[-before:], right[:after]
-            if (piece_l + piece_r) not in table:
-                continue
-            pieces = min(table.get(piece_l, 0), table.get(piece_r, 0))
-            if table[piece_l + piece_r] >= _WORD_OVER_PIECES * pieces:
-                return piece_l + piece_r
+    longest_l, longest_r = len(left), len(right)
+    for before, after in _CUTS_ACROSS:
+        if before > longest_l or after > longest_r:
+            continue
+        piece_l, piece_r = left[-before:], right[:after]
+        word = piece_l + piece_r
+        if word in table and table[word] >= _WORD_OVER_PIECES * min(table.get(piece_l, 0), table.get(piece_r, 0)):
+            return word
     return None
+
+
+# Where a cut can split a word of four, three or two characters: (characters before it, after it).
+_CUTS_ACROSS = tuple((before, size - before) for size in (4, 3, 2) for before in range(1, size))
 
 
 def covering_word(text: str, at: int, ch: str) -> tuple[str, int, int] | None:
@@ -116,15 +117,14 @@ def split_cost(text: str) -> float:
     character the table lacks costs as much as a word seen once. Lower is likelier. (Asked of
     the few characters around each break, again and again: cached.)"""
     costs, unknown = _word_costs()
-    best = [0.0] + [math.inf] * len(text)
+    best = [0.0]  # the cost of the likeliest split of each prefix
     for end in range(1, len(text) + 1):
-        for size in range(1, min(4, end) + 1):
+        top = best[end - 1] + costs.get(text[end - 1], unknown)  # a character on its own
+        for size in range(2, min(4, end) + 1):
             cost = costs.get(text[end - size : end])
-            if cost is None:
-                if size > 1:
-                    continue
-                cost = unknown
-            best[end] = min(best[end], best[end - size] + cost)
+            if cost is not None and best[end - size] + cost < top:
+                top = best[end - size] + cost
+        best.append(top)
     return best[-1]
 
 

@@ -51,7 +51,8 @@ CREDIT_LINE = regex.compile(
 # A source line: 来源：柯城发布. It stays in its article, after the text.
 SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
 # The title of a notice of any paper: what it is, last (停水通知, 招聘启事, 任前公示, 讣告).
-NOTICE_TITLE = regex.compile(r"^[^。！？；]{0,38}(通知|通告|公告|启事|公示|讣告|声明|更正|倡议书|公开信|告知书|须知)$")
+_NOTICE_WORDS = ("通知", "通告", "公告", "启事", "公示", "讣告", "声明", "更正", "倡议书", "公开信", "告知书", "须知")
+_NOTICE_TITLE = regex.compile(rf"^[^。！？；]{{0,38}}({'|'.join(_NOTICE_WORDS)})$")
 # Characters that keying and OCR leave inside words. They are looked through while roles are
 # decided, so 本报\u200b讯 is still a lead; the repair stage removes them and reports it.
 _INVISIBLE = r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -73,6 +74,25 @@ ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|编�
 OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
 
 
+def credit_in(text: str) -> regex.Match | None:
+    """The photo credit in brackets that ends the text (CREDIT), tried only on a text holding
+    摄 or 攝: most lines hold neither."""
+    return CREDIT.search(text) if "摄" in text or "攝" in text else None
+
+
+def credit_line(text: str) -> regex.Match | None:
+    """A credit standing as its own line (CREDIT_LINE), tried only on a line that ends with
+    摄 or starts with 图 or a bracket, as each of its forms does."""
+    ends = text.rstrip("\n")  # $ matches before a final newline too
+    return CREDIT_LINE.match(text) if ends.endswith(("摄", "攝")) or text.startswith(("图", "圖", "（", "(")) else None
+
+
+def notice_title(line: str) -> bool:
+    """A notice's title: 关于…的通知. Its last word is tested first: the pattern, tried on a
+    line ending otherwise, backtracks over up to 38 characters for nothing."""
+    return line.endswith(_NOTICE_WORDS) and bool(_NOTICE_TITLE.match(line))
+
+
 def ends_sentence(text: str) -> bool:
     """Does the text end where a paragraph can end: a sentence end, or a photo credit?
     Stray characters after it (a � or a zero-width space) do not hide it: repair removes them."""
@@ -92,7 +112,7 @@ def lead_byline(text: str) -> str | None:
 
 def is_photo_credit(text: str) -> bool:
     """A photo credit: （张三 摄） at the end of a caption, or a credit line of its own."""
-    return bool(CREDIT.search(text) or CREDIT_LINE.match(text))
+    return bool(credit_in(text) or credit_line(text))
 
 
 def credit_across(text: str, following: Unit) -> bool:

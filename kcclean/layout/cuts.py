@@ -70,6 +70,8 @@ def overlap(a: str, b: str) -> int:
     twice): the longest repeat of 2 to 12 characters, or 0. A repeat that is also printed
     twice at the end of `a` (研究研究) is real text, not an overlap."""
     limit = min(_OVERLAP_MAX, len(a) - 1, len(b) - 1)
+    if limit < 2 or b[0] not in a[-limit:-1]:
+        return 0  # a repeat of k characters starts with a[-k] (most breaks have none)
     size = next((k for k in range(limit, 1, -1) if a.endswith(b[:k])), 0)
     if size and a.endswith(b[:size] * 2):
         return 0

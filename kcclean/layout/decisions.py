@@ -66,15 +66,19 @@ class Role:
         the runner-up among `rivals` (the one that would score best in its place between the
         lines around it), strongest first."""
         label = label or self.label
-        state, transitions = self.model.state, self.model.transitions
+        vectors, transitions = self.model._vectors, self.model.transitions
         others = [other for other in self.scores if other != label and other in rivals]
         runner = max(others, key=self._placed) if others else None
         evidence = []
+        details = self.features.details
+        mine, theirs = LABELS.index(label), LABELS.index(runner) if runner else None
         for name, value in self.features.values.items():
-            weights = state.get(name, {})
-            contribution = (weights.get(label, 0.0) - (weights.get(runner, 0.0) if runner else 0.0)) * value
-            if round(contribution, 2):
-                evidence.append((name, round(contribution, 2), self.features.details.get(name, "")))
+            weights = vectors.get(name)
+            if weights is None:
+                continue  # a feature the model has no weight for tells nothing
+            contribution = round((weights[mine] - (weights[theirs] if runner else 0.0)) * value, 2)
+            if contribution:
+                evidence.append((name, contribution, details.get(name, "")))
         for neighbour, pair, say in (
             (self.previous, lambda x: (self.previous, x), "after a {} line"),
             (self.following, lambda x: (x, self.following), "before a {} line"),
@@ -119,14 +123,14 @@ class LayoutModel:
     suggest_at: float = 0.2
     origin: str = "built-in"
     trained_on: str = ""
-    # per label, the labels that may come before it with the weight of that succession
-    _into: dict[str, list[tuple[str, float]]] = field(init=False, repr=False, compare=False)
+    # per label, the weight of its succession to each label before it, in the order of LABELS
+    _into_all: dict[str, list[float]] = field(init=False, repr=False, compare=False)
     # per feature, its weights in the order of LABELS: a line's scores are a few vector sums
     _vectors: dict[str, list[float]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._vectors = {name: [weights.get(label, 0.0) for label in LABELS] for name, weights in self.state.items()}
-        self._into = {label: [(before, self.transitions.get((before, label), 0.0)) for before in LABELS] for label in LABELS}
+        self._into_all = {label: [self.transitions.get((before, label), 0.0) for before in LABELS] for label in LABELS}
 
     def roles(self, features: list[Features], constraints: list[Constraint | None]) -> list[Role]:
         """The best labels for a page's lines (Viterbi), each able to explain itself."""
@@ -137,14 +141,15 @@ class LayoutModel:
         back: list[dict[str, str]] = [{}]
         for own_scores in scores[1:]:
             before_scores = best[-1]
+            labels, values = list(before_scores), list(before_scores.values())  # in the order of LABELS
+            # most lines may take any label: their transitions are a vector per label, made once
+            into = self._into_all if len(labels) == len(LABELS) else None
             here, came = {}, {}
             for label, own in own_scores.items():
-                top, top_value = None, -math.inf
-                for before, weight in self._into[label]:
-                    value = before_scores.get(before)
-                    if value is not None and value + weight > top_value:
-                        top, top_value = before, value + weight
-                here[label], came[label] = top_value + own, top
+                weights = into[label] if into else [self.transitions.get((before, label), 0.0) for before in labels]
+                reached = [value + weight for value, weight in zip(values, weights)]
+                top_value = max(reached)  # the first of equals, as LABELS orders them
+                here[label], came[label] = top_value + own, labels[reached.index(top_value)]
             best.append(here)
             back.append(came)
         label = max(best[-1], key=best[-1].get)
@@ -161,10 +166,11 @@ class LayoutModel:
 
     def _scores(self, features: Features, constraint: Constraint | None) -> dict[str, float]:
         totals = [0.0] * len(LABELS)
+        vector, add = self._vectors.get, operator.add  # looked up once: a line has some forty features
         for name, value in features.values.items():
-            weights = self._vectors.get(name)
+            weights = vector(name)
             if weights is not None:
-                totals = list(map(operator.add, totals, weights)) if value == 1.0 else [t + w * value for t, w in zip(totals, weights)]
+                totals = list(map(add, totals, weights)) if value == 1.0 else [t + w * value for t, w in zip(totals, weights)]
         if constraint is None:
             return dict(zip(LABELS, totals))
         return {label: total for label, total in zip(LABELS, totals) if label in constraint.labels}

@@ -11,8 +11,10 @@ turn them into decisions are fitted from labelled pages (`decisions.LayoutModel`
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import regex
 
@@ -23,22 +25,21 @@ from .cues import (
     ARTICLE_OPENING,
     CAPTION_OPENING,
     CLOSERS,
-    CREDIT,
-    CREDIT_LINE,
     INNER_SENTENCE_END,
     LEAD,
-    NOTICE_TITLE,
     OPENING_CLAUSE,
     QUOTE_CLOSERS,
     SOURCE_LINE,
     balanced,
     bare_lead,
     credit_across,
+    credit_in,
+    credit_line,
     ends_sentence,
     headline_like,
     is_byline,
-    is_photo_credit,
     near_width,
+    notice_title,
     opens_paragraph,
     opens_with_continuation,
     without_strays,
@@ -61,7 +62,9 @@ _HAN_RUN = regex.compile(r"\p{Han}{2,}")
 # (未完待续), (原载…)): no headline line, and often the last line of an article.
 _DATE_ALONE = regex.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _NOTE_ALONE = regex.compile(r"^\s*[（(][^（）()]*[）)]\s*$")
-_LENGTHS = ((2, "1-2"), (4, "3-4"), (6, "5-6"), (8, "7-8"), (10, "9-10"), (12, "11-12"), (16, "13-16"), (20, "17-20"), (24, "21-24"), (32, "25-32"), (40, "33-40"), (64, "41-64"))
+# A line's length as a feature: `length 1-2` up to the first limit, … `length 65+` past the last.
+_LENGTH_LIMITS = (2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 64)
+_LENGTHS = tuple(f"length {low}-{high}" for low, high in zip((1, *(limit + 1 for limit in _LENGTH_LIMITS)), _LENGTH_LIMITS)) + ("length 65+",)
 _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _KNOWN_LONGEST = 40  # known lines (masthead, banners) are short
 _LOOKAHEAD = 200  # lines searched for the start of an article after headline-like lines
@@ -78,6 +81,9 @@ _NEIGHBOUR = (
     "a notice's title", "ends with a colon",
     "a date alone", "a note in brackets alone",
 )
+# their names as features of the line before or after (None: there is no such line)
+_PREVIOUS: dict[str | None, str] = {None: "previous: none", **{name: f"previous: {name}" for name in _NEIGHBOUR}}
+_NEXT: dict[str | None, str] = {None: "next: none", **{name: f"next: {name}" for name in _NEIGHBOUR}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +123,7 @@ def constraints(page: Page, features: list[Features], reviewed: dict[int, Layout
             found.append(_OWN_SUBHEAD if unit.heading >= 3 else _OWN_HEADLINE if unit.heading else _OWN_TEXT)
         elif "known banner" in known.values:
             found.append(_KNOWN_BANNER)
-        elif previous is not None and LEAD.match(without_strays(previous.text)) and _opens_bracket(previous.text):
+        elif previous is not None and "lead cue" in features[index - 1].values and _opens_bracket(previous.text):
             found.append(_IN_OPEN_LEAD)
         elif unit.continued_from:
             found.append(_AFTER_JUMP)
@@ -150,10 +156,10 @@ class Features:
 # its evidence quotes (None: nothing).
 _TEXT_CUES: tuple[tuple[str, Callable[[str], object], Callable[[str], str] | None], ...] = (
     ("lead cue", LEAD.match, lambda line: repr(line[:8])),
-    ("credit", CREDIT.search, lambda line: repr(line[-8:])),
-    ("credit line", CREDIT_LINE.match, None),
+    ("credit", credit_in, lambda line: repr(line[-8:])),
+    ("credit line", credit_line, None),
     ("source line", SOURCE_LINE.match, None),
-    ("a notice's title", NOTICE_TITLE.match, lambda line: repr(line[-4:])),
+    ("a notice's title", notice_title, lambda line: repr(line[-4:])),
     ("label", LABEL.match, None),
     ("dateline", DATELINE.match, None),
     ("enumerated", ENUMERATED.match, None),
@@ -169,18 +175,21 @@ def line_features(page: Page, rulebook: Rulebook) -> list[Features]:
     """The features of every line of a page (its units, continuation markers already taken)."""
     units = page.units
     own = [_own(unit, index, page, rulebook) for index, unit in enumerate(units)]
+    lines = _Lines(units, own)
     text_so_far = _TextBehind([unit.text if "headline-like" not in own[k].values else "" for k, unit in enumerate(units)])
+    # what a line shows its neighbours, with the names it shows it under on either side
+    shown = [[(name, values[name]) for name in _NEIGHBOUR if name in values] for values in (f.values for f in own)]
     found = []
-    for index, unit in enumerate(units):
+    for index in range(len(units)):
         features = Features(dict(own[index].values), dict(own[index].details))
-        for side, at in (("previous", index - 1), ("next", index + 1)):
+        values = features.values
+        for side, at in ((_PREVIOUS, index - 1), (_NEXT, index + 1)):
             if 0 <= at < len(units):
-                for name in _NEIGHBOUR:
-                    if name in own[at].values:
-                        features.add(f"{side}: {name}", own[at].values[name])
+                for name, value in shown[at]:
+                    values[side[name]] = value
             else:
-                features.add(f"{side}: none")
-        _context(features, units, index, own, text_so_far.before(index))
+                values[side[None]] = 1.0
+        _context(features, lines, index, text_so_far)
         found.append(features)
     _interludes(found, own)
     return found
@@ -230,7 +239,7 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
     if headline_like(unit):
         add("headline-like")
     size = len(line)
-    add(f"length {next((name for limit, name in _LENGTHS if size <= limit), '65+')}")
+    add(_LENGTHS[bisect_left(_LENGTH_LIMITS, size)])
     if ends_sentence(line):
         add("ends a sentence")
     elif line.rstrip(CLOSERS + " ")[-1:] in "，,、":
@@ -305,19 +314,43 @@ def _setting(features: Features, unit: Unit, index: int, page: Page) -> None:
         add("last line of the page")
 
 
-def _context(features: Features, units: list[Unit], index: int, own: list[Features], behind: str) -> None:
+class _Lines:
+    """A page's lines with what the features of several lines ask of them, each answered
+    once: the signs between each line and the next, and whether a line could go on with a
+    run of headline lines."""
+
+    def __init__(self, units: list[Unit], own: list[Features]):
+        self.units, self.own = units, own
+        pairs = list(pairwise(units))
+        self.cuts = [certain_cut(a.text, b.text) for a, b in pairs]  # between line k and k + 1
+        self.gains = [_reads_joined(a.text, b.text) for a, b in pairs]
+        self._could_head: dict[int, bool] = {}
+
+    def byline(self, index: int) -> bool:
+        values = self.own[index].values
+        return "byline shape" in values if "empty" not in values else is_byline(self.units[index].text)
+
+    def could_head(self, index: int) -> bool:
+        """Could this line continue a run of headline lines? (`_could_be_headline_line`)"""
+        if index not in self._could_head:
+            self._could_head[index] = _could_be_headline_line(self.units, index, self.byline(index), "headline-like" in self.own[index].values)
+        return self._could_head[index]
+
+
+def _context(features: Features, lines: _Lines, index: int, behind: _TextBehind) -> None:
     """What the lines around a line say about it."""
+    units, own = lines.units, lines.own
     unit = units[index]
     add = features.add
     previous = units[index - 1] if index else None
     following = units[index + 1] if index + 1 < len(units) else None
-    if previous is not None and certain_cut(previous.text, unit.text):
+    if previous is not None and lines.cuts[index - 1]:
         add("the text before runs on into it")
-    if following is not None and certain_cut(unit.text, following.text):
+    if following is not None and lines.cuts[index]:
         add("it runs on into the next line")
-    if following is not None and following.role is not Role.MARKER and (gain := _reads_joined(unit.text, following.text)) > 0:
+    if following is not None and following.role is not Role.MARKER and (gain := lines.gains[index]) > 0:
         add("its words read on into the next line", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{unit.text[-2:]}|{following.text[:2]} {gain:.1f}")
-    if previous is not None and previous.role is not Role.MARKER and (gain := _reads_joined(previous.text, unit.text)) > 0:
+    if previous is not None and previous.role is not Role.MARKER and (gain := lines.gains[index - 1]) > 0:
         add("the words before read on into it", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{previous.text[-2:]}|{unit.text[:2]} {gain:.1f}")
     if previous is not None and previous.role is Role.MARKER and previous.continued_to:
         add("after a jump to another page")
@@ -325,7 +358,7 @@ def _context(features: Features, units: list[Unit], index: int, own: list[Featur
         add("after a credit wrapped over two lines")
     if "headline-like" not in own[index].values:
         return
-    found, position = _article_follows(units, index)
+    found, position = _article_follows(lines, index)
     if found:
         add(found)
     if found == _LEAD_FIRST and "clauses: 0" in own[index].values and (previous is None or "ends a sentence" in own[index - 1].values):
@@ -336,7 +369,8 @@ def _context(features: Features, units: list[Unit], index: int, own: list[Featur
     if found != _FOOT and run and _titled(run[0]):
         add("headline-like lines follow")
     text_after = "".join(u.text for u in units[position : position + 2])
-    ahead, echo = _share(unit.text, text_after), _share(unit.text, behind)
+    pairs = _han_pairs(unit.text)
+    ahead, echo = _share(pairs, text_after), _share(pairs, behind.before(index))
     if ahead >= _WORDS_SHARED:
         add("its words open the next text", ahead, f"{ahead:.0%}")
     if echo >= _WORDS_SHARED and echo > ahead:
@@ -371,10 +405,9 @@ def _han_pairs(text: str) -> set[str]:
     return {run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
 
 
-def _share(line: str, text: str) -> float:
-    """The share of the line's distinct character pairs that the text prints (none for a line
-    of fewer than `_FEWEST_PAIRS`: a share of one or two pairs is chance)."""
-    pairs = set(_han_pairs(line))
+def _share(pairs: set[str], text: str) -> float:
+    """The share of a line's distinct character pairs (`_han_pairs`) that the text prints
+    (none for a line of fewer than `_FEWEST_PAIRS`: a share of one or two pairs is chance)."""
     if len(pairs) < _FEWEST_PAIRS or not text:
         return 0.0
     return sum(1 for pair in pairs if pair in text) / len(pairs)
@@ -394,48 +427,43 @@ _CREDITED = "a photo credit follows"
 _FOOT = "only headline-like lines follow"
 
 
-def _article_follows(units: list[Unit], index: int) -> tuple[str | None, int]:
+def _article_follows(lines: _Lines, index: int) -> tuple[str | None, int]:
     """What, past the headline-like lines starting here and before the next possible
     headline, shows that an article starts (one of the constants above, or None), and where
     the text after the headline-like lines begins."""
+    units, own = lines.units, lines.own
     position = index + 1
     while position < len(units) and position - index <= 4:
-        if units[position].role is not Role.MARKER and not _could_be_headline_line(units, position):
+        if units[position].role is not Role.MARKER and not lines.could_head(position):
             break
         position += 1
     else:
         return _FOOT, position
-    for offset, unit in enumerate(_ahead(units, position)):
-        text = without_strays(unit.text)
-        at = position + offset
-        if is_photo_credit(text) or (at + 1 < len(units) and credit_across(text, units[at + 1])):
+    for at in range(position, min(len(units), position + _LOOKAHEAD)):
+        unit, values = units[at], own[at].values
+        # the line's own features say what its text is: a photo credit, a lead, a byline
+        if "credit" in values or "credit line" in values or (at + 1 < len(units) and credit_across(without_strays(unit.text), units[at + 1])):
             return _CREDITED, position
-        if LEAD.match(text) or is_byline(unit.text):
-            return (_LEAD_FIRST if offset == 0 else _LEAD_LATER), position
+        if "lead cue" in values or lines.byline(at):
+            return (_LEAD_FIRST if at == position else _LEAD_LATER), position
         if unit.continued_from:
             return _JUMP, position
         previous = units[at - 1]
-        if offset and (
+        if at > position and (
             previous.continued_to
             or unit.heading
-            or (unit.block_start and ends_sentence(previous.text) and _could_be_headline_line(units, at))
+            or (unit.block_start and ends_sentence(previous.text) and lines.could_head(at))
         ):
             return None, position  # another article starts here, or this one jumped to another page
     return None, position
 
 
-def _ahead(units: list[Unit], position: int) -> Iterator[Unit]:
-    return (units[at] for at in range(position, min(len(units), position + _LOOKAHEAD)))
-
-
-
-
-def _could_be_headline_line(units: list[Unit], index: int) -> bool:
+def _could_be_headline_line(units: list[Unit], index: int, byline: bool, headline: bool) -> bool:
     """Could this line continue a run of headline lines? Not a byline, not a date or a note
     in brackets alone, not the start of an article's text (上接), and not a line of a
-    hard-wrapped column."""
+    hard-wrapped column. (`byline`, `headline`: is_byline and headline_like of the line.)"""
     unit = units[index]
-    if is_byline(unit.text) or unit.continued_from or not headline_like(unit) or _DATE_ALONE.match(unit.text) or _NOTE_ALONE.match(unit.text):
+    if byline or unit.continued_from or not headline or _DATE_ALONE.match(unit.text) or _NOTE_ALONE.match(unit.text):
         return False
     if unit.text.startswith("——"):
         return True  # a —— subtitle, however long

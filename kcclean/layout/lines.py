@@ -53,15 +53,17 @@ def split_units(source: Source) -> Page:
         line_start = offset
         offset += len(raw) + 1
         content = raw.strip()
-        page.changes += _stray_ends(source, line_start, raw, len(raw) - len(raw.lstrip()), len(raw.rstrip()))
+        indent, width = len(raw) - len(raw.lstrip()), len(raw.rstrip())  # width: with the indent
+        if indent or width < len(raw):
+            page.changes += _stray_ends(source, line_start, raw, indent, width)
         if not content:
             gap += 1
             previous_blank = True
             line_number += 1
             continue
-        start = line_start + (len(raw) - len(raw.lstrip()))
-        widths.append(len(raw.rstrip()))
-        indented = start > line_start
+        start = line_start + indent
+        widths.append(width)
+        indented = indent > 0
         heading = 0
         if content[0] in _HEADING_MARKS:
             marks = len(content) - len(content.lstrip(_HEADING_MARKS))
@@ -84,7 +86,7 @@ def split_units(source: Source) -> Page:
                 gap_before=gap if previous_blank else 0,
                 heading=heading,
                 indented=indented,
-                width=len(raw.rstrip()),
+                width=width,
             )
         )
         gap = 0

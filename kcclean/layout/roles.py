@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import Page, Role, Unit
 from ..rules import LINE_DECISIONS, LayoutRuleId, LexiconRule, Rulebook
-from .cues import LEAD, MARKER, ends_sentence, page_number, without_strays
+from .cues import MARKER, ends_sentence, page_number
 from .cuts import certain_cut
 from .decisions import LayoutModel
 from .features import constraints, line_features
@@ -27,7 +27,13 @@ _ROLE_OF_LABEL = {
 _PROSE = 16  # characters of a line, with a comma, that make it prose
 # The text of articles, line by line (no decision worth explaining).
 _TEXT = frozenset({Role.BODY, Role.LEAD})
+# The lines whose evidence the output shows: an article's headline and subhead lines (its
+# evidence), page furniture no lexicon knows (its record). Weighing what told a label from
+# its runner-up costs more than deciding it, so the other lines are not explained.
+_SHOWN = frozenset({Role.HEADLINE, Role.SUBHEAD})
+_FURNITURE = frozenset({Role.MASTHEAD, Role.BANNER})
 _NO_HEADLINE = ("banner", "body")  # what a headline with no article under it can be
+_FURNITURE_LABELS = ("masthead", "banner")
 
 
 def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
@@ -36,23 +42,28 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
     features = line_features(page, rulebook)
     decisions = page.reviewed = reviewed(page, rulebook)
     decided = model.roles(features, constraints(page, features, decisions))
-    for unit, role in zip(page.units, decided):
+    # Only the page's last line of text (no furniture, no marker) can be a headline with no
+    # article under it that `assemble._settle_bodiless` moves back into the article before.
+    texts = [k for k, (unit, role) in enumerate(zip(page.units, decided)) if unit.role is not Role.MARKER and role.label not in _FURNITURE_LABELS]
+    last_text = texts[-1] if texts else None
+    for index, (unit, role, known) in enumerate(zip(page.units, decided, features)):
         unit.label = role.label
         decision = decisions.get(unit.line)
         if decision is not None and decision.decide in LINE_DECISIONS and unit.role is not Role.MARKER:
             page.changes.append(kept(unit, decision))
-        if role.label in ("masthead", "banner"):
+        if role.label in _FURNITURE_LABELS:
             if unit.role is not Role.MARKER:
                 unit.role = _furniture(unit, role.label, page, rulebook)
         else:
             unit.role = _ROLE_OF_LABEL[role.label]
-            if unit.role is Role.BODY and LEAD.match(without_strays(unit.text)):
+            if unit.role is Role.BODY and "lead cue" in known.values:
                 unit.role = Role.LEAD
-        if unit.role not in _TEXT or role.constraint:
+        if unit.role in _SHOWN or (unit.role in _FURNITURE and unit.lexicon is None):
             unit.why = role.explain()
-        if role.label == "head":
+        if role.label == "head" and index == last_text:
+            # only a headline that would be text is moved, with this evidence
             otherwise = role.rather(*_NO_HEADLINE)
-            unit.otherwise = (otherwise, role.explain(otherwise, _NO_HEADLINE))
+            unit.otherwise = (otherwise, role.explain(otherwise, _NO_HEADLINE) if otherwise == "body" else "")
     page.cuts, page.open_ends = page_cuts(page)
     return page
 
