@@ -5,12 +5,13 @@ own text, to count how often a pair of characters occurs in it.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
 import regex
 
-from ..words import word_across
+from ..words import split_cost, word_across
 
 # How paragraphs of a news story open, unmistakably: a dated or time-word sentence start
 # with its comma, a meeting report's verb, a connective. Words that also continue
@@ -101,3 +102,23 @@ def certain_cut(a: str, b: str, unclosed: bool = False) -> tuple[str, str] | Non
 
 def starts_paragraph(text: str) -> bool:
     return bool(_OPENER.match(text))
+
+
+_REACH = 4  # characters each side of a break its words are read over
+GAIN_CAP = 8.0  # a gain this large is as telling as any
+
+
+def reads_joined(a: str, b: str) -> float:
+    """How much likelier the words around a break read joined than as two texts: the cost of
+    the pieces' likeliest splits into words minus that of the joined text (words.split_cost);
+    0 when no word of the list runs across."""
+    left, right = a[-_REACH:], b[:_REACH]
+    if not left or not right:
+        return 0.0
+    return _gain(left, right)
+
+
+@functools.lru_cache(maxsize=4096)
+def _gain(left: str, right: str) -> float:
+    # each pair of lines is weighed as a line's next, as the next line's previous and as a break
+    return max(0.0, split_cost(left) + split_cost(right) - split_cost(left + right))

@@ -1,5 +1,6 @@
-"""What the layout model weighs: the features of each line of a page, and of each break between
-two pieces of a paragraph, computed once and kept as data (a name, a value, a detail).
+"""What the layout model weighs: the features of each line of a page (those of each break
+between two pieces of a paragraph are in `breaks`), computed once and kept as data (a name, a
+value, a detail).
 
 A feature describes the text and the layout of a transcript, never a decision already taken:
 what a line says (a lead, a byline, a credit, a date), how it is set (indent, blank lines,
@@ -10,7 +11,6 @@ turn them into decisions are fitted from labelled pages (`decisions.LayoutModel`
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +20,6 @@ import regex
 
 from ..model import Page, Role, Unit
 from ..rules import LINE_DECISIONS, LayoutDecision, Rulebook
-from ..words import split_cost
 from .cues import (
     ARTICLE_OPENING,
     CAPTION_OPENING,
@@ -31,7 +30,6 @@ from .cues import (
     QUOTE_CLOSERS,
     SOURCE_LINE,
     balanced,
-    bare_lead,
     credit_across,
     credit_in,
     credit_line,
@@ -40,11 +38,10 @@ from .cues import (
     is_byline,
     near_width,
     notice_title,
-    opens_paragraph,
     opens_with_continuation,
     without_strays,
 )
-from .cuts import IssueText, certain_cut, starts_paragraph
+from .cuts import GAIN_CAP, certain_cut, reads_joined, starts_paragraph
 
 LABEL = regex.compile(r"^[\[【〔][^\]】〕]{1,12}[\]】〕]$")
 # A dateline standing alone in a diary-style piece: 3月5日 九华乡双溪村 / 3月5日 晴.
@@ -69,7 +66,6 @@ _TOP_REGION = 16  # the masthead block is among the first lines of a page
 _KNOWN_LONGEST = 40  # known lines (masthead, banners) are short
 _LOOKAHEAD = 200  # lines searched for the start of an article after headline-like lines
 _WORDS_SHARED = 0.4  # share of a line's character pairs that makes it "about" a text
-_OPEN_ENDS_CAP = 4  # other unmarked paragraph ends on a page from which the page says it all
 _FEWEST_PAIRS = 3  # distinct character pairs a line needs for its share of them to tell anything
 _BEHIND = 1500  # characters before a line its words are looked for
 # The features of a neighbouring line that tell about this one.
@@ -323,7 +319,7 @@ class _Lines:
         self.units, self.own = units, own
         pairs = list(pairwise(units))
         self.cuts = [certain_cut(a.text, b.text) for a, b in pairs]  # between line k and k + 1
-        self.gains = [_reads_joined(a.text, b.text) for a, b in pairs]
+        self.gains = [reads_joined(a.text, b.text) for a, b in pairs]
         self._could_head: dict[int, bool] = {}
 
     def byline(self, index: int) -> bool:
@@ -349,9 +345,9 @@ def _context(features: Features, lines: _Lines, index: int, behind: _TextBehind)
     if following is not None and lines.cuts[index]:
         add("it runs on into the next line")
     if following is not None and following.role is not Role.MARKER and (gain := lines.gains[index]) > 0:
-        add("its words read on into the next line", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{unit.text[-2:]}|{following.text[:2]} {gain:.1f}")
+        add("its words read on into the next line", min(gain, GAIN_CAP) / GAIN_CAP, f"{unit.text[-2:]}|{following.text[:2]} {gain:.1f}")
     if previous is not None and previous.role is not Role.MARKER and (gain := lines.gains[index - 1]) > 0:
-        add("the words before read on into it", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{previous.text[-2:]}|{unit.text[:2]} {gain:.1f}")
+        add("the words before read on into it", min(gain, GAIN_CAP) / GAIN_CAP, f"{previous.text[-2:]}|{unit.text[:2]} {gain:.1f}")
     if previous is not None and previous.role is Role.MARKER and previous.continued_to:
         add("after a jump to another page")
     if index > 1 and credit_across(units[index - 2].text, previous):
@@ -471,106 +467,3 @@ def _could_be_headline_line(units: list[Unit], index: int, byline: bool, headlin
     previous = units[index - 1] if index else None
     goes_on = previous is not None and previous.full_width and not unit.block_start and not unit.indented
     return not column_text and not goes_on
-
-
-# --- breaks between two pieces of a paragraph ---------------------------------------------
-
-_SHORT_PIECE = 20  # as short as a subhead, a dateline or a byline: no running prose
-_REACH = 4  # characters each side of a break its words are read over
-_GAIN_CAP = 8.0  # a gain this large is as telling as any
-_FIELD = regex.compile(r"^\p{Han}{2,8}[：:]")  # 项目名称：… a field of a notice or a form
-_DATE_END = regex.compile(r"\d{1,4}[年月日]$|[年月]\d{1,2}日$")
-_DATE_START = regex.compile(r"^\d{4}年|^\d{1,2}月\d{1,2}日")
-_BARE_LEAD_LONGEST = 60  # a cue and its bracket of names
-
-
-@dataclass(frozen=True, slots=True)
-class Preceding:
-    """The paragraph joined so far before a break: its last piece, its text, how many quotes
-    or brackets it left open, and whether it has a clause mark."""
-
-    last: Unit
-    text: str
-    unclosed: int
-    clauses: bool
-
-
-def break_features(before: Preceding, after: Unit, page: Page, text: IssueText) -> Features:
-    """What shows that the paragraph was cut between `before` and `after`, or that it ended."""
-    features = Features()
-    add = features.add
-    a, b = before.last, after
-    ended = ends_sentence(a.text)
-    add("a sentence ends before it" if ended else "no sentence end", detail=repr(a.text[-6:]))
-    if page.wrap_width:
-        add("the page is hard-wrapped")
-        if near_width(a, page.wrap_width):
-            add("the line fills the column", detail=f"{page.wrap_width} characters")
-        else:
-            add("the line stops short of the column", detail=f"{a.width} of {page.wrap_width} characters")
-        if page.uses_indent:
-            add("the page indents paragraphs")
-        if not b.indented and page.wrap_width - 2 <= b.width < page.wrap_width:
-            add("the next line stops two short of the column", detail="a paragraph's first line whose indent was lost")
-    add("a blank line between" if b.block_start else "a line break between")
-    if b.gap_before >= 2:
-        add("blank lines between: 2+")
-    if b.indented:
-        add("the next line is indented")
-    if not ended:
-        sign = certain_cut(a.text, b.text, before.unclosed > 0)
-        if sign is not None:
-            add(sign[0], detail=sign[1])
-        if len(before.text) <= _BARE_LEAD_LONGEST and bare_lead(before.text):
-            add("a lead with no text after its cue")
-        if opens_with_continuation(b.text):
-            add("the next part starts mid-sentence", detail=repr(b.text[:4]))
-        gain = _reads_joined(a.text, b.text)
-        if gain > 0:
-            add("words read across the break", min(gain, _GAIN_CAP) / _GAIN_CAP, f"{a.text[-2:]}|{b.text[:2]} {gain:.1f}")
-        if text.prints(a.text[-2:] + b.text[:2]):
-            add("a phrase printed elsewhere runs across", detail=repr(a.text[-2:] + b.text[:2]))
-        if seen := text.pair_count(a.text[-1] + b.text[:1]):
-            add("the pair occurs elsewhere in the issue", min(seen, 5) / 5, f"{a.text[-1] + b.text[:1]!r} {seen} times")
-        if before.clauses:
-            add("the paragraph so far has a clause mark")
-        if a.text.rstrip()[-1:] in QUOTE_CLOSERS + "）)":
-            add("the first part may end with a quote", detail=repr(a.text[-3:]))
-    if len(before.text) <= _SHORT_PIECE:
-        add("the first part is short", detail=f"{len(before.text)} characters")
-    if len(b.text) <= _SHORT_PIECE:
-        add("the next part is short", detail=f"{len(b.text)} characters")
-    if _FIELD.match(before.text):
-        add("the first part is a field", detail=repr(before.text[:6]))
-    if _FIELD.match(b.text):
-        add("the next part is a field", detail=repr(b.text[:6]))
-    if _DATE_END.search(a.text):
-        add("the first part ends with a date")
-    if _DATE_START.match(b.text):
-        add("the next part starts with a date")
-    if opens_paragraph(b.text):
-        add("the next part opens a paragraph", detail=repr(b.text[:6]))
-    if LEAD.match(without_strays(b.text)):
-        add("the next part is a lead")
-    if page.cuts >= 2:
-        add("the page cuts paragraphs at column breaks", detail=f"{page.cuts} certain cuts")
-    if not ended and page.open_ends >= 2:
-        others = page.open_ends - 1
-        add("other paragraphs of the page stop without a mark", min(others, _OPEN_ENDS_CAP) / _OPEN_ENDS_CAP, f"{others} of them")
-    return features
-
-
-def _reads_joined(a: str, b: str) -> float:
-    """How much likelier the words around a break read joined than as two texts: the cost of
-    the pieces' likeliest splits into words minus that of the joined text (words.split_cost);
-    0 when no word of the list runs across."""
-    left, right = a[-_REACH:], b[:_REACH]
-    if not left or not right:
-        return 0.0
-    return _gain(left, right)
-
-
-@functools.lru_cache(maxsize=4096)
-def _gain(left: str, right: str) -> float:
-    # each pair of lines is weighed as a line's next, as the next line's previous and as a break
-    return max(0.0, split_cost(left) + split_cost(right) - split_cost(left + right))

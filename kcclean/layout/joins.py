@@ -17,7 +17,8 @@ from ..rules import BREAK_DECISIONS, LayoutRuleId, Rulebook, Verdict
 from .cues import ends_sentence, is_lead, near_width
 from .cuts import IssueText, overlap
 from .decisions import LayoutModel
-from .features import Features, Preceding, break_features
+from .breaks import Preceding, break_features
+from .features import Features
 from .review import kept
 
 _HAN = regex.compile(r"\p{Han}")
