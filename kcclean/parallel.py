@@ -260,7 +260,10 @@ def dask_cluster(
             with signals_handled({signal.SIGINT: signal.SIG_IGN}):
                 cluster = LocalCluster(
                     n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=logging.ERROR,  # not a warning for each task cancelled by Ctrl-C
+                    # nothing from the workers' own logs: a task's error reaches kcclean as the
+                    # task's exception, and what the workers log as a Ctrl-C tears the cluster
+                    # down (tasks cancelled, a heartbeat to a scheduler gone) is noise
+                    silence_logs=logging.CRITICAL,
                 )
             address = stack.enter_context(cluster).scheduler_address
         try:
