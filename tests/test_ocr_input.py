@@ -94,6 +94,27 @@ def test_a_look_alike_the_engine_doubts_is_suggested_with_its_score(score: float
             assert found == []
 
 
+ALTO_TWO_LINES = """<?xml version="1.0" encoding="UTF-8"?>
+<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page ID="P1" WIDTH="400" HEIGHT="200"><PrintSpace><TextBlock ID="B1">
+<TextLine ID="L1" HPOS="40" VPOS="40" WIDTH="300" HEIGHT="22"><String CONTENT="各村落实安全生产责任，做到守土尽" HPOS="40" VPOS="40" WIDTH="300" HEIGHT="22" WC="0.98"/></TextLine>
+<TextLine ID="L2" HPOS="40" VPOS="72" WIDTH="40" HEIGHT="22"><String CONTENT="贵。" HPOS="40" VPOS="72" WIDTH="40" HEIGHT="22" WC="0.95" CC="{cc}"/></TextLine>
+</TextBlock></PrintSpace></Page></Layout></alto>
+"""
+
+
+@pytest.mark.parametrize(("cc", "suggested"), [("7 0", True), ("0 0", False), ("70", True)])
+def test_alto_character_confidence_is_the_score_of_its_character(cc: str, suggested: bool, rulebook, tmp_path: Path):
+    # The word scores 0.95, sure enough; ALTO's CC says its first character is doubtful
+    # (7 of 9: a score of 0.222), and that character is the look-alike.
+    scan = tmp_path / "scan.xml"
+    scan.write_text(ALTO_TWO_LINES.format(cc=cc), encoding="utf-8")
+    [issue] = list(clean_files([scan], rulebook))
+    found = [c for c in issue.changes if c.rule == "typo.confusions"]
+    assert [(c.before, c.after, c.applied) for c in found] == ([("贵", "责", False)] if suggested else [])
+    if suggested:
+        assert found[0].evidence.endswith("; engine score 0.22 for 尽贵")
+
+
 def rows(*lines: tuple[str, int]) -> list[list]:
     """Lines as engines list them: [box, text, score], one under the other."""
     return [[[[40, 40 + 32 * k], [40 + 20 * len(text), 40 + 32 * k], [40 + 20 * len(text), 62 + 32 * k], [40, 62 + 32 * k]], text, 0.9] for k, (text, _) in enumerate(lines)]

@@ -127,8 +127,9 @@ def _line(text: str, box: Box | None, place: str, name: str, score: float | None
     return OcrLine(text, box, place, score, words)
 
 
-def _joined(words: list[tuple[str, Box | None, float | None]]) -> tuple[str, tuple[tuple[int, int, float], ...]]:
-    """A line's text from its words, and each word's score as a span of it. Two words are
+def _joined(words: list[tuple[str, Box | None, float | tuple[float, ...] | None]]) -> tuple[str, tuple[tuple[int, int, float], ...]]:
+    """A line's text from its words, and each word's score as a span of it (each character's,
+    where the format scores characters). Two words are
     written apart when there is space between their boxes (a byline's names), or, without
     boxes, when they are not both Chinese (engines list Chinese characters as words); never
     next to a mark."""
@@ -151,7 +152,9 @@ def _joined(words: list[tuple[str, Box | None, float | None]]) -> tuple[str, tup
                 parts.append(" ")
                 at += 1
         parts.append(text)
-        if score is not None:
+        if isinstance(score, tuple):
+            scores.extend((at + k, at + k + 1, one) for k, one in enumerate(score))
+        elif score is not None:
             scores.append((at, at + len(text), score))
         at += len(text)
         previous = (text, box)
@@ -190,11 +193,22 @@ def _alto_line(line: Element, number: int, name: str) -> OcrLine:
     for child in line:
         tag = _local(child.tag)
         if tag in ("String", "HYP"):
-            words.append((child.get("CONTENT", ""), _alto_box(child), _number(child.get("WC"))))
+            content = child.get("CONTENT", "")
+            words.append((content, _alto_box(child), _character_scores(child.get("CC"), content) or _number(child.get("WC"))))
     text, scores = _joined(words)
     word_scores = [score for _, _, score in scores]
     score = sum(word_scores) / len(word_scores) if word_scores else None
     return _line(text, _alto_box(line), line.get("ID") or f"TextLine {number + 1}", name, score, scores)
+
+
+def _character_scores(confidences: str | None, content: str) -> tuple[float, ...] | None:
+    """ALTO's CC: one digit per character, 0 sure to 9 unsure (space-separated, or run
+    together in older files), as scores of 1 (sure) down to 0, as engines score a word; None
+    when there is none or it does not give one per character."""
+    digits = (confidences or "").split() if " " in (confidences or "") else list(confidences or "")
+    if len(digits) != len(content) or not all(d.isdigit() and len(d) == 1 for d in digits):
+        return None
+    return tuple(round(1 - int(d) / 9, 3) for d in digits)
 
 
 def _alto_box(element: Element) -> Box | None:
