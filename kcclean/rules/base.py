@@ -85,6 +85,9 @@ class Rule:
     FIELDS: ClassVar[frozenset[str]] = frozenset()
     # Whether the rule recognises protected spans (`protected`), which no other rule may change.
     PROTECTS: ClassVar[bool] = False
+    # Whether the rule weighs the OCR engine's scores (`find_scored`): only then are a text's
+    # scores gathered for it, a tuple the length of the text on every pass.
+    WEIGHS_SCORES: ClassVar[bool] = False
 
     id: str
     description: str

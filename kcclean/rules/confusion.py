@@ -92,6 +92,7 @@ class ConfusionRule(Rule):
 
     KIND: ClassVar[str] = "confusion"
     FIELDS: ClassVar[frozenset[str]] = frozenset({"groups", "groups_file", "min_frequency", "misread_where"})
+    WEIGHS_SCORES: ClassVar[bool] = True
 
     groups: list[ConfusionGroup] = field(default_factory=list)
     min_frequency: int = 100  # the word a safe fix makes is at least this common

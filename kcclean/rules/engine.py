@@ -168,7 +168,7 @@ def _apply(rule: Rule, slot: Slot, rulebook: Rulebook, suggested: set[tuple], of
     made together (one rebuild of a long paragraph, not one per edit) unless one touches
     the span of the next: then that one is made first."""
     unit = slot.unit
-    edits = rule.edits(unit.text, _protected(slot, rule, rulebook, off), unit.trace.scores())
+    edits = rule.edits(unit.text, _protected(slot, rule, rulebook, off), unit.trace.scores() if rule.WEIGHS_SCORES else None)
     if edits and rule.narrowed_in and (scoped := rule.narrowed_in.get(unit.trace.source.name)):
         edits = [edit for edit in edits if not excepted(unit.text, edit, list(scoped))]
     if not edits:
