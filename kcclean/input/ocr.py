@@ -205,8 +205,8 @@ def _character_scores(confidences: str | None, content: str) -> tuple[float, ...
     """ALTO's CC: one digit per character, 0 sure to 9 unsure (space-separated, or run
     together in older files), as scores of 1 (sure) down to 0, as engines score a word; None
     when there is none or it does not give one per character."""
-    digits = (confidences or "").split() if " " in (confidences or "") else list(confidences or "")
-    if len(digits) != len(content) or not all(d.isdigit() and len(d) == 1 for d in digits):
+    digits = "".join((confidences or "").split())  # each digit one character's, spaced or not
+    if len(digits) != len(content) or not digits.isdecimal():
         return None
     return tuple(round(1 - int(d) / 9, 3) for d in digits)
 
