@@ -67,6 +67,27 @@ def covering_word(text: str, at: int, ch: str) -> tuple[str, int, int] | None:
     return best
 
 
+# A word found across a removed character must be at least this common to count (the confusion
+# rule's own bar for a word that settles a fix: rarer entries of the table include many names).
+_WORD_AT_JOIN_FREQUENCY = 100
+
+
+def word_at_join(left: str, right: str) -> tuple[str, int] | None:
+    """The most common word of two to four characters that `left` and `right` make where they
+    meet (负责 + 人 → 负责人), as (word, frequency), at least `_WORD_AT_JOIN_FREQUENCY` common;
+    None when no such word spans the join."""
+    table = word_table()
+    best = None
+    for before, after in _CUTS_ACROSS:
+        if before > len(left) or after > len(right):
+            continue
+        word = left[-before:] + right[:after]
+        frequency = table.get(word, 0)
+        if frequency >= _WORD_AT_JOIN_FREQUENCY and (best is None or frequency > best[1]):
+            best = (word, frequency)
+    return best
+
+
 def in_a_word(text: str, at: int) -> bool:
     """Whether a word of two to four characters covers position `at` of `text`: the shortest
     first, as most covered characters are in a two-character word."""

@@ -9,6 +9,7 @@ from typing import ClassVar
 import regex
 
 from ..errors import RuleTimeout
+from ..words import word_at_join
 from .base import TIMEOUT_SECONDS, Edit, Entry, Rule
 from .trigger import trigger_of
 
@@ -19,10 +20,13 @@ class RegexRule(Rule):
     replacement template, or a `translate` table: each character of a match replaced by its
     entry, the others kept. A space an entry begins or ends with separates a mark from the
     word beside it (", ", " ("), so it is kept only where a word is: after a letter, digit or
-    closing bracket, before a letter, digit or opening bracket."""
+    closing bracket, before a letter, digit or opening bracket. With `joins_a_word`, a match is
+    removed only where the characters either side of it make a word of the word list when
+    joined (通讯丨员: 通讯员), the word named as the edit's evidence: debris inside a word,
+    where elsewhere the same mark may be meant (a separator between words)."""
 
     KIND: ClassVar[str] = "regex"
-    FIELDS: ClassVar[frozenset[str]] = frozenset({"pattern", "replacement", "translate"})
+    FIELDS: ClassVar[frozenset[str]] = frozenset({"pattern", "replacement", "translate", "joins_a_word"})
 
     pattern: regex.Pattern | None = None
     replacement: str = ""
@@ -32,6 +36,7 @@ class RegexRule(Rule):
     # Characters every match contains one of, as a `re` class (a bitmap scan, hundreds of
     # times faster than the pattern): text without any of them needs no scan. None: unknown.
     trigger: re.Pattern | None = None
+    joins_a_word: bool = False
 
     def may_change(self, text: str) -> bool:
         return self.trigger is None or self.trigger.search(text) is not None
@@ -50,8 +55,14 @@ class RegexRule(Rule):
         try:
             for match in self.pattern.finditer(text, timeout=TIMEOUT_SECONDS):
                 after = self._translated(text, match) if self.translate else match.expand(self.replacement)
-                if after != match.group():
+                if after == match.group():
+                    continue
+                if not self.joins_a_word:
                     edits.append(Edit(match.start(), match.end(), after))
+                elif joined := word_at_join(text[max(0, match.start() - 3) : match.start()], text[match.end() : match.end() + 3]):
+                    word, frequency = joined
+                    evidence = f"{word!r} is a word (freq {frequency}) across {match.group()!r}"
+                    edits.append(Edit(match.start(), match.end(), after, evidence=evidence))
         except TimeoutError:
             raise RuleTimeout(self.id, f"text starting {text[:20]!r}", TIMEOUT_SECONDS) from None
         return edits
@@ -70,6 +81,7 @@ class RegexRule(Rule):
         rule.pattern = entry.pattern("pattern")
         rule.scanner = regex.compile(rule.pattern.pattern, regex.MULTILINE)
         rule.trigger = trigger_of(rule.pattern.pattern)
+        rule.joins_a_word = _joins_a_word(entry)
         if "translate" in entry.data:
             rule.translate = _translate_table(entry)
             return rule
@@ -88,6 +100,17 @@ class RegexRule(Rule):
 # where a space beside a translated mark stands between it and a word (see RegexRule)
 _WORD_BEFORE = regex.compile(r"[\p{L}\p{N})\]）]$")
 _WORD_AFTER = regex.compile(r"[\p{L}\p{N}(\[（]")
+
+
+def _joins_a_word(entry: Entry) -> bool:
+    """The rule's `joins_a_word` flag, checked: only a rule that removes what it matches can
+    join the text either side of it."""
+    flag = entry.data.get("joins_a_word", False)
+    if not isinstance(flag, bool):
+        raise entry.fail("joins_a_word", f"rule {entry.rule_id}: `joins_a_word` must be true or false")
+    if flag and (entry.data.get("replacement") != "" or "translate" in entry.data):
+        raise entry.fail("joins_a_word", f"rule {entry.rule_id}: `joins_a_word` needs `replacement = \"\"` (the match removed)")
+    return flag
 
 
 def _translate_table(entry: Entry) -> dict[str, str]:
