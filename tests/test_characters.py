@@ -157,16 +157,30 @@ def test_rule_table_is_current() -> None:
     assert rules_table.current_table(rules_table.PAGE.read_text(encoding="utf-8")) == rules_table.table()
 
 
-def test_a_character_printed_alike_throughout_the_issue_is_taken_for_a_name() -> None:
-    """梘 three times in the same place-name is only suggested; a stray 後 in the same issue
-    is still fixed."""
+def test_a_name_held_in_a_name_like_place_is_held_wherever_the_issue_prints_it() -> None:
+    """楊 before 村 is a village's name: suggested there and where the issue prints the name
+    without its suffix; a stray 後 in the same issue is still fixed."""
     from kcclean.pipeline import clean_text
 
     issue = clean_text(
-        "上梘头村迎来丰收\n\n本报讯（记者 王思）5月8日，上梘头村的村民们忙着采摘杨梅，今年的杨梅产量比去年"
-        "增长两成。上梘头的杨梅已经卖到了上海、杭州等地，上梘头的村民们说，这是他们最忙的季节。"
+        "上楊村迎来丰收\n\n本报讯（记者 王思）5月8日，上楊村的村民们忙着采摘杨梅，今年的杨梅产量比去年"
+        "增长两成。上楊的杨梅已经卖到了上海、杭州等地，上楊的村民们说，这是他们最忙的季节。"
         "一周後，全区杨梅节将正式开幕，各乡镇将组织游客前来采摘。\n"
     )
     script = [(c.before, c.after, c.applied) for c in issue.changes if c.rule == "script.traditional"]
     assert ("後", "后", True) in script
-    assert [s for s in script if s[0] == "梘"] == [("梘", "枧", False)] * 4
+    assert [s for s in script if s[0] == "楊"] == [("楊", "杨", False)] * 4
+
+
+def test_a_traditional_word_printed_alike_many_times_is_no_name_for_that_alone() -> None:
+    """樁 three times between the same neighbours, in no name-like place and in a word the
+    list lacks (充电桩): converted each time, not held as a name."""
+    from kcclean.pipeline import clean_text
+
+    issue = clean_text(
+        "充电桩进了小区\n\n本报讯 充电樁的数量够不够、充电樁的位置好不好、充电樁的管理谁来做，居民们都很关心。\n"
+    )
+    script = [(c.before, c.after, c.applied) for c in issue.changes if c.rule == "script.traditional"]
+    assert script == [("樁", "桩", True)] * 3
+
+

@@ -24,9 +24,10 @@ class ScriptRule(Rule):
     A conversion is only suggested (an unsafe edit) when it may be wrong: the character is
     also valid simplified text (in the 通用规范汉字表) and no known word supports the change,
     the result is not a common standard character, the word's conversion depends on its
-    neighbours, the character is printed the same way through the issue, or the place looks
-    like a name (`name_before`: after a byline's title or a surname; `name_after`: before a
-    place's suffix or a title). In a name-like place a word the conversion makes settles it
+    neighbours, or the place looks like a name (`name_before`: after a byline's title or a
+    surname; `name_after`: before a place's suffix or a title), here or anywhere else in the
+    issue where the character follows the same one (上楊村 … 上楊的村民: one village,
+    written alike). In a name-like place a word the conversion makes settles it
     when it is at least `name_word_frequency` times in the word list (推進農村 → 推进农村:
     农村 is no name) or lies on the side away from the surname or suffix (香燭上山: 香烛);
     上衕村 → 上同村 is only suggested (同村 is rare, and takes in the suffix: 上衕村 may be
@@ -49,9 +50,10 @@ class ScriptRule(Rule):
     changed: re.Pattern | None = None  # characters the conversion changes
     simplified: re.Pattern | None = None  # characters only simplified text uses
     valid: frozenset[str] = frozenset()  # changed characters that are also standard simplified
-    # changed characters printed the same way throughout the issue being repaired: the
-    # issue's state, not the rule's (left out of comparisons and of the cache's keys)
-    repeated: frozenset[str] = field(default=frozenset(), compare=False)
+    # a changed character after the character before it (上楊), where a name-like place of
+    # the issue being repaired holds it: the issue's state, not the rule's (left out of
+    # comparisons and of the cache's keys)
+    names: frozenset[str] = field(default=frozenset(), compare=False)
 
     def compile(self) -> None:
         self.converter = opencc.OpenCC(self.convert)
@@ -90,7 +92,7 @@ class ScriptRule(Rule):
         return self.changed
 
     def prepare(self, texts: list[str]) -> str | None:
-        self.repeated = frozenset()
+        self.names = frozenset()
         traditional = sum(len(self.changed.findall(text)) for text in texts)
         if not traditional:
             return None  # the usual case: nothing to weigh
@@ -100,20 +102,34 @@ class ScriptRule(Rule):
                 f"{traditional} traditional-only and {simplified} simplified-only characters: "
                 f"the text is not overwhelmingly simplified, so {self.id} converts nothing"
             )
-        self.repeated = self._repeated_alike(texts)
+        self.names = self._held_as_names(texts)
         return None
 
-    def _repeated_alike(self, texts: list[str]) -> frozenset[str]:
-        """Changed characters seen at least `_NAME_REPEATS` times, always between the same
-        neighbours: a name (a village, a person) printed the same way each time."""
-        contexts: dict[str, set[str]] = {}
-        counts: dict[str, int] = {}
+    def _held_as_names(self, texts: list[str]) -> frozenset[str]:
+        """Each changed character that a name-like place holds somewhere in the texts, after
+        the character before it (the name's, whether a surname or a place's first): a name is
+        written alike wherever the issue prints it, with its suffix or title or without."""
+        held = set()
         for text in texts:
-            for match in self.changed.finditer(text):
-                ch, at = match.group(), match.start()
-                contexts.setdefault(ch, set()).add(text[max(0, at - 1) : at + 2])
-                counts[ch] = counts.get(ch, 0) + 1
-        return frozenset(ch for ch, n in counts.items() if n >= _NAME_REPEATS and len(contexts[ch]) == 1)
+            for at, converted in self._conversions(text):
+                if at and self._in_a_name(text, converted, at, _support(text, converted, at, 0, len(text))):
+                    held.add(_context(text, at))
+        return frozenset(held)
+
+    def _conversions(self, text: str):
+        """(position, the text with its run converted) for each character the conversion
+        changes, in runs converted character for character."""
+        for run in _HAN_RUN.finditer(text):
+            word = run.group()
+            if not self.changed.search(word):
+                continue
+            by_word = self.converter.convert(word)
+            if len(by_word) != len(word):
+                continue
+            converted = text[: run.start()] + by_word + text[run.end() :]
+            for i, ch in enumerate(word):
+                if by_word[i] != ch:
+                    yield run.start() + i, converted
 
     def find(self, text: str) -> list[Edit]:
         edits = []
@@ -148,8 +164,15 @@ class ScriptRule(Rule):
         if new not in standard_characters(common=True):
             return True  # the result would be a rare character (a name's, a special field's) many fonts lack
         support = _support(text, converted, at, 0, len(text))
-        if not support and (ch in self.valid or ch in self.repeated):
-            return True  # valid simplified text as it stands (毕昇, 於 as a surname), or a name printed alike
+        if not support and ch in self.valid:
+            return True  # valid simplified text as it stands (毕昇, 於 as a surname)
+        if at and _context(text, at) in self.names:
+            return True  # written as a name the issue holds elsewhere
+        return self._in_a_name(text, converted, at, support)
+
+    def _in_a_name(self, text: str, converted: str, at: int, support: int) -> bool:
+        """Whether text[at] stands in a name-like place that no word of the conversion
+        (`support`: the commonest) settles."""
         # a name-like place: after a byline's title or a surname, before a place's suffix or a title
         after_title = bool(self.name_before and self.name_before.search(converted, max(0, at - _NAME_WINDOW), at))
         before_suffix = bool(self.name_after and self.name_after.match(converted, at + 1, at + 1 + _NAME_WINDOW))
@@ -165,8 +188,13 @@ class ScriptRule(Rule):
 
 
 _HAN_RUN = regex.compile(r"\p{Han}+")
-_NAME_REPEATS = 3
 _NAME_WINDOW = 8  # characters of context looked at for a name
+
+
+def _context(text: str, at: int) -> str:
+    """The character at `at` (not the first) after the one before it: how a name is
+    recognised where it is printed again."""
+    return text[at - 1 : at + 1]
 
 
 def _support(text: str, converted: str, at: int, low: int, high: int) -> int:
