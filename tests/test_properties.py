@@ -50,8 +50,9 @@ def test_rules_are_idempotent(text: str, scope: str, rulebook) -> None:
 
 
 # What else clean prose holds: addresses, paths, code, faces, Latin, Japanese and mojibake-like
-# Latin-1 text, each copied as printed (the traditional characters in a path or in Japanese
-# text, the space that ends an address, the `;` of a face are not slips).
+# Latin-1 text, and names with rare characters, each copied as printed (the traditional
+# characters in a path, in Japanese text or in a name's place, the space that ends an address,
+# the `;` of a face are not slips).
 NOT_PROSE = [
     "",
     "，详见www.kcrm.cn",
@@ -63,6 +64,9 @@ NOT_PROSE = [
     "，请填写《報名錶.xlsx》",
     "，输入`kcclean fix 報紙/ --out 結果`",
     "，周末见;-)",
+    "，好的;)明天见",
+    "，於潜镇和乾潭镇的村民来到保俶路",
+    "，村民王曄说",
     "，谢谢大家^_^",
     "，外宾来自Xi'an，说don't worry",
     "，留言写着東京タワーに行きました",
