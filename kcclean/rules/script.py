@@ -111,33 +111,27 @@ class ScriptRule(Rule):
         written alike wherever the issue prints it, with its suffix or title or without."""
         held = set()
         for text in texts:
-            for at, converted in self._conversions(text):
-                if at and self._in_a_name(text, converted, at, _support(text, converted, at, 0, len(text))):
-                    held.add(_context(text, at))
+            for run, by_word in self._converted_runs(text):
+                if len(by_word) != len(run.group()):
+                    continue
+                converted = text[: run.start()] + by_word + text[run.end() :]
+                for at in range(run.start(), run.end()):
+                    changed = by_word[at - run.start()] != text[at]
+                    if changed and at and self._in_a_name(text, converted, at, _support(text, converted, at, 0, len(text))):
+                        held.add(_context(text, at))
         return frozenset(held)
 
-    def _conversions(self, text: str):
-        """(position, the text with its run converted) for each character the conversion
-        changes, in runs converted character for character."""
+    def _converted_runs(self, text: str):
+        """Each run of Chinese characters of the text that the conversion changes, with the
+        run as converted."""
         for run in _HAN_RUN.finditer(text):
-            word = run.group()
-            if not self.changed.search(word):
-                continue
-            by_word = self.converter.convert(word)
-            if len(by_word) != len(word):
-                continue
-            converted = text[: run.start()] + by_word + text[run.end() :]
-            for i, ch in enumerate(word):
-                if by_word[i] != ch:
-                    yield run.start() + i, converted
+            if self.changed.search(run.group()):
+                yield run, self.converter.convert(run.group())
 
     def find(self, text: str) -> list[Edit]:
         edits = []
-        for run in _HAN_RUN.finditer(text):
+        for run, by_word in self._converted_runs(text):
             word = run.group()
-            if not self.changed.search(word):
-                continue
-            by_word = self.converter.convert(word)
             if len(by_word) != len(word):
                 edits.append(Edit(run.start(), run.end(), by_word, unsafe=True))
                 continue
