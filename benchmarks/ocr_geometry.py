@@ -146,12 +146,22 @@ class Setter:
 
 def read_page(engine, image) -> dict:
     """The engine's result in the JSON kcclean reads: the page size and its lines, in the
-    engine's order."""
+    engine's order, each with its characters' boxes and scores (`words`: RapidOCR places each
+    character where its recogniser read it, so a space it dropped is still a gap there)."""
     import numpy
 
-    found, _ = engine(numpy.array(image))
-    lines = [{"box": [[float(x), float(y)] for x, y in box], "text": text, "score": float(conf)} for box, text, conf in found or []]
+    found, _ = engine(numpy.array(image), return_word_box=True)
+    lines = []
+    for box, text, conf, cells, chars, scores in found or []:
+        line = {"box": _points(box), "text": text, "score": float(conf)}
+        if len(cells) == len(chars) == len(scores) and "".join(chars) == text:  # else the line goes without them
+            line["words"] = [{"box": _points(cell), "text": char, "score": float(one)} for cell, char, one in zip(cells, chars, scores)]
+        lines.append(line)
     return {"width": image.width, "height": image.height, "lines": lines}
+
+
+def _points(box) -> list[list[float]]:
+    return [[float(x), float(y)] for x, y in box]
 
 
 def texts_of(paths: list[Path], rulebook) -> list[Text]:
@@ -192,7 +202,7 @@ def main() -> None:
         totals = {"geometry": Scores(0, 0, 0, 0, 0, 0, 0, 0), "plain text": Scores(0, 0, 0, 0, 0, 0, 0, 0)}
         found = {name: 0 for name in totals}
         for number, page in enumerate(pages):
-            settings = f"{columns}/{args.width}/{args.size}/{args.lines}/{args.scale}/{args.blur}/{args.noise}"
+            settings = f"{columns}/{args.width}/{args.size}/{args.lines}/{args.scale}/{args.blur}/{args.noise}/words"
             key = hashlib.sha1((settings + "\n" + "\n".join(" ".join(a.headline) + a.joined for a in page)).encode()).hexdigest()
             if key not in cache:
                 engine = engine or RapidOCR()
