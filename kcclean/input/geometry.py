@@ -23,7 +23,7 @@ Pure functions over plain dataclasses; nothing here reads a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import median
 
@@ -37,6 +37,13 @@ _TOP_MARGIN = 0.06
 _BOTTOM_MARGIN = 0.04
 _MIN_CHARS_FOR_PITCH = 4  # lines this long give the width of a character
 HEADLINE_PITCH = 1.4  # and its characters this many body characters wide, or wider
+# Characters of empty page between two characters of a line that make a space: two parts of
+# a headline set a full-width space apart leave 0.8 or more, neighbours at most 0.4 (measured
+# on RapidOCR's boxes, benchmarks/ocr_geometry.py)
+SPACE = 0.5
+# Two headline boxes on one row, alike in size and at most this many of their characters
+# apart, are one line the engine read in two parts; farther apart, two headlines side by side
+_BESIDE = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +68,15 @@ class Box:
 class OcrLine:
     """One line an engine read: its text, box, where it is in the input (an XML element's id,
     or `#N` for the Nth line of a JSON result), its score and its words' scores as spans
-    `(first, last, score)` of its text, when the format gives them."""
+    `(first, last, score)` of its text, when the format gives them, and the offsets in its
+    text where the engine's character boxes leave a character-wide gap it read nothing in."""
 
     text: str
     box: Box
     place: str
     score: float | None = None
     word_scores: tuple[tuple[int, int, float], ...] = ()
+    gaps: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +91,16 @@ class OcrPage:
 @dataclass(frozen=True, slots=True)
 class Laid:
     """A line as a transcript would give it: which line of the page (`index`), how many
-    blank lines stand before it, its indent in characters, and whether it is a headline
-    line (taller than the body) outside the page's margins."""
+    blank lines stand before it, its indent in characters, whether it is a headline line
+    (taller than the body) outside the page's margins, and the lines beside it on its row."""
 
     index: int
     blank_before: int
     indent: int
     headline: bool = False
+    # the lines on the same row that go on this one (a two-part headline the engine read as
+    # two boxes), each with whether a space stands before it
+    beside: tuple[tuple[int, bool], ...] = ()
 
 
 def reading_order(boxes: list[Box], headline: list[bool] | None = None) -> list[tuple[int, int]]:
@@ -189,12 +201,25 @@ def lay_out(page: OcrPage) -> list[Laid]:
     laid: list[Laid] = []
     previous: int | None = None
     for index, _ in order:
+        if previous is not None and headline[index] and not furniture[index] and laid[-1].headline and _beside(boxes[previous], boxes[index], pitches[previous]):
+            spaced = boxes[index].left - boxes[previous].right >= SPACE * pitches[previous]
+            laid[-1] = replace(laid[-1], beside=(*laid[-1].beside, (index, spaced)))
+            previous = index
+            continue
         measured = (boxes[index].left - edges[index]) / char
         indent = round(measured) if _MIN_INDENT <= measured and not headline[index] and not furniture[index] else 0
         blank = _blank_before(boxes, previous, index, headline, furniture, spacing, body)
         laid.append(Laid(index, blank, indent, headline[index] and not furniture[index]))
         previous = index
     return laid
+
+
+def _beside(before: Box, box: Box, pitch: float) -> bool:
+    """Is `box` the rest of the line `before` began: on its row, alike in height, to its
+    right and at most `_BESIDE` of its characters (`pitch` wide) from it?"""
+    alike = abs(before.height - box.height) <= 0.15 * max(before.height, box.height)
+    row = min(before.bottom, box.bottom) - max(before.top, box.top) >= 0.75 * max(before.height, box.height)
+    return alike and row and -0.25 * pitch <= box.left - before.right <= _BESIDE * pitch
 
 
 def _ems(text: str) -> float:
