@@ -10,7 +10,8 @@ between two lines of text, and a band across the page (a headline over its colum
 masthead) has its columns' text below it, so this reads a newspaper's columns in order.
 
 What the text reader estimates from a transcript's characters is then measured:
-- a headline line is taller than the page's body lines (`HEADLINE_HEIGHT` times);
+- a headline line is taller than the page's body lines (`HEADLINE_HEIGHT` times); two
+  headline boxes on one row, alike and close, are one line the engine read in two parts;
 - a line's indent is how far right of its column's left edge it starts, in characters;
 - a blank line stands where the space between two lines of a column is more than a body
   line's height wider than the usual space between lines;
