@@ -150,3 +150,12 @@ def test_headlines_side_by_side_a_gutter_apart_or_of_other_sizes_stay_apart():
     other_size = [line("甲", 40, 40, 4, 40), line("乙", 40 + 4 * 40 + 20, 46, 4, 30)]
     for heads in (far, other_size):
         assert all(not l.beside for l in lay_out(OcrPage(tuple(heads + body))))
+
+
+def test_a_line_whose_box_runs_over_ink_it_read_nothing_in_is_measured_by_its_characters():
+    # the last line of a column: three body characters read in a box as tall as a headline's,
+    # reaching two characters left of the column over ink the engine read nothing in
+    column = [line(f"p{row}", 40 if row else 80, 100 + 32 * row, 15 if row else 13) for row in range(6)]
+    smudged = OcrLine("达6吨", Box(0, 292, 100, 322), "smudged", characters=(40, 90))
+    laid = lay_out(OcrPage(tuple([*column, smudged])))
+    assert [(l.headline, l.indent) for l in laid] == [(False, 2)] + [(False, 0)] * 6

@@ -255,3 +255,13 @@ def test_a_headline_read_as_two_boxes_is_one_line_each_part_located_in_its_own()
     source = source_of(json.dumps(page, ensure_ascii=False).encode(), "scan.json")
     assert source.text.startswith("# 聚焦“一老一小” 办好民生实事\n")
     assert [(source.place(source.text.index(c))["element"], source.place(source.text.index(c))["offset"]) for c in "焦办实"] == [("#4", 1), ("#0", 0), ("#0", 4)]
+
+
+def test_a_line_is_measured_by_its_characters_boxes_not_by_ink_around_them():
+    # a column's last line: three characters read in a box as tall as a headline's that runs
+    # over ink on its left the engine read nothing in
+    page = celled_page(celled("石室乡备足农资", 40, 40, 40), "今年全乡计划种植早稻三千亩", "乡里组织农机手检修拖拉机和", "插秧机，确保春耕有序推进，", "总产量预计可")
+    smudged = celled("达6吨", 40, 248, 20)
+    smudged["box"] = [0, 244, 100, 276]
+    page["lines"].append(smudged)
+    assert source_of(json.dumps(page, ensure_ascii=False).encode(), "scan.json").text.endswith("总产量预计可\n达6吨\n")

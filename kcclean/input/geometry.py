@@ -69,8 +69,10 @@ class Box:
 class OcrLine:
     """One line an engine read: its text, box, where it is in the input (an XML element's id,
     or `#N` for the Nth line of a JSON result), its score and its words' scores as spans
-    `(first, last, score)` of its text, when the format gives them, and the offsets in its
-    text where the engine's character boxes leave a character-wide gap it read nothing in."""
+    `(first, last, score)` of its text, when the format gives them; and where the engine
+    gives its characters' boxes, the offsets in its text where they leave a character-wide gap
+    it read nothing in, and how far they reach (left, right): the line's box may hold ink it
+    read nothing in."""
 
     text: str
     box: Box
@@ -78,6 +80,7 @@ class OcrLine:
     score: float | None = None
     word_scores: tuple[tuple[int, int, float], ...] = ()
     gaps: tuple[int, ...] = ()
+    characters: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +192,11 @@ def lay_out(page: OcrPage) -> list[Laid]:
         return []
     boxes = [line.box for line in lines]
     body = median(box.height for box in boxes)
-    pitches = [line.box.width / _ems(line.text) for line in lines]
+    # where a line's text starts and ends: its characters' own boxes where the engine gives
+    # them (a line's box may run over ink it read nothing in, and look indented less or set in
+    # larger characters than its text is)
+    reach = [line.characters or (line.box.left, line.box.right) for line in lines]
+    pitches = [(right - left) / _ems(line.text) for (left, right), line in zip(reach, lines)]
     samples = [p for p, line in zip(pitches, lines) if len(line.text) >= _MIN_CHARS_FOR_PITCH and line.box.height < HEADLINE_HEIGHT * body]
     char = median(samples) if samples else body
     # a headline's characters are larger both ways: a short line's box is often taller
@@ -198,7 +205,8 @@ def lay_out(page: OcrPage) -> list[Laid]:
     furniture = _furniture(boxes, page.height, body)
     order = reading_order(boxes, headline)
     spacing = _line_spacing(boxes, order, headline, body)
-    edges = _left_edges(boxes, order, [not (h or f) for h, f in zip(headline, furniture)], char)
+    lefts = [left for left, _ in reach]
+    edges = _left_edges(lefts, order, [not (h or f) for h, f in zip(headline, furniture)], char)
     laid: list[Laid] = []
     previous: int | None = None
     for index, _ in order:
@@ -207,7 +215,7 @@ def lay_out(page: OcrPage) -> list[Laid]:
             laid[-1] = replace(laid[-1], beside=(*laid[-1].beside, (index, spaced)))
             previous = index
             continue
-        measured = (boxes[index].left - edges[index]) / char
+        measured = (lefts[index] - edges[index]) / char
         indent = round(measured) if _MIN_INDENT <= measured and not headline[index] and not furniture[index] else 0
         blank = _blank_before(boxes, previous, index, headline, furniture, spacing, body)
         laid.append(Laid(index, blank, indent, headline[index] and not furniture[index]))
@@ -228,18 +236,18 @@ def _ems(text: str) -> float:
     return max(1.0, sum(0.5 if ch.isascii() else 1.0 for ch in text))
 
 
-def _left_edges(boxes: list[Box], order: list[tuple[int, int]], body: list[bool], char: float) -> list[float]:
-    """The left edge of each line's column: the leftmost start of the column's body lines
-    that start at most `_MAX_INDENT` characters left of it (a line further right than that
-    is centred, not indented)."""
+def _left_edges(lefts: list[float], order: list[tuple[int, int]], body: list[bool], char: float) -> list[float]:
+    """The left edge of each line's column: the leftmost start (`lefts`) of the column's body
+    lines that start at most `_MAX_INDENT` characters left of it (a line further right than
+    that is centred, not indented)."""
     in_column: dict[int, list[float]] = {}
     for index, column in order:
         if body[index]:
-            in_column.setdefault(column, []).append(boxes[index].left)
-    edges = [box.left for box in boxes]
+            in_column.setdefault(column, []).append(lefts[index])
+    edges = list(lefts)
     for index, column in order:
-        reach = boxes[index].left - (_MAX_INDENT + 0.5) * char
-        edges[index] = min((left for left in in_column.get(column, ()) if reach <= left), default=boxes[index].left)
+        reach = lefts[index] - (_MAX_INDENT + 0.5) * char
+        edges[index] = min((left for left in in_column.get(column, ()) if reach <= left), default=lefts[index])
     return edges
 
 

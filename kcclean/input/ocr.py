@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from itertools import pairwise
 from statistics import median
@@ -138,10 +139,10 @@ def transcript_of(pages: list[OcrPage], name: str, kind: str) -> Source:
     return Source.of(name, "\n".join(lines) + "\n", kind, places=tuple(places))
 
 
-def _line(text: str, box: Box | None, place: str, name: str, score: float | None = None, words: tuple = (), gaps: tuple[int, ...] = ()) -> OcrLine:
+def _line(text: str, box: Box | None, place: str, name: str, score: float | None = None, words: tuple = ()) -> OcrLine:
     if box is None:
         raise InputError(name, f"line {place} has no box: kcclean needs each line's position")
-    return OcrLine(text, box, place, score, words, gaps)
+    return OcrLine(text, box, place, score, words)
 
 
 def _joined(words: list[tuple[str, Box | None, float | tuple[float, ...] | None]], spaced: bool = True) -> tuple[str, tuple[tuple[int, int, float], ...]]:
@@ -508,7 +509,8 @@ def _celled_line(text: str, box: Box | None, cells: list, number: int, name: str
     if not all(isinstance(char, str) and char and cell is not None for char, cell, _ in cells) or "".join(char for char, _, _ in cells) != text:
         raise InputError(name, f"OCR JSON line #{number}: its characters (each with a box) do not spell its text")
     _, scores = _joined(cells, spaced=False)
-    return _line(text, box, f"#{number}", name, score, scores, _cell_gaps(cells))
+    reach = (min(cell.left for _, cell, _ in cells), max(cell.right for _, cell, _ in cells)) if cells else None
+    return replace(_line(text, box, f"#{number}", name, score, scores), gaps=_cell_gaps(cells), characters=reach)
 
 
 def _json_box(value) -> Box | None:
