@@ -106,22 +106,24 @@ class Source:
     def measured_space(self, offset: int) -> bool:
         """Is the character at `offset` a space the engine dropped and the page shows: a gap
         between its character boxes (`LinePlace.added`)?"""
-        if not self.places:
-            return False
-        line, column = self.position(offset)
-        parts = self.places[line - 1] if line - 1 < len(self.places) else ()
-        return any(column - 1 - part.shift in part.added for part in parts)
+        parts, column = self._parts(offset)
+        return any(column - part.shift in part.added for part in parts)
 
     def _in_line(self, offset: int) -> tuple[LinePlace, int] | None:
         """The OCR line a character offset is in, and the character's offset in its text."""
-        if not self.places:
-            return None
-        line, column = self.position(offset)
-        parts = self.places[line - 1] if line - 1 < len(self.places) else ()
+        parts, column = self._parts(offset)
         if not parts:
             return None
-        place = next((part for part in reversed(parts) if part.shift <= column - 1), parts[0])
-        return place, place.offset(column - 1)
+        place = next((part for part in reversed(parts) if part.shift <= column), parts[0])
+        return place, place.offset(column)
+
+    def _parts(self, offset: int) -> tuple[tuple[LinePlace, ...], int]:
+        """The OCR lines the line of a character offset holds (none for a transcript), and
+        the character's column in it, from 0."""
+        if not self.places:
+            return (), 0
+        line, column = self.position(offset)
+        return (self.places[line - 1] if line - 1 < len(self.places) else ()), column - 1
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line (in the file) and column of a character offset."""

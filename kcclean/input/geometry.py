@@ -38,9 +38,10 @@ _TOP_MARGIN = 0.06
 _BOTTOM_MARGIN = 0.04
 _MIN_CHARS_FOR_PITCH = 4  # lines this long give the width of a character
 HEADLINE_PITCH = 1.4  # and its characters this many body characters wide, or wider
-# Characters of empty page between two characters of a line that make a space: two parts of
-# a headline set a full-width space apart leave 0.8 or more, neighbours at most 0.4 (measured
-# on RapidOCR's boxes, benchmarks/ocr_geometry.py)
+# Characters of empty page that make a space: between two boxes on one row, or beyond the
+# usual pitch between two characters' centres. Measured on RapidOCR's character boxes in
+# headline lines (benchmarks/ocr_geometry.py), two parts of a headline set a full-width space
+# apart stand 0.87 or more further apart, neighbours at most 0.31
 SPACE = 0.5
 # Two headline boxes on one row, alike in size and at most this many of their characters
 # apart, are one line the engine read in two parts; farther apart, two headlines side by side
