@@ -23,20 +23,30 @@ class LinePlace(NamedTuple):
     (an XML element's, or `#N` for a JSON result's Nth line), how many characters the
     source's line has before the element's text starts (its indent; negative when the
     element's text starts with spaces that were dropped), the line's box (left, top, right,
-    bottom) and score, and its words' scores as spans `(first, last, score)` of its text."""
+    bottom) and score, its words' scores as spans `(first, last, score)` of its text, and
+    where the source's line has a space the element's text has not (a gap the engine read
+    nothing in), as offsets counted like `shift`'s from the element's text's start."""
 
     element: str
     shift: int
     box: tuple[float, float, float, float]
     score: float | None
     word_scores: tuple[tuple[int, int, float], ...] = ()
+    added: tuple[int, ...] = ()
+
+    def offset(self, column: int) -> int:
+        """The offset in the element's text of the source line's character at `column`
+        (from 0): a space put in stands for the character after it."""
+        at = column - self.shift
+        return max(0, at - sum(1 for space in self.added if space < at))
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     """One decoded input file (or string), line ends normalised to LF. A source read from an
     OCR result is the transcript its geometry gives, and `places` holds, for each of its lines
-    (by line number in the file, from 1; None for a blank one), the OCR line it holds."""
+    (by line number in the file, from 1; empty for a blank one), the OCR lines it holds, left
+    to right (two for a headline the engine read in two parts)."""
 
     name: str
     text: str
@@ -44,7 +54,7 @@ class Source:
     line_starts: tuple[int, ...]
     warnings: tuple[str, ...] = ()  # what decoding it changed (bad bytes replaced)
     first_line: int = 1  # in its file: a part of a file holding several issues starts further down
-    places: tuple[LinePlace | None, ...] = ()
+    places: tuple[tuple[LinePlace, ...], ...] = ()
 
     @classmethod
     def of(
@@ -54,7 +64,7 @@ class Source:
         encoding: str = "str",
         warnings: tuple[str, ...] = (),
         first_line: int = 1,
-        places: tuple[LinePlace | None, ...] = (),
+        places: tuple[tuple[LinePlace, ...], ...] = (),
     ) -> Source:
         """A source from decoded text: CRLF, CR and U+2028 line ends become LF, and U+2029
         (paragraph separator) a blank line."""
@@ -93,13 +103,27 @@ class Source:
         place, at = found
         return next((score for first, last, score in place.word_scores if first <= at < last), place.score)
 
+    def measured_space(self, offset: int) -> bool:
+        """Is the character at `offset` a space the engine dropped and the page shows: a gap
+        between its character boxes (`LinePlace.added`)?"""
+        parts, column = self._parts(offset)
+        return any(column - part.shift in part.added for part in parts)
+
     def _in_line(self, offset: int) -> tuple[LinePlace, int] | None:
         """The OCR line a character offset is in, and the character's offset in its text."""
-        if not self.places:
+        parts, column = self._parts(offset)
+        if not parts:
             return None
+        place = next((part for part in reversed(parts) if part.shift <= column), parts[0])
+        return place, place.offset(column)
+
+    def _parts(self, offset: int) -> tuple[tuple[LinePlace, ...], int]:
+        """The OCR lines the line of a character offset holds (none for a transcript), and
+        the character's column in it, from 0."""
+        if not self.places:
+            return (), 0
         line, column = self.position(offset)
-        place = self.places[line - 1] if line - 1 < len(self.places) else None
-        return None if place is None else (place, max(0, column - 1 - place.shift))
+        return (self.places[line - 1] if line - 1 < len(self.places) else ()), column - 1
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line (in the file) and column of a character offset."""

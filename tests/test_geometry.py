@@ -98,9 +98,10 @@ def test_no_lines_no_layout():
 
 
 def test_laid_lines_are_every_line_once():
-    lines = two_columns()
-    assert sorted(l.index for l in lay_out(OcrPage(tuple(lines)))) == list(range(len(lines)))
-    assert isinstance(lay_out(OcrPage(tuple(lines)))[0], Laid)
+    for lines in (two_columns(), [line("前", 40, 40, 4, 40), line("后", 248, 40, 4, 40), *two_columns()[1:]]):
+        laid = lay_out(OcrPage(tuple(lines)))
+        assert sorted(i for l in laid for i in (l.index, *(i for i, _ in l.beside))) == list(range(len(lines)))
+        assert isinstance(laid[0], Laid)
 
 
 def test_a_headline_too_short_to_reach_the_last_column_still_heads_the_columns_under_it():
@@ -131,3 +132,30 @@ def test_a_line_the_engine_ran_across_the_gutter_does_not_make_the_columns_rows(
     lines[2] = OcrLine("a2", Box(40, 164, 460, 186), "a2")  # a2 read together with the start of b2
     order = names(lines, [i for i, _ in reading_order([l.box for l in lines])])
     assert order == [f"a{row}" for row in range(6)] + [f"b{row}" for row in range(6)]
+
+
+def test_a_headline_read_as_two_boxes_on_one_row_is_one_line_its_parts_a_space_apart_when_the_gap_shows_one():
+    # 40 px headline characters: parts 48 px apart (a full-width space), or touching
+    body = [line(f"b{row}", 40, 120 + 32 * row, 15) for row in range(4)]
+    for right_at, spaced in ((40 + 4 * 40 + 48, True), (40 + 4 * 40 + 4, False)):
+        lines = [line("后半", right_at, 40, 4, 40), *body, line("前半", 40, 40, 4, 40)]
+        [head, *rest] = lay_out(OcrPage(tuple(lines)))
+        assert (lines[head.index].place, head.headline, [(lines[i].place, space) for i, space in head.beside]) == ("前半", True, [("后半", spaced)])
+        assert [lines[l.index].place for l in rest] == ["b0", "b1", "b2", "b3"]
+
+
+def test_headlines_side_by_side_a_gutter_apart_or_of_other_sizes_stay_apart():
+    body = [line(f"{c}{row}", left, 120 + 32 * row, 15) for c, left in (("a", 40), ("b", 420)) for row in range(4)]
+    far = [line("甲", 40, 40, 4, 40), line("乙", 40 + 4 * 40 + 2 * 40, 40, 4, 40)]  # two characters apart
+    other_size = [line("甲", 40, 40, 4, 40), line("乙", 40 + 4 * 40 + 20, 46, 4, 30)]
+    for heads in (far, other_size):
+        assert all(not l.beside for l in lay_out(OcrPage(tuple(heads + body))))
+
+
+def test_a_line_whose_box_runs_over_ink_it_read_nothing_in_is_measured_by_its_characters():
+    # the last line of a column: three body characters read in a box as tall as a headline's,
+    # reaching two characters left of the column over ink the engine read nothing in
+    column = [line(f"p{row}", 40 if row else 80, 100 + 32 * row, 15 if row else 13) for row in range(6)]
+    smudged = OcrLine("达6吨", Box(0, 292, 100, 322), "smudged", characters=(40, 90))
+    laid = lay_out(OcrPage(tuple([*column, smudged])))
+    assert [(l.headline, l.indent) for l in laid] == [(False, 2)] + [(False, 0)] * 6

@@ -151,6 +151,8 @@ def test_words_apart_on_the_page_are_written_apart_and_characters_are_not():
     (b'{"lines": [{"text": "\xe6\x96\x87"}]}', "line #0 has no box"),
     (b'{"lines": [["not", "an", "object"]]}', "OCR JSON line #0: expected an object"),
     (b'[[1, 2], [3, 4]]', "OCR JSON line #0: expected [box, text, score]"),
+    ('{"lines": [{"box": [0, 0, 20, 20], "text": "文字", "words": [{"box": [0, 0, 10, 20], "text": "文"}]}]}'.encode(), "line #0: its characters (each with a box) do not spell its text"),
+    (b'{"lines": [{"box": [0, 0, 20, 20], "text": "a", "words": "a"}]}', "line #0: `words` is not a list of objects"),
     (b'{"pages": []}', "JSON that is no OCR result"),
     (b'<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Page><TextRegion/></Page></PcGts>', "without any line of text"),
 ])
@@ -185,3 +187,81 @@ def test_every_example_in_the_docs_is_read_headline_first():
     for example in examples:
         lines = [line for line in source_of(example.encode(), "example").text.split("\n") if line]
         assert [line.lstrip("# \u3000") for line in lines] == ["石室乡备足农资助春耕", "本报讯（记者 方心怡）3月10"]
+
+
+def celled(text: str, left: float, top: float, size: int, gap_before: dict[int, float] | None = None) -> dict:
+    """A line of kcclean's JSON with its characters' boxes, as RapidOCR places them: each
+    `size` wide, touching, but `gap_before[k]` px of empty page before character k."""
+    words, x = [], left
+    for k, char in enumerate(text):
+        x += (gap_before or {}).get(k, 0)
+        width = size // 2 if char.isascii() else size
+        words.append({"box": [x, top, x + width, top + size + 2], "text": char, "score": 0.9 + k / 1000})
+        x += width
+    return {"box": [left, top, x, top + size + 2], "text": text, "score": 0.95, "words": words}
+
+
+def celled_page(headline: dict, *body: str | tuple[str, dict[int, float]]) -> dict:
+    """A page of one headline line over body lines of 20 px characters (a line given with
+    its gaps as `(text, gap_before)`)."""
+    lines = [headline]
+    for row, line in enumerate(body):
+        text, gaps = (line, None) if isinstance(line, str) else line
+        lines.append(celled(text, 40, 120 + 32 * row, 20, gaps))
+    return {"width": 720, "height": 560, "lines": lines}
+
+
+def test_a_gap_the_engine_read_nothing_in_is_a_space_in_a_headline_and_not_in_the_body():
+    # 40 px headline characters, their parts 40 px apart; a body line with a gap where the engine dropped a comma
+    page = celled_page(celled("月圆中秋邻里同乐", 40, 40, 40, {4: 40}), "中秋节前夕，社区在文化广场", ("举办邻里节活动居民", {7: 20}), "欢聚一堂共度佳节。")
+    source = source_of(json.dumps(page, ensure_ascii=False).encode(), "scan.json")
+    lines = source.text.split("\n")
+    assert "# 月圆中秋 邻里同乐" in lines
+    assert any(line.lstrip("\u3000") == "举办邻里节活动居民" for line in lines)
+    place = source.place(source.text.index("邻里同乐"))
+    assert (place["element"], place["offset"], place["word_score"]) == ("#0", 4, 0.904)
+    assert source.place(source.text.index(" 邻里同乐"))["offset"] == 4  # the space stands for what follows it
+
+
+def test_rapidocrs_own_rows_with_character_boxes_are_read_alike():
+    page = celled_page(celled("月圆中秋邻里同乐", 40, 40, 40, {4: 40}), "中秋节前夕，社区在文化广场", "举办邻里节活动，居民", "欢聚一堂共度佳节。")
+    rows = [[line["box"], line["text"], line["score"], [w["box"] for w in line["words"]], [w["text"] for w in line["words"]], [w["score"] for w in line["words"]]] for line in page["lines"]]
+    as_rows = source_of(json.dumps(rows, ensure_ascii=False).encode(), "scan.json").text
+    assert "# 月圆中秋 邻里同乐" in as_rows.split("\n")
+
+
+def test_a_headline_gap_where_a_quotation_mark_may_be_missing_is_no_space():
+    # 全国“两会”: the engine dropped the opening mark and left its gap
+    page = celled_page(celled("全国两会”精神大会召开", 40, 40, 40, {2: 40}), "中秋节前夕，社区在文化广场", "举办邻里节活动，居民", "欢聚一堂共度佳节。")
+    assert "# 全国两会”精神大会召开" in source_of(json.dumps(page, ensure_ascii=False).encode(), "scan.json").text.split("\n")
+
+
+def test_a_headline_space_the_page_shows_stays_though_the_body_prints_the_words_without_it(rulebook, tmp_path: Path):
+    # the body's 、 between the two parts was lost (as an engine drops it at a line's end)
+    page = celled_page(
+        celled("开局就是决战起步就要冲刺", 40, 40, 40, {6: 40}),
+        "本报讯（记者 王思）全区上下", "以开局就是决战起步就要冲刺的", "状态投入新一年工作。",
+    )
+    scan = tmp_path / "scan.json"
+    scan.write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    [issue] = list(clean_files([scan], rulebook))
+    assert [a.headline for a in issue.articles] == [["开局就是决战 起步就要冲刺"]]
+
+
+def test_a_headline_read_as_two_boxes_is_one_line_each_part_located_in_its_own():
+    left, right = celled("聚焦“一老一小”", 40, 40, 40), celled("办好民生实事", 40 + 8 * 40 + 48, 40, 40)
+    page = celled_page(right, "今年以来，我区新增婴幼儿托育机构五家，新增托位三百余个，", "全区每千人口拥有托位数达到四个，", "托育服务更加可及。")
+    page["lines"].append(left)
+    source = source_of(json.dumps(page, ensure_ascii=False).encode(), "scan.json")
+    assert source.text.startswith("# 聚焦“一老一小” 办好民生实事\n")
+    assert [(source.place(source.text.index(c))["element"], source.place(source.text.index(c))["offset"]) for c in "焦办实"] == [("#4", 1), ("#0", 0), ("#0", 4)]
+
+
+def test_a_line_is_measured_by_its_characters_boxes_not_by_ink_around_them():
+    # a column's last line: three characters read in a box as tall as a headline's that runs
+    # over ink on its left the engine read nothing in
+    page = celled_page(celled("石室乡备足农资", 40, 40, 40), "今年全乡计划种植早稻三千亩", "乡里组织农机手检修拖拉机和", "插秧机，确保春耕有序推进，", "总产量预计可")
+    smudged = celled("达6吨", 40, 248, 20)
+    smudged["box"] = [0, 244, 100, 276]
+    page["lines"].append(smudged)
+    assert source_of(json.dumps(page, ensure_ascii=False).encode(), "scan.json").text.endswith("总产量预计可\n达6吨\n")

@@ -10,7 +10,8 @@ between two lines of text, and a band across the page (a headline over its colum
 masthead) has its columns' text below it, so this reads a newspaper's columns in order.
 
 What the text reader estimates from a transcript's characters is then measured:
-- a headline line is taller than the page's body lines (`HEADLINE_HEIGHT` times);
+- a headline line is taller than the page's body lines (`HEADLINE_HEIGHT` times); two
+  headline boxes on one row, alike and close, are one line the engine read in two parts;
 - a line's indent is how far right of its column's left edge it starts, in characters;
 - a blank line stands where the space between two lines of a column is more than a body
   line's height wider than the usual space between lines;
@@ -23,7 +24,7 @@ Pure functions over plain dataclasses; nothing here reads a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import median
 
@@ -37,6 +38,14 @@ _TOP_MARGIN = 0.06
 _BOTTOM_MARGIN = 0.04
 _MIN_CHARS_FOR_PITCH = 4  # lines this long give the width of a character
 HEADLINE_PITCH = 1.4  # and its characters this many body characters wide, or wider
+# Characters of empty page that make a space: between two boxes on one row, or beyond the
+# usual pitch between two characters' centres. Measured on RapidOCR's character boxes in
+# headline lines (benchmarks/ocr_geometry.py), two parts of a headline set a full-width space
+# apart stand 0.87 or more further apart, neighbours at most 0.31
+SPACE = 0.5
+# Two headline boxes on one row, alike in size and at most this many of their characters
+# apart, are one line the engine read in two parts; farther apart, two headlines side by side
+_BESIDE = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +70,18 @@ class Box:
 class OcrLine:
     """One line an engine read: its text, box, where it is in the input (an XML element's id,
     or `#N` for the Nth line of a JSON result), its score and its words' scores as spans
-    `(first, last, score)` of its text, when the format gives them."""
+    `(first, last, score)` of its text, when the format gives them; and where the engine
+    gives its characters' boxes, the offsets in its text where they leave a character-wide gap
+    it read nothing in, and how far they reach (left, right): the line's box may hold ink it
+    read nothing in."""
 
     text: str
     box: Box
     place: str
     score: float | None = None
     word_scores: tuple[tuple[int, int, float], ...] = ()
+    gaps: tuple[int, ...] = ()
+    characters: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +96,16 @@ class OcrPage:
 @dataclass(frozen=True, slots=True)
 class Laid:
     """A line as a transcript would give it: which line of the page (`index`), how many
-    blank lines stand before it, its indent in characters, and whether it is a headline
-    line (taller than the body) outside the page's margins."""
+    blank lines stand before it, its indent in characters, whether it is a headline line
+    (taller than the body) outside the page's margins, and the lines beside it on its row."""
 
     index: int
     blank_before: int
     indent: int
     headline: bool = False
+    # the lines on the same row that go on this one (a two-part headline the engine read as
+    # two boxes), each with whether a space stands before it
+    beside: tuple[tuple[int, bool], ...] = ()
 
 
 def reading_order(boxes: list[Box], headline: list[bool] | None = None) -> list[tuple[int, int]]:
@@ -176,7 +193,11 @@ def lay_out(page: OcrPage) -> list[Laid]:
         return []
     boxes = [line.box for line in lines]
     body = median(box.height for box in boxes)
-    pitches = [line.box.width / _ems(line.text) for line in lines]
+    # where a line's text starts and ends: its characters' own boxes where the engine gives
+    # them (a line's box may run over ink it read nothing in, and look indented less or set in
+    # larger characters than its text is)
+    reach = [line.characters or (line.box.left, line.box.right) for line in lines]
+    pitches = [(right - left) / _ems(line.text) for (left, right), line in zip(reach, lines)]
     samples = [p for p, line in zip(pitches, lines) if len(line.text) >= _MIN_CHARS_FOR_PITCH and line.box.height < HEADLINE_HEIGHT * body]
     char = median(samples) if samples else body
     # a headline's characters are larger both ways: a short line's box is often taller
@@ -185,11 +206,17 @@ def lay_out(page: OcrPage) -> list[Laid]:
     furniture = _furniture(boxes, page.height, body)
     order = reading_order(boxes, headline)
     spacing = _line_spacing(boxes, order, headline, body)
-    edges = _left_edges(boxes, order, [not (h or f) for h, f in zip(headline, furniture)], char)
+    lefts = [left for left, _ in reach]
+    edges = _left_edges(lefts, order, [not (h or f) for h, f in zip(headline, furniture)], char)
     laid: list[Laid] = []
     previous: int | None = None
     for index, _ in order:
-        measured = (boxes[index].left - edges[index]) / char
+        if previous is not None and headline[index] and not furniture[index] and laid[-1].headline and _beside(boxes[previous], boxes[index], pitches[previous]):
+            spaced = boxes[index].left - boxes[previous].right >= SPACE * pitches[previous]
+            laid[-1] = replace(laid[-1], beside=(*laid[-1].beside, (index, spaced)))
+            previous = index
+            continue
+        measured = (lefts[index] - edges[index]) / char
         indent = round(measured) if _MIN_INDENT <= measured and not headline[index] and not furniture[index] else 0
         blank = _blank_before(boxes, previous, index, headline, furniture, spacing, body)
         laid.append(Laid(index, blank, indent, headline[index] and not furniture[index]))
@@ -197,23 +224,31 @@ def lay_out(page: OcrPage) -> list[Laid]:
     return laid
 
 
+def _beside(before: Box, box: Box, pitch: float) -> bool:
+    """Is `box` the rest of the line `before` began: on its row, alike in height, to its
+    right and at most `_BESIDE` of its characters (`pitch` wide) from it?"""
+    alike = abs(before.height - box.height) <= 0.15 * max(before.height, box.height)
+    row = min(before.bottom, box.bottom) - max(before.top, box.top) >= 0.75 * max(before.height, box.height)
+    return alike and row and -0.25 * pitch <= box.left - before.right <= _BESIDE * pitch
+
+
 def _ems(text: str) -> float:
     """How many body characters wide a text is set: an ASCII character is half a Chinese one."""
     return max(1.0, sum(0.5 if ch.isascii() else 1.0 for ch in text))
 
 
-def _left_edges(boxes: list[Box], order: list[tuple[int, int]], body: list[bool], char: float) -> list[float]:
-    """The left edge of each line's column: the leftmost start of the column's body lines
-    that start at most `_MAX_INDENT` characters left of it (a line further right than that
-    is centred, not indented)."""
+def _left_edges(lefts: list[float], order: list[tuple[int, int]], body: list[bool], char: float) -> list[float]:
+    """The left edge of each line's column: the leftmost start (`lefts`) of the column's body
+    lines that start at most `_MAX_INDENT` characters left of it (a line further right than
+    that is centred, not indented)."""
     in_column: dict[int, list[float]] = {}
     for index, column in order:
         if body[index]:
-            in_column.setdefault(column, []).append(boxes[index].left)
-    edges = [box.left for box in boxes]
+            in_column.setdefault(column, []).append(lefts[index])
+    edges = list(lefts)
     for index, column in order:
-        reach = boxes[index].left - (_MAX_INDENT + 0.5) * char
-        edges[index] = min((left for left in in_column.get(column, ()) if reach <= left), default=boxes[index].left)
+        reach = lefts[index] - (_MAX_INDENT + 0.5) * char
+        edges[index] = min((left for left in in_column.get(column, ()) if reach <= left), default=lefts[index])
     return edges
 
 

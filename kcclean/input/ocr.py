@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
+from itertools import pairwise
+from statistics import median
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -25,7 +28,7 @@ from defusedxml.ElementTree import fromstring
 
 from ..errors import InputError
 from ..provenance import LinePlace, Source
-from .geometry import Box, OcrLine, OcrPage, lay_out
+from .geometry import SPACE, Box, OcrLine, OcrPage, lay_out
 
 # The formats, as the report names them in place of an encoding.
 HOCR, ALTO, PAGE, ENGINE_JSON = "hOCR", "ALTO XML", "PAGE XML", "OCR JSON"
@@ -39,6 +42,9 @@ _LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _WORD_SPACE = 0.35  # line heights between two words' boxes that make a space between them
 _SPACED = re.compile(r"[\w]")  # what a space can stand between: letters, digits, Chinese
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "「": "」", "〈": "〉", "【": "】"}
+_CLOSING = frozenset(_PAIRS.values())
 _PAGE_BREAK = "\n\n\n"
 
 
@@ -101,23 +107,35 @@ def read_ocr(data: bytes | str, name: str, kind: str) -> Source:
 
 def transcript_of(pages: list[OcrPage], name: str, kind: str) -> Source:
     """The transcript `lay_out` measures on `pages` (one after the other, apart), and for each
-    of its lines the OCR line it holds."""
+    of its lines the OCR lines it holds. A headline line has a space where the engine's
+    character boxes leave a character-wide gap it read nothing in (`OcrLine.gaps`): a
+    paper sets a headline's parts a space apart where prose would have a comma, and engines
+    drop that space."""
     lines: list[str] = []
-    places: list[LinePlace | None] = []
+    places: list[tuple[LinePlace, ...]] = []
     for number, page in enumerate(pages):
         if number:
             lines += ["", ""]
-            places += [None, None]
+            places += [(), ()]
         for laid in lay_out(page):
-            line = page.lines[laid.index]
             lines += [""] * laid.blank_before
-            places += [None] * laid.blank_before
-            text = _LINE_BREAKS.sub(" ", line.text)
-            kept = text.strip()
-            skip = len(text) - len(text.lstrip())
-            lines.append(("# " if laid.headline else "") + "\u3000" * laid.indent + kept)
-            box = line.box
-            places.append(LinePlace(line.place, len(lines[-1]) - len(kept) - skip, (box.left, box.top, box.right, box.bottom), line.score, line.word_scores))
+            places += [()] * laid.blank_before
+            written = ("# " if laid.headline else "") + "\u3000" * laid.indent
+            parts = []
+            for index, spaced in ((laid.index, False), *laid.beside):
+                line = page.lines[index]
+                text = _LINE_BREAKS.sub(" ", line.text)
+                gaps = line.gaps if laid.headline else ()
+                added = tuple(at + k for k, at in enumerate(gaps))  # where each space stands once put in
+                text = " ".join(text[start:end] for start, end in pairwise((0, *gaps, len(text))))
+                kept = text.strip()
+                skip = len(text) - len(text.lstrip())
+                written += " " * spaced
+                box = line.box
+                parts.append(LinePlace(line.place, len(written) - skip, (box.left, box.top, box.right, box.bottom), line.score, line.word_scores, added))
+                written += kept
+            lines.append(written)
+            places.append(tuple(parts))
     return Source.of(name, "\n".join(lines) + "\n", kind, places=tuple(places))
 
 
@@ -127,12 +145,13 @@ def _line(text: str, box: Box | None, place: str, name: str, score: float | None
     return OcrLine(text, box, place, score, words)
 
 
-def _joined(words: list[tuple[str, Box | None, float | tuple[float, ...] | None]]) -> tuple[str, tuple[tuple[int, int, float], ...]]:
+def _joined(words: list[tuple[str, Box | None, float | tuple[float, ...] | None]], spaced: bool = True) -> tuple[str, tuple[tuple[int, int, float], ...]]:
     """A line's text from its words, and each word's score as a span of it (each character's,
     where the format scores characters). Two words are
     written apart when there is space between their boxes (a byline's names), or, without
     boxes, when they are not both Chinese (engines list Chinese characters as words); never
-    next to a mark."""
+    next to a mark. Not `spaced`: the words are the characters of the engine's own text,
+    written as they are."""
     parts: list[str] = []
     scores = []
     at = 0
@@ -140,7 +159,7 @@ def _joined(words: list[tuple[str, Box | None, float | tuple[float, ...] | None]
     for text, box, score in words:
         if not text:
             continue
-        if previous is not None:
+        if previous is not None and spaced:
             before, before_box = previous
             if _SPACED.fullmatch(before[-1]) is None or _SPACED.fullmatch(text[0]) is None:
                 apart = False  # a mark's ink stands off its neighbour: no space is measured there
@@ -159,6 +178,43 @@ def _joined(words: list[tuple[str, Box | None, float | tuple[float, ...] | None]
         at += len(text)
         previous = (text, box)
     return "".join(parts), tuple(scores)
+
+
+def _cell_gaps(cells: list[tuple[str, Box, float | None]]) -> tuple[int, ...]:
+    """Where in its text an engine that places each character in a box (RapidOCR, centred
+    where its recogniser read the character) saw a character-wide gap it read nothing in:
+    between two Chinese characters whose centres stand `SPACE` characters or more further
+    apart than the line's usual pitch (the median between two Chinese neighbours), where no
+    quotation mark or bracket may be missing (`_no_mark_missing`: a mark the engine dropped
+    leaves the same gap). In a headline it is the space between the headline's parts
+    (`transcript_of`)."""
+    text = "".join(char for char, _, _ in cells)
+    pairs = []  # (offset of the second character, distance between the centres)
+    at = 0
+    for (before, before_box, _), (char, box, _) in pairwise(cells):
+        at += len(before)
+        if _HAN.fullmatch(before[-1]) and _HAN.fullmatch(char[0]):
+            pairs.append((at, (box.left + box.right - before_box.left - before_box.right) / 2))
+    if len(pairs) < 2:
+        return ()
+    pitch = median(distance for _, distance in pairs)
+    return tuple(at for at, distance in pairs if distance - pitch >= SPACE * pitch and _no_mark_missing(text, at))
+
+
+def _no_mark_missing(text: str, at: int) -> bool:
+    """Can a gap at position `at` of `text` be no more than a space: no quotation mark or
+    bracket before it is left open in the line, and none after it is closed without its
+    opening (the gap may be where the engine dropped its twin)?"""
+    opened: list[tuple[int, str]] = []  # the marks still open, and the mark that closes each
+    for k, char in enumerate(text):
+        if char in _PAIRS:
+            opened.append((k, _PAIRS[char]))
+        elif char in _CLOSING:
+            if opened and opened[-1][1] == char:
+                opened.pop()
+            elif k >= at:
+                return False
+    return all(k >= at for k, _ in opened)
 
 
 # ALTO: Page > PrintSpace > TextBlock > TextLine > String / SP / HYP, positions HPOS, VPOS,
@@ -415,23 +471,46 @@ def _json_pages(data: bytes, name: str) -> list[OcrPage]:
 
 def _is_page(rows: list) -> bool:
     """Is `rows` a page of lines ([box, text, score] each), rather than one line?"""
-    return all(isinstance(row, list) and len(row) in (2, 3) and isinstance(row[0], list) and row[0] and isinstance(row[0][0], list) for row in rows)
+    return all(isinstance(row, list) and len(row) in (2, 3, 6) and isinstance(row[0], list) and row[0] and isinstance(row[0][0], list) for row in rows)
 
 
 def _json_object_line(entry, number: int, name: str) -> OcrLine:
     if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
         raise InputError(name, f"OCR JSON line #{number}: expected an object with `text`, `box` and `score`")
     box = _json_box(entry.get("box", entry.get("points", entry.get("bbox"))))
-    return _line(entry["text"], box, f"#{number}", name, _json_number(entry.get("score")))
+    words = entry.get("words")
+    if words is None:
+        return _line(entry["text"], box, f"#{number}", name, _json_number(entry.get("score")))
+    if not isinstance(words, list) or not all(isinstance(word, dict) for word in words):
+        raise InputError(name, f"OCR JSON line #{number}: `words` is not a list of objects with `text`, `box` and `score`")
+    cells = [(word.get("text"), _json_box(word.get("box")), _json_number(word.get("score"))) for word in words]
+    return _celled_line(entry["text"], box, cells, number, name, _json_number(entry.get("score")))
 
 
 def _json_row_line(row, number: int, name: str) -> OcrLine:
-    """A line as engines list it: [box, text, score] (RapidOCR) or [box, [text, score]] (PaddleOCR)."""
+    """A line as engines list it: [box, text, score] (RapidOCR), with its characters' boxes,
+    texts and scores after them when RapidOCR was asked for them (`return_word_box`), or
+    [box, [text, score]] (PaddleOCR)."""
     if isinstance(row, list) and len(row) == 2 and isinstance(row[1], list | tuple) and len(row[1]) == 2:
         row = [row[0], *row[1]]
-    if not (isinstance(row, list) and len(row) == 3 and isinstance(row[1], str)):
+    if not (isinstance(row, list) and len(row) in (3, 6) and isinstance(row[1], str)):
         raise InputError(name, f"OCR JSON line #{number}: expected [box, text, score], not {json.dumps(row, ensure_ascii=False)[:60]}")
-    return _line(row[1], _json_box(row[0]), f"#{number}", name, _json_number(row[2]))
+    if len(row) == 3:
+        return _line(row[1], _json_box(row[0]), f"#{number}", name, _json_number(row[2]))
+    boxes, texts, scores = row[3:]
+    if not (isinstance(boxes, list) and isinstance(texts, list) and isinstance(scores, list) and len(boxes) == len(texts) == len(scores)):
+        raise InputError(name, f"OCR JSON line #{number}: its characters' boxes, texts and scores do not match one for one")
+    return _celled_line(row[1], _json_box(row[0]), [(text, _json_box(cell), _json_number(one)) for cell, text, one in zip(boxes, texts, scores)], number, name, _json_number(row[2]))
+
+
+def _celled_line(text: str, box: Box | None, cells: list, number: int, name: str, score: float | None) -> OcrLine:
+    """A line whose characters the engine placed in cells: each character's score its own,
+    and the gaps between cells where it read nothing (`_cell_gaps`)."""
+    if not all(isinstance(char, str) and char and cell is not None for char, cell, _ in cells) or "".join(char for char, _, _ in cells) != text:
+        raise InputError(name, f"OCR JSON line #{number}: its characters (each with a box) do not spell its text")
+    _, scores = _joined(cells, spaced=False)
+    reach = (min(cell.left for _, cell, _ in cells), max(cell.right for _, cell, _ in cells)) if cells else None
+    return replace(_line(text, box, f"#{number}", name, score, scores), gaps=_cell_gaps(cells), characters=reach)
 
 
 def _json_box(value) -> Box | None:

@@ -219,12 +219,16 @@ def _settle_kind(draft: Draft) -> None:
 def close_headline_gaps(draft: Draft, rulebook: Rulebook) -> None:
     """A space inside a headline that cuts a word the body prints whole (疫情 防控) goes;
     one that cuts a dictionary word the body does not print is only suggested; the space
-    between the parts of a two-part headline stays."""
+    between the parts of a two-part headline stays, and so does one the page shows (an OCR
+    engine's character boxes a character apart): the body's text may be what the engine
+    misread there."""
     if not draft.headline or not rulebook.active(LayoutRuleId.SPLIT_WORD):
         return
     body = "".join(u.text for u in draft.body)
     for unit in draft.headline:
         for space in reversed([m.start() for m in _INNER_SPACE.finditer(unit.text)]):
+            if (located := unit.trace.locate(space))[0].measured_space(located[1]):
+                continue
             left = unit.text[:space].rsplit(" ", 1)[-1]
             right = unit.text[space + 1 :].split(" ", 1)[0]
             if min(len(left), len(right)) < 2:
