@@ -48,6 +48,7 @@ import opencc
 
 from .about import __version__
 from .model import Issue
+from .output.hashed import Hashed
 from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rulebook, ScriptRule, TableRule
 
 # Bump when the layout of an entry file changes: entries of another format are not read.
@@ -335,3 +336,23 @@ class RunCache:
         """The run's cache in `folder` (default: `cache_folder()`), or None when it cannot be written."""
         entries = Cache.opened(folder or cache_folder(), warn)
         return None if entries is None else cls(entries, RunKeys.of(rulebook))
+
+    def hashes(self, out: Path) -> FolderHashes:
+        """Where the SHA-256 of the files of the output folder `out` are kept between runs."""
+        return FolderHashes(self.entries, _digest("hashes", str(Path(os.path.realpath(out)))))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FolderHashes:
+    """The `Hashed` of one output folder, kept under its place on the disk: the one entry not
+    found by content (the lstat of each file tells whether it still holds what it did)."""
+
+    entries: Cache
+    key: str
+
+    def load(self) -> Hashed | None:
+        found = self.entries.load("hashes", self.key)
+        return found if isinstance(found, Hashed) else None
+
+    def store(self, hashed: Hashed) -> None:
+        self.entries.store("hashes", self.key, hashed)

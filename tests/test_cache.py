@@ -16,6 +16,7 @@ from conftest import FIXTURES, run, tree
 
 from kcclean import pipeline
 from kcclean.cache import Cache, RunCache, canonical
+from kcclean.output import hashed
 from kcclean.rules import load_rulebook
 from kcclean_dev import generator
 from kcclean_dev.rule_files import table_rule
@@ -149,7 +150,7 @@ def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out")
     entries = _entries(own_cache)
-    assert len(entries) == 3  # two pages, one issue
+    assert len(entries) == 4  # two pages, one issue, the SHA-256 of the output folder's files
     for path in entries:
         data = path.read_bytes()
         header = data.index(b"\n") + 1
@@ -174,10 +175,10 @@ def test_cache_clean_empties_it_and_leaves_what_is_not_its_own(own_cache: Path) 
     _fix(SAMPLE, "out")
     (own_cache / "notes.txt").write_text("mine", encoding="utf-8")
     assert _entries(own_cache / "v1")
-    assert run("cache", "info").output.startswith(f"{own_cache}: 3 entries")
+    assert run("cache", "info").output.startswith(f"{own_cache}: 4 entries")
     assert run("cache", "dir").output.strip() == str(own_cache)
     result = run("cache", "clean")
-    assert result.exit_code == 0 and result.output.startswith("removed 3 entries")
+    assert result.exit_code == 0 and result.output.startswith("removed 4 entries")
     assert [p.name for p in own_cache.iterdir()] == ["notes.txt"]
     (own_cache / "notes.txt").unlink()
     run("cache", "clean")
@@ -231,3 +232,43 @@ def test_the_keys_tell_apart_every_rule_and_setting(tmp_path: Path) -> None:
     assert other.repair != keys.repair and other.layout == keys.layout
     with pytest.raises(TypeError):
         canonical(object())
+
+
+def _hashed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose bytes the runs from now on read to take their SHA-256, by name."""
+    read: list[str] = []
+    real = hashed.hashlib.file_digest
+
+    def counted(handle, name):
+        read.append(Path(handle.name).name)
+        return real(handle, name)
+
+    monkeypatch.setattr(hashed.hashlib, "file_digest", counted)
+    return read
+
+
+def test_a_rerun_does_not_read_again_the_files_it_wrote_unless_they_changed(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:
+    """The previous output is checked for hand edits as a rerun starts and again as it is
+    replaced; an article file the run before wrote, unchanged since, is told by its lstat."""
+    _fix(SAMPLE, "out")
+    articles = sorted(path.name for path in Path("out").rglob("*.md"))
+    read = _hashed_files(monkeypatch)
+    _fix(SAMPLE, "out")
+    assert not set(read) & set(articles)
+    Cache(own_cache).clean()  # without the SHA-256 the run before kept: each read once, not at both checks
+    read.clear()
+    _fix(SAMPLE, "out")
+    assert sorted(name for name in read if name.endswith(".md")) == articles
+
+
+def test_an_edit_that_keeps_an_article_s_size_and_time_is_still_refused(own_cache: Path) -> None:
+    """What tells an unchanged file includes its change time, which an edit always sets."""
+    _fix(SAMPLE, "out")
+    article = min(Path("out").rglob("*.md"))
+    before = article.stat()
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("村民", "居民", 1), encoding="utf-8")  # as many bytes
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert article.stat().st_size == before.st_size and article.read_text(encoding="utf-8") != text
+    result = run("fix", SAMPLE, "--out", "out", "--jobs", "1")
+    assert result.exit_code == 2 and "changed since kcclean wrote them" in result.output

@@ -38,7 +38,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def edited_files(target: Path) -> tuple[list[str], list[str]]:
-    return differences(contents(target), read_manifest(target))
+    return differences(contents(target).held, read_manifest(target))
 
 
 def write_run(target: Path, rulebook) -> None:

@@ -130,12 +130,12 @@ def fix(
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
-        folder = nullcontext() if dry_run else OutputFolder(out, force)
+        cache = run_cache(rulebook, no_cache)
+        folder = nullcontext() if dry_run else OutputFolder(out, force, cache and cache.hashes(out))
         size = 0 if urls else sum(path.stat().st_size for path in files if path != STDIN)
         files_done: set[str] = set()  # a file holding several issues counts once
         issues_done = 0
         keys = IssueKeys()
-        cache = run_cache(rulebook, no_cache)
         if engine == "dask":
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings, cache)
         else:

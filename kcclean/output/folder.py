@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -38,6 +37,7 @@ from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
+from .hashed import Hashed, Remembered, clock, signature
 from .kept import KeptFolders
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
@@ -135,28 +135,31 @@ def read_manifest(target: Path) -> dict[str, str]:
     )
 
 
-def contents(path: Path) -> dict[str, str]:
-    """What each file in a folder holds, by its path in the folder: its SHA-256, or where a
-    link leads (links are not followed). The manifest is left out. Anything but a folder is
-    one entry of its own, named ''."""
+def contents(path: Path, earlier: Hashed | None = None, clock: int = 0) -> Hashed:
+    """What each file in a folder holds, by its path in the folder: its SHA-256 (from `earlier`
+    for a file unchanged since, see `Hashed`), or where a link leads (links are not followed).
+    The manifest is left out. Anything but a folder is one entry of its own, named ''.
+    `clock`: the file system's time, read before this call."""
+    found = Hashed(clock)
     if path.is_symlink() or not path.is_dir():
-        return {"": _held(path)}
-    found = {}
-    for folder, folders, names in os.walk(path):
-        for name in names + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
-            found[os.path.relpath(os.path.join(folder, name), path).replace(os.sep, "/")] = _held(Path(folder, name))
-    found.pop(MARKER, None)
+        found.hash("", str(path), earlier)
+        return found
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # as os.walk does: a folder that cannot be listed holds nothing to lose
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+            else:
+                found.hash(prefix + entry.name, entry.path, earlier)
+
+    walk(str(path), "")
+    found.held.pop(MARKER, None)
+    found.signatures.pop(MARKER, None)
     return found
-
-
-def _held(path: Path) -> str:
-    mode = path.lstat().st_mode
-    if not stat.S_ISREG(mode):
-        return f"a link to {os.readlink(path)}" if stat.S_ISLNK(mode) else "not a file"  # a pipe is never read
-    try:
-        return file_hash(path)
-    except OSError as error:  # the same at the start and the end: not an edit, but never a manifest's hash
-        return f"unreadable: {error.strerror}"
 
 
 def differences(now: dict[str, str], then: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -274,7 +277,9 @@ def _new_folder(parent: Path, prefix: str) -> Path:
 class OutputFolder:
     """The run's output folder. Use as a context manager; call `finish()` to publish it."""
 
-    def __init__(self, target: Path, force: bool = False):
+    def __init__(self, target: Path, force: bool = False, remembered: Remembered | None = None):
+        """`remembered`: where the SHA-256 of the files the run publishes are kept for the next run
+        into the same folder (`Hashed`), and read from by this one."""
         self.target = target  # as the user named it, for messages
         # where it is written: a link's destination (the link stays)
         self.place = Path(os.path.realpath(target))
@@ -286,6 +291,9 @@ class OutputFolder:
         self._made: list[Path] = []
         self._lock: int | None = None
         self._found: dict[str, str] = {}  # what the target held at the start (`contents`)
+        self._hashed = Hashed(0)  # the same, with the lstat of each file
+        self._remembered = remembered
+        self._written: dict[str, str] = {}  # the manifest's files: SHA-256 by path
         self._articles = self._issues = self._manifest = None
         self._listed_any = False  # in the manifest, streamed as the files are written
         self._folders: set[str] = set()  # issue folders made
@@ -364,7 +372,9 @@ class OutputFolder:
             raise OutputError(
                 f"{self.target}: folder exists and was not made by kcclean; choose another --out or empty it first"
             )
-        found = contents(self.place)
+        now = clock(self._lock)
+        self._hashed = contents(self.place, self._remembered and self._remembered.load(), now)
+        found = self._hashed.held
         changed, added = ([], []) if self.force else differences(found, read_manifest(self.target))
         if changed or added:
             raise OutputError(
@@ -432,6 +442,7 @@ class OutputFolder:
         with the run (and into the staging folder: not into a temporary folder that may be full)."""
         with self._writing(MARKER):
             for name, digest in files:
+                self._written[name] = digest
                 self._manifest.write(f"{',' if self._listed_any else ''}\n{json.dumps(name, ensure_ascii=False)}: {json.dumps(digest)}")
                 self._listed_any = True
 
@@ -468,8 +479,22 @@ class OutputFolder:
                 raise
         self.staging = None
         self._made = []
+        if self._remembered is not None:
+            self._remember()
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+    def _remember(self) -> None:
+        """Keep the SHA-256 of the files just published, with their lstat, for the next run."""
+        published = Hashed(clock(self._lock))
+        for path, digest in self._written.items():
+            try:
+                status = os.lstat(os.path.join(self.place, path))
+            except OSError:
+                continue
+            published.held[path] = digest
+            published.signatures[path] = signature(status)
+        self._remembered.store(published)
 
     def _moved_aside(self) -> Path | None:
         """The target renamed out of the way, where nothing more is written into it by name, and
@@ -480,7 +505,7 @@ class OutputFolder:
         old = self._beside(f"old-{os.getpid()}")
         os.replace(self.place, old)
         try:
-            changed, added = differences(contents(old), self._found)
+            changed, added = differences(contents(old, self._hashed).held, self._found)
             if changed or added:
                 since = "since the run started"
                 raise OutputError(
