@@ -49,6 +49,7 @@ import opencc
 from .about import __version__
 from .model import Issue
 from .output.hashed import Hashed
+from .output.report import IssuePart
 from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rulebook, ScriptRule, TableRule
 
 # Bump when the layout of an entry file changes: entries of another format are not read.
@@ -337,9 +338,37 @@ class RunCache:
         entries = Cache.opened(folder or cache_folder(), warn)
         return None if entries is None else cls(entries, RunKeys.of(rulebook))
 
+    def shown(self, issue: Issue) -> Shown | None:
+        """What an earlier run wrote of the issue (its key made unique in this run as in that
+        one): its article files and its part of the report; None if it is not kept."""
+        key = self._shown_key(issue)
+        found = None if key is None else self.entries.load("shown", key)
+        return found if isinstance(found, Shown) else None
+
+    def keep_shown(self, issue: Issue, shown: Shown) -> None:
+        key = self._shown_key(issue)
+        if key is not None and shown.report.kept:
+            self.entries.store("shown", key, shown)
+
+    def _shown_key(self, issue: Issue) -> str | None:
+        """The issue kept (`Issue.cached`), its key in the run, and the layout key: kcclean's
+        code, and the lexicons, which name the layout decisions that undo a record."""
+        return None if issue.cached is None else _digest("shown", self.keys.layout, issue.cached, issue.key)
+
     def hashes(self, out: Path) -> FolderHashes:
         """Where the SHA-256 of the files of the output folder `out` are kept between runs."""
         return FolderHashes(self.entries, _digest("hashes", str(Path(os.path.realpath(out)))))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Shown:
+    """An issue as a run wrote it: its article files (path, SHA-256, articles.jsonl line of
+    each, as `output.folder.write_articles` returns them) and its part of the report. The
+    part is used only when the run names the article files as these do (a folder that
+    another issue of the run took names them otherwise)."""
+
+    records: list[tuple[str, str, str]]
+    report: IssuePart
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

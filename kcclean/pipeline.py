@@ -7,6 +7,7 @@ articles) → rules (character repair) → the issue with every change recorded.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
@@ -286,22 +287,30 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
         key = cache.keys.issue(page_keys)
         found = cache.entries.load("issue", key)
         if found is not None:
-            layout, record, pickled = found
+            layout, record, pickled, digest = found
             if record.key == cache.keys.repair:
-                return pickle.loads(pickled)
+                return _kept_issue(pickled, digest)
             if (remade := record.holds_for(cache.keys, rulebook)) is not None:
-                cache.entries.store("issue", key, (layout, remade, pickled))
-                return pickle.loads(pickled)
-            laid = pickle.loads(layout)
+                cache.entries.store("issue", key, (layout, remade, pickled, digest))
+                return _kept_issue(pickled, digest)
         else:
-            laid = laid_out([page.page(rulebook, cache) for page in pages], rulebook)
-            layout = pickle.dumps(laid, pickle.HIGHEST_PROTOCOL)  # now: the repair changes the draft in place
-        issue = repaired(*laid, rulebook)
+            layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
+        # the layout repaired as a rerun repairs it, from what the cache keeps: an issue repaired
+        # the same way is then the same to its pickled bytes (`Issue.cached`), its objects shared alike
+        issue = repaired(*pickle.loads(layout), rulebook)
         record = RepairRecord.of(issue, cache.keys, rulebook)
-        cache.entries.store("issue", key, (layout, record, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
+        pickled = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
+        issue.cached = hashlib.sha256(pickled).hexdigest()
+        cache.entries.store("issue", key, (layout, record, pickled, issue.cached))
         return issue
 
     return _built(", ".join(page.name for page in pages), build)
+
+
+def _kept_issue(pickled: bytes, digest: str) -> Issue:
+    issue = pickle.loads(pickled)
+    issue.cached = digest
+    return issue
 
 
 def _built(names: str, build: Callable[[], Issue]) -> Issue | KccleanError:

@@ -5,6 +5,7 @@ cannot be written."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -17,6 +18,7 @@ from conftest import FIXTURES, run, tree
 from kcclean import pipeline
 from kcclean.cache import Cache, RunCache, canonical
 from kcclean.output import hashed
+from kcclean.output.report import Report
 from kcclean.rules import load_rulebook
 from kcclean_dev import generator
 from kcclean_dev.rule_files import table_rule
@@ -115,10 +117,11 @@ def _forged(cache: Path) -> None:
     the right key and checksum: a run that reads the cache writes it."""
     entries = Cache(cache)
     for path in _entries(cache / "v1" / "issue"):
-        layout, repair, pickled = entries.load("issue", path.name)
+        layout, repair, pickled, _ = entries.load("issue", path.name)
         issue = pickle.loads(pickled)
         issue.articles[0].headline = ["伪造的标题"]
-        entries.store("issue", path.name, (layout, repair, pickle.dumps(issue)))
+        pickled = pickle.dumps(issue)
+        entries.store("issue", path.name, (layout, repair, pickled, hashlib.sha256(pickled).hexdigest()))
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -150,7 +153,7 @@ def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out")
     entries = _entries(own_cache)
-    assert len(entries) == 4  # two pages, one issue, the SHA-256 of the output folder's files
+    assert len(entries) == 5  # two pages, one issue, what the run wrote of it, the SHA-256 of the output's files
     for path in entries:
         data = path.read_bytes()
         header = data.index(b"\n") + 1
@@ -175,10 +178,10 @@ def test_cache_clean_empties_it_and_leaves_what_is_not_its_own(own_cache: Path) 
     _fix(SAMPLE, "out")
     (own_cache / "notes.txt").write_text("mine", encoding="utf-8")
     assert _entries(own_cache / "v1")
-    assert run("cache", "info").output.startswith(f"{own_cache}: 4 entries")
+    assert run("cache", "info").output.startswith(f"{own_cache}: 5 entries")
     assert run("cache", "dir").output.strip() == str(own_cache)
     result = run("cache", "clean")
-    assert result.exit_code == 0 and result.output.startswith("removed 4 entries")
+    assert result.exit_code == 0 and result.output.startswith("removed 5 entries")
     assert [p.name for p in own_cache.iterdir()] == ["notes.txt"]
     (own_cache / "notes.txt").unlink()
     run("cache", "clean")
@@ -272,3 +275,69 @@ def test_an_edit_that_keeps_an_article_s_size_and_time_is_still_refused(own_cach
     assert article.stat().st_size == before.st_size and article.read_text(encoding="utf-8") != text
     result = run("fix", SAMPLE, "--out", "out", "--jobs", "1")
     assert result.exit_code == 2 and "changed since kcclean wrote them" in result.output
+
+
+def _rebuilt_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The issues whose part of the report the runs from now on make anew, by key."""
+    made: list[str] = []
+    real = Report.part_of
+
+    def counted(self, issue):
+        made.append(issue.key)
+        return real(self, issue)
+
+    monkeypatch.setattr(Report, "part_of", counted)
+    return made
+
+
+def test_a_rerun_makes_anew_only_the_report_parts_of_issues_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An issue's part of the report (and its article files' records) is kept under the issue
+    itself: a rule that changes the first issue renumbers the changes of every later one, whose
+    parts are used again with their numbers moved."""
+    inputs = Path("inputs")
+    inputs.mkdir()
+    for page in sorted(SAMPLE.glob("*.txt")):  # 村民 is in the sample only
+        shutil.copy(page, inputs / f"a-{page.name}")
+    for seed in (1, 2):
+        for name, text in generator.generate(seed).files.items():
+            (inputs / f"b{seed}-{name}").write_text(text, encoding="utf-8")
+    _fix(inputs, "out")
+    made = _rebuilt_parts(monkeypatch)
+    rerun = _fix(inputs, "out")
+    assert made == [], "parts made again with nothing changed"
+    assert rerun == _fix(inputs, "cold", "--no-cache")
+    shutil.rmtree("cold")
+    made.clear()
+    Path("mine").mkdir()
+    Path("mine", "house.toml").write_text(table_rule("house.villagers", "村民", "居民"), encoding="utf-8")
+    rerun = _fix(inputs, "out", "--rules", "mine")
+    assert made == ["2023-05-10_2045"], "the later issues' parts were made again"
+    assert rerun == _fix(inputs, "cold", "--no-cache", "--rules", "mine")
+    assert b'"rule":"house.villagers"' in rerun["report.json"]
+
+
+def test_a_kept_part_that_names_other_article_files_is_not_used(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    _fix(SAMPLE, "out")
+    entries = Cache(own_cache)
+    (path,) = _entries(own_cache / "v1" / "shown")
+    shown = entries.load("shown", path.name)
+    entries.store("shown", path.name, dataclasses.replace(shown, records=[(p.replace(".md", "-x.md"), d, l) for p, d, l in shown.records]))
+    made = _rebuilt_parts(monkeypatch)
+    assert _fix(SAMPLE, "out") == expected
+    assert made == ["2023-05-10_2045"]
+    assert entries.load("shown", path.name) == shown, "not written again"
+
+
+def test_the_report_part_of_an_issue_whose_text_holds_a_nul_is_numbered_for_its_run(rulebook) -> None:
+    """Slots are strings holding a NUL character: an issue whose text holds one could hold a
+    string that reads as a slot, so its part is numbered as it is made, and not kept."""
+    cleaned = pipeline.clean_text("标题\n\n\x00c0\n\n本报讯（记者 方心怡）为加强\x00f1疫情防控工作。", "x.txt", rulebook=rulebook)
+    report = Report(rulebook)
+    report.add_issue(pipeline.clean_text("标题\n\n本报讯（记者 方心怡）连日来，区领导深入一线。", "y.txt", rulebook=rulebook))
+    part = report.part_of(cleaned)
+    assert not part.kept
+    report.add_issue(cleaned, part)
+    data = report.to_json()
+    assert [change["id"] for change in data["changes"]] == list(range(len(data["changes"])))
+    assert "\x00c0" in data["files"][1]["text"]

@@ -10,11 +10,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cache import RunCache
+from ..cache import RunCache, Shown
 from ..errors import KccleanError
 from ..input import STDIN
+from ..model import Issue
 from ..output.diff import counted, visible
-from ..output.folder import OutputFolder
+from ..output.folder import OutputFolder, WrittenPart
 from ..output.report import Report
 from ..parallel import dask_cluster, default_jobs, expand_urls, worker_processes
 from ..pipeline import IssueKeys, clean_files
@@ -54,6 +55,17 @@ def _engine(
     if jobs <= 1 or STDIN in files:
         return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys, cache=cache)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder, cache)
+
+
+def _add(issue: Issue, part: WrittenPart | None, folder: OutputFolder, report: Report, cache: RunCache | None) -> None:
+    """The issue's article files and its part of the report added to the run, from what an
+    earlier run wrote of the same issue when the cache keeps it; kept for the next run."""
+    shown = None if cache is None else cache.shown(issue)
+    records = folder.add(issue, part, shown and shown.records)
+    same = shown is not None and shown.records == records
+    made = report.add_issue(issue, shown.report if same else None)
+    if cache is not None and not same:
+        cache.keep_shown(issue, Shown(records, made))
 
 
 @contextmanager
@@ -151,9 +163,10 @@ def fix(
                     worst = max(worst, item.exit_code)
                     terminal.advance(1)
                     continue
-                if not dry_run:
-                    folder.add(item, part)
-                report.add_issue(item)
+                if dry_run:
+                    report.add_issue(item)
+                else:
+                    _add(item, part, folder, report, cache)
                 if not quiet:
                     warn(item)
                 for name in item.sources:

@@ -38,7 +38,7 @@ from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
 from .hashed import Hashed, Remembered, clock, signature
-from .kept import KeptFolders
+from .kept import KeptFolders, Records
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
@@ -230,6 +230,14 @@ def write_articles(
     return records
 
 
+def _named(issue: Issue, records: Records) -> Records:
+    """The records an earlier run's `write_articles` made of the issue, its articles' paths set
+    as that did."""
+    for article, (path, _, _) in zip(issue.articles, records, strict=True):
+        article.path = path
+    return records
+
+
 def _unique(taken: set[str], stem: str, suffix: str) -> str:
     """`stem.suffix`, or `stem-2.suffix`… if an article took that name."""
     candidate, n = f"{stem}{suffix}", 2
@@ -407,9 +415,12 @@ class OutputFolder:
         """Where workers write the article files of the issues they build (`write_part`)."""
         return None if self.staging is None else os.path.join(self.staging, PARTS)
 
-    def add(self, issue: Issue, part: WrittenPart | None = None) -> None:
+    def add(self, issue: Issue, part: WrittenPart | None = None, written: Records | None = None) -> Records:
         """Write an issue's article files and index lines (sets each article's `path`), or
-        move into place the files its worker wrote (`part`)."""
+        move into place the files its worker wrote (`part`). `written`: what `write_articles`
+        returned for the issue in an earlier run (kept in the cache), which tells whether the
+        previous output's folder holds these very files without the articles being rendered.
+        Returns what `write_articles` returns."""
         folder = issue_folder(issue.key)
         if part is not None and os.path.dirname(part.where) != self.parts:
             part = None  # not written into this folder: not touched
@@ -417,7 +428,11 @@ class OutputFolder:
             with self._writing(folder):
                 self._kept.copy(folder, self.place, self.staging)
         if part is None and folder not in self._folders:  # the target's folder may hold these very files
-            records = self._kept.keep(folder, len(issue.articles), lambda: write_articles(issue, folder, None, set(), self.target))
+            records = self._kept.keep(
+                folder,
+                len(issue.articles),
+                lambda: _named(issue, written) if written else write_articles(issue, folder, None, set(), self.target),
+            )
         if part is not None and part.key == issue.key and folder not in self._folders:
             with self._writing(folder):
                 os.rename(part.where, os.path.join(self.staging, folder))
@@ -436,6 +451,7 @@ class OutputFolder:
             self._articles.write("".join(line for _, _, line in records))
         with self._writing("issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
+        return records
 
     def _list(self, files: Iterable[tuple[str, str]]) -> None:
         """Files and their SHA-256 added to the manifest, streamed so that memory does not grow
