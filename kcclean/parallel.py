@@ -35,7 +35,7 @@ from .input import display_names, expand_paths, read_bytes
 from .layout.issues import PageFacts, plan_issues
 from .model import Issue
 from .output.folder import OutputFolder, WrittenPart, write_part
-from .pipeline import IssueKeys, StoredPage, build_stored, load_file_stored
+from .pipeline import FactsFound, IssueKeys, StoredPage, build_stored, load_file_stored
 from .rules import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")
@@ -131,7 +131,8 @@ def clean_files_on(
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
     tasks = _InFlight(executor, names, workers_alive)
     loads = (tasks.submit([n], _load_task, p, n, settings, cache) for p, n in zip(paths, names))
-    pages = (tasks.result(future) for future in _ahead(loads, ahead))
+    facts = FactsFound()
+    pages = (facts.noted(path, tasks.result(future)) for path, future in zip(paths, _ahead(loads, ahead)))
     builds = (
         item
         if isinstance(item, KccleanError)
@@ -141,6 +142,8 @@ def clean_files_on(
     for item in _ahead(builds, ahead):
         issue, part = tasks.result(item) if isinstance(item, Future) else (item, None)
         yield keys.claim(issue), part
+    if cache is not None:
+        cache.keep_facts(facts)
 
 
 def _ahead(items: Iterator[T], count: int) -> Iterator[T]:

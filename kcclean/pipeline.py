@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import RepairRecord, RunCache, page_key
+from .cache import RepairRecord, RunCache, folder_and_name, page_key
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_bytes, source_of
 from .layout.assemble import assemble, record_furniture
@@ -176,9 +176,11 @@ def clean_files(
     if cache is not None:
         if model is not None:
             raise ValueError("a cached run uses the layout model its rulebook names")
-        stored = (load_file_stored(path, name, rulebook, cache=cache, pickled=False) for path, name in zip(paths, names))
+        facts = FactsFound()
+        stored = (facts.noted(path, load_file_stored(path, name, rulebook, cache=cache, pickled=False)) for path, name in zip(paths, names))
         for item in plan_issues(stored):
             yield keys.claim(item if isinstance(item, KccleanError) else build_stored(item, rulebook, cache))
+        cache.keep_facts(facts)
         return
     loaded = (with_facts(load_file(path, name, rulebook, model=model)) for path, name in zip(paths, names))
     for item in plan_issues(loaded):
@@ -209,6 +211,7 @@ class StoredPage:
     held: bytes | Page | None
     key: str | None = None
     origin: tuple[Path | str, Callable[[Any, str], bytes], int] | None = None
+    file: str | None = None  # its file's key in the cache
 
     def page(self, rulebook: Rulebook, cache: RunCache | None) -> Page:
         if isinstance(self.held, bytes):
@@ -232,22 +235,38 @@ def load_file_stored(
 ) -> list[tuple[StoredPage, PageFacts]] | KccleanError:
     """`load_file`'s pages (`pickled` for another process), each with what planning needs of
     it; or, when the cache holds the facts of the file's bytes under this run's layout key,
-    those facts alone (the file is not classified: its issues are most likely there too)."""
+    those facts alone (the file is not classified: its issues are most likely there too).
+    The run keeps the facts of its files (`RunCache.keep_facts`) once they are planned."""
 
     def stored() -> list[tuple[StoredPage, PageFacts]]:
         data = read(path, name)
         key = None if cache is None else cache.keys.file(name, data)
-        if key is not None and (facts := cache.entries.load("pages", key)) is not None:
-            return [(StoredPage(name, None, page_key(key, n), (path, read, n)), fact) for n, fact in enumerate(facts)]
-        pages = [
-            (StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL) if pickled else page, key and page_key(key, number)), PageFacts.of(page))
+        if key is not None and (facts := cache.facts(path, key)) is not None:
+            return [(StoredPage(name, None, page_key(key, n), (path, read, n), key), fact) for n, fact in enumerate(facts)]
+        return [
+            (
+                StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL) if pickled else page, key and page_key(key, number), None, key),
+                PageFacts.of(page),
+            )
             for number, page in enumerate(load_pages(source_of(data, name), rulebook))
         ]
-        if key is not None:
-            cache.entries.store("pages", key, [facts for _, facts in pages])
-        return pages
 
     return _guarded(name, stored)
+
+
+class FactsFound:
+    """The facts of the pages of a run's files, by the folder each file is in, as the cache
+    keeps them (`RunCache.facts`): {folder: {file's key: (its name, its pages' facts)}}."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, dict[str, tuple[str, list[PageFacts]]]] = {}
+
+    def noted(self, path: Path | str, loaded: list[tuple[StoredPage, PageFacts]] | KccleanError):
+        """`loaded` (what `load_file_stored` returns for the file at `path`), its facts noted."""
+        if not isinstance(loaded, KccleanError) and loaded and loaded[0][0].file is not None:
+            folder, name = folder_and_name(path)
+            self.folders.setdefault(folder, {})[loaded[0][0].file] = (name, [facts for _, facts in loaded])
+        return loaded
 
 
 def _guarded(name: str, work: Callable[[], T]) -> T | KccleanError:

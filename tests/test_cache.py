@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES, run, tree
 
 from kcclean import pipeline
-from kcclean.cache import Cache, RunCache, canonical
+from kcclean.cache import FORMAT, Cache, RunCache, canonical
 from kcclean.output import hashed
 from kcclean.output.report import Report
 from kcclean.rules import load_rulebook
@@ -116,7 +116,7 @@ def _forged(cache: Path) -> None:
     """Every issue entry made to hold an issue with another headline, as a whole entry with
     the right key and checksum: a run that reads the cache writes it."""
     entries = Cache(cache)
-    for path in _entries(cache / "v1" / "issue"):
+    for path in _entries(cache / f"v{FORMAT}" / "issue"):
         layout, repair, pickled, _ = entries.load("issue", path.name)
         issue = pickle.loads(pickled)
         issue.articles[0].headline = ["伪造的标题"]
@@ -142,10 +142,10 @@ def test_an_issue_missing_from_the_cache_is_built_again_from_its_files(jobs: str
     (removed, or its files grouped otherwise now) is built from its files read again."""
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out", "--jobs", jobs)
-    for path in _entries(own_cache / "v1" / "issue"):
+    for path in _entries(own_cache / f"v{FORMAT}" / "issue"):
         path.unlink()
     assert _fix(SAMPLE, "out", "--jobs", jobs) == expected
-    assert len(_entries(own_cache / "v1" / "issue")) == 1
+    assert len(_entries(own_cache / f"v{FORMAT}" / "issue")) == 1
 
 
 @pytest.mark.parametrize("damage", ["cut short", "a byte changed", "another entry's", "empty", "not pickle"])
@@ -153,7 +153,7 @@ def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out")
     entries = _entries(own_cache)
-    assert len(entries) == 5  # two pages, one issue, what the run wrote of it, the SHA-256 of the output's files
+    assert len(entries) == 4  # the facts of the folder's pages, one issue, what the run wrote of it, the output's SHA-256
     for path in entries:
         data = path.read_bytes()
         header = data.index(b"\n") + 1
@@ -177,11 +177,11 @@ def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache
 def test_cache_clean_empties_it_and_leaves_what_is_not_its_own(own_cache: Path) -> None:
     _fix(SAMPLE, "out")
     (own_cache / "notes.txt").write_text("mine", encoding="utf-8")
-    assert _entries(own_cache / "v1")
-    assert run("cache", "info").output.startswith(f"{own_cache}: 5 entries")
+    assert _entries(own_cache / f"v{FORMAT}")
+    assert run("cache", "info").output.startswith(f"{own_cache}: 4 entries")
     assert run("cache", "dir").output.strip() == str(own_cache)
     result = run("cache", "clean")
-    assert result.exit_code == 0 and result.output.startswith("removed 5 entries")
+    assert result.exit_code == 0 and result.output.startswith("removed 4 entries")
     assert [p.name for p in own_cache.iterdir()] == ["notes.txt"]
     (own_cache / "notes.txt").unlink()
     run("cache", "clean")
@@ -320,7 +320,7 @@ def test_a_kept_part_that_names_other_article_files_is_not_used(monkeypatch: pyt
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out")
     entries = Cache(own_cache)
-    (path,) = _entries(own_cache / "v1" / "shown")
+    (path,) = _entries(own_cache / f"v{FORMAT}" / "shown")
     shown = entries.load("shown", path.name)
     entries.store("shown", path.name, dataclasses.replace(shown, records=[(p.replace(".md", "-x.md"), d, l) for p, d, l in shown.records]))
     made = _rebuilt_parts(monkeypatch)
@@ -341,3 +341,16 @@ def test_the_report_part_of_an_issue_whose_text_holds_a_nul_is_numbered_for_its_
     data = report.to_json()
     assert [change["id"] for change in data["changes"]] == list(range(len(data["changes"])))
     assert "\x00c0" in data["files"][1]["text"]
+
+
+def test_the_facts_of_a_folder_s_pages_are_one_entry_that_a_run_over_some_of_its_files_keeps_whole(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:
+    """A run writes one entry of page facts for a folder's files, not one per file (creating a
+    file costs as much as classifying a page on some disks); a run over one of the files
+    leaves the others' facts in it."""
+    _fix(SAMPLE, "out")
+    assert len(_entries(own_cache / f"v{FORMAT}" / "pages")) == 1
+    assert run("fix", min(SAMPLE.glob("*.txt")), "--out", "one", "--jobs", "1").exit_code == 0
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "load_pages", lambda *args: pytest.fail("a file was classified again"))
+        rerun = _fix(SAMPLE, "out")
+    assert rerun == _fix(SAMPLE, "cold", "--no-cache")
