@@ -31,6 +31,7 @@ entries are found by content, so they serve any `--out` and any checkout of the 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
@@ -235,11 +236,8 @@ class RepairRecord:
 
     @classmethod
     def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
-        held = {"\n"}  # a rule scans the texts of a scope joined by newlines
-        for source in issue.inputs:
-            held.update(source.text)
-        for change in issue.changes:
-            held.update(change.after)
+        # a rule scans the texts of a scope joined by newlines
+        held = set("\n").union(*(source.text for source in issue.inputs), *(change.after for change in issue.changes))
         return cls._made("".join(sorted(held)), keys, rulebook)
 
     @classmethod
@@ -380,22 +378,10 @@ class RunCache:
     def _facts_key(self, folder: str) -> str:
         return _digest("pages", self.keys.layout, folder)
 
-    def shown(self, issue: Issue) -> Shown | None:
-        """What an earlier run wrote of the issue (its key made unique in this run as in that
-        one): its article files and its part of the report; None if it is not kept."""
-        key = self._shown_key(issue)
-        found = None if key is None else self.entries.load("shown", key)
-        return found if isinstance(found, Shown) else None
-
-    def keep_shown(self, issue: Issue, shown: Shown) -> None:
-        key = self._shown_key(issue)
-        if key is not None and shown.report.kept:
-            self.entries.store("shown", key, shown)
-
-    def _shown_key(self, issue: Issue) -> str | None:
-        """The issue kept (`Issue.cached`), its key in the run, and the layout key: kcclean's
-        code, and the lexicons, which name the layout decisions that undo a record."""
-        return None if issue.cached is None else _digest("shown", self.keys.layout, issue.cached, issue.key)
+    def shown(self, out: Path) -> ShownPack:
+        """What the last run into the output folder `out` wrote of each issue, and where this
+        run's is kept."""
+        return ShownPack(self.entries, _digest("shown", str(Path(os.path.realpath(out)))), self.keys.layout)
 
     def hashes(self, out: Path) -> FolderHashes:
         """Where the SHA-256 of the files of the output folder `out` are kept between runs."""
@@ -423,6 +409,113 @@ class Shown:
 
     records: list[tuple[str, str, str]]
     report: IssuePart
+
+
+class ShownPack:
+    """What a run into an output folder wrote of each issue (`Shown`), all in one entry for
+    the folder: a file per issue cost as much to create as the issue's article files. Each
+    issue's is found by the issue kept (`Issue.cached`), its key in the run, and the layout
+    key (kcclean's code; the lexicons, which name the layout decisions that undo a record).
+
+    The entry is the usual header, then each issue's `Shown` (pickled, compressed), then an
+    index (where each is, its length and SHA-256), the index's length and the SHA-256 of the
+    header and the index: a part or an index that does not match is not used. This run's is
+    written as it goes into a temporary file, renamed into place once the output is
+    published (`publish`); what it uses again of the last run's is copied as it was."""
+
+    def __init__(self, entries: Cache, key: str, layout: str):
+        self.path = entries._path("shown", key)
+        self._header = Cache._header("shown", key)
+        self._layout = layout
+        self._last: dict[str, tuple[int, int, bytes]] = {}  # the last run's index: key -> (offset, length, SHA-256)
+        self._reading = None
+        self._writing = None
+        self._index: dict[str, tuple[int, int, bytes]] = {}
+        self._used: dict[str, bytes] = {}  # what `load` found, by its key, till `keep` copies it
+        try:
+            self._reading = open(self.path, "rb")
+            self._last = self._read_index(self._reading)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            self._last = {}
+
+    def _read_index(self, handle) -> dict[str, tuple[int, int, bytes]]:
+        if handle.read(len(self._header)) != self._header:
+            return {}
+        end = handle.seek(0, os.SEEK_END)
+        handle.seek(end - 40)
+        tail = handle.read(40)
+        length, digest = int.from_bytes(tail[:8], "little"), tail[8:]
+        handle.seek(end - 40 - length)
+        index = handle.read(length)
+        if len(index) != length or hashlib.sha256(self._header + index).digest() != digest:
+            return {}
+        return pickle.loads(index)
+
+    def _key(self, issue: Issue) -> str | None:
+        return None if issue.cached is None else _digest("shown", self._layout, issue.cached, issue.key)
+
+    def load(self, issue: Issue) -> Shown | None:
+        """What the last run into the folder wrote of the issue (its key made unique in this
+        run as in that one): its article files and its part of the report; None if not kept."""
+        key = self._key(issue)
+        place = self._last.get(key) if key is not None else None
+        if place is None:
+            return None
+        offset, length, digest = place
+        try:
+            self._reading.seek(offset)
+            data = self._reading.read(length)
+            if hashlib.sha256(data).digest() != digest:
+                return None
+            found = pickle.loads(lz4.frame.decompress(data))
+        except Exception:  # checked bytes that still do not unpickle: a miss like any other
+            return None
+        if not isinstance(found, Shown):
+            return None
+        self._used[key] = data
+        return found
+
+    def keep(self, issue: Issue, shown: Shown) -> None:
+        """Keep what this run wrote of the issue (as the last run did when `load` found it)."""
+        key = self._key(issue)
+        if key is None or not shown.report.kept:
+            return
+        data = self._used.pop(key, None) or lz4.frame.compress(pickle.dumps(shown, pickle.HIGHEST_PROTOCOL))
+        try:
+            if self._writing is None:
+                temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._writing = open(temporary, "wb")
+                self._writing.write(self._header)
+            self._index[key] = (self._writing.tell(), len(data), hashlib.sha256(data).digest())
+            self._writing.write(data)
+        except OSError:  # a full disk: nothing is kept
+            self.close()
+
+    def publish(self) -> None:
+        """This run's entry in place of the last run's."""
+        if self._writing is None:
+            return
+        try:
+            index = pickle.dumps(self._index, pickle.HIGHEST_PROTOCOL)
+            self._writing.write(index + len(index).to_bytes(8, "little") + hashlib.sha256(self._header + index).digest())
+            self._writing.close()
+            os.replace(self._writing.name, self.path)
+            self._writing = None
+        except OSError:
+            pass
+        self.close()
+
+    def close(self) -> None:
+        """Done with the entries: this run's, unless published, removed."""
+        if self._reading is not None:
+            self._reading.close()
+            self._reading = None
+        if self._writing is not None:
+            self._writing.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self._writing.name)
+            self._writing = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..cache import RunCache, Shown
+from ..cache import RunCache, Shown, ShownPack
 from ..errors import KccleanError
 from ..input import STDIN
 from ..model import Issue
@@ -57,15 +57,15 @@ def _engine(
     return worker_processes(jobs, rulebook.settings, rulebook, folder, cache)
 
 
-def _add(issue: Issue, part: WrittenPart | None, folder: OutputFolder, report: Report, cache: RunCache | None) -> None:
-    """The issue's article files and its part of the report added to the run, from what an
-    earlier run wrote of the same issue when the cache keeps it; kept for the next run."""
-    shown = None if cache is None else cache.shown(issue)
-    records = folder.add(issue, part, shown and shown.records)
-    same = shown is not None and shown.records == records
-    made = report.add_issue(issue, shown.report if same else None)
-    if cache is not None and not same:
-        cache.keep_shown(issue, Shown(records, made))
+def _add(issue: Issue, part: WrittenPart | None, folder: OutputFolder, report: Report, shown: ShownPack | None) -> None:
+    """The issue's article files and its part of the report added to the run, from what the
+    last run into the folder wrote of the same issue when the cache keeps it; kept for the next."""
+    last = None if shown is None else shown.load(issue)
+    records = folder.add(issue, part, last and last.records)
+    same = last is not None and last.records == records
+    made = report.add_issue(issue, last.report if same else None)
+    if shown is not None:
+        shown.keep(issue, last if same else Shown(records, made))
 
 
 @contextmanager
@@ -153,7 +153,8 @@ def fix(
         else:
             cleaner = _engine(jobs, files, rulebook, None if dry_run else folder, cache)
         stopped = nullcontext() if dry_run else _said_when_stopped(out)
-        with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
+        shown = None if cache is None or dry_run else cache.shown(out)
+        with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal, closing(shown) if shown else nullcontext():
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item, part in clean(files, keys):
@@ -166,7 +167,7 @@ def fix(
                 if dry_run:
                     report.add_issue(item)
                 else:
-                    _add(item, part, folder, report, cache)
+                    _add(item, part, folder, report, shown)
                 if not quiet:
                     warn(item)
                 for name in item.sources:
@@ -191,6 +192,8 @@ def fix(
                 with folder.open("report.html") as handle:
                     report.write_html(handle)
                 folder.finish()
+                if shown is not None:
+                    shown.publish()
         total = report.summary()
         where = "nothing written (dry run)" if dry_run else visible(f"wrote {out}/ (open {out}/report.html)")
         typer.echo(
