@@ -456,11 +456,14 @@ class OutputFolder:
     def _list(self, files: Iterable[tuple[str, str]]) -> None:
         """Files and their SHA-256 added to the manifest, streamed so that memory does not grow
         with the run (and into the staging folder: not into a temporary folder that may be full)."""
-        with self._writing(MARKER):
-            for name, digest in files:
-                self._written[name] = digest
-                self._manifest.write(f"{',' if self._listed_any else ''}\n{json.dumps(name, ensure_ascii=False)}: {json.dumps(digest)}")
-                self._listed_any = True
+        listed = []
+        for name, digest in files:
+            self._written[name] = digest
+            listed.append(f"{_ENCODE(name)}: {_ENCODE(digest)}")
+        if listed:
+            with self._writing(MARKER):
+                self._manifest.write(f"{',' if self._listed_any else ''}\n" + ",\n".join(listed))
+            self._listed_any = True
 
     @contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
