@@ -56,7 +56,7 @@ from .layout.issues import PageFacts
 from .model import Issue
 from .output.hashed import Hashed
 from .output.report import IssuePart
-from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rulebook, ScriptRule, TableRule
+from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
 
 if TYPE_CHECKING:
     from .pipeline import FactsFound
@@ -242,29 +242,31 @@ class RepairRecord:
 
     @classmethod
     def _made(cls, characters: str, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
-        quiet = frozenset(
-            digest
-            for digest, rule in zip(keys.text_rules, rulebook.text_rules)
-            if isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change(characters)
-        )
+        quiet = frozenset(digest for digest, rule in zip(keys.text_rules, rulebook.text_rules) if _quiet(rule, characters))
         return cls(keys.repair, keys.context, keys.text_rules, quiet, characters)
 
-    def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> RepairRecord | None:
-        """This record remade for the run of `keys` when its rules repair the issue as the
-        recorded ones did, else None. They do when only character rules differ (the rules
-        both have in the same order) and none that differs could change anything in the
-        issue: each rule removed (a changed rule is removed and added) was quiet, and each
-        rule added is, on every character the texts held. Such a rule never acted in the
-        recorded repair and would not act in this run's: every step of it is the same."""
+    def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> bool:
+        """Whether the run of `keys` repairs the issue as the recorded rules did. It does when
+        only character rules differ (the rules both have in the same order) and none that
+        differs could change anything in the issue: each rule removed (a changed rule is
+        removed and added) was quiet, and each rule added is, on every character the texts
+        held. Such a rule never acted in the recorded repair and would not act in this run's:
+        every step of it is the same. (The record is not remade for the run: the next run
+        with its rules tells the same as quickly from this one.)"""
         if keys.context != self.context:
-            return None
+            return False
         before, now = set(self.rules), set(keys.text_rules)
         if not (before - now) <= self.quiet:
-            return None
+            return False
         if [d for d in self.rules if d in now] != [d for d in keys.text_rules if d in before]:
-            return None
-        remade = self._made(self.characters, keys, rulebook)
-        return remade if (now - before) <= remade.quiet else None
+            return False
+        added = now - before
+        return all(_quiet(rule, self.characters) for digest, rule in zip(keys.text_rules, rulebook.text_rules) if digest in added)
+
+
+def _quiet(rule: Rule, characters: str) -> bool:
+    """Whether the rule can change nothing in a text holding only `characters`."""
+    return isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change(characters)
 
 
 def page_key(file_key: str, number: int) -> str:

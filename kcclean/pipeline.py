@@ -309,8 +309,7 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
             layout, record, pickled, digest = found
             if record.key == cache.keys.repair:
                 return _kept_issue(pickled, digest)
-            if (remade := record.holds_for(cache.keys, rulebook)) is not None:
-                cache.entries.store("issue", key, (layout, remade, pickled, digest))
+            if record.holds_for(cache.keys, rulebook):
                 return _kept_issue(pickled, digest)
         else:
             layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)

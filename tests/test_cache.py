@@ -378,3 +378,14 @@ def test_a_damaged_part_of_the_kept_parts_is_made_anew(monkeypatch: pytest.Monke
     made.clear()
     assert _fix(SAMPLE, "out") == expected
     assert made == [], "the part was not kept again"
+
+
+def test_a_rule_that_can_change_nothing_in_an_issue_leaves_its_entry_as_it_was(own_cache: Path) -> None:
+    """Writing the entry again for the new rules would cost a rerun as much as reading it."""
+    _fix(SAMPLE, "out")
+    issues = own_cache / f"v{FORMAT}" / "issue"
+    held = {path.name: path.read_bytes() for path in _entries(issues)}
+    Path("mine").mkdir()
+    Path("mine", "house.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")  # 囯 is not in the sample
+    assert _fix(SAMPLE, "out", "--rules", "mine") == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
+    assert {path.name: path.read_bytes() for path in _entries(issues)} == held
