@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 import tempfile
@@ -342,12 +343,11 @@ class Report:
         handle.write("]}</script>\n")
         files, changes = self._lines(self._files), self._lines(self._changes)
         for number, (size, count) in enumerate(self._issue_sizes):
+            # an issue's lines escaped and written at once: per line, the calls cost more than the work
             handle.write(f'<script id="kc-issue-{number}" type="application/json">{{"files":[')
-            for k in range(size):
-                handle.write(("," if k else "") + script_safe(next(files)))
+            handle.write(script_safe(",".join(itertools.islice(files, size))))
             handle.write('],"changes":[')
-            for k in range(count):
-                handle.write(("," if k else "") + script_safe(next(changes)))
+            handle.write(script_safe(",".join(itertools.islice(changes, count))))
             handle.write("]}</script>\n")
         handle.write(tail)
 
