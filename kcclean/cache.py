@@ -45,21 +45,19 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ahocorasick_rs
 import lz4.frame
 import opencc
 
 from .about import __version__
+from .errors import KccleanError
 from .layout.issues import PageFacts
 from .model import Issue
 from .output.hashed import Hashed
 from .output.report import IssuePart
 from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
-
-if TYPE_CHECKING:
-    from .pipeline import FactsFound
 
 # Bump when the layout of an entry file changes: entries of another format are not read.
 FORMAT = 2
@@ -388,6 +386,22 @@ class RunCache:
     def hashes(self, out: Path) -> FolderHashes:
         """Where the SHA-256 of the files of the output folder `out` are kept between runs."""
         return FolderHashes(self.entries, _digest("hashes", str(Path(os.path.realpath(out)))))
+
+
+class FactsFound:
+    """The facts of the pages of a run's files, by the folder each file is in, as the cache
+    keeps them (`RunCache.facts`): {folder: {file's key: (its name, its pages' facts)}}."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, dict[str, tuple[str, list[PageFacts]]]] = {}
+
+    def noted(self, path: Path | str, loaded: list[tuple[Any, PageFacts]] | KccleanError):
+        """`loaded` (what `pipeline.load_file_stored` returns for the file at `path`: each page
+        with its facts), its facts noted."""
+        if not isinstance(loaded, KccleanError) and loaded and loaded[0][0].file is not None:
+            folder, name = folder_and_name(path)
+            self.folders.setdefault(folder, {})[loaded[0][0].file] = (name, [facts for _, facts in loaded])
+        return loaded
 
 
 # The page facts of each folder of input files as this process read them for its run

@@ -29,13 +29,13 @@ from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import RunCache
+from .cache import FactsFound, RunCache
 from .errors import InputError, KccleanError, WorkerDied, printable
 from .input import display_names, expand_paths, read_bytes
 from .layout.issues import PageFacts, plan_issues
 from .model import Issue
 from .output.folder import OutputFolder, WrittenPart, write_part
-from .pipeline import FactsFound, IssueKeys, StoredPage, build_stored, load_file_stored
+from .pipeline import IssueKeys, StoredPage, build_stored, load_file_stored
 from .rules import Rulebook, Settings, load_rulebook
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import RepairRecord, RunCache, folder_and_name, page_key
+from .cache import FactsFound, RepairRecord, RunCache, page_key
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_bytes, source_of
 from .layout.assemble import assemble, record_furniture
@@ -252,21 +252,6 @@ def load_file_stored(
         ]
 
     return _guarded(name, stored)
-
-
-class FactsFound:
-    """The facts of the pages of a run's files, by the folder each file is in, as the cache
-    keeps them (`RunCache.facts`): {folder: {file's key: (its name, its pages' facts)}}."""
-
-    def __init__(self) -> None:
-        self.folders: dict[str, dict[str, tuple[str, list[PageFacts]]]] = {}
-
-    def noted(self, path: Path | str, loaded: list[tuple[StoredPage, PageFacts]] | KccleanError):
-        """`loaded` (what `load_file_stored` returns for the file at `path`), its facts noted."""
-        if not isinstance(loaded, KccleanError) and loaded and loaded[0][0].file is not None:
-            folder, name = folder_and_name(path)
-            self.folders.setdefault(folder, {})[loaded[0][0].file] = (name, [facts for _, facts in loaded])
-        return loaded
 
 
 def _guarded(name: str, work: Callable[[], T]) -> T | KccleanError:

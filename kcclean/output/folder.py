@@ -37,7 +37,7 @@ from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
-from .hashed import Hashed, Remembered, clock, signature
+from .hashed import Hashed, Remembered, clock
 from .kept import KeptFolders, Records
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
@@ -136,27 +136,8 @@ def read_manifest(target: Path) -> dict[str, str]:
 
 
 def contents(path: Path, earlier: Hashed | None = None, clock: int = 0) -> Hashed:
-    """What each file in a folder holds, by its path in the folder: its SHA-256 (from `earlier`
-    for a file unchanged since, see `Hashed`), or where a link leads (links are not followed).
-    The manifest is left out. Anything but a folder is one entry of its own, named ''.
-    `clock`: the file system's time, read before this call."""
-    found = Hashed(clock)
-    if path.is_symlink() or not path.is_dir():
-        found.hash("", str(path), earlier)
-        return found
-
-    def walk(folder: str, prefix: str) -> None:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:  # as os.walk does: a folder that cannot be listed holds nothing to lose
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{prefix}{entry.name}/")
-            else:
-                found.hash(prefix + entry.name, entry.path, earlier)
-
-    walk(str(path), "")
+    """What each file in a folder holds (`Hashed.of`), the manifest left out."""
+    found = Hashed.of(path, earlier, clock)
     found.held.pop(MARKER, None)
     found.signatures.pop(MARKER, None)
     return found
@@ -505,15 +486,7 @@ class OutputFolder:
 
     def _remember(self) -> None:
         """Keep the SHA-256 of the files just published, with their lstat, for the next run."""
-        published = Hashed(clock(self._lock))
-        for path, digest in self._written.items():
-            try:
-                status = os.lstat(os.path.join(self.place, path))
-            except OSError:
-                continue
-            published.held[path] = digest
-            published.signatures[path] = signature(status)
-        self._remembered.store(published)
+        self._remembered.store(Hashed.published(self.place, self._written, clock(self._lock)))
 
     def _moved_aside(self) -> Path | None:
         """The target renamed out of the way, where nothing more is written into it by name, and

@@ -17,6 +17,7 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 Signature = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
@@ -43,6 +44,45 @@ class Hashed:
     clock: int
     held: dict[str, str] = field(default_factory=dict)
     signatures: dict[str, Signature] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, path: Path, earlier: Hashed | None = None, clock: int = 0) -> Hashed:
+        """What each file in a folder holds, by its path in the folder: its SHA-256 (from
+        `earlier` for a file unchanged since), or where a link leads (links are not followed).
+        Anything but a folder is one entry of its own, named ''. `clock`: the file system's
+        time, read before this call."""
+        found = cls(clock)
+        if path.is_symlink() or not path.is_dir():
+            found.hash("", str(path), earlier)
+            return found
+
+        def walk(folder: str, prefix: str) -> None:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:  # as os.walk does: a folder that cannot be listed holds nothing to lose
+                return
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.hash(prefix + entry.name, entry.path, earlier)
+
+        walk(str(path), "")
+        return found
+
+    @classmethod
+    def published(cls, folder: Path, written: dict[str, str], clock: int) -> Hashed:
+        """The files a run wrote into `folder` (`written`: their SHA-256 by path), now that it
+        is published, with their lstat taken after the file system's time `clock`."""
+        found = cls(clock)
+        for path, digest in written.items():
+            try:
+                status = os.lstat(os.path.join(folder, path))
+            except OSError:
+                continue
+            found.held[path] = digest
+            found.signatures[path] = signature(status)
+        return found
 
     def known(self, path: str, status: os.stat_result) -> str | None:
         """The SHA-256 of the file at `path` (whose lstat is `status`) if it holds what it did."""
