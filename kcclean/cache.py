@@ -1,32 +1,41 @@
 """Incremental runs: what a run computed, kept on disk and used again, as ruff and mypy do.
 
-Two kinds of entry, each keyed by the SHA-256 of everything its value depends on, so an
-entry is either right or never looked up:
+Two kinds of entry are found by content, keyed by the SHA-256 of everything their value
+depends on, so that such an entry is either right or never looked up:
 
-- `pages`: what grouping a file's pages into issues needs of each (`PageFacts`), keyed by
-  the file's bytes and name and by the *layout key*: kcclean's code
-  and data, the layout model, the masthead and banner lexicons, the layout rules (with
-  whether the settings select them and apply their changes) and the review's layout
-  decisions;
+- `pages`: what grouping a file's pages into issues needs of each (`PageFacts`), under the
+  file's key: its bytes and name and the *layout key* (kcclean's code and data, the layout
+  model, the masthead and banner lexicons, the layout rules, with whether the settings
+  select them and apply their changes, and the review's layout decisions). The facts of
+  a folder's files are one entry, keyed by the folder and the layout key;
 - `issue`: an issue's articles put together, not yet repaired (its layout), keyed by its
-  pages' keys; with it the issue last repaired from that layout and the *repair key* it
-  was repaired under: every rule, and the settings.
+  pages' keys; with it the issue last repaired from that layout, its SHA-256 as pickled
+  (`Issue.cached`), and the *repair key* it was repaired under: every rule, and the
+  settings.
+
+Two are kept for an output folder, by its place on the disk, and checked otherwise:
+
+- `shown` (`ShownPack`): what the last run into the folder wrote of each issue, found by
+  the issue's SHA-256 and its key in the run: its article files' records and its part of
+  the report (`Shown`), so that a rerun neither renders nor hashes the articles of an
+  issue it already wrote, nor makes its report part anew;
+- `hashes` (`FolderHashes`): the SHA-256 of each file the last run published, with its
+  lstat, so that the next run tells an unchanged file without reading it (`output.hashed`).
 
 A changed character rule changes the repair key only: the pages and layouts are used again
 and only the repair runs, and only where a version of the rule can change something
 (`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue).
 
 An entry is one file: a header naming the format and the key, the SHA-256 of the header
-and the value, then the value (pickled, compressed by LZ4: a fifth of zlib's time to
-compress and to decompress, at four fifths of its ratio, where zlib's took a twentieth of a
-first run and a tenth of a rerun). One whose header or checksum does not
-match (cut short, damaged, another entry's) is not used and is written again.
+and the value, then the value (pickled, compressed by LZ4: a fifth of zlib's time, at four
+fifths of its ratio). One whose header or checksum does not match (cut short, damaged,
+another entry's) is not used and is written again.
 Entries are written to a temporary file and renamed into place, so a reader sees a whole
 entry or none, and runs (and worker processes) can share a cache.
 
 The cache lives in the user's cache folder (`cache_folder`), not in the output folder:
 that folder is replaced whole on every run, and its manifest guards it against hand edits;
-entries are found by content, so they serve any `--out` and any checkout of the same code.
+entries found by content serve any `--out` and any checkout of the same code.
 """
 
 from __future__ import annotations
