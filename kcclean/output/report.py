@@ -82,8 +82,9 @@ class Report:
     @_spooling
     def add_issue(self, issue: Issue, part: IssuePart | None = None) -> IssuePart:
         """Add the issue, from its `part` of the report when an earlier run made it (see
-        `IssuePart`), else from the issue itself; returns the part."""
-        if part is None or part.changes_count != len(issue.changes) or part.sources != issue.sources:
+        `IssuePart`; one numbered for a run is made anew), else from the issue itself; returns
+        the part."""
+        if part is None or not part.kept or part.changes_count != len(issue.changes) or part.sources != issue.sources:
             part = self.part_of(issue)
         base, first_file = self.changes, self.files
         self._files.write(part.files.filled(base, first_file))
