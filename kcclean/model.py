@@ -210,6 +210,9 @@ class Issue:
     articles: list[Article]
     changes: list[Change]
     warnings: list[str] = field(default_factory=list)
+    # the SHA-256 of the issue as the cache keeps it (None when it is not kept): what its
+    # article files and part of the report, the same in every run, are kept under
+    cached: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def sources(self) -> list[str]:

@@ -29,7 +29,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import RunCache
+from .cache import FactsFound, RunCache
 from .errors import InputError, KccleanError, WorkerDied, printable
 from .input import display_names, expand_paths, read_bytes
 from .layout.issues import PageFacts, plan_issues
@@ -131,7 +131,8 @@ def clean_files_on(
     names = url_names(paths) if paths and isinstance(paths[0], str) else display_names(paths)
     tasks = _InFlight(executor, names, workers_alive)
     loads = (tasks.submit([n], _load_task, p, n, settings, cache) for p, n in zip(paths, names))
-    pages = (tasks.result(future) for future in _ahead(loads, ahead))
+    facts = FactsFound()
+    pages = (facts.noted(path, tasks.result(future)) for path, future in zip(paths, _ahead(loads, ahead)))
     builds = (
         item
         if isinstance(item, KccleanError)
@@ -141,6 +142,8 @@ def clean_files_on(
     for item in _ahead(builds, ahead):
         issue, part = tasks.result(item) if isinstance(item, Future) else (item, None)
         yield keys.claim(issue), part
+    if cache is not None:
+        cache.keep_facts(facts)
 
 
 def _ahead(items: Iterator[T], count: int) -> Iterator[T]:

@@ -7,6 +7,7 @@ articles) → rules (character repair) → the issue with every change recorded.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import RepairRecord, RunCache, page_key
+from .cache import FactsFound, RepairRecord, RunCache, page_key
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_bytes, source_of
 from .layout.assemble import assemble, record_furniture
@@ -175,9 +176,11 @@ def clean_files(
     if cache is not None:
         if model is not None:
             raise ValueError("a cached run uses the layout model its rulebook names")
-        stored = (load_file_stored(path, name, rulebook, cache=cache, pickled=False) for path, name in zip(paths, names))
+        facts = FactsFound()
+        stored = (facts.noted(path, load_file_stored(path, name, rulebook, cache=cache, pickled=False)) for path, name in zip(paths, names))
         for item in plan_issues(stored):
             yield keys.claim(item if isinstance(item, KccleanError) else build_stored(item, rulebook, cache))
+        cache.keep_facts(facts)
         return
     loaded = (with_facts(load_file(path, name, rulebook, model=model)) for path, name in zip(paths, names))
     for item in plan_issues(loaded):
@@ -208,6 +211,7 @@ class StoredPage:
     held: bytes | Page | None
     key: str | None = None
     origin: tuple[Path | str, Callable[[Any, str], bytes], int] | None = None
+    file: str | None = None  # its file's key in the cache
 
     def page(self, rulebook: Rulebook, cache: RunCache | None) -> Page:
         if isinstance(self.held, bytes):
@@ -231,20 +235,21 @@ def load_file_stored(
 ) -> list[tuple[StoredPage, PageFacts]] | KccleanError:
     """`load_file`'s pages (`pickled` for another process), each with what planning needs of
     it; or, when the cache holds the facts of the file's bytes under this run's layout key,
-    those facts alone (the file is not classified: its issues are most likely there too)."""
+    those facts alone (the file is not classified: its issues are most likely there too).
+    The run keeps the facts of its files (`RunCache.keep_facts`) once they are planned."""
 
     def stored() -> list[tuple[StoredPage, PageFacts]]:
         data = read(path, name)
         key = None if cache is None else cache.keys.file(name, data)
-        if key is not None and (facts := cache.entries.load("pages", key)) is not None:
-            return [(StoredPage(name, None, page_key(key, n), (path, read, n)), fact) for n, fact in enumerate(facts)]
-        pages = [
-            (StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL) if pickled else page, key and page_key(key, number)), PageFacts.of(page))
+        if key is not None and (facts := cache.facts(path, key)) is not None:
+            return [(StoredPage(name, None, page_key(key, n), (path, read, n), key), fact) for n, fact in enumerate(facts)]
+        return [
+            (
+                StoredPage(name, pickle.dumps(page, pickle.HIGHEST_PROTOCOL) if pickled else page, key and page_key(key, number), None, key),
+                PageFacts.of(page),
+            )
             for number, page in enumerate(load_pages(source_of(data, name), rulebook))
         ]
-        if key is not None:
-            cache.entries.store("pages", key, [facts for _, facts in pages])
-        return pages
 
     return _guarded(name, stored)
 
@@ -286,22 +291,29 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
         key = cache.keys.issue(page_keys)
         found = cache.entries.load("issue", key)
         if found is not None:
-            layout, record, pickled = found
+            layout, record, pickled, digest = found
             if record.key == cache.keys.repair:
-                return pickle.loads(pickled)
-            if (remade := record.holds_for(cache.keys, rulebook)) is not None:
-                cache.entries.store("issue", key, (layout, remade, pickled))
-                return pickle.loads(pickled)
-            laid = pickle.loads(layout)
+                return _kept_issue(pickled, digest)
+            if record.holds_for(cache.keys, rulebook):
+                return _kept_issue(pickled, digest)
         else:
-            laid = laid_out([page.page(rulebook, cache) for page in pages], rulebook)
-            layout = pickle.dumps(laid, pickle.HIGHEST_PROTOCOL)  # now: the repair changes the draft in place
-        issue = repaired(*laid, rulebook)
+            layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
+        # the layout repaired as a rerun repairs it, from what the cache keeps: an issue repaired
+        # the same way is then the same to its pickled bytes (`Issue.cached`), its objects shared alike
+        issue = repaired(*pickle.loads(layout), rulebook)
         record = RepairRecord.of(issue, cache.keys, rulebook)
-        cache.entries.store("issue", key, (layout, record, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)))
+        pickled = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
+        issue.cached = hashlib.sha256(pickled).hexdigest()
+        cache.entries.store("issue", key, (layout, record, pickled, issue.cached))
         return issue
 
     return _built(", ".join(page.name for page in pages), build)
+
+
+def _kept_issue(pickled: bytes, digest: str) -> Issue:
+    issue = pickle.loads(pickled)
+    issue.cached = digest
+    return issue
 
 
 def _built(names: str, build: Callable[[], Issue]) -> Issue | KccleanError:

@@ -5,6 +5,7 @@ cannot be written."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -15,7 +16,9 @@ import pytest
 from conftest import FIXTURES, run, tree
 
 from kcclean import pipeline
-from kcclean.cache import Cache, RunCache, canonical
+from kcclean.cache import FORMAT, Cache, RunCache, ShownPack, canonical
+from kcclean.output import hashed
+from kcclean.output.report import Report
 from kcclean.rules import load_rulebook
 from kcclean_dev import generator
 from kcclean_dev.rule_files import table_rule
@@ -113,11 +116,12 @@ def _forged(cache: Path) -> None:
     """Every issue entry made to hold an issue with another headline, as a whole entry with
     the right key and checksum: a run that reads the cache writes it."""
     entries = Cache(cache)
-    for path in _entries(cache / "v1" / "issue"):
-        layout, repair, pickled = entries.load("issue", path.name)
+    for path in _entries(cache / f"v{FORMAT}" / "issue"):
+        layout, repair, pickled, _ = entries.load("issue", path.name)
         issue = pickle.loads(pickled)
         issue.articles[0].headline = ["伪造的标题"]
-        entries.store("issue", path.name, (layout, repair, pickle.dumps(issue)))
+        pickled = pickle.dumps(issue)
+        entries.store("issue", path.name, (layout, repair, pickled, hashlib.sha256(pickled).hexdigest()))
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -138,10 +142,10 @@ def test_an_issue_missing_from_the_cache_is_built_again_from_its_files(jobs: str
     (removed, or its files grouped otherwise now) is built from its files read again."""
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out", "--jobs", jobs)
-    for path in _entries(own_cache / "v1" / "issue"):
+    for path in _entries(own_cache / f"v{FORMAT}" / "issue"):
         path.unlink()
     assert _fix(SAMPLE, "out", "--jobs", jobs) == expected
-    assert len(_entries(own_cache / "v1" / "issue")) == 1
+    assert len(_entries(own_cache / f"v{FORMAT}" / "issue")) == 1
 
 
 @pytest.mark.parametrize("damage", ["cut short", "a byte changed", "another entry's", "empty", "not pickle"])
@@ -149,7 +153,7 @@ def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache
     expected = _fix(SAMPLE, "cold", "--no-cache")
     _fix(SAMPLE, "out")
     entries = _entries(own_cache)
-    assert len(entries) == 3  # two pages, one issue
+    assert len(entries) == 4  # the facts of the folder's pages, one issue, what the run wrote of it, the output's SHA-256
     for path in entries:
         data = path.read_bytes()
         header = data.index(b"\n") + 1
@@ -166,18 +170,24 @@ def test_a_damaged_entry_is_not_used_and_is_written_again(damage: str, own_cache
             data = data[:header] + hashlib.sha256(data[:header] + b"junk").digest() + b"junk"
         path.write_bytes(data)
     assert _fix(SAMPLE, "out") == expected
-    kept = Cache(own_cache)
-    assert all(kept.load(path.parent.name, path.name) is not None for path in entries), "not written again"
+    assert all(_whole(own_cache, path) for path in entries), "not written again"
+
+
+def _whole(cache: Path, path: Path) -> bool:
+    """Whether the entry at `path` reads whole and right."""
+    if path.parent.name == "shown":  # one entry for an output folder, its issues' parts in it
+        return bool(ShownPack(Cache(cache), path.name, "")._last)
+    return Cache(cache).load(path.parent.name, path.name) is not None
 
 
 def test_cache_clean_empties_it_and_leaves_what_is_not_its_own(own_cache: Path) -> None:
     _fix(SAMPLE, "out")
     (own_cache / "notes.txt").write_text("mine", encoding="utf-8")
-    assert _entries(own_cache / "v1")
-    assert run("cache", "info").output.startswith(f"{own_cache}: 3 entries")
+    assert _entries(own_cache / f"v{FORMAT}")
+    assert run("cache", "info").output.startswith(f"{own_cache}: 4 entries")
     assert run("cache", "dir").output.strip() == str(own_cache)
     result = run("cache", "clean")
-    assert result.exit_code == 0 and result.output.startswith("removed 3 entries")
+    assert result.exit_code == 0 and result.output.startswith("removed 4 entries")
     assert [p.name for p in own_cache.iterdir()] == ["notes.txt"]
     (own_cache / "notes.txt").unlink()
     run("cache", "clean")
@@ -231,3 +241,151 @@ def test_the_keys_tell_apart_every_rule_and_setting(tmp_path: Path) -> None:
     assert other.repair != keys.repair and other.layout == keys.layout
     with pytest.raises(TypeError):
         canonical(object())
+
+
+def _hashed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose bytes the runs from now on read to take their SHA-256, by name."""
+    read: list[str] = []
+    real = hashed.hashlib.file_digest
+
+    def counted(handle, name):
+        read.append(Path(handle.name).name)
+        return real(handle, name)
+
+    monkeypatch.setattr(hashed.hashlib, "file_digest", counted)
+    return read
+
+
+def test_a_rerun_does_not_read_again_the_files_it_wrote_unless_they_changed(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:
+    """The previous output is checked for hand edits as a rerun starts and again as it is
+    replaced; an article file the run before wrote, unchanged since, is told by its lstat."""
+    _fix(SAMPLE, "out")
+    articles = sorted(path.name for path in Path("out").rglob("*.md"))
+    read = _hashed_files(monkeypatch)
+    _fix(SAMPLE, "out")
+    assert not set(read) & set(articles)
+    Cache(own_cache).clean()  # without the SHA-256 the run before kept: each read once, not at both checks
+    read.clear()
+    _fix(SAMPLE, "out")
+    assert sorted(name for name in read if name.endswith(".md")) == articles
+
+
+def test_an_edit_that_keeps_an_article_s_size_and_time_is_still_refused(own_cache: Path) -> None:
+    """What tells an unchanged file includes its change time, which an edit always sets."""
+    _fix(SAMPLE, "out")
+    article = min(Path("out").rglob("*.md"))
+    before = article.stat()
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("村民", "居民", 1), encoding="utf-8")  # as many bytes
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert article.stat().st_size == before.st_size and article.read_text(encoding="utf-8") != text
+    result = run("fix", SAMPLE, "--out", "out", "--jobs", "1")
+    assert result.exit_code == 2 and "changed since kcclean wrote them" in result.output
+
+
+def _rebuilt_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The issues whose part of the report the runs from now on make anew, by key."""
+    made: list[str] = []
+    real = Report.part_of
+
+    def counted(self, issue):
+        made.append(issue.key)
+        return real(self, issue)
+
+    monkeypatch.setattr(Report, "part_of", counted)
+    return made
+
+
+def test_a_rerun_makes_anew_only_the_report_parts_of_issues_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An issue's part of the report (and its article files' records) is kept under the issue
+    itself: a rule that changes the first issue renumbers the changes of every later one, whose
+    parts are used again with their numbers moved."""
+    inputs = Path("inputs")
+    inputs.mkdir()
+    for page in sorted(SAMPLE.glob("*.txt")):  # 村民 is in the sample only
+        shutil.copy(page, inputs / f"a-{page.name}")
+    for seed in (1, 2):
+        for name, text in generator.generate(seed).files.items():
+            (inputs / f"b{seed}-{name}").write_text(text, encoding="utf-8")
+    _fix(inputs, "out")
+    made = _rebuilt_parts(monkeypatch)
+    rerun = _fix(inputs, "out")
+    assert made == [], "parts made again with nothing changed"
+    assert rerun == _fix(inputs, "cold", "--no-cache")
+    shutil.rmtree("cold")
+    made.clear()
+    Path("mine").mkdir()
+    Path("mine", "house.toml").write_text(table_rule("house.villagers", "村民", "居民"), encoding="utf-8")
+    rerun = _fix(inputs, "out", "--rules", "mine")
+    assert made == ["2023-05-10_2045"], "the later issues' parts were made again"
+    assert rerun == _fix(inputs, "cold", "--no-cache", "--rules", "mine")
+    assert b'"rule":"house.villagers"' in rerun["report.json"]
+
+
+def test_a_kept_part_that_names_other_article_files_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    _fix(SAMPLE, "out")
+    real = ShownPack.load
+
+    def elsewhere(self, issue):
+        found = real(self, issue)
+        return found and dataclasses.replace(found, records=[(p.replace(".md", "-x.md"), d, l) for p, d, l in found.records])
+
+    monkeypatch.setattr(ShownPack, "load", elsewhere)
+    made = _rebuilt_parts(monkeypatch)
+    assert _fix(SAMPLE, "out") == expected
+    assert made == ["2023-05-10_2045"]
+
+
+def test_the_report_part_of_an_issue_whose_text_holds_a_nul_is_numbered_for_its_run(rulebook) -> None:
+    """Slots are strings holding a NUL character: an issue whose text holds one could hold a
+    string that reads as a slot, so its part is numbered as it is made, and not kept."""
+    cleaned = pipeline.clean_text("标题\n\n\x00c0\n\n本报讯（记者 方心怡）为加强\x00f1疫情防控工作。", "x.txt", rulebook=rulebook)
+    report = Report(rulebook)
+    report.add_issue(pipeline.clean_text("标题\n\n本报讯（记者 方心怡）连日来，区领导深入一线。", "y.txt", rulebook=rulebook))
+    part = report.part_of(cleaned)
+    assert not part.kept
+    report.add_issue(cleaned, part)
+    data = report.to_json()
+    assert [change["id"] for change in data["changes"]] == list(range(len(data["changes"])))
+    assert "\x00c0" in data["files"][1]["text"]
+
+
+def test_the_facts_of_a_folder_s_pages_are_one_entry_that_a_run_over_some_of_its_files_keeps_whole(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:
+    """A run writes one entry of page facts for a folder's files, not one per file (creating a
+    file costs as much as classifying a page on some disks); a run over one of the files
+    leaves the others' facts in it."""
+    _fix(SAMPLE, "out")
+    assert len(_entries(own_cache / f"v{FORMAT}" / "pages")) == 1
+    assert run("fix", min(SAMPLE.glob("*.txt")), "--out", "one", "--jobs", "1").exit_code == 0
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "load_pages", lambda *args: pytest.fail("a file was classified again"))
+        rerun = _fix(SAMPLE, "out")
+    assert rerun == _fix(SAMPLE, "cold", "--no-cache")
+
+
+def test_a_damaged_part_of_the_kept_parts_is_made_anew(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:
+    """Each issue's part is checked on its own: one damaged byte in it, the index whole."""
+    expected = _fix(SAMPLE, "cold", "--no-cache")
+    _fix(SAMPLE, "out")
+    (path,) = _entries(own_cache / f"v{FORMAT}" / "shown")
+    data = bytearray(path.read_bytes())
+    data[data.index(b"\n") + 20] ^= 1
+    path.write_bytes(bytes(data))
+    made = _rebuilt_parts(monkeypatch)
+    assert _fix(SAMPLE, "out") == expected
+    assert made == ["2023-05-10_2045"]
+    made.clear()
+    assert _fix(SAMPLE, "out") == expected
+    assert made == [], "the part was not kept again"
+
+
+def test_a_rule_that_can_change_nothing_in_an_issue_leaves_its_entry_as_it_was(own_cache: Path) -> None:
+    """Writing the entry again for the new rules would cost a rerun as much as reading it."""
+    _fix(SAMPLE, "out")
+    issues = own_cache / f"v{FORMAT}" / "issue"
+    held = {path.name: path.read_bytes() for path in _entries(issues)}
+    Path("mine").mkdir()
+    Path("mine", "house.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")  # 囯 is not in the sample
+    assert _fix(SAMPLE, "out", "--rules", "mine") == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
+    assert {path.name: path.read_bytes() for path in _entries(issues)} == held

@@ -415,7 +415,7 @@ def test_every_encoding_and_line_end_gives_the_same_articles(workdir: Path, enco
 
 
 def _fail_on_every_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    def add(self, issue, part=None):
+    def add(self, issue, *args):
         raise error
 
     monkeypatch.setattr(OutputFolder, "add", add)
@@ -424,11 +424,11 @@ def _fail_on_every_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) ->
 def _fail_on_second_add(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
     original, calls = OutputFolder.add, []
 
-    def add(self, issue, part=None):
+    def add(self, issue, *args):
         calls.append(issue.key)
         if len(calls) == 2:
             raise error
-        original(self, issue, part)
+        return original(self, issue, *args)
 
     monkeypatch.setattr(OutputFolder, "add", add)
 

@@ -38,7 +38,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def edited_files(target: Path) -> tuple[list[str], list[str]]:
-    return differences(contents(target), read_manifest(target))
+    return differences(contents(target).held, read_manifest(target))
 
 
 def write_run(target: Path, rulebook) -> None:
@@ -130,7 +130,7 @@ def test_a_run_that_fails_on_a_full_disk_leaves_nothing_even_when_its_indexes_ca
     # cannot be written either. That second error must not stop the staging folder's removal.
     _fail_closing_the_index(monkeypatch)
 
-    def full(self, issue) -> None:
+    def full(self, issue, *args) -> None:
         raise OutputError(f"{self.target}: cannot write: No space left on device")
 
     monkeypatch.setattr(OutputFolder, "add", full)

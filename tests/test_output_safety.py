@@ -33,9 +33,10 @@ def while_running(monkeypatch: pytest.MonkeyPatch, act) -> None:
     done = []
 
     def add_then_act(self, *args):
-        add(self, *args)
+        records = add(self, *args)
         if not done:
             done.append(act())
+        return records
 
     monkeypatch.setattr(OutputFolder, "add", add_then_act)
 

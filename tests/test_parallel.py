@@ -119,11 +119,11 @@ def test_ctrl_c_in_a_parallel_run_leaves_nothing_behind(tmp_path: Path, monkeypa
     added = []
     real = OutputFolder.add
 
-    def add(self, issue, part=None):
+    def add(self, issue, *args):
         added.append(issue.key)
         if len(added) == 2:
             raise KeyboardInterrupt
-        real(self, issue, part)
+        return real(self, issue, *args)
 
     monkeypatch.setattr(OutputFolder, "add", add)
     code = fix(awkward_run(tmp_path / "in"), "--out", "out", "--jobs", "2")
@@ -152,7 +152,7 @@ def test_ctrl_c_removes_the_staging_folder_only_once_no_worker_can_write_into_it
 
     monkeypatch.setattr(ProcessPoolExecutor, "shutdown", shutdown)
 
-    def add(self, issue, part=None):
+    def add(self, issue, *args):
         raise KeyboardInterrupt
 
     def rmtree(path, *args, **kwargs):

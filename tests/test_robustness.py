@@ -324,8 +324,8 @@ def test_sigterm_cleans_up_like_ctrl_c(monkeypatch: pytest.MonkeyPatch):
 
     original = OutputFolder.add
 
-    def add_then_be_killed(self, issue):
-        original(self, issue)
+    def add_then_be_killed(self, issue, *args):
+        original(self, issue, *args)
         os.kill(os.getpid(), signal.SIGTERM)
 
     monkeypatch.setattr(OutputFolder, "add", add_then_be_killed)

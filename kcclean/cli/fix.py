@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..cache import RunCache
+from ..cache import RunCache, Shown, ShownPack
 from ..errors import KccleanError
 from ..input import STDIN
+from ..model import Issue
 from ..output.diff import counted, visible
-from ..output.folder import OutputFolder
+from ..output.folder import OutputFolder, WrittenPart
 from ..output.report import Report
 from ..parallel import dask_cluster, default_jobs, expand_urls, worker_processes
 from ..pipeline import IssueKeys, clean_files
@@ -54,6 +55,17 @@ def _engine(
     if jobs <= 1 or STDIN in files:
         return nullcontext(lambda paths, keys: ((item, None) for item in clean_files(paths, rulebook, keys=keys, cache=cache)))
     return worker_processes(jobs, rulebook.settings, rulebook, folder, cache)
+
+
+def _add(issue: Issue, part: WrittenPart | None, folder: OutputFolder, report: Report, shown: ShownPack | None) -> None:
+    """The issue's article files and its part of the report added to the run, from what the
+    last run into the folder wrote of the same issue when the cache keeps it; kept for the next."""
+    last = None if shown is None else shown.load(issue)
+    records = folder.add(issue, part, last and last.records)
+    same = last is not None and last.records == records
+    made = report.add_issue(issue, last.report if same else None)
+    if shown is not None:
+        shown.keep(issue, last if same else Shown(records, made))
 
 
 @contextmanager
@@ -130,18 +142,19 @@ def fix(
         for error in missing:
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
-        folder = nullcontext() if dry_run else OutputFolder(out, force)
+        cache = run_cache(rulebook, no_cache)
+        folder = nullcontext() if dry_run else OutputFolder(out, force, cache and cache.hashes(out))
         size = 0 if urls else sum(path.stat().st_size for path in files if path != STDIN)
         files_done: set[str] = set()  # a file holding several issues counts once
         issues_done = 0
         keys = IssueKeys()
-        cache = run_cache(rulebook, no_cache)
         if engine == "dask":
             cleaner = dask_cluster(scheduler, jobs or default_jobs(), rulebook.settings, cache)
         else:
             cleaner = _engine(jobs, files, rulebook, None if dry_run else folder, cache)
         stopped = nullcontext() if dry_run else _said_when_stopped(out)
-        with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal:
+        shown = None if cache is None or dry_run else cache.shown(out)
+        with stopped, folder, cleaner as clean, progress(len(files), quiet, size) as terminal, closing(shown) if shown else nullcontext():
             for stale in [] if dry_run else folder.stale:
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item, part in clean(files, keys):
@@ -151,9 +164,10 @@ def fix(
                     worst = max(worst, item.exit_code)
                     terminal.advance(1)
                     continue
-                if not dry_run:
-                    folder.add(item, part)
-                report.add_issue(item)
+                if dry_run:
+                    report.add_issue(item)
+                else:
+                    _add(item, part, folder, report, shown)
                 if not quiet:
                     warn(item)
                 for name in item.sources:
@@ -178,6 +192,8 @@ def fix(
                 with folder.open("report.html") as handle:
                     report.write_html(handle)
                 folder.finish()
+                if shown is not None:
+                    shown.publish()
         total = report.summary()
         where = "nothing written (dry run)" if dry_run else visible(f"wrote {out}/ (open {out}/report.html)")
         typer.echo(

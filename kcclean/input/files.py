@@ -28,11 +28,15 @@ def expand_paths(
     errors: list[InputError] = []
 
     def inside(files: list[Path], base: Path) -> list[Path]:
+        """The files, resolved, that are in `base` or that links in it may lead to."""
         kept = []
+        real_base = base.resolve()
         for file in files:
-            target = file.resolve()
-            if follow_links or target.is_relative_to(base.resolve()):
-                kept.append(file)
+            # a file that is no link, right in the folder, is where the folder really is: one
+            # lstat instead of one per part of its path
+            target = real_base / file.name if file.parent == base and not file.is_symlink() else file.resolve()
+            if follow_links or target.is_relative_to(real_base):
+                kept.append(target)
             else:
                 errors.append(
                     InputError(
@@ -52,7 +56,7 @@ def expand_paths(
                 errors.append(InputError(argument, f"folder has no {pattern} files"))
             found.extend(inside(inside_folder, path))
         elif path.is_file():
-            found.append(path)
+            found.append(path.resolve())
         elif glob.has_magic(argument):
             files = [p for p in sorted(Path(p) for p in glob.glob(argument, recursive=True)) if p.is_file()]
             if not files:
@@ -60,10 +64,7 @@ def expand_paths(
             found.extend(inside(files, _glob_base(argument)))
         else:
             errors.append(InputError(argument, "no such file or folder"))
-    unique: dict[Path, None] = {}
-    for path in found:
-        unique.setdefault(path if path == STDIN else path.resolve(), None)
-    return list(unique), errors
+    return list(dict.fromkeys(found)), errors
 
 
 def _glob_base(argument: str) -> Path:
@@ -79,5 +80,6 @@ def display_names(paths: list[Path]) -> list[str]:
     files = [p for p in paths if p != STDIN]
     if not files:
         return [STDIN_NAME for _ in paths]
-    base = Path(os.path.commonpath([p.resolve().parent for p in files]))
-    return [STDIN_NAME if p == STDIN else printable(p.resolve().relative_to(base)) for p in paths]
+    resolved = {p: p.resolve() for p in files}
+    base = Path(os.path.commonpath([p.parent for p in resolved.values()]))
+    return [STDIN_NAME if p == STDIN else printable(resolved[p].relative_to(base)) for p in paths]

@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -38,7 +37,8 @@ from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
-from .kept import KeptFolders
+from .hashed import Hashed, Remembered, clock
+from .kept import KeptFolders, Records
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
@@ -135,28 +135,12 @@ def read_manifest(target: Path) -> dict[str, str]:
     )
 
 
-def contents(path: Path) -> dict[str, str]:
-    """What each file in a folder holds, by its path in the folder: its SHA-256, or where a
-    link leads (links are not followed). The manifest is left out. Anything but a folder is
-    one entry of its own, named ''."""
-    if path.is_symlink() or not path.is_dir():
-        return {"": _held(path)}
-    found = {}
-    for folder, folders, names in os.walk(path):
-        for name in names + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
-            found[os.path.relpath(os.path.join(folder, name), path).replace(os.sep, "/")] = _held(Path(folder, name))
-    found.pop(MARKER, None)
+def contents(path: Path, earlier: Hashed | None = None, clock: int = 0) -> Hashed:
+    """What each file in a folder holds (`Hashed.of`), the manifest left out."""
+    found = Hashed.of(path, earlier, clock)
+    found.held.pop(MARKER, None)
+    found.signatures.pop(MARKER, None)
     return found
-
-
-def _held(path: Path) -> str:
-    mode = path.lstat().st_mode
-    if not stat.S_ISREG(mode):
-        return f"a link to {os.readlink(path)}" if stat.S_ISLNK(mode) else "not a file"  # a pipe is never read
-    try:
-        return file_hash(path)
-    except OSError as error:  # the same at the start and the end: not an edit, but never a manifest's hash
-        return f"unreadable: {error.strerror}"
 
 
 def differences(now: dict[str, str], then: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -227,6 +211,14 @@ def write_articles(
     return records
 
 
+def _named(issue: Issue, records: Records) -> Records:
+    """The records an earlier run's `write_articles` made of the issue, its articles' paths set
+    as that did."""
+    for article, (path, _, _) in zip(issue.articles, records, strict=True):
+        article.path = path
+    return records
+
+
 def _unique(taken: set[str], stem: str, suffix: str) -> str:
     """`stem.suffix`, or `stem-2.suffix`… if an article took that name."""
     candidate, n = f"{stem}{suffix}", 2
@@ -274,7 +266,9 @@ def _new_folder(parent: Path, prefix: str) -> Path:
 class OutputFolder:
     """The run's output folder. Use as a context manager; call `finish()` to publish it."""
 
-    def __init__(self, target: Path, force: bool = False):
+    def __init__(self, target: Path, force: bool = False, remembered: Remembered | None = None):
+        """`remembered`: where the SHA-256 of the files the run publishes are kept for the next run
+        into the same folder (`Hashed`), and read from by this one."""
         self.target = target  # as the user named it, for messages
         # where it is written: a link's destination (the link stays)
         self.place = Path(os.path.realpath(target))
@@ -286,6 +280,9 @@ class OutputFolder:
         self._made: list[Path] = []
         self._lock: int | None = None
         self._found: dict[str, str] = {}  # what the target held at the start (`contents`)
+        self._hashed = Hashed(0)  # the same, with the lstat of each file
+        self._remembered = remembered
+        self._written: dict[str, str] = {}  # the manifest's files: SHA-256 by path
         self._articles = self._issues = self._manifest = None
         self._listed_any = False  # in the manifest, streamed as the files are written
         self._folders: set[str] = set()  # issue folders made
@@ -364,7 +361,9 @@ class OutputFolder:
             raise OutputError(
                 f"{self.target}: folder exists and was not made by kcclean; choose another --out or empty it first"
             )
-        found = contents(self.place)
+        now = clock(self._lock)
+        self._hashed = contents(self.place, self._remembered and self._remembered.load(), now)
+        found = self._hashed.held
         changed, added = ([], []) if self.force else differences(found, read_manifest(self.target))
         if changed or added:
             raise OutputError(
@@ -397,9 +396,12 @@ class OutputFolder:
         """Where workers write the article files of the issues they build (`write_part`)."""
         return None if self.staging is None else os.path.join(self.staging, PARTS)
 
-    def add(self, issue: Issue, part: WrittenPart | None = None) -> None:
+    def add(self, issue: Issue, part: WrittenPart | None = None, written: Records | None = None) -> Records:
         """Write an issue's article files and index lines (sets each article's `path`), or
-        move into place the files its worker wrote (`part`)."""
+        move into place the files its worker wrote (`part`). `written`: what `write_articles`
+        returned for the issue in an earlier run (kept in the cache), which tells whether the
+        previous output's folder holds these very files without the articles being rendered.
+        Returns what `write_articles` returns."""
         folder = issue_folder(issue.key)
         if part is not None and os.path.dirname(part.where) != self.parts:
             part = None  # not written into this folder: not touched
@@ -407,7 +409,11 @@ class OutputFolder:
             with self._writing(folder):
                 self._kept.copy(folder, self.place, self.staging)
         if part is None and folder not in self._folders:  # the target's folder may hold these very files
-            records = self._kept.keep(folder, len(issue.articles), lambda: write_articles(issue, folder, None, set(), self.target))
+            records = self._kept.keep(
+                folder,
+                len(issue.articles),
+                lambda: _named(issue, written) if written else write_articles(issue, folder, None, set(), self.target),
+            )
         if part is not None and part.key == issue.key and folder not in self._folders:
             with self._writing(folder):
                 os.rename(part.where, os.path.join(self.staging, folder))
@@ -426,14 +432,19 @@ class OutputFolder:
             self._articles.write("".join(line for _, _, line in records))
         with self._writing("issues.jsonl"):
             self._issues.write(_ENCODE(issue.to_json()) + "\n")
+        return records
 
     def _list(self, files: Iterable[tuple[str, str]]) -> None:
         """Files and their SHA-256 added to the manifest, streamed so that memory does not grow
         with the run (and into the staging folder: not into a temporary folder that may be full)."""
-        with self._writing(MARKER):
-            for name, digest in files:
-                self._manifest.write(f"{',' if self._listed_any else ''}\n{json.dumps(name, ensure_ascii=False)}: {json.dumps(digest)}")
-                self._listed_any = True
+        listed = []
+        for name, digest in files:
+            self._written[name] = digest
+            listed.append(f"{_ENCODE(name)}: {_ENCODE(digest)}")
+        if listed:
+            with self._writing(MARKER):
+                self._manifest.write(f"{',' if self._listed_any else ''}\n" + ",\n".join(listed))
+            self._listed_any = True
 
     @contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
@@ -468,8 +479,14 @@ class OutputFolder:
                 raise
         self.staging = None
         self._made = []
+        if self._remembered is not None:
+            self._remember()
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+    def _remember(self) -> None:
+        """Keep the SHA-256 of the files just published, with their lstat, for the next run."""
+        self._remembered.store(Hashed.published(self.place, self._written, clock(self._lock)))
 
     def _moved_aside(self) -> Path | None:
         """The target renamed out of the way, where nothing more is written into it by name, and
@@ -480,7 +497,7 @@ class OutputFolder:
         old = self._beside(f"old-{os.getpid()}")
         os.replace(self.place, old)
         try:
-            changed, added = differences(contents(old), self._found)
+            changed, added = differences(contents(old, self._hashed).held, self._found)
             if changed or added:
                 since = "since the run started"
                 raise OutputError(

@@ -9,7 +9,7 @@ Positions are code point offsets into a file's decoded text (`Source.text`).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..model import Article, Change, Issue, Part, Source
 
@@ -31,13 +31,15 @@ def context(change: Change, sources: dict[str, Source]) -> tuple[str, str]:
 
 
 class Numbered:
-    """The changes of an issue with their numbers in the report (their index, plus `base`)."""
+    """The changes of an issue with their numbers in the report: their index plus `base`, or
+    what `number` makes of their index."""
 
-    def __init__(self, changes: list[Change], base: int = 0):
+    def __init__(self, changes: list[Change], base: int = 0, number: Callable[[int], int | str] | None = None):
         self.changes = changes
-        self._numbers = {id(change): base + k for k, change in enumerate(changes)}
+        number = number or (lambda k: base + k)
+        self._numbers = {id(change): number(k) for k, change in enumerate(changes)}
 
-    def number(self, change: Change | None) -> int | None:
+    def number(self, change: Change | None) -> int | str | None:
         return None if change is None else self._numbers.get(id(change))
 
 

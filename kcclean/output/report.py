@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Iterator, TextIO, TypeVar
@@ -78,15 +80,48 @@ class Report:
         self._run = _rules_digest(rulebook)  # the run id: grows with each input as it is added
 
     @_spooling
-    def add_issue(self, issue: Issue) -> None:
+    def add_issue(self, issue: Issue, part: IssuePart | None = None) -> IssuePart:
+        """Add the issue, from its `part` of the report when an earlier run made it (see
+        `IssuePart`; one numbered for a run is made anew), else from the issue itself; returns
+        the part."""
+        if part is None or not part.kept or part.changes_count != len(issue.changes) or part.sources != issue.sources:
+            part = self.part_of(issue)
+        base, first_file = self.changes, self.files
+        self._files.write(part.files.filled(base, first_file))
+        self._changes.write(part.changes.filled(base, first_file))
+        self._index.write(part.index.filled(base, first_file))
+        for line in part.warnings:
+            self._warnings.write(line)
+        self.warnings += len(part.warnings)
+        self.counts.update(part.counts)
+        self.suggested.update(part.suggested)
+        self.recorded.update(part.recorded)
+        for rule, before, after, applied in part.edits:
+            self._pair(rule, (before, after, applied))
         self.issues += 1
-        self.articles += len(issue.articles)
-        base = self.changes
-        first_file = self.files
-        file_number = {name: first_file + k for k, name in enumerate(issue.sources)}
+        self.articles += part.articles
+        for source in issue.inputs:
+            self._run.update(_encode([source.name, source.text]).encode())
+        self.changes += part.changes_count
+        self.files += len(part.sources)
+        self.sources.update(part.sources)
+        self._issue_sizes.append((len(part.sources), part.changes_count))
+        return part
+
+    def part_of(self, issue: Issue) -> IssuePart:
+        """The issue's share of the report, its change and file numbers left as slots when
+        nothing in it can be taken for one (see `_SLOT`), else numbered for this run."""
+        kept = _slots_safe(issue)
+        if kept:
+            change_number, file_number_of, text_of = _change_slot, _file_slot, Slotted.of
+        else:
+            base, first_file = self.changes, self.files
+            change_number, file_number_of, text_of = (lambda k: base + k), (lambda k: first_file + k), Slotted.plain
+        file_number = {name: file_number_of(k) for k, name in enumerate(issue.sources)}
         sources = {source.name: source for source in issue.inputs}
-        numbered = Numbered(issue.changes, base)
+        numbered = Numbered(issue.changes, number=change_number)
         by_source: dict[str, list[dict]] = {name: [] for name in issue.sources}
+        warnings: list[str] = []
         views = []
         for article, units in article_views(issue, numbered):
             views.append(units)
@@ -111,31 +146,33 @@ class Report:
                     "units": units,
                 }
             )
-            for message in article.warnings:
-                self._warn(article.source, article.id, message)
-        for message in issue.warnings:
-            self._warn(issue.sources[0], None, message)
+            warnings += [_warning_line(article.source, article.id, message) for message in article.warnings]
+        warnings += [_warning_line(issue.sources[0], None, message) for message in issue.warnings]
         home_of_article = {a.id: file_number[a.source] for a in issue.articles if a.source in file_number}
         rows: list[list] = []
+        changes: list[str] = []
         per_file = {name: Counter() for name in issue.sources}
+        counts: Counter[str] = Counter()
+        suggested: Counter[str] = Counter()
+        recorded: Counter[str] = Counter()
+        edits = []
         for number, change in enumerate(issue.changes):
-            self._changes.write(_encode(change_json(change, base + number, sources, numbered, self._records)) + "\n")
+            changes.append(_encode(change_json(change, change_number(number), sources, numbered, self._records)) + "\n")
             kind = kind_of(change)
-            source = file_number.get(change.source, first_file)
+            source = file_number.get(change.source, file_number_of(0))
             home = home_of_article.get(change.article, source)
-            rows.append([base + number, source, home, change.rule, change.kind, int(change.applied), change.line, change.column])
+            rows.append([change_number(number), source, home, change.rule, change.kind, int(change.applied), change.line, change.column])
             if change.source in per_file:
                 per_file[change.source][kind] += 1
             if change.applied:
-                self.counts[change.rule] += 1
-                self.recorded[change.rule] += not change.is_fix  # metadata, or a review decision kept
+                counts[change.rule] += 1
+                recorded[change.rule] += not change.is_fix  # metadata, or a review decision kept
             else:
-                self.suggested[change.rule] += 1
-            self._pair(change)
+                suggested[change.rule] += 1
+            if change.kind == "edit":
+                edits.append((change.rule, change.before, change.after, change.applied))
         covered = coverage(issue, views)
-        for name in issue.sources:
-            self._run.update(_encode([name, sources[name].text]).encode())
-        self.changes += len(issue.changes)
+        files: list[str] = []
         index_files = []
         for name in issue.sources:
             mine = [c for c in issue.changes if c.source == name]
@@ -152,7 +189,7 @@ class Report:
                 "first_line": sources[name].first_line,
                 "furniture": furniture(sources[name], covered[name], issue.changes),
             }
-            self._files.write(_encode(entry) + "\n")
+            files.append(_encode(entry) + "\n")
             index_files.append(
                 {
                     "source": name,
@@ -165,10 +202,20 @@ class Report:
                     "kinds": dict(per_file[name]),
                 }
             )
-        self.files += len(issue.sources)
-        self.sources.update(issue.sources)
-        self._index.write(_encode({"files": index_files, "changes": rows}) + "\n")
-        self._issue_sizes.append((len(issue.sources), len(issue.changes)))
+        return IssuePart(
+            sources=issue.sources,
+            files=text_of("".join(files)),
+            changes=text_of("".join(changes)),
+            index=text_of(_encode({"files": index_files, "changes": rows}) + "\n"),
+            warnings=warnings,
+            counts=dict(counts),
+            suggested=dict(suggested),
+            recorded=dict(recorded),
+            edits=edits,
+            articles=len(issue.articles),
+            changes_count=len(issue.changes),
+            kept=kept,
+        )
 
     def add_warning(self, source: str, message: str) -> None:
         """A warning about the run rather than one issue (a repeated issue key)."""
@@ -176,17 +223,14 @@ class Report:
 
     def _warn(self, source: str, article: str | None, message: str) -> None:
         self.warnings += 1
-        self._warnings.write(_encode({"source": source, "article": article, "message": message}) + "\n")
+        self._warnings.write(_warning_line(source, article, message))
 
-    def _pair(self, change: Change) -> None:
-        """Count the change's before → after pair under its rule (edits and suggestions: the
+    def _pair(self, rule: str, pair: tuple[str, str, bool]) -> None:
+        """Count an edit's (before, after, applied) under its rule (edits and suggestions: the
         pairs a reviewer clears at once); a rule keeps at most _PAIRS distinct pairs."""
-        if change.kind != "edit":
-            return
-        pairs = self.pairs.setdefault(change.rule, Counter())
-        key = (change.before, change.after, change.applied)
-        if key in pairs or len(pairs) < _PAIRS:
-            pairs[key] += 1
+        pairs = self.pairs.setdefault(rule, Counter())
+        if pair in pairs or len(pairs) < _PAIRS:
+            pairs[pair] += 1
 
     @_spooling
     def add_skipped(self, error: KccleanError) -> None:
@@ -300,17 +344,92 @@ class Report:
         handle.write("]}</script>\n")
         files, changes = self._lines(self._files), self._lines(self._changes)
         for number, (size, count) in enumerate(self._issue_sizes):
+            # an issue's lines escaped and written at once: per line, the calls cost more than the work
             handle.write(f'<script id="kc-issue-{number}" type="application/json">{{"files":[')
-            for k in range(size):
-                handle.write(("," if k else "") + script_safe(next(files)))
+            handle.write(script_safe(",".join(itertools.islice(files, size))))
             handle.write('],"changes":[')
-            for k in range(count):
-                handle.write(("," if k else "") + script_safe(next(changes)))
+            handle.write(script_safe(",".join(itertools.islice(changes, count))))
             handle.write("]}</script>\n")
         handle.write(tail)
 
 
 _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
+
+
+# An issue's part of the report is the same in every run that has the same issue, but for the
+# numbers of its changes and files, which count those of the issues before it. They are
+# written as slots, strings no text holds (a NUL character, which JSON escapes, then `c` or
+# `f` and the number within the issue), and filled in as the part is added to a run.
+_SLOT = re.compile(r'"\\u0000([cf])(\d+)"')
+
+
+def _change_slot(number: int) -> str:
+    return f"\0c{number}"
+
+
+def _file_slot(number: int) -> str:
+    return f"\0f{number}"
+
+
+def _slots_safe(issue: Issue) -> bool:
+    """Whether no string of the issue's part can be taken for a slot: none holds a NUL
+    character. Its strings are made of its input texts, of what its changes put in and of
+    what kcclean writes (a change's `before` is input text)."""
+    return not any("\0" in source.text for source in issue.inputs) and not any(
+        "\0" in change.after or "\0" in (change.evidence or "") for change in issue.changes
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Slotted:
+    """Lines of JSON with slots for change and file numbers: `texts` around the `slots`, each
+    a number within the issue, doubled, plus one for a file's."""
+
+    texts: tuple[str, ...]
+    slots: tuple[int, ...]
+
+    @classmethod
+    def of(cls, encoded: str) -> Slotted:
+        pieces = _SLOT.split(encoded)
+        slots = tuple(2 * int(number) + (kind == "f") for kind, number in zip(pieces[1::3], pieces[2::3]))
+        return cls(tuple(pieces[::3]), slots)
+
+    @classmethod
+    def plain(cls, encoded: str) -> Slotted:
+        """Lines numbered already (those of one run only)."""
+        return cls((encoded,), ())
+
+    def filled(self, first_change: int, first_file: int) -> str:
+        """The lines of an issue whose first change and first file have these numbers in the run."""
+        if not self.slots:
+            return self.texts[0]
+        firsts = (first_change, first_file)
+        numbers = [str(firsts[slot & 1] + (slot >> 1)) for slot in self.slots]
+        return "".join([text for pair in zip(self.texts, numbers) for text in pair]) + self.texts[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePart:
+    """An issue's share of the report as `Report.add_issue` writes and counts it: what an
+    earlier run made of the same issue serves a rerun (`kept` when it holds slots, not one
+    run's numbers)."""
+
+    sources: list[str]
+    files: Slotted  # a files[] entry per source
+    changes: Slotted  # a changes[] entry per change
+    index: Slotted  # its row of the page's index
+    warnings: list[str]  # warnings[] entries
+    counts: dict[str, int]  # applied changes by rule
+    suggested: dict[str, int]
+    recorded: dict[str, int]
+    edits: list[tuple[str, str, str, bool]]  # (rule, before, after, applied) of each edit, in order
+    articles: int
+    changes_count: int
+    kept: bool  # numbered by slots: the same in every run
+
+
+def _warning_line(source: str, article: str | None, message: str) -> str:
+    return _encode({"source": source, "article": article, "message": message}) + "\n"
 
 
 def _rules_digest(rulebook: Rulebook) -> hashlib._Hash:
