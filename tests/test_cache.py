@@ -288,9 +288,9 @@ def _rebuilt_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     real = Report.part_of
 
-    def counted(self, issue):
+    def counted(self, issue, **how):
         made.append(issue.key)
-        return real(self, issue)
+        return real(self, issue, **how)
 
     monkeypatch.setattr(Report, "part_of", counted)
     return made
@@ -349,6 +349,24 @@ def test_the_report_part_of_an_issue_whose_text_holds_a_nul_is_numbered_for_its_
     data = report.to_json()
     assert [change["id"] for change in data["changes"]] == list(range(len(data["changes"])))
     assert "\x00c0" in data["files"][1]["text"]
+
+
+def test_the_report_part_of_an_issue_of_very_many_changes_is_not_kept_but_written_as_made(monkeypatch: pytest.MonkeyPatch, rulebook) -> None:
+    """A part kept for reruns is held in memory until its issue is written: one of a page
+    repaired in more places than `_KEPT_CHANGES` is numbered for its run and its changes
+    written one by one, and the report is the same."""
+    from kcclean.output import report as report_module
+
+    text = "标题\n\n本报讯（记者 方心怡）为加强疫情防控工作,区里召开会议,部署下一步工作。"
+    cleaned = pipeline.clean_text(text, "x.txt", rulebook=rulebook)
+    assert len(cleaned.changes) > 1
+    whole = Report(rulebook)
+    whole.add_issue(cleaned)
+    monkeypatch.setattr(report_module, "_KEPT_CHANGES", 1)
+    streamed = Report(rulebook)
+    part = streamed.add_issue(cleaned)
+    assert not part.kept
+    assert streamed.to_json() == whole.to_json()
 
 
 def test_the_facts_of_a_folder_s_pages_are_one_entry_that_a_run_over_some_of_its_files_keeps_whole(monkeypatch: pytest.MonkeyPatch, own_cache: Path) -> None:

@@ -85,11 +85,11 @@ class Report:
         `IssuePart`; one numbered for a run is made anew), else from the issue itself; returns
         the part."""
         if part is None or not part.kept or part.changes_count != len(issue.changes) or part.sources != issue.sources:
-            part = self.part_of(issue)
+            part = self.part_of(issue, writing=True)
         base, first_file = self.changes, self.files
-        self._files.write(part.files.filled(base, first_file))
-        self._changes.write(part.changes.filled(base, first_file))
-        self._index.write(part.index.filled(base, first_file))
+        part.files.write_filled(self._files, base, first_file)
+        part.changes.write_filled(self._changes, base, first_file)
+        part.index.write_filled(self._index, base, first_file)
         for line in part.warnings:
             self._warnings.write(line)
         self.warnings += len(part.warnings)
@@ -108,10 +108,12 @@ class Report:
         self._issue_sizes.append((len(part.sources), part.changes_count))
         return part
 
-    def part_of(self, issue: Issue) -> IssuePart:
+    def part_of(self, issue: Issue, writing: bool = False) -> IssuePart:
         """The issue's share of the report, its change and file numbers left as slots when
-        nothing in it can be taken for one (see `_SLOT`), else numbered for this run."""
-        kept = _slots_safe(issue)
+        nothing in it can be taken for one (see `_SLOT`) and it is no larger than a part kept
+        for reruns may be (`_KEPT_CHANGES`), else numbered for this run; such a part's changes
+        are written as they are made when the issue is being added (`writing`), not held."""
+        kept = len(issue.changes) <= _KEPT_CHANGES and _slots_safe(issue)
         if kept:
             change_number, file_number_of, text_of = _change_slot, _file_slot, Slotted.of
         else:
@@ -151,13 +153,14 @@ class Report:
         home_of_article = {a.id: file_number[a.source] for a in issue.articles if a.source in file_number}
         rows: list[list] = []
         changes: list[str] = []
+        emit = self._changes.write if writing and not kept else changes.append
         per_file = {name: Counter() for name in issue.sources}
         counts: Counter[str] = Counter()
         suggested: Counter[str] = Counter()
         recorded: Counter[str] = Counter()
         edits = []
         for number, change in enumerate(issue.changes):
-            changes.append(_encode(change_json(change, change_number(number), sources, numbered, self._records)) + "\n")
+            emit(_encode(change_json(change, change_number(number), sources, numbered, self._records)) + "\n")
             kind = kind_of(change)
             source = file_number.get(change.source, file_number_of(0))
             home = home_of_article.get(change.article, source)
@@ -204,9 +207,9 @@ class Report:
             )
         return IssuePart(
             sources=issue.sources,
-            files=text_of("".join(files)),
-            changes=text_of("".join(changes)),
-            index=text_of(_encode({"files": index_files, "changes": rows}) + "\n"),
+            files=text_of(files),
+            changes=text_of(changes),
+            index=text_of([_encode({"files": index_files, "changes": rows}) + "\n"]),
             warnings=warnings,
             counts=dict(counts),
             suggested=dict(suggested),
@@ -360,6 +363,12 @@ _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
 # numbers of its changes and files, which count those of the issues before it. They are
 # written as slots, strings no text holds (a NUL character, which JSON escapes, then `c` or
 # `f` and the number within the issue), and filled in as the part is added to a run.
+# The most changes an issue's part of the report kept for reruns may hold: the part is held in
+# memory until the issue is written (about a kilobyte a change), where a part of one run
+# only is written change by change. A page is seldom repaired in more than a hundred places;
+# one of a careless archive (a whole page on one line, a comma to fix in every clause) can
+# be in 200,000, and its part would double the run's peak memory.
+_KEPT_CHANGES = 20_000
 _SLOT = re.compile(r'"\\u0000([cf])(\d+)"')
 
 
@@ -389,23 +398,34 @@ class Slotted:
     slots: tuple[int, ...]
 
     @classmethod
-    def of(cls, encoded: str) -> Slotted:
-        pieces = _SLOT.split(encoded)
-        slots = tuple(2 * int(number) + (kind == "f") for kind, number in zip(pieces[1::3], pieces[2::3]))
-        return cls(tuple(pieces[::3]), slots)
+    def of(cls, lines: list[str]) -> Slotted:
+        """The lines, each cut at its slots; emptied as it goes (an issue of a million
+        changes holds its lines once, not twice)."""
+        texts, slots, carried = [], [], ""
+        lines.reverse()
+        while lines:
+            pieces = _SLOT.split(lines.pop())
+            for text, kind, number in zip(pieces[::3], pieces[1::3], pieces[2::3]):
+                texts.append(carried + text)
+                slots.append(2 * int(number) + (kind == "f"))
+                carried = ""
+            carried += pieces[-1]
+        texts.append(carried)
+        return cls(tuple(texts), tuple(slots))
 
     @classmethod
-    def plain(cls, encoded: str) -> Slotted:
+    def plain(cls, lines: list[str]) -> Slotted:
         """Lines numbered already (those of one run only)."""
-        return cls((encoded,), ())
+        return cls(("".join(lines),), ())
 
-    def filled(self, first_change: int, first_file: int) -> str:
-        """The lines of an issue whose first change and first file have these numbers in the run."""
-        if not self.slots:
-            return self.texts[0]
+    def write_filled(self, out: TextIO, first_change: int, first_file: int) -> None:
+        """Write the lines of an issue whose first change and first file have these numbers
+        in the run, piece by piece."""
         firsts = (first_change, first_file)
-        numbers = [str(firsts[slot & 1] + (slot >> 1)) for slot in self.slots]
-        return "".join([text for pair in zip(self.texts, numbers) for text in pair]) + self.texts[-1]
+        for text, slot in zip(self.texts, self.slots):
+            out.write(text)
+            out.write(str(firsts[slot & 1] + (slot >> 1)))
+        out.write(self.texts[-1])
 
 
 @dataclass(frozen=True, slots=True)
