@@ -390,3 +390,23 @@ def test_the_run_id_changes_with_the_inputs_and_the_rules(tmp_path: Path):
     page = next(scans.glob("*.txt"))
     page.write_text(page.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
     assert run_id("d") != first
+
+
+def test_an_issue_s_lines_are_written_to_the_page_in_batches_that_join_up(rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page writes an issue's changes a batch at a time (a page repaired in 200,000 places
+    is not held whole): batches of two give the same page as one batch."""
+    from kcclean.output import report as report_module
+
+    issue = clean_text("标题\n\n本报讯（记者 方心怡）为加强疫情防控工作,区里召开会议,部署下一步工作,要求抓好落实。", "x.txt", rulebook=rulebook)
+    assert len(issue.changes) >= 3
+
+    def page() -> str:
+        report = Report(rulebook)
+        report.add_issue(issue)
+        out = io.StringIO()
+        report.write_html(out)
+        return out.getvalue()
+
+    whole = page()
+    monkeypatch.setattr(report_module, "_BATCH", 2)
+    assert page() == whole

@@ -347,13 +347,24 @@ class Report:
         handle.write("]}</script>\n")
         files, changes = self._lines(self._files), self._lines(self._changes)
         for number, (size, count) in enumerate(self._issue_sizes):
-            # an issue's lines escaped and written at once: per line, the calls cost more than the work
             handle.write(f'<script id="kc-issue-{number}" type="application/json">{{"files":[')
-            handle.write(script_safe(",".join(itertools.islice(files, size))))
+            _write_batched(handle, files, size)
             handle.write('],"changes":[')
-            handle.write(script_safe(",".join(itertools.islice(changes, count))))
+            _write_batched(handle, changes, count)
             handle.write("]}</script>\n")
         handle.write(tail)
+
+
+# Lines of JSON escaped and written this many at once: per line, the calls cost more than the
+# work; all of an issue's at once held a page repaired in 200,000 places three times over.
+_BATCH = 1000
+
+
+def _write_batched(handle: TextIO, lines: Iterator[str], count: int) -> None:
+    """The next `count` lines, comma-separated and escaped (`script_safe`), a batch at a time."""
+    for first in range(0, count, _BATCH):
+        batch = ",".join(itertools.islice(lines, min(_BATCH, count - first)))
+        handle.write(("," if first else "") + script_safe(batch))
 
 
 _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
@@ -363,11 +374,10 @@ _PAIRS = 200  # distinct before → after pairs kept per rule for review by rule
 # numbers of its changes and files, which count those of the issues before it. They are
 # written as slots, strings no text holds (a NUL character, which JSON escapes, then `c` or
 # `f` and the number within the issue), and filled in as the part is added to a run.
-# The most changes an issue's part of the report kept for reruns may hold: the part is held in
-# memory until the issue is written (about a kilobyte a change), where a part of one run
-# only is written change by change. A page is seldom repaired in more than a hundred places;
-# one of a careless archive (a whole page on one line, a comma to fix in every clause) can
-# be in 200,000, and its part would double the run's peak memory.
+# The most changes an issue's part kept for reruns may hold: a kept part is held in memory
+# until the issue is written (about a kilobyte a change), one of one run only is written change
+# by change. A page is seldom repaired in more than a hundred places; a careless archive's
+# page of one line, a comma to fix in every clause, in 200,000, doubling the run's peak memory.
 _KEPT_CHANGES = 20_000
 _SLOT = re.compile(r'"\\u0000([cf])(\d+)"')
 
