@@ -38,15 +38,21 @@ def word_across(left: str, right: str) -> str | None:
     """A dictionary word that a cut between `left` and `right` would split, common enough
     against its pieces as words of their own (隐|患: yes; 开|会: no)."""
     table = word_table()
-    longest_l, longest_r = len(left), len(right)
-    for before, after in _CUTS_ACROSS:
-        if before > longest_l or after > longest_r:
-            continue
-        piece_l, piece_r = left[-before:], right[:after]
-        word = piece_l + piece_r
-        if word in table and table[word] >= _WORD_OVER_PIECES * min(table.get(piece_l, 0), table.get(piece_r, 0)):
+    for word, piece_l, piece_r in _words_spanning(left, right):
+        if table[word] >= _WORD_OVER_PIECES * min(table.get(piece_l, 0), table.get(piece_r, 0)):
             return word
     return None
+
+
+def _words_spanning(left: str, right: str):
+    """Each word of the table that the end of `left` and the start of `right` make together,
+    longest first, with its two pieces."""
+    table = word_table()
+    for before, after in _CUTS_ACROSS:
+        if before <= len(left) and after <= len(right):
+            piece_l, piece_r = left[-before:], right[:after]
+            if piece_l + piece_r in table:
+                yield piece_l + piece_r, piece_l, piece_r
 
 
 # Where a cut can split a word of four, three or two characters: (characters before it, after it).
@@ -77,15 +83,11 @@ def word_at_join(left: str, right: str) -> tuple[str, int] | None:
     meet (负责 + 人 → 负责人), as (word, frequency), at least `_WORD_AT_JOIN_FREQUENCY` common;
     None when no such word spans the join."""
     table = word_table()
-    best = None
-    for before, after in _CUTS_ACROSS:
-        if before > len(left) or after > len(right):
-            continue
-        word = left[-before:] + right[:after]
-        frequency = table.get(word, 0)
-        if frequency >= _WORD_AT_JOIN_FREQUENCY and (best is None or frequency > best[1]):
-            best = (word, frequency)
-    return best
+    found = [(table[word], word) for word, _, _ in _words_spanning(left, right) if table[word] >= _WORD_AT_JOIN_FREQUENCY]
+    if not found:
+        return None
+    frequency, word = max(found, key=lambda pair: pair[0])  # the longest of equally common ones
+    return word, frequency
 
 
 def in_a_word(text: str, at: int) -> bool:
