@@ -111,34 +111,40 @@ class ScriptRule(Rule):
         written alike wherever the issue prints it, with its suffix or title or without."""
         held = set()
         for text in texts:
-            for run, by_word in self._converted_runs(text):
+            runs, converted = self._converted(text)
+            for run, by_word in runs:
                 if len(by_word) != len(run.group()):
                     continue
-                converted = text[: run.start()] + by_word + text[run.end() :]
                 for at in range(run.start(), run.end()):
                     changed = by_word[at - run.start()] != text[at]
                     if changed and at and self._in_a_name(text, converted, at, _support(text, converted, at, 0, len(text))):
                         held.add(_context(text, at))
         return frozenset(held)
 
-    def _converted_runs(self, text: str):
-        """Each run of Chinese characters of the text that the conversion changes, with the
-        run as converted."""
-        for run in _HAN_RUN.finditer(text):
-            if self.changed.search(run.group()):
-                yield run, self.converter.convert(run.group())
+    def _converted(self, text: str) -> tuple[list[tuple[regex.Match, str]], str]:
+        """Each run of Chinese characters of the text that the conversion changes, with the run
+        as converted; and the text with every run converted that keeps its length (offsets
+        stay the text's), made in one pass: a page of one long line holds many runs."""
+        runs = [(run, self.converter.convert(run.group())) for run in _HAN_RUN.finditer(text) if self.changed.search(run.group())]
+        parts, done = [], 0
+        for run, by_word in runs:
+            if len(by_word) == len(run.group()):
+                parts += (text[done : run.start()], by_word)
+                done = run.end()
+        parts.append(text[done:])
+        return runs, "".join(parts)
 
     def find(self, text: str) -> list[Edit]:
         edits = []
-        for run, by_word in self._converted_runs(text):
+        runs, converted = self._converted(text)
+        for run, by_word in runs:
             word = run.group()
             if len(by_word) != len(word):
                 edits.append(Edit(run.start(), run.end(), by_word, unsafe=True))
                 continue
             by_char = "".join(self.converter.convert(ch) for ch in word)
-            converted = text[: run.start()] + by_word + text[run.end() :]
             differing = [i for i in range(len(word)) if by_word[i] != word[i]]
-            # each changed character decided on its own, in the run converted as a whole (處於:
+            # each changed character decided on its own, in the text converted run by run (處於:
             # 於 is supported by 处于); neighbours decided alike make one change
             verdicts = {
                 i: by_word[i] != by_char[i] or self._doubtful(text, converted, run.start() + i)
@@ -151,7 +157,7 @@ class ScriptRule(Rule):
 
     def _doubtful(self, text: str, converted: str, at: int) -> bool:
         """Whether converting the character text[at] as `converted` has it may be wrong (see
-        the class); `converted` is the text with its whole run of characters converted."""
+        the class); `converted` is the text with its runs of characters converted."""
         ch, new = text[at], converted[at]
         if ch in self.ambiguous:
             return True
