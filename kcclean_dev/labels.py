@@ -186,11 +186,12 @@ def read_labels(text_path: Path, genre: str = "paper", layout: str = "fixture") 
     return LabelledPage(text_path.name, source, labels, articles, joins, genre, layout, False)
 
 
-def fixture_pages(root: Path) -> list[LabelledPage]:
-    """Every fixture page with a labels file, its genre the corpus folder it is in."""
-    pages = []
+def fixture_issues(root: Path) -> list[list[LabelledPage]]:
+    """Every fixture page with a labels file, its genre the corpus folder it is in; the pages
+    of one folder are one issue."""
+    issues: dict[Path, list[LabelledPage]] = {}
     for path in sorted(root.rglob("*.labels")):
         text = path.with_suffix(".txt")
         genre = path.parent.name if path.parent.parent.name == "corpus" else "paper"
-        pages.append(read_labels(text, genre))
-    return pages
+        issues.setdefault(path.parent, []).append(read_labels(text, genre))
+    return list(issues.values())

@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))  # kcclean_dev
 
 from kcclean.evaluate import Text, load_articles, match_articles  # noqa: E402
 from kcclean.layout.decisions import LayoutModel, write_model  # noqa: E402
-from kcclean.layout.fitting import Prepared, fit, prepare  # noqa: E402
+from kcclean.layout.fitting import Prepared, add_jumps, fit, prepare  # noqa: E402
 from kcclean.pipeline import clean_files  # noqa: E402
 from kcclean.rules import load_rulebook  # noqa: E402
 from kcclean_dev import generator  # noqa: E402
-from kcclean_dev.labels import fixture_pages, from_generated  # noqa: E402
+from kcclean_dev.labels import fixture_issues, from_generated  # noqa: E402
 
 MODEL = ROOT / "kcclean" / "data" / "layout-model.toml"
 TRAINING_ISSUES = range(0, 1500)  # generator seeds fitted on
@@ -52,10 +52,14 @@ def training(rulebook) -> list[tuple[Prepared, set[str], str]]:
     for seed in TRAINING_ISSUES:
         issue = generator.generate(seed)
         genres = {log.genre for log in issue.articles}
-        for page in from_generated(issue):
-            pages.append((prepare(page, rulebook), genres, issue.layout))
-    for page in fixture_pages(ROOT / "fixtures"):
-        pages += [(prepare(page, rulebook), {page.genre}, "fixture")] * FIXTURE_WEIGHT
+        prepared = [prepare(page, rulebook) for page in from_generated(issue)]
+        add_jumps(prepared)
+        pages += [(page, genres, issue.layout) for page in prepared]
+    for fixture in fixture_issues(ROOT / "fixtures"):
+        prepared = [prepare(page, rulebook) for page in fixture]
+        add_jumps(prepared)
+        for page in prepared:
+            pages += [(page, {page.page.genre}, "fixture")] * FIXTURE_WEIGHT
     return pages
 
 
@@ -190,7 +194,8 @@ def main() -> int:
     pages = training(rulebook)
     lines = sum(len(p.labels) for p, _, _ in pages)
     breaks = sum(len(p.breaks) for p, _, _ in pages)
-    print(f"{len(pages)} labelled pages ({lines} lines, {breaks} breaks), prepared in {time.time() - started:.0f} s")
+    jumps = sum(len(p.jumps) for p, _, _ in pages)
+    print(f"{len(pages)} labelled pages ({lines} lines, {breaks} breaks, {jumps} page-jump pairs), prepared in {time.time() - started:.0f} s")
     description = f"{len(TRAINING_ISSUES)} generated issues (seeds {TRAINING_ISSUES.start}-{TRAINING_ISSUES.stop - 1}) and the labelled fixture pages"
     model = fitted(pages, lambda genres, layout: True, description)
     text = write_model(model)

@@ -14,7 +14,7 @@ from ..errors import KccleanError
 from ..evaluate import Scores, Text, load_articles, score
 from ..input import display_names, expand_paths, read_source
 from ..layout.decisions import LayoutModel, write_model
-from ..layout.fitting import changes, fit, prepare
+from ..layout.fitting import add_jumps, changes, fit, prepare
 from ..layout.labelling import LabelledPage, labels_from_references
 from ..output.diff import counted, visible
 from ..pipeline import clean_files, model_of
@@ -78,6 +78,8 @@ def layout_fit(
             raise KccleanError(f"no page of {raw} could be found in the articles of {references}: nothing to fit on")
         typer.echo(f"{counted(len(pages), 'page')} labelled from {counted(len(articles), 'reference article')}")
         prepared = {id(page): prepare(page, rulebook) for page in pages}
+        for issue in issues:
+            add_jumps([prepared[id(page)] for page in issue.pages])
         held = [issue for k, issue in enumerate(issues) if test_every and k % test_every == test_every - 1 and issue.pages]
         held_ids = {id(issue) for issue in held}
         fitted_on = [prepared[id(p)] for issue in issues if id(issue) not in held_ids for p in issue.pages]

@@ -50,7 +50,7 @@ def assemble(pages: list[Page], rulebook: Rulebook, model: LayoutModel) -> Issue
         _restore_lead(draft, rulebook, model, text)
         join_paragraphs(draft, rulebook, model, text)
         _settle_kind(draft)
-    stitch_pages(issue, rulebook)
+    stitch_pages(issue, rulebook, model)
     infer_page_numbers(issue)
     for draft in issue.drafts:
         close_headline_gaps(draft, rulebook)

@@ -96,14 +96,15 @@ class Role:
 
 
 @dataclass(frozen=True, slots=True)
-class Join:
-    """A break between two pieces of a paragraph weighed: the probability that it is a cut."""
+class Odds:
+    """A yes-or-no decision weighed (is a break a cut, does a continuation go on an article):
+    its probability, and the features that weighed most."""
 
     probability: float
     evidence: list[tuple[str, float, str]]
 
-    def explain(self) -> str:
-        return f"{'; '.join(_named(self.evidence))}; a cut with probability {self.probability:.2f}"
+    def explain(self, what: str = "a cut") -> str:
+        return f"{'; '.join(_named(self.evidence))}; {what} with probability {self.probability:.2f}"
 
 
 def _named(evidence: list[tuple[str, float, str]]) -> list[str]:
@@ -113,7 +114,8 @@ def _named(evidence: list[tuple[str, float, str]]) -> list[str]:
 @dataclass(slots=True)
 class LayoutModel:
     """Fitted weights: per feature and label for the roles of lines, per pair of labels for
-    their succession, per feature for breaks."""
+    their succession, per feature for breaks and for page jumps (a model file without the
+    last, written before they were weighed, takes the built-in model's)."""
 
     state: dict[str, dict[str, float]]
     transitions: dict[tuple[str, str], float]
@@ -123,6 +125,8 @@ class LayoutModel:
     suggest_at: float = 0.2
     origin: str = "built-in"
     trained_on: str = ""
+    jumps: dict[str, float] = field(default_factory=dict)
+    jump_bias: float = 0.0
     # per label, the weight of its succession to each label before it, in the order of LABELS
     _into_all: dict[str, list[float]] = field(init=False, repr=False, compare=False)
     # per feature, its weights in the order of LABELS: a line's scores are a few vector sums
@@ -175,17 +179,25 @@ class LayoutModel:
             return dict(zip(LABELS, totals))
         return {label: total for label, total in zip(LABELS, totals) if label in constraint.labels}
 
-    def join(self, features: Features) -> Join:
+    def join(self, features: Features) -> Odds:
         """How likely the break is a cut, and the features that weighed most."""
-        total = self.bias
-        evidence = []
-        for name, value in features.values.items():
-            weight = self.breaks.get(name, 0.0) * value
-            total += weight
-            if round(weight, 2):
-                evidence.append((name, round(weight, 2), features.details.get(name, "")))
-        evidence.sort(key=lambda item: -abs(item[1]))
-        return Join(1 / (1 + math.exp(-total)), evidence[:_SHOWN])
+        return _odds(self.breaks, self.bias, features)
+
+    def jump(self, features: Features) -> Odds:
+        """How likely a continuation goes on an article that jumps to its page."""
+        return _odds(self.jumps, self.jump_bias, features)
+
+
+def _odds(weights: dict[str, float], bias: float, features: Features) -> Odds:
+    total = bias
+    evidence = []
+    for name, value in features.values.items():
+        weight = weights.get(name, 0.0) * value
+        total += weight
+        if round(weight, 2):
+            evidence.append((name, round(weight, 2), features.details.get(name, "")))
+    evidence.sort(key=lambda item: -abs(item[1]))
+    return Odds(1 / (1 + math.exp(-total)), evidence[:_SHOWN])
 
 
 def read_model(text: str, origin: str) -> LayoutModel:
@@ -204,6 +216,12 @@ def read_model(text: str, origin: str) -> LayoutModel:
             transitions[(before, after)] = float(weight)
         state = {name: {label: float(w) for label, w in weights.items()} for name, weights in data["roles"]["features"].items()}
         breaks = data["breaks"]
+        jumps = data.get("jumps")
+        if jumps is None:  # a model fitted before page jumps were weighed
+            shipped = builtin_model()
+            jump_weights, jump_bias = shipped.jumps, shipped.jump_bias
+        else:
+            jump_weights, jump_bias = {name: float(w) for name, w in jumps["features"].items()}, float(jumps["bias"])
         return LayoutModel(
             state,
             transitions,
@@ -213,6 +231,8 @@ def read_model(text: str, origin: str) -> LayoutModel:
             float(breaks["suggest_at"]),
             origin,
             str(head.get("trained_on", "")),
+            jump_weights,
+            jump_bias,
         )
     except (tomllib.TOMLDecodeError, KeyError, ValueError, TypeError, AttributeError) as error:
         problem = f"missing {error}" if isinstance(error, KeyError) else str(error)
@@ -239,6 +259,8 @@ def write_model(model: LayoutModel) -> str:
         out.append(f"{_quoted(name)} = {{ {weights} }}")
     out += ["", "[breaks]", f"bias = {_number(model.bias)}", f"apply_at = {_number(model.apply_at)}", f"suggest_at = {_number(model.suggest_at)}", "", "[breaks.features]"]
     out += [f"{_quoted(name)} = {_number(w)}" for name, w in sorted(model.breaks.items())]
+    out += ["", "[jumps]", f"bias = {_number(model.jump_bias)}", "", "[jumps.features]"]
+    out += [f"{_quoted(name)} = {_number(w)}" for name, w in sorted(model.jumps.items())]
     return "\n".join(out) + "\n"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import KccleanError
-from ..model import Page, Role
+from ..model import Page, Role, Unit
 from ..rules import Rulebook
 from .cuts import IssueText
 from .decisions import LABELS, LayoutModel
@@ -21,12 +21,14 @@ from .features import Constraint, Features, constraints, line_features
 from .joins import weigh_break
 from .labelling import LabelledPage
 from .lines import split_units
+from .pages import JumpEnd, jump_rows
 from .roles import page_cuts, take_markers
 
-# Regularisation: how strongly the weights are held to the base model (L2), for roles and
-# breaks; a weight whose size stays below `_PRUNE` is left out of the model file.
+# Regularisation: how strongly the weights are held to the base model (L2), for roles and for
+# the yes-or-no decisions (breaks, page jumps); a weight whose size stays below `_PRUNE` is left
+# out of the model file.
 ROLE_PRIOR = 1.0
-BREAK_PRIOR = 1.0
+ODDS_PRIOR = 1.0
 _PRUNE = 0.005
 # A break is joined for sure from this probability of a cut, and suggested from `SUGGEST_AT`:
 # a wrong join costs four times a missed one (it merges two paragraphs and only the report
@@ -49,6 +51,10 @@ class Prepared:
     constraints: list[Constraint | None]
     labels: list[str]
     breaks: list[tuple[Features, bool]] = field(default_factory=list)
+    # the page's article parts as the page-jump decision reads them (`pages.jump_rows`), and
+    # the labelled pairs of its issue (`add_jumps`), kept with one page of the issue
+    parts: list[tuple[int, JumpEnd, bool, bool]] = field(default_factory=list)
+    jumps: list[tuple[Features, bool]] = field(default_factory=list)
 
 
 def _need_numpy():
@@ -72,8 +78,57 @@ def prepare(page: LabelledPage, rulebook: Rulebook) -> Prepared:
     # kept and the line weighed on its features (the fit must not be asked the impossible)
     settled = [c if c is None or label in c.labels else None for c, label in zip(constraints(split, features, {}), page.labels)]
     prepared = Prepared(page, features, settled, list(page.labels))
+    prepared.parts = _jump_parts(split.units, page)
     prepared.breaks = list(_breaks(split, page))
     return prepared
+
+
+def add_jumps(issue: list[Prepared]) -> None:
+    """The labelled page-jump pairs of an issue's pages (in reading order), kept with its first."""
+    if issue:
+        issue[0].jumps = jump_rows(part for page in issue for part in page.parts)
+
+
+def _jump_parts(units: list[Unit], labelled: LabelledPage) -> list[tuple[int, JumpEnd, bool, bool]]:
+    """Each article's part of the page, in the order the parts start: what the page-jump
+    decision reads of it, whether it jumps on (下转) and whether it goes on from another page
+    (上接). A marker alone on its line goes with the part before it (下转) or after it (上接);
+    a continuation's jump headline, labelled with no article, is the headline right above it."""
+    labels, articles = labelled.labels, labelled.articles
+    order: list[int] = []
+    headline: dict[int, list[str]] = {}
+    text: dict[int, list[str]] = {}
+    onward, from_before = set(), set()
+    above: list[str] = []  # headline lines of no article just passed
+    pending_from = False
+    last = -1
+    for unit, label, article in zip(units, labels, articles):
+        if unit.role is Role.MARKER:
+            if unit.continued_to and last >= 0:
+                onward.add(last)
+            pending_from = pending_from or bool(unit.continued_from)
+            continue
+        if article < 0:
+            above = above + [unit.text] if label in ("head", "head+") else []
+            continue
+        if article not in headline:
+            order.append(article)
+            headline[article], text[article] = list(above), []
+        above = []
+        if label in ("head", "head+"):
+            headline[article].append(unit.text)
+        elif label != "byline":
+            text[article].append(unit.text)
+        if unit.continued_to:
+            onward.add(article)
+        if unit.continued_from or pending_from:
+            from_before.add(article)
+            pending_from = False
+        last = article
+    return [
+        (a, JumpEnd("".join(headline[a]), text[a][0] if text[a] else "", text[a][-1] if text[a] else ""), a in onward, a in from_before)
+        for a in order
+    ]
 
 
 def _breaks(page: Page, labelled: LabelledPage) -> Iterable[tuple[Features, bool]]:
@@ -106,7 +161,8 @@ def fit(
     numpy = _need_numpy()
     start = start or base
     state, transitions = _fit_roles(numpy, prepared, base, start)
-    breaks, bias = _fit_breaks(numpy, [row for p in prepared for row in p.breaks], base, start)
+    breaks, bias = _fit_odds(numpy, [row for p in prepared for row in p.breaks], *_odds_of(base, "breaks"), *_odds_of(start, "breaks"))
+    jumps, jump_bias = _fit_odds(numpy, [row for p in prepared for row in p.jumps], *_odds_of(base, "jumps"), *_odds_of(start, "jumps"))
     return LayoutModel(
         state,
         transitions,
@@ -116,7 +172,16 @@ def fit(
         base.suggest_at if base else SUGGEST_AT,
         "fitted",
         trained_on,
+        jumps,
+        jump_bias,
     )
+
+
+def _odds_of(model: LayoutModel | None, decision: str) -> tuple[dict[str, float], float]:
+    """A model's weights and bias for breaks or for page jumps (none: zero)."""
+    if model is None:
+        return {}, 0.0
+    return (model.breaks, model.bias) if decision == "breaks" else (model.jumps, model.jump_bias)
 
 
 def _role_weights(numpy, model: LayoutModel | None, column: dict[str, int], label_at: dict[str, int]):
@@ -225,22 +290,14 @@ def _forward_backward(numpy, emissions, trans, starts, lengths, grad_emissions, 
     return float(log_z.sum())
 
 
-def _break_weights(numpy, model: LayoutModel | None, column: dict[str, int]):
-    """A model's break weights as a vector over the fit's features, its bias last."""
-    weights = numpy.zeros(len(column) + 1)
-    if model is not None:
-        for name, weight in model.breaks.items():
-            if name in column:
-                weights[column[name]] = weight
-        weights[-1] = model.bias
-    return weights
-
-
-def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | None, initial: LayoutModel | None):
+def _fit_odds(numpy, rows: list[tuple[Features, bool]], base: dict[str, float], base_bias: float, start: dict[str, float], start_bias: float):
+    """A logistic model's weights and bias fitted to labelled rows, held to the base's."""
     import scipy.optimize
     import scipy.sparse
 
-    names = sorted({name for features, _ in rows for name in features.values} | set(base.breaks if base else ()))
+    if not rows:
+        return dict(base), base_bias
+    names = sorted({name for features, _ in rows for name in features.values} | set(base))
     column = {name: k for k, name in enumerate(names)}
     r, c, v = [], [], []
     for k, (features, _) in enumerate(rows):
@@ -249,21 +306,24 @@ def _fit_breaks(numpy, rows: list[tuple[Features, bool]], base: LayoutModel | No
             c.append(column[name])
             v.append(value)
     matrix = scipy.sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(names)))
-    target = numpy.array([1.0 if join else 0.0 for _, join in rows])
-    w0 = _break_weights(numpy, base, column)
+    target = numpy.array([1.0 if yes else 0.0 for _, yes in rows])
 
-    def objective(vector):
-        z = matrix @ vector[:-1] + vector[-1]
+    def vector(weights: dict[str, float], bias: float):
+        """Weights over the fit's features, the bias last."""
+        return numpy.array([weights.get(name, 0.0) for name in names] + [bias])
+
+    w0 = vector(base, base_bias)
+
+    def objective(x):
+        z = matrix @ x[:-1] + x[-1]
         probability = 1 / (1 + numpy.exp(-z))
         loss = numpy.logaddexp(0, z).sum() - (target * z).sum()
         error = probability - target
         grad = numpy.concatenate([matrix.T @ error, [error.sum()]])
-        loss += BREAK_PRIOR / 2 * ((vector - w0) ** 2).sum()
-        return loss, grad + BREAK_PRIOR * (vector - w0)
+        loss += ODDS_PRIOR / 2 * ((x - w0) ** 2).sum()
+        return loss, grad + ODDS_PRIOR * (x - w0)
 
-    if not rows:
-        return dict(base.breaks) if base else {}, base.bias if base else 0.0
-    result = scipy.optimize.minimize(objective, _break_weights(numpy, initial, column), jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
+    result = scipy.optimize.minimize(objective, vector(start, start_bias), jac=True, method="L-BFGS-B", options={"maxiter": _ITERATIONS})
     weights = {name: round(float(result.x[k]), 4) for name, k in column.items() if abs(result.x[k]) >= _PRUNE}
     return weights, round(float(result.x[-1]), 4)
 
@@ -277,8 +337,9 @@ def changes(before: LayoutModel, after: LayoutModel, shown: int = 12) -> list[st
             new = after.state.get(name, {}).get(label, 0.0)
             if old != new:
                 moved.append((abs(new - old), f"{name} → {label}: {old:+.2f} → {new:+.2f}"))
-    for name in set(before.breaks) | set(after.breaks):
-        old, new = before.breaks.get(name, 0.0), after.breaks.get(name, 0.0)
-        if old != new:
-            moved.append((abs(new - old), f"{name} → a cut: {old:+.2f} → {new:+.2f}"))
+    for what, old_weights, new_weights in (("a cut", before.breaks, after.breaks), ("its article", before.jumps, after.jumps)):
+        for name in set(old_weights) | set(new_weights):
+            old, new = old_weights.get(name, 0.0), new_weights.get(name, 0.0)
+            if old != new:
+                moved.append((abs(new - old), f"{name} → {what}: {old:+.2f} → {new:+.2f}"))
     return [text for _, text in sorted(moved, key=lambda item: (-item[0], item[1]))[:shown]]

@@ -1,23 +1,95 @@
 """Articles continued on another page (`（下转2版）` … `（上接1版）`): each continuation is given
-to the article that jumps to its page, the one whose headline its jump headline matches best
-(`stitch.page-jump`), its first paragraph joined to the cut one."""
+to the article that jumps to its page that the layout model finds likeliest to go on in it
+(`stitch.page-jump`), its first paragraph joined to the cut one.
+
+The model weighs each pair of an article that jumps and a continuation on the features of
+`jump_features`: how alike the continuation's jump headline and the article's headline are,
+against the other articles that jump, and whether a word runs across the jump.
+The runtime reads the pair off the drafts; the fit reads it off labelled pages (`jump_rows`),
+so both weigh the same plain data (`JumpEnd`)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from ..model import Draft, IssueDraft, Role
 from ..provenance import join_link
 from ..rules import LayoutRuleId, Rulebook
+from ..words import word_across
 from .cues import ends_sentence
+from .decisions import LayoutModel
+from .features import Features
 from .joins import Paragraph, drop_overlap
 
-_JUMP_HEADLINE_MATCH = 40  # partial-ratio score a jump headline needs to pick its article
+
+@dataclass(frozen=True, slots=True)
+class JumpEnd:
+    """What the page-jump decision reads of an article's part: its headline (a continuation's
+    is its jump headline), the start of its first paragraph and the end of its last."""
+
+    headline: str
+    opening: str
+    tail: str
+
+    @classmethod
+    def of(cls, draft: Draft) -> JumpEnd:
+        return cls(
+            "".join(u.text for u in draft.headline),
+            draft.body[0].text if draft.body else "",
+            draft.body[-1].text if draft.body else "",
+        )
 
 
-def stitch_pages(issue: IssueDraft, rulebook: Rulebook) -> None:
-    """Give each fragment that says 上接…版 to the earlier article that says 下转 to its page,
-    the one whose headline its jump headline matches best. An article can jump again."""
+def jump_features(article: JumpEnd, continuation: JumpEnd, rivals: Sequence[JumpEnd]) -> Features:
+    """The features of a continuation going on an article that jumps, among `rivals` (the
+    other articles that could hold it)."""
+    features = Features()
+    jump = continuation.headline
+    if not rivals:
+        features.add("the only article that jumps")
+    if not jump:
+        features.add("no jump headline")
+    else:
+        match = _match(jump, article.headline)
+        features.add("jump headline match", match / 100, f"{jump!r} in {article.headline!r}: {match:.0f}/100")
+        if rivals:
+            best_rival = max(_match(jump, rival.headline) for rival in rivals)
+            features.add("jump headline match over the best rival", (match - best_rival) / 100, f"{match:.0f} against {best_rival:.0f}")
+    if article.tail and continuation.opening and not ends_sentence(article.tail):
+        if word := word_across(article.tail, continuation.opening):
+            features.add("a word runs across the jump", detail=f"{article.tail[-3:]}|{continuation.opening[:3]}: {word}")
+    return features
+
+
+def _match(jump: str, headline: str) -> float:
+    return fuzz.partial_ratio(jump, headline) if jump and headline else 0.0
+
+
+def jump_rows(parts: Iterable[tuple[int, JumpEnd, bool, bool]]) -> list[tuple[Features, bool]]:
+    """Labelled pairs for the fit, from an issue's article parts in reading order: (article
+    number, what the decision reads of the part, whether it jumps on, whether it goes on from
+    another page). Each continuation is weighed against every earlier part that jumps and has
+    not been given one, and is the same article's or not; as at runtime, a part that got its
+    continuation jumps no more (unless the continuation does)."""
+    rows: list[tuple[Features, bool]] = []
+    waiting: list[tuple[int, JumpEnd]] = []
+    for article, end, jumps_on, goes_on in parts:
+        if goes_on and waiting:
+            for k, (candidate, candidate_end) in enumerate(waiting):
+                rivals = [other for j, (_, other) in enumerate(waiting) if j != k]
+                rows.append((jump_features(candidate_end, end, rivals), candidate == article))
+            waiting = [(candidate, e) for candidate, e in waiting if candidate != article]
+        if jumps_on:
+            waiting.append((article, end))
+    return rows
+
+
+def stitch_pages(issue: IssueDraft, rulebook: Rulebook, model: LayoutModel) -> None:
+    """Give each fragment that says 上接…版 to the earlier article that says 下转 to its page
+    and that the model finds likeliest to go on in it. An article can jump again."""
     if not rulebook.active(LayoutRuleId.PAGE_JUMP):
         return
     drafts = issue.drafts
@@ -34,25 +106,26 @@ def stitch_pages(issue: IssueDraft, rulebook: Rulebook) -> None:
         ]
         if not candidates:
             continue
-        score, best = max(((_jump_score(d, fragment), d) for d in candidates), key=lambda pair: pair[0])
-        if len(candidates) > 1 and score < _JUMP_HEADLINE_MATCH:
-            fragment.warnings.append("it continues an article from another page, but which one is unclear")
+        ends = [JumpEnd.of(d) for d in candidates]
+        continuation = JumpEnd.of(fragment)
+        weighed = [
+            (model.jump(jump_features(end, continuation, ends[:k] + ends[k + 1 :])), draft)
+            for k, (end, draft) in enumerate(zip(ends, candidates))
+        ]
+        likeliest, best = max(weighed, key=lambda pair: pair[0].probability)
+        if likeliest.probability < model.suggest_at:
+            fragment.warnings.append(f"it continues an article from another page, but which one is unclear: {likeliest.explain('the one')}")
             continue
-        if _stitch(best, fragment, score, issue, rulebook):
+        if _stitch(best, fragment, likeliest, issue, rulebook, certain=likeliest.probability >= model.apply_at):
             drafts.remove(fragment)
 
 
-def _jump_score(draft: Draft, fragment: Draft) -> float:
-    jump = "".join(u.text for u in fragment.headline)
-    title = "".join(u.text for u in draft.headline)
-    return fuzz.partial_ratio(jump, title) if jump and title else 0.0
-
-
-def _stitch(draft: Draft, fragment: Draft, score: float, issue: IssueDraft, rulebook: Rulebook) -> bool:
-    """Append the fragment to the article; False when the rule only suggests it."""
-    verdict = rulebook.verdict(LayoutRuleId.PAGE_JUMP)
+def _stitch(draft: Draft, fragment: Draft, weighed, issue: IssueDraft, rulebook: Rulebook, certain: bool) -> bool:
+    """Append the fragment to the article; False when it is only suggested (the rule says
+    so, or the model is not sure)."""
+    verdict = rulebook.verdict(LayoutRuleId.PAGE_JUMP, certain)
+    evidence = f"the continuation's jump headline: {weighed.explain('its article')}"
     for line in fragment.headline:
-        evidence = f"jump headline of the continuation (matches {score:.0f}/100)"
         draft.changes.append(line.record(LayoutRuleId.PAGE_JUMP, evidence, kind="stitch", applied=verdict.applied, level=verdict.level))
     if not verdict.applied:
         return False
