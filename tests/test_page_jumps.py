@@ -4,10 +4,14 @@ close one stays a suggestion."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+from typer.testing import CliRunner
+
 import kcclean
+from kcclean.cli import app
 from kcclean.layout.decisions import builtin_model, read_model, write_model
 from kcclean.layout.fitting import add_jumps, prepare
 from kcclean.rules import load_rulebook
@@ -102,3 +106,21 @@ def test_the_fit_reads_each_continuation_and_the_articles_it_could_go_on_off_lab
         assert len(rows) == sum(range(1, jumps + 1))  # continuations come in any order, each taking one
         seen += 1
     assert seen >= 3
+
+
+def test_a_stitch_rejected_in_the_report_leaves_the_continuation_where_it_is_printed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("page.txt").write_text(TWO_JUMPS, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["fix", "page.txt", "--out", "first"]).exit_code == 0
+    stitches = [c for c in json.loads(Path("first/report.json").read_text(encoding="utf-8"))["changes"] if c["kind"] == "stitch"]
+    assert [c["undo"] for c in stitches] == [
+        {"source": "page.txt", "line": 9, "decide": "keep-in-place", "text": "柑橘喜获丰收"},
+        {"source": "page.txt", "line": 13, "decide": "keep-in-place", "text": "安全生产会议"},
+    ]
+    review = "[[layout]]\n" + "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in stitches[0]["undo"].items())
+    Path("review.toml").write_text(review, encoding="utf-8")
+    assert runner.invoke(app, ["fix", "page.txt", "--review", "review.toml", "--out", "second"]).exit_code == 0
+    articles = [json.loads(line) for line in Path("second/articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [a["headline"] for a in articles] == [["柯城召开安全生产会议"], ["航埠镇柑橘喜获丰收"], ["柑橘喜获丰收"]]
+    assert articles[2]["body"] == ["忙着采摘、分拣。"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 from ..model import Draft, IssueDraft, Page, Role, Unit
-from ..rules import MOVE_DECISIONS, LayoutRuleId, Rulebook
+from ..rules import LayoutRuleId, Rulebook
 from ..words import word_across
 from .cues import CREDIT, is_photo_credit
 from .cuts import IssueText
@@ -18,7 +18,7 @@ from .decisions import LayoutModel
 from .issues import page_facts
 from .joins import join_paragraphs, weigh_break
 from .pages import infer_page_numbers, stitch_pages
-from .review import kept
+from .review import kept_in_place
 
 _INNER_SPACE = regex.compile(r"(?<=\S) (?=\S)")
 _SPLIT_PROBE = 4  # characters each side of a headline space looked up in the body
@@ -127,7 +127,7 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
         if last and previous is not None and len(draft.headline) == 1 and not previous.continued_to:
             line = draft.headline[0]
             otherwise, why = line.otherwise or ("banner", "")
-            if otherwise == "body" and not _kept_in_place(line, previous):
+            if otherwise == "body" and not kept_in_place(line, previous):
                 line.role = Role.BODY
                 previous.body.append(line)
                 line.moved = line.record(
@@ -142,15 +142,6 @@ def _settle_bodiless(drafts: list[Draft], issue: IssueDraft, rulebook: Rulebook)
             line.why = "a headline with no body after it"
             issue.banners.append(line)
     return kept
-
-
-def _kept_in_place(unit: Unit, draft: Draft) -> bool:
-    """Did a reviewer decide that this line stays where it stands (recorded if so)?"""
-    decision = draft.page.reviewed.get(unit.line)
-    if decision is None or decision.decide not in MOVE_DECISIONS:
-        return False
-    draft.changes.append(kept(unit, decision))
-    return True
 
 
 def record_furniture(issue: IssueDraft) -> None:
@@ -184,7 +175,7 @@ def _restore_lead(draft: Draft, rulebook: Rulebook, model: LayoutModel, text: Is
     if cut is None or cut.probability < model.suggest_at:
         draft.warnings.append(f"a lead stands in the middle of the article (line {lead.line})")
         return
-    if _kept_in_place(lead, draft):
+    if kept_in_place(lead, draft):
         return
     verdict = rulebook.verdict(LayoutRuleId.DISPLACED_LEAD, cut.probability >= model.apply_at)
     move = lead.record(

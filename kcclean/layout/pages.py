@@ -23,6 +23,7 @@ from .cues import ends_sentence
 from .decisions import LayoutModel
 from .features import Features
 from .joins import Paragraph, drop_overlap
+from .review import kept_in_place
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,8 @@ def stitch_pages(issue: IssueDraft, rulebook: Rulebook, model: LayoutModel) -> N
     for fragment in [d for d in drafts if d.continued_from]:
         if any(u.role is Role.LEAD for u in fragment.body):
             continue  # a lead starts an article: this is no continuation
+        if any(kept_in_place(line, fragment) for line in fragment.headline):
+            continue
         page = issue.page_numbers.get(fragment.source.name)
         candidates = [
             draft

@@ -7,9 +7,9 @@ whatever stands there now but reported. Every decision kept is recorded as a cha
 
 from __future__ import annotations
 
-from ..model import Change, Page, Unit
+from ..model import Change, Draft, Page, Unit
 from ..provenance import recorded
-from ..rules import LayoutDecision, LayoutRuleId, Rulebook
+from ..rules import MOVE_DECISIONS, LayoutDecision, LayoutRuleId, Rulebook
 
 
 def reviewed(page: Page, rulebook: Rulebook) -> dict[int, LayoutDecision]:
@@ -57,3 +57,13 @@ def kept(unit: Unit, decision: LayoutDecision) -> Change:
     that takes no text (`Unit.replacement` would take a character to stand on)."""
     start = unit.trace.spans()[0]
     return recorded(start.source, start.start, start.start, "", LayoutRuleId.REVIEW, "review", evidence=decision.explain())
+
+
+def kept_in_place(unit: Unit, draft: Draft) -> bool:
+    """Did a reviewer decide that this line stays where it stands (a displaced lead not moved
+    up, a continuation not stitched to an article of another page)? Recorded if so."""
+    decision = draft.page.reviewed.get(unit.line)
+    if decision is None or decision.decide not in MOVE_DECISIONS:
+        return False
+    draft.changes.append(kept(unit, decision))
+    return True

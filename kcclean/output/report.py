@@ -531,8 +531,8 @@ def change_json(change: Change, number: int, sources: dict[str, Source], numbere
     return data
 
 
-# The layout decision that undoes a join or a move: a break kept, a line kept in place.
-_UNDO = {"join": "keep-break", "move": "keep-in-place"}
+# The layout decision that undoes a join, a move or a stitch: a break kept, a line kept in place.
+_UNDO = {"join": "keep-break", "move": "keep-in-place", "stitch": "keep-in-place"}
 
 
 def undone_records(rulebook: Rulebook) -> dict[str, str]:

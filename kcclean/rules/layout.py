@@ -34,7 +34,8 @@ class LayoutRuleId(StrEnum):
 
 # What a `[[layout]]` entry of a review file can decide about its line: the labels of the
 # layout model it leaves the line (a line decision), or what happens at the line (a break
-# before it: `join`, `keep-break`; a move of it: `keep-in-place`).
+# before it: `join`, `keep-break`; a move of it, or a stitch of the continuation it heads:
+# `keep-in-place`).
 _ALL_LABELS = frozenset({"masthead", "banner", "head", "head+", "subhead", "byline", "credit", "body"})
 LINE_DECISIONS: dict[str, frozenset[str]] = {
     "headline": frozenset({"head", "head+"}),
