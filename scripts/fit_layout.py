@@ -195,7 +195,7 @@ def main() -> int:
     lines = sum(len(p.labels) for p, _, _ in pages)
     breaks = sum(len(p.breaks) for p, _, _ in pages)
     jumps = sum(len(p.jumps) for p, _, _ in pages)
-    print(f"{len(pages)} labelled pages ({lines} lines, {breaks} breaks, {jumps} page-jump pairs), prepared in {time.time() - started:.0f} s")
+    print(f"{len(pages)} labelled pages ({lines} lines, {breaks} breaks, {jumps} page-jump choices), prepared in {time.time() - started:.0f} s")
     description = f"{len(TRAINING_ISSUES)} generated issues (seeds {TRAINING_ISSUES.start}-{TRAINING_ISSUES.stop - 1}) and the labelled fixture pages"
     model = fitted(pages, lambda genres, layout: True, description)
     text = write_model(model)

@@ -14,6 +14,7 @@ import kcclean
 from kcclean.cli import app
 from kcclean.layout.decisions import builtin_model, read_model, write_model
 from kcclean.layout.fitting import add_jumps, prepare
+from kcclean.layout.pages import JumpEnd, JumpPart, jump_choices
 from kcclean.rules import load_rulebook
 from kcclean_dev import generator
 from kcclean_dev.labels import fixture_issues, from_generated
@@ -50,10 +51,47 @@ def test_each_continuation_goes_on_the_article_its_jump_headline_names_whatever_
     ]
     first, second = _stitches(issue)
     assert first.applied and first.before == "柑橘喜获丰收"
-    # the evidence names the features that weighed most, as every layout decision's does
+    # the evidence names the article, the runner-up and the features that weighed most
+    assert re.match(r"goes on “航埠镇柑橘喜获丰收” with probability (0\.9\d|1\.00) \(next: “柯城召开安全生产会议”, 0\.0\d\): ", first.evidence)
     assert "jump headline match over the best rival: 100 against 0" in first.evidence
-    assert re.search(r"its article with probability 0\.9\d|its article with probability 1\.00", first.evidence)
     assert "the only article that jumps" in second.evidence  # the other article has its continuation
+
+
+def _two_jump(first: str, second: str, jump: str) -> str:
+    return (
+        f"{first}\n\n本报讯（记者 王思）5月8日，{first}，部署节日期间（下转2版）\n\n"
+        f"{second}\n\n本报讯（通讯员 李明）5月9日，{second}，会议要求各单位（下转2版）\n\n"
+        f"{jump}（上接1版）的安全工作。\n"
+    )
+
+
+def test_a_continuation_whose_jump_headline_two_articles_hold_alike_is_only_suggested() -> None:
+    # matched 100 against 100: the choice is a coin's toss, whatever each match alone says
+    text = _two_jump("柯城召开安全会议", "衢江召开安全会议", "安全会议\n\n")
+    issue = kcclean.clean_text(text)
+    assert issue.articles[-1].headline == ["安全会议"] and issue.articles[-1].body == ["的安全工作。"]
+    (stitch,) = _stitches(issue)
+    assert (stitch.applied, stitch.level) == (False, "unsafe")
+    assert re.match(r"goes on “柯城召开安全会议” with probability 0\.[2-5]\d \(next: “衢江召开安全会议”, 0\.[2-5]\d\)", stitch.evidence)
+
+
+def test_a_continuation_with_no_jump_headline_is_recorded_at_its_first_line() -> None:
+    one = kcclean.clean_text("柯城召开安全会议\n\n本报讯（记者 王思）5月8日，柯城召开安全会议，部署节日期间（下转2版）\n\n（上接1版）的安全工作。\n")
+    assert one.articles[0].body == ["本报讯（记者 王思）5月8日，柯城召开安全会议，部署节日期间的安全工作。"]
+    (stitch,) = _stitches(one)
+    assert (stitch.applied, stitch.line, stitch.before) == (True, 5, "的安全工作。")
+    # two articles wait for it and nothing tells them apart: a suggestion, not a silence
+    two = kcclean.clean_text(_two_jump("柯城召开安全会议", "衢江召开消防会议", ""))
+    (stitch,) = _stitches(two)
+    assert (stitch.applied, stitch.line) == (False, 9)
+
+
+def test_an_article_whose_headline_the_jump_headline_does_not_match_is_not_given_it() -> None:
+    # its 下转 printed, the other article's lost: the one article that jumps is not taken for sure
+    text = "柯城召开安全会议\n\n本报讯（记者 王思）5月8日，柯城召开安全会议，部署节日期间（下转2版）\n\n橘园喜获丰收\n\n（上接1版）的采摘工作。\n"
+    issue = kcclean.clean_text(text)
+    assert [a.headline for a in issue.articles] == [["柯城召开安全会议"], ["橘园喜获丰收"]]
+    assert not [c for c in _stitches(issue) if c.applied]
 
 
 def test_a_continuation_two_articles_could_hold_alike_is_only_suggested() -> None:
@@ -78,34 +116,53 @@ def test_a_model_file_written_before_page_jumps_were_weighed_takes_the_shipped_w
     assert write_model(read_model(text, "again")) == text
 
 
-def _jump_rows(pages) -> list:
+def _jump_choices(pages) -> list:
     rulebook = load_rulebook()
     prepared = [prepare(page, rulebook) for page in pages]
     add_jumps(prepared)
-    return [row for page in prepared for row in page.jumps]
+    return [choice for page in prepared for choice in page.jumps]
 
 
 def test_the_fit_reads_each_continuation_and_the_articles_it_could_go_on_off_labelled_pages() -> None:
     # The bundled sample: page 2 goes on the one article of page 1 that jumps. Its jump
     # headline is labelled with no article (kcclean recorded and dropped it): it is the
-    # headline right above the continuation.
+    # headline right above the continuation. The choice is made twice: as printed, and as if
+    # printed without its jump headline.
     (sample,) = [pages for pages in fixture_issues(FIXTURES) if len(pages) == 2]
-    ((features, same),) = _jump_rows(sample)
-    assert same and features.values["the only article that jumps"] == 1.0
+    (([features], gold), ([bare], bare_gold)) = _jump_choices(sample)
+    assert gold == bare_gold == 0
     assert features.details["jump headline match"].startswith("'柯城共富工坊带动群众增收' in ")
+    assert "no jump headline" in bare.values
     # Generated issues with several jumps: every continuation is weighed against each article
-    # still waiting for one, and exactly one of them is its own.
+    # still waiting for one, exactly one of them its own, and again without its own article
+    # (its 下转 lost): then none of them is.
     seen = 0
     for seed in range(60):
         issue = generator.generate(seed)
         jumps = sum("page_jump" in log.damages for log in issue.articles)
         if jumps < 2:
             continue
-        rows = _jump_rows(from_generated(issue))
-        assert sum(same for _, same in rows) == jumps
-        assert len(rows) == sum(range(1, jumps + 1))  # continuations come in any order, each taking one
+        choices = _jump_choices(from_generated(issue))
+        chosen = [len(candidates) for candidates, gold in choices if gold is not None]
+        assert sorted(chosen) == sorted([n for n in range(1, jumps + 1)] * 2)  # each continuation takes one
+        assert sorted(len(candidates) for candidates, gold in choices if gold is None) == list(range(1, jumps))
         seen += 1
     assert seen >= 3
+
+
+def test_the_fit_weighs_a_continuation_only_against_articles_that_jump_to_its_page() -> None:
+    def part(article, page, jumps_to=None, goes_on_from=None, headline="柯城召开会议"):
+        return JumpPart(article, JumpEnd(headline, "本报讯", "部署"), page, jumps_to, goes_on_from)
+
+    parts = [part(0, 1, jumps_to=3), part(1, 1, jumps_to=2), part(1, 2, goes_on_from=1), part(0, 3, goes_on_from=1)]
+    choices = jump_choices(parts)
+    assert [(len(candidates), gold) for candidates, gold in choices] == [(1, 0), (1, 0), (1, 0), (1, 0)]
+    # an article that jumps again is weighed with its own headline and the end of its last part
+    again = jump_choices([part(0, 1, jumps_to=2), part(0, 2, jumps_to=3, goes_on_from=1, headline="会议"), part(0, 3, goes_on_from=2, headline="召开会议")])
+    assert [features.details["jump headline match"] for (features,), _ in again[::2]] == [
+        "'会议' in '柯城召开会议': 100/100",
+        "'召开会议' in '柯城召开会议': 100/100",
+    ]
 
 
 def test_a_stitch_rejected_in_the_report_leaves_the_continuation_where_it_is_printed(tmp_path: Path, monkeypatch) -> None:

@@ -104,7 +104,11 @@ class Odds:
     evidence: list[tuple[str, float, str]]
 
     def explain(self, what: str = "a cut") -> str:
-        return f"{'; '.join(_named(self.evidence))}; {what} with probability {self.probability:.2f}"
+        return f"{self.named()}; {what} with probability {self.probability:.2f}"
+
+    def named(self) -> str:
+        """The features that weighed most, with their contributions."""
+        return "; ".join(_named(self.evidence))
 
 
 def _named(evidence: list[tuple[str, float, str]]) -> list[str]:
@@ -114,8 +118,9 @@ def _named(evidence: list[tuple[str, float, str]]) -> list[str]:
 @dataclass(slots=True)
 class LayoutModel:
     """Fitted weights: per feature and label for the roles of lines, per pair of labels for
-    their succession, per feature for breaks and for page jumps (a model file without the
-    last, written before they were weighed, takes the built-in model's)."""
+    their succession, per feature for breaks and for the choice of the article a page jump's
+    continuation goes on (a model file without the last, written before that choice was
+    weighed, takes the built-in model's)."""
 
     state: dict[str, dict[str, float]]
     transitions: dict[tuple[str, str], float]
@@ -183,12 +188,24 @@ class LayoutModel:
         """How likely the break is a cut, and the features that weighed most."""
         return _odds(self.breaks, self.bias, features)
 
-    def jump(self, features: Features) -> Odds:
-        """How likely a continuation goes on an article that jumps to its page."""
-        return _odds(self.jumps, self.jump_bias, features)
+    def choose(self, candidates: list[Features]) -> list[Odds]:
+        """How likely a continuation goes on each article that jumps to its page, weighed
+        together and against none of them (a choice among them, as a multinomial logit: two
+        articles it fits alike share the odds, and neither is sure)."""
+        weighed = [_weighed(self.jumps, self.jump_bias, features) for features in candidates]
+        top = max([0.0, *(total for total, _ in weighed)])  # none of them scores 0
+        shares = [math.exp(total - top) for total, _ in weighed]
+        whole = math.exp(-top) + sum(shares)
+        return [Odds(share / whole, evidence) for share, (_, evidence) in zip(shares, weighed)]
 
 
 def _odds(weights: dict[str, float], bias: float, features: Features) -> Odds:
+    total, evidence = _weighed(weights, bias, features)
+    return Odds(1 / (1 + math.exp(-total)), evidence)
+
+
+def _weighed(weights: dict[str, float], bias: float, features: Features) -> tuple[float, list[tuple[str, float, str]]]:
+    """A linear score of the features, and those that weighed most."""
     total = bias
     evidence = []
     for name, value in features.values.items():
@@ -197,7 +214,7 @@ def _odds(weights: dict[str, float], bias: float, features: Features) -> Odds:
         if round(weight, 2):
             evidence.append((name, round(weight, 2), features.details.get(name, "")))
     evidence.sort(key=lambda item: -abs(item[1]))
-    return Odds(1 / (1 + math.exp(-total)), evidence[:_SHOWN])
+    return total, evidence[:_SHOWN]
 
 
 def read_model(text: str, origin: str) -> LayoutModel:

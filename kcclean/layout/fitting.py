@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import KccleanError
-from ..model import Page, Role, Unit
+from ..model import Page, Role
 from ..rules import Rulebook
 from .cuts import IssueText
 from .decisions import LABELS, LayoutModel
@@ -21,7 +21,8 @@ from .features import Constraint, Features, constraints, line_features
 from .joins import weigh_break
 from .labelling import LabelledPage
 from .lines import split_units
-from .pages import JumpEnd, jump_rows
+from .issues import page_facts
+from .pages import Choice, JumpEnd, JumpPart, jump_choices
 from .roles import page_cuts, take_markers
 
 # Regularisation: how strongly the weights are held to the base model (L2), for roles and for
@@ -51,10 +52,10 @@ class Prepared:
     constraints: list[Constraint | None]
     labels: list[str]
     breaks: list[tuple[Features, bool]] = field(default_factory=list)
-    # the page's article parts as the page-jump decision reads them (`pages.jump_rows`), and
-    # the labelled pairs of its issue (`add_jumps`), kept with one page of the issue
-    parts: list[tuple[int, JumpEnd, bool, bool]] = field(default_factory=list)
-    jumps: list[tuple[Features, bool]] = field(default_factory=list)
+    # the page's article parts as the page-jump decision reads them, and the labelled
+    # choices of its issue (`add_jumps`), kept with one page of the issue
+    parts: list[JumpPart] = field(default_factory=list)
+    jumps: list[Choice] = field(default_factory=list)
 
 
 def _need_numpy():
@@ -78,55 +79,71 @@ def prepare(page: LabelledPage, rulebook: Rulebook) -> Prepared:
     # kept and the line weighed on its features (the fit must not be asked the impossible)
     settled = [c if c is None or label in c.labels else None for c, label in zip(constraints(split, features, {}), page.labels)]
     prepared = Prepared(page, features, settled, list(page.labels))
-    prepared.parts = _jump_parts(split.units, page)
+    prepared.parts = _jump_parts(split, page)
     prepared.breaks = list(_breaks(split, page))
     return prepared
 
 
 def add_jumps(issue: list[Prepared]) -> None:
-    """The labelled page-jump pairs of an issue's pages (in reading order), kept with its first."""
+    """The labelled page-jump choices of an issue's pages (in reading order), kept with its first."""
     if issue:
-        issue[0].jumps = jump_rows(part for page in issue for part in page.parts)
+        issue[0].jumps = jump_choices(part for page in issue for part in page.parts)
 
 
-def _jump_parts(units: list[Unit], labelled: LabelledPage) -> list[tuple[int, JumpEnd, bool, bool]]:
-    """Each article's part of the page, in the order the parts start: what the page-jump
-    decision reads of it, whether it jumps on (下转) and whether it goes on from another page
-    (上接). A marker alone on its line goes with the part before it (下转) or after it (上接);
-    a continuation's jump headline, labelled with no article, is the headline right above it."""
-    labels, articles = labelled.labels, labelled.articles
+def _jump_parts(page: Page, labelled: LabelledPage) -> list[JumpPart]:
+    """Each article's part of the page, in the order the parts start, as the page-jump
+    decision reads it: its headline, its first and last paragraphs (pieces the labels join
+    put together), the page's number and the pages it jumps to (下转) and goes on from (上接).
+    A marker alone on its line goes with the part before it (下转) or after it (上接); a
+    continuation's jump headline, labelled with no article, is the headline right above it."""
+    labels, articles, joins = labelled.labels, labelled.articles, labelled.joins
+    for unit, label in zip(page.units, labels):
+        if label == "masthead" and unit.role is not Role.MARKER:
+            unit.role = Role.MASTHEAD  # what page_facts reads the page's number from
+    number = page_facts(page)[2]
     order: list[int] = []
     headline: dict[int, list[str]] = {}
-    text: dict[int, list[str]] = {}
-    onward, from_before = set(), set()
+    paragraphs: dict[int, list[str]] = {}
+    jumps_to: dict[int, int] = {}
+    goes_on_from: dict[int, int] = {}
     above: list[str] = []  # headline lines of no article just passed
-    pending_from = False
+    pending_from = None  # a 上接 marker alone on its line, for the part after it
     last = -1
-    for unit, label, article in zip(units, labels, articles):
+    for unit, label, article, join in zip(page.units, labels, articles, joins):
         if unit.role is Role.MARKER:
             if unit.continued_to and last >= 0:
-                onward.add(last)
-            pending_from = pending_from or bool(unit.continued_from)
+                jumps_to[last] = unit.continued_to
+            pending_from = unit.continued_from or pending_from
             continue
         if article < 0:
             above = above + [unit.text] if label in ("head", "head+") else []
             continue
         if article not in headline:
             order.append(article)
-            headline[article], text[article] = list(above), []
+            headline[article], paragraphs[article] = list(above), []
         above = []
         if label in ("head", "head+"):
             headline[article].append(unit.text)
         elif label != "byline":
-            text[article].append(unit.text)
+            text = paragraphs[article]
+            if join and text:
+                text[-1] += unit.text
+            else:
+                text.append(unit.text)
         if unit.continued_to:
-            onward.add(article)
+            jumps_to[article] = unit.continued_to
         if unit.continued_from or pending_from:
-            from_before.add(article)
-            pending_from = False
+            goes_on_from.setdefault(article, unit.continued_from or pending_from)
+            pending_from = None
         last = article
     return [
-        (a, JumpEnd("".join(headline[a]), text[a][0] if text[a] else "", text[a][-1] if text[a] else ""), a in onward, a in from_before)
+        JumpPart(
+            a,
+            JumpEnd("".join(headline[a]), paragraphs[a][0] if paragraphs[a] else "", paragraphs[a][-1] if paragraphs[a] else ""),
+            number,
+            jumps_to.get(a),
+            goes_on_from.get(a),
+        )
         for a in order
     ]
 
@@ -161,8 +178,9 @@ def fit(
     numpy = _need_numpy()
     start = start or base
     state, transitions = _fit_roles(numpy, prepared, base, start)
-    breaks, bias = _fit_odds(numpy, [row for p in prepared for row in p.breaks], *_odds_of(base, "breaks"), *_odds_of(start, "breaks"))
-    jumps, jump_bias = _fit_odds(numpy, [row for p in prepared for row in p.jumps], *_odds_of(base, "jumps"), *_odds_of(start, "jumps"))
+    cuts = [([features], 0 if cut else None) for p in prepared for features, cut in p.breaks]
+    breaks, bias = _fit_choices(numpy, cuts, *_odds_of(base, "breaks"), *_odds_of(start, "breaks"))
+    jumps, jump_bias = _fit_choices(numpy, [choice for p in prepared for choice in p.jumps], *_odds_of(base, "jumps"), *_odds_of(start, "jumps"))
     return LayoutModel(
         state,
         transitions,
@@ -290,23 +308,33 @@ def _forward_backward(numpy, emissions, trans, starts, lengths, grad_emissions, 
     return float(log_z.sum())
 
 
-def _fit_odds(numpy, rows: list[tuple[Features, bool]], base: dict[str, float], base_bias: float, start: dict[str, float], start_bias: float):
-    """A logistic model's weights and bias fitted to labelled rows, held to the base's."""
+def _fit_choices(numpy, choices: list[Choice], base: dict[str, float], base_bias: float, start: dict[str, float], start_bias: float):
+    """The weights and bias of a choice among candidates and none of them (a multinomial
+    logit: each candidate scores its features, none scores 0), fitted to labelled choices and
+    held to the base's. A yes-or-no decision (a break, a cut or not) is a choice of one
+    candidate: the logistic model."""
     import scipy.optimize
     import scipy.sparse
 
-    if not rows:
+    if not choices:
         return dict(base), base_bias
-    names = sorted({name for features, _ in rows for name in features.values} | set(base))
+    rows = [features for candidates, _ in choices for features in candidates]
+    names = sorted({name for features in rows for name in features.values} | set(base))
     column = {name: k for k, name in enumerate(names)}
     r, c, v = [], [], []
-    for k, (features, _) in enumerate(rows):
+    for k, features in enumerate(rows):
         for name, value in features.values.items():
             r.append(k)
             c.append(column[name])
             v.append(value)
     matrix = scipy.sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(names)))
-    target = numpy.array([1.0 if yes else 0.0 for _, yes in rows])
+    sizes = numpy.array([len(candidates) for candidates, _ in choices])
+    starts = numpy.concatenate([[0], numpy.cumsum(sizes)[:-1]])
+    group = numpy.repeat(numpy.arange(len(choices)), sizes)
+    target = numpy.zeros(len(rows))
+    for first, (_, gold) in zip(starts, choices):
+        if gold is not None:
+            target[first + gold] = 1.0
 
     def vector(weights: dict[str, float], bias: float):
         """Weights over the fit's features, the bias last."""
@@ -316,9 +344,11 @@ def _fit_odds(numpy, rows: list[tuple[Features, bool]], base: dict[str, float], 
 
     def objective(x):
         z = matrix @ x[:-1] + x[-1]
-        probability = 1 / (1 + numpy.exp(-z))
-        loss = numpy.logaddexp(0, z).sum() - (target * z).sum()
-        error = probability - target
+        top = numpy.maximum(numpy.maximum.reduceat(z, starts), 0.0)  # none of them scores 0
+        shares = numpy.exp(z - top[group])
+        whole = numpy.exp(-top) + numpy.add.reduceat(shares, starts)
+        loss = (top + numpy.log(whole)).sum() - (target * z).sum()
+        error = shares / whole[group] - target
         grad = numpy.concatenate([matrix.T @ error, [error.sum()]])
         loss += ODDS_PRIOR / 2 * ((x - w0) ** 2).sum()
         return loss, grad + ODDS_PRIOR * (x - w0)

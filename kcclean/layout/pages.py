@@ -20,7 +20,7 @@ from ..provenance import join_link
 from ..rules import LayoutRuleId, Rulebook
 from ..words import word_across
 from .cues import ends_sentence
-from .decisions import LayoutModel
+from .decisions import LayoutModel, Odds
 from .features import Features
 from .joins import Paragraph, drop_overlap
 from .review import kept_in_place
@@ -69,66 +69,117 @@ def _match(jump: str, headline: str) -> float:
     return fuzz.partial_ratio(jump, headline) if jump and headline else 0.0
 
 
-def jump_rows(parts: Iterable[tuple[int, JumpEnd, bool, bool]]) -> list[tuple[Features, bool]]:
-    """Labelled pairs for the fit, from an issue's article parts in reading order: (article
-    number, what the decision reads of the part, whether it jumps on, whether it goes on from
-    another page). Each continuation is weighed against every earlier part that jumps and has
-    not been given one, and is the same article's or not; as at runtime, a part that got its
-    continuation jumps no more (unless the continuation does)."""
-    rows: list[tuple[Features, bool]] = []
-    waiting: list[tuple[int, JumpEnd]] = []
-    for article, end, jumps_on, goes_on in parts:
-        if goes_on and waiting:
-            for k, (candidate, candidate_end) in enumerate(waiting):
-                rivals = [other for j, (_, other) in enumerate(waiting) if j != k]
-                rows.append((jump_features(candidate_end, end, rivals), candidate == article))
-            waiting = [(candidate, e) for candidate, e in waiting if candidate != article]
-        if jumps_on:
-            waiting.append((article, end))
-    return rows
+def may_go_on(jumps_to: int | None, from_page: int | None, to_page: int | None, goes_on_from: int | None) -> bool:
+    """Can a continuation printed on page `to_page` (上接 page `goes_on_from`) go on an
+    article that jumps to page `jumps_to` (下转) from page `from_page`? A page number not
+    known (None) rules nothing out."""
+    return bool(jumps_to) and (to_page is None or jumps_to == to_page) and from_page in (None, goes_on_from)
+
+
+@dataclass(frozen=True, slots=True)
+class JumpPart:
+    """An article's part of a labelled page, as the fit reads it for page jumps (`jump_choices`)."""
+
+    article: int
+    end: JumpEnd
+    page: int | None  # the number the page prints, if any
+    jumps_to: int | None  # 下转N版 after it
+    goes_on_from: int | None  # 上接N版 before it
+
+
+# A labelled choice: the features of each article a continuation could go on, and which one
+# it goes on (None: none of them).
+Choice = tuple[list[Features], int | None]
+
+
+def jump_choices(parts: Iterable[JumpPart]) -> list[Choice]:
+    """The labelled choices of an issue's page jumps, from its article parts in reading
+    order. Each continuation is weighed against every earlier article that jumps to its page
+    and has not been given one; as at runtime, an article that got its continuation is one
+    article, its own headline and opening with the continuation's end, and jumps no more
+    unless the continuation does. Two more choices are made of each, as papers print them
+    too: the continuation without its jump headline, and the articles without its own (its
+    下转 lost in the transcript: the right choice is none)."""
+    choices: list[Choice] = []
+    waiting: dict[int, tuple[JumpEnd, int | None, int]] = {}  # article → what it reads as, its page, the page it jumps to
+    whole: dict[int, JumpEnd] = {}  # each article's first part
+    for part in parts:
+        if part.goes_on_from is not None:
+            candidates = [(a, end) for a, (end, page, to) in waiting.items() if may_go_on(to, page, part.page, part.goes_on_from)]
+            articles = [a for a, _ in candidates]
+            ends = [end for _, end in candidates]
+            gold = articles.index(part.article) if part.article in articles else None
+            choices.append((_weighed_all(ends, part.end), gold))
+            choices.append((_weighed_all(ends, JumpEnd("", part.end.opening, part.end.tail)), gold))
+            if gold is not None:
+                choices.append((_weighed_all(ends[:gold] + ends[gold + 1 :], part.end), None))
+                del waiting[part.article]
+        first = whole.setdefault(part.article, part.end)
+        if part.jumps_to is not None:
+            waiting[part.article] = (JumpEnd(first.headline, first.opening, part.end.tail), part.page, part.jumps_to)
+    return [choice for choice in choices if choice[0]]
+
+
+def _weighed_all(candidates: list[JumpEnd], continuation: JumpEnd) -> list[Features]:
+    return [jump_features(end, continuation, candidates[:k] + candidates[k + 1 :]) for k, end in enumerate(candidates)]
 
 
 def stitch_pages(issue: IssueDraft, rulebook: Rulebook, model: LayoutModel) -> None:
     """Give each fragment that says 上接…版 to the earlier article that says 下转 to its page
-    and that the model finds likeliest to go on in it. An article can jump again."""
+    and that the model finds likeliest to go on in it, weighed against the others and
+    against none of them. An article can jump again."""
     if not rulebook.active(LayoutRuleId.PAGE_JUMP):
         return
     drafts = issue.drafts
     for fragment in [d for d in drafts if d.continued_from]:
         if any(u.role is Role.LEAD for u in fragment.body):
             continue  # a lead starts an article: this is no continuation
-        if any(kept_in_place(line, fragment) for line in fragment.headline):
+        if any(kept_in_place(line, fragment) for line in _recorded_at(fragment)):
             continue
         page = issue.page_numbers.get(fragment.source.name)
         candidates = [
             draft
             for draft in drafts[: drafts.index(fragment)]
-            if draft.continued_to
-            and (page is None or draft.continued_to == page)
-            and issue.page_numbers.get(draft.sources[-1]) in (None, fragment.continued_from)
+            if may_go_on(draft.continued_to, issue.page_numbers.get(draft.sources[-1]), page, fragment.continued_from)
         ]
         if not candidates:
             continue
-        ends = [JumpEnd.of(d) for d in candidates]
-        continuation = JumpEnd.of(fragment)
-        weighed = [
-            (model.jump(jump_features(end, continuation, ends[:k] + ends[k + 1 :])), draft)
-            for k, (end, draft) in enumerate(zip(ends, candidates))
-        ]
-        likeliest, best = max(weighed, key=lambda pair: pair[0].probability)
-        if likeliest.probability < model.suggest_at:
-            fragment.warnings.append(f"it continues an article from another page, but which one is unclear: {likeliest.explain('the one')}")
+        weighed = model.choose(_weighed_all([JumpEnd.of(d) for d in candidates], JumpEnd.of(fragment)))
+        ranked = sorted(zip(weighed, candidates), key=lambda pair: -pair[0].probability)
+        odds, best = ranked[0]
+        said = _said(ranked)
+        if odds.probability < model.suggest_at:
+            fragment.warnings.append(f"it continues an article from another page, but which one is unclear: {said}")
             continue
-        if _stitch(best, fragment, likeliest, issue, rulebook, certain=likeliest.probability >= model.apply_at):
+        if _stitch(best, fragment, said, issue, rulebook, certain=odds.probability >= model.apply_at):
             drafts.remove(fragment)
 
 
-def _stitch(draft: Draft, fragment: Draft, weighed, issue: IssueDraft, rulebook: Rulebook, certain: bool) -> bool:
+def _recorded_at(fragment: Draft) -> list:
+    """The lines a stitch of the fragment is recorded at: its jump headline, else its first line."""
+    return fragment.headline or fragment.body[:1]
+
+
+def _said(ranked: list[tuple[Odds, Draft]]) -> str:
+    """The page-jump decision in words: the likeliest article and why, and the next likeliest."""
+    (odds, best), rest = ranked[0], ranked[1:]
+    said = f"goes on “{_title(best)}” with probability {odds.probability:.2f}"
+    if rest:
+        said += f" (next: “{_title(rest[0][1])}”, {rest[0][0].probability:.2f})"
+    return f"{said}: {odds.named()}" if odds.evidence else said
+
+
+def _title(draft: Draft) -> str:
+    if draft.headline:
+        return " ".join(u.text for u in draft.headline)
+    return f"{draft.body[0].text[:12]}…" if draft.body else ""
+
+
+def _stitch(draft: Draft, fragment: Draft, evidence: str, issue: IssueDraft, rulebook: Rulebook, certain: bool) -> bool:
     """Append the fragment to the article; False when it is only suggested (the rule says
     so, or the model is not sure)."""
     verdict = rulebook.verdict(LayoutRuleId.PAGE_JUMP, certain)
-    evidence = f"the continuation's jump headline: {weighed.explain('its article')}"
-    for line in fragment.headline:
+    for line in _recorded_at(fragment):
         draft.changes.append(line.record(LayoutRuleId.PAGE_JUMP, evidence, kind="stitch", applied=verdict.applied, level=verdict.level))
     if not verdict.applied:
         return False
