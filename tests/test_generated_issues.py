@@ -371,10 +371,7 @@ def test_undamaged_markdown_comes_out_exactly(tmp_path, rulebook) -> None:
 
 # Issues of that test the layout model still gets wrong, each with what goes wrong; they must
 # stay wrong (a fixed one leaves the list), as KNOWN_FAILURES in test_fixtures.py.
-KNOWN_BLOCK_FAILURES = {
-    18: "a column banner no lexicon knows, above a kicker and a headline, each one blank line "
-    "apart, is read as the first of three headline lines (as printed, both readings fit)",
-}
+KNOWN_BLOCK_FAILURES: dict[int, str] = {}
 
 
 def test_undamaged_blocks_with_leads_come_out_exactly(tmp_path, rulebook) -> None:

@@ -32,6 +32,11 @@ from ..errors import InputError
 from .features import Constraint, Features
 
 LABELS = ("masthead", "banner", "head", "head+", "subhead", "byline", "credit", "body")
+# Successions no page has: an article does not start right after a line of a headline (that
+# headline would have no article under it: it is a banner, or the new line goes on with it).
+# A constraint on the sequence, not a weight: the fit and the runtime both rule them out.
+NEVER_FOLLOWS = frozenset({("head", "head"), ("head+", "head")})
+_RULED_OUT = -1e9
 FORMAT = 1
 _SHOWN = 5  # features named in a decision's evidence, strongest first
 
@@ -50,7 +55,7 @@ class Role:
     following: str | None
 
     def _placed(self, candidate: str) -> float:
-        transitions = self.model.transitions
+        transitions = self.model._succession
         return (
             self.scores[candidate]
             + (transitions.get((self.previous, candidate), 0.0) if self.previous else 0.0)
@@ -66,7 +71,7 @@ class Role:
         the runner-up among `rivals` (the one that would score best in its place between the
         lines around it), strongest first."""
         label = label or self.label
-        vectors, transitions = self.model._vectors, self.model.transitions
+        vectors, transitions = self.model._vectors, self.model._succession
         others = [other for other in self.scores if other != label and other in rivals]
         runner = max(others, key=self._placed) if others else None
         evidence = []
@@ -132,6 +137,8 @@ class LayoutModel:
     trained_on: str = ""
     jumps: dict[str, float] = field(default_factory=dict)
     jump_bias: float = 0.0
+    # the transitions with the successions no page has ruled out
+    _succession: dict[tuple[str, str], float] = field(init=False, repr=False, compare=False)
     # per label, the weight of its succession to each label before it, in the order of LABELS
     _into_all: dict[str, list[float]] = field(init=False, repr=False, compare=False)
     # per feature, its weights in the order of LABELS: a line's scores are a few vector sums
@@ -139,7 +146,8 @@ class LayoutModel:
 
     def __post_init__(self) -> None:
         self._vectors = {name: [weights.get(label, 0.0) for label in LABELS] for name, weights in self.state.items()}
-        self._into_all = {label: [self.transitions.get((before, label), 0.0) for before in LABELS] for label in LABELS}
+        self._succession = {**self.transitions, **dict.fromkeys(NEVER_FOLLOWS, _RULED_OUT)}
+        self._into_all = {label: [self._succession.get((before, label), 0.0) for before in LABELS] for label in LABELS}
 
     def roles(self, features: list[Features], constraints: list[Constraint | None]) -> list[Role]:
         """The best labels for a page's lines (Viterbi), each able to explain itself."""
@@ -155,7 +163,7 @@ class LayoutModel:
             into = self._into_all if len(labels) == len(LABELS) else None
             here, came = {}, {}
             for label, own in own_scores.items():
-                weights = into[label] if into else [self.transitions.get((before, label), 0.0) for before in labels]
+                weights = into[label] if into else [self._succession.get((before, label), 0.0) for before in labels]
                 reached = [value + weight for value, weight in zip(values, weights)]
                 top_value = max(reached)  # the first of equals, as LABELS orders them
                 here[label], came[label] = top_value + own, labels[reached.index(top_value)]

@@ -16,7 +16,7 @@ from ..errors import KccleanError
 from ..model import Page, Role
 from ..rules import Rulebook
 from .cuts import IssueText
-from .decisions import LABELS, LayoutModel
+from .decisions import LABELS, NEVER_FOLLOWS, LayoutModel
 from .features import Constraint, Features, constraints, line_features
 from .joins import weigh_break
 from .labelling import LabelledPage
@@ -245,6 +245,9 @@ def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None, initia
     starts = numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]])
     order = numpy.argsort(lengths, kind="stable")
     groups = [order[k : k + _GROUP] for k in range(0, len(order), _GROUP)]
+    ruled_out = numpy.zeros((size, size))
+    for before, after in NEVER_FOLLOWS:
+        ruled_out[label_at[before], label_at[after]] = -1e6
     gold_transitions = numpy.zeros((size, size))
     for start, length in zip(starts, lengths):
         labels = gold_array[start : start + length]
@@ -260,7 +263,7 @@ def _fit_roles(numpy, prepared: list[Prepared], base: LayoutModel | None, initia
         grad_emissions[numpy.arange(line), gold_array] -= 1
         grad_trans = -gold_transitions.copy()
         for group in groups:
-            loss += _forward_backward(numpy, emissions, trans, starts[group], numpy.array(lengths)[group], grad_emissions, grad_trans)
+            loss += _forward_backward(numpy, emissions, trans + ruled_out, starts[group], numpy.array(lengths)[group], grad_emissions, grad_trans)
         grad_weights = matrix.T @ grad_emissions
         loss += ROLE_PRIOR / 2 * (((weights - w0) ** 2).sum() + ((trans - t0) ** 2).sum())
         grad_weights += ROLE_PRIOR * (weights - w0)
