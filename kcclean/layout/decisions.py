@@ -33,9 +33,12 @@ from .features import Constraint, Features
 
 LABELS = ("masthead", "banner", "head", "head+", "subhead", "byline", "credit", "body")
 # Successions no page has: an article does not start right after a line of a headline (that
-# headline would have no article under it: it is a banner, or the new line goes on with it).
-# A constraint on the sequence, not a weight: the fit and the runtime both rule them out.
-NEVER_FOLLOWS = frozenset({("head", "head"), ("head+", "head")})
+# headline would have no article under it: it is a banner, or the new line goes on with it),
+# and a further line of a headline follows a line of it. Constraints on the sequence, not
+# weights: the fit and the runtime both rule them out.
+NEVER_FOLLOWS = frozenset(
+    {("head", "head"), ("head+", "head")} | {(label, "head+") for label in LABELS if label not in ("head", "head+")}
+)
 _RULED_OUT = -1e9
 FORMAT = 1
 _SHOWN = 5  # features named in a decision's evidence, strongest first
