@@ -236,3 +236,24 @@ def test_a_line_standing_between_prose_is_told_alone_or_one_of_a_set(page: str, 
     features = dict(zip((unit.text for unit in split.units), line_features(split, rulebook)))
     others = {"one of several between prose", "alone between prose in its stretch"} - {feature}
     assert feature in features[line].values and not others & set(features[line].values)
+
+
+# A headline of three lines, the third who chaired and who attended: the fitted weights alone would
+# start an article with it, which no page does right under a headline.
+STACKED_HEADLINE = """\
+区政府召开第十二次常务会议
+
+研究部署夏季防汛和安全生产工作
+
+王建华主持 李明列席
+
+本报讯（记者 王丽）6月3日，区政府召开第十二次常务会议，研究部署夏季防汛和安全生产工作。
+"""
+
+
+def test_a_label_the_lines_around_it_rule_out_is_said_to_be_ruled_out_not_weighed(rulebook) -> None:
+    issue = clean_text(STACKED_HEADLINE, rulebook=rulebook)
+    assert [a.headline for a in issue.articles] == [["区政府召开第十二次常务会议", "研究部署夏季防汛和安全生产工作", "王建华主持 李明列席"]]
+    reasons = [line for line in issue.articles[0].evidence if "王建华主持 李明列席" in line]
+    assert len(reasons) == 1 and "e+" not in reasons[0] and not re.search(r"\d{5,}", reasons[0])
+    assert re.search(r"; head by \d\.\d\d more, but no page has a head line after a head\+? line$", reasons[0]), reasons[0]

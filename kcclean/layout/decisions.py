@@ -57,8 +57,10 @@ class Role:
     previous: str | None  # the labels of the lines around it
     following: str | None
 
-    def _placed(self, candidate: str) -> float:
-        transitions = self.model._succession
+    def _placed(self, candidate: str, transitions: dict[tuple[str, str], float] | None = None) -> float:
+        """The candidate's score in its place between the lines around it (by default with the
+        successions no page has ruled out; an explanation weighs the fitted ones alone)."""
+        transitions = self.model._succession if transitions is None else transitions
         return (
             self.scores[candidate]
             + (transitions.get((self.previous, candidate), 0.0) if self.previous else 0.0)
@@ -74,9 +76,13 @@ class Role:
         the runner-up among `rivals` (the one that would score best in its place between the
         lines around it), strongest first."""
         label = label or self.label
-        vectors, transitions = self.model._vectors, self.model._succession
+        vectors, transitions = self.model._vectors, self.model.transitions
         others = [other for other in self.scores if other != label and other in rivals]
-        runner = max(others, key=self._placed) if others else None
+
+        def placed(candidate: str) -> float:
+            return self._placed(candidate, transitions)
+
+        runner = max(others, key=placed) if others else None
         evidence = []
         details = self.features.details
         mine, theirs = LABELS.index(label), LABELS.index(runner) if runner else None
@@ -99,8 +105,14 @@ class Role:
         parts = _named(evidence[:_SHOWN])
         if self.constraint:
             parts.insert(0, f"{self.constraint} (settles it)")
-        margin = f"; {runner} by {self._placed(label) - self._placed(runner):.2f} less" if runner else ""
-        return f"{'; '.join(parts)} = {self.scores[label]:+.2f}{margin}"
+        margin = placed(label) - placed(runner) if runner else 0.0
+        if runner is None:
+            rest = ""
+        elif margin >= 0 or self._placed(runner) > _RULED_OUT / 2:
+            rest = f"; {runner} by {margin:.2f} less"
+        else:  # a rival the fitted weights prefer, ruled out by the lines around it (NEVER_FOLLOWS)
+            rest = f"; {runner} by {-margin:.2f} more, but {_never_said(self.previous, runner, self.following)}"
+        return f"{'; '.join(parts)} = {self.scores[label]:+.2f}{rest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +129,13 @@ class Odds:
     def named(self) -> str:
         """The features that weighed most, with their contributions."""
         return "; ".join(_named(self.evidence))
+
+
+def _never_said(previous: str | None, label: str, following: str | None) -> str:
+    """Why the lines around a line rule a label out, in words."""
+    if (previous, label) in NEVER_FOLLOWS:
+        return f"no page has a {label} line after a {previous} line"
+    return f"no page has a {following} line after a {label} line"
 
 
 def _named(evidence: list[tuple[str, float, str]]) -> list[str]:
