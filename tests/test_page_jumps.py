@@ -181,3 +181,12 @@ def test_a_stitch_rejected_in_the_report_leaves_the_continuation_where_it_is_pri
     articles = [json.loads(line) for line in Path("second/articles.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [a["headline"] for a in articles] == [["柯城召开安全生产会议"], ["航埠镇柑橘喜获丰收"], ["柑橘喜获丰收"]]
     assert articles[2]["body"] == ["忙着采摘、分拣。"]
+
+
+def test_text_after_a_jump_marker_alone_on_its_line_goes_on_in_the_article() -> None:
+    # （下转2版） and （上接1版） each on a line of their own: the text after the second is the
+    # article's, not page furniture as the line after a masthead line would be
+    text = "柯城召开安全生产会议\n\n本报讯（记者 王思）5月8日，柯城召开安全生产工作会议，部署节日期间\n\n（下转2版）\n\n（上接1版）\n\n的安全工作。\n"
+    issue = kcclean.clean_text(text)
+    assert [a.body for a in issue.articles] == [["本报讯（记者 王思）5月8日，柯城召开安全生产工作会议，部署节日期间的安全工作。"]]
+    assert not [c for c in issue.changes if c.rule == "layout.furniture"]

@@ -121,13 +121,18 @@ def constraints(page: Page, features: list[Features], reviewed: dict[int, Layout
             found.append(_KNOWN_BANNER)
         elif previous is not None and "lead cue" in features[index - 1].values and _opens_bracket(previous.text):
             found.append(_IN_OPEN_LEAD)
-        elif unit.continued_from:
+        elif unit.continued_from or _marker(previous, "continued_from"):
             found.append(_AFTER_JUMP)
-        elif unit.continued_to:
+        elif unit.continued_to or _marker(page.units[index + 1] if index + 1 < len(page.units) else None, "continued_to"):
             found.append(_BEFORE_JUMP)
         else:
             found.append(None)
     return found
+
+
+def _marker(unit: Unit | None, direction: str) -> bool:
+    """Is the unit a continuation marker alone on its line, saying `direction`?"""
+    return unit is not None and unit.role is Role.MARKER and bool(getattr(unit, direction))
 
 
 def _opens_bracket(text: str) -> bool:
