@@ -811,7 +811,11 @@ def test_a_keyboard_only_review_of_50_changes_is_applied_and_marked_by_the_rerun
     starts = {(a["source"], a["units"][0]["spans"][0][1]) for f in after["files"] for a in f["articles"] if a["units"] and a["units"][0]["spans"]}
     text = next(f["text"] for f in after["files"] if f["source"] == new_article["source"])
     assert (new_article["source"], sum(len(line) + 1 for line in text.split("\n")[: new_article["line"] - 1])) in starts
-    assert after["summary"]["articles"] == data["summary"]["articles"] + 1
+    # one more article, and one more still: the text split off ends with the article's 下转2版,
+    # and the continuation on page 2 is only suggested for it (its first line, a paragraph,
+    # half-matches the jump headline)
+    assert after["summary"]["articles"] == data["summary"]["articles"] + 2
+    assert [c["applied"] for c in after["changes"] if c["kind"] == "stitch" and c["source"] == "2023-05-10_p2.txt"] == [False]
 
     # the new report marks the decisions kept, and starts with none of the old run's
     opened = Review(browser, html_again, context=None)
@@ -848,12 +852,19 @@ def test_the_change_stays_in_view_beside_the_panel_and_the_panel_after_a_decisio
     assert f"keep-break at line {join['undo']['line']}" in panel.inner_text() and "undo reject" in panel.inner_text()
     page.locator('#pop [data-decide="reject"]').click()  # undo reject
     assert panel.is_visible() and "reject: wrong here" in panel.inner_text() and "1 fix rejected" not in page.inner_text("#review")
-    # a change no review can undo offers no rejection, and claims nothing
+    # a change no review can undo (a continuation marker kept as metadata) offers no
+    # rejection, and claims nothing
+    marker = next(c for c in data["changes"] if c["rule"] == "layout.continuation")
+    page.evaluate(f"window.kccleanReport.goToChange({marker['id']}, true)")
+    page.locator(f'.mk[data-ci~="{marker["id"]}"]').first.click()
+    assert page.locator('#pop [data-decide="reject"]').count() == 0 and "nothing is exported" in panel.inner_text()
+    assert "kept out" not in panel.inner_text()
+    # a page jump's stitch is undone by keeping the continuation in place
     stitch = next(c for c in data["changes"] if c["kind"] == "stitch")
     page.evaluate(f"window.kccleanReport.goToChange({stitch['id']}, true)")
     page.locator(f'.mk[data-ci~="{stitch["id"]}"]').first.click()
-    assert page.locator('#pop [data-decide="reject"]').count() == 0 and "nothing is exported" in panel.inner_text()
-    assert "kept out" not in panel.inner_text()
+    page.locator('#pop [data-decide="reject"]').click()
+    assert f"keep-in-place at line {stitch['undo']['line']}" in panel.inner_text()
     opened.close()
 
 
