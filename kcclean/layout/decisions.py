@@ -9,10 +9,14 @@ file (`kcclean/data/layout-model.toml`, or a user's own: `--layout-model`).
 - Each break between two pieces of a paragraph is a logistic model: the probability that the
   text was cut there. Above `apply_at` the pieces are joined; above `suggest_at` the join is
   only suggested: a close decision stays a suggestion.
+- Which article a page jump's continuation goes on is a choice among the articles that jump
+  to its page and none of them (a multinomial logit, `LayoutModel.choose`), with the same
+  thresholds.
 
 A fact that settles a case outright (a line that is only a continuation marker, kcclean's own
 article file marking its headlines with #) is a named constraint: it limits the labels a line
-may take and shows in the evidence like a feature. The runtime needs no machine-learning
+may take and shows in the evidence like a feature. Successions no page has (`NEVER_FOLLOWS`)
+are ruled out of the sequence, and a line's reason says so where they decided it. The runtime needs no machine-learning
 library: a model is a table of weights.
 """
 

@@ -1,7 +1,8 @@
 """Fitting the layout model's weights from labelled pages (`kcclean layout fit`,
-`scripts/fit_layout.py`): a linear-chain CRF for the roles of lines and a logistic model for
-breaks, both regularised towards a base model (zero, or the shipped weights when a user fits
-their own paper), fitted with L-BFGS. Deterministic: the same pages give the same weights.
+`scripts/fit_layout.py`): a linear-chain CRF for the roles of lines, a logistic model for
+breaks and a multinomial logit for the article a page jump's continuation goes on, all
+regularised towards a base model (zero, or the shipped weights when a user fits their own
+paper), fitted with L-BFGS. Deterministic: the same pages give the same weights.
 
 Needs numpy and scipy (`pip install 'kcclean[fit]'`); the runtime that reads the weights
 does not.
