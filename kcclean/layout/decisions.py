@@ -16,8 +16,8 @@ file (`kcclean/data/layout-model.toml`, or a user's own: `--layout-model`).
 A fact that settles a case outright (a line that is only a continuation marker, kcclean's own
 article file marking its headlines with #) is a named constraint: it limits the labels a line
 may take and shows in the evidence like a feature. Successions no page has (`NEVER_FOLLOWS`)
-are ruled out of the sequence, and a line's reason says so where they decided it. The runtime needs no machine-learning
-library: a model is a table of weights.
+are ruled out of the sequence, and a line's reason says so where they decided it. The
+runtime needs no machine-learning library: a model is a table of weights.
 """
 
 from __future__ import annotations
@@ -127,8 +127,9 @@ class Odds:
     probability: float
     evidence: list[tuple[str, float, str]]
 
-    def explain(self, what: str = "a cut") -> str:
-        return f"{self.named()}; {what} with probability {self.probability:.2f}"
+    def explain(self) -> str:
+        """A break's weighing in words."""
+        return f"{self.named()}; a cut with probability {self.probability:.2f}"
 
     def named(self) -> str:
         """The features that weighed most, with their contributions."""
@@ -220,22 +221,24 @@ class LayoutModel:
 
     def join(self, features: Features) -> Odds:
         """How likely the break is a cut, and the features that weighed most."""
-        return _odds(self.breaks, self.bias, features)
+        return _choice(self.breaks, self.bias, [features])[0]
 
     def choose(self, candidates: list[Features]) -> list[Odds]:
         """How likely a continuation goes on each article that jumps to its page, weighed
-        together and against none of them (a choice among them, as a multinomial logit: two
-        articles it fits alike share the odds, and neither is sure)."""
-        weighed = [_weighed(self.jumps, self.jump_bias, features) for features in candidates]
-        top = max([0.0, *(total for total, _ in weighed)])  # none of them scores 0
-        shares = [math.exp(total - top) for total, _ in weighed]
-        whole = math.exp(-top) + sum(shares)
-        return [Odds(share / whole, evidence) for share, (_, evidence) in zip(shares, weighed)]
+        together and against none of them: two articles it fits alike share the odds, and
+        neither is sure."""
+        return _choice(self.jumps, self.jump_bias, candidates)
 
 
-def _odds(weights: dict[str, float], bias: float, features: Features) -> Odds:
-    total, evidence = _weighed(weights, bias, features)
-    return Odds(1 / (1 + math.exp(-total)), evidence)
+def _choice(weights: dict[str, float], bias: float, candidates: list[Features]) -> list[Odds]:
+    """A choice among candidates and none of them (a multinomial logit: each candidate scores
+    its features, none scores 0), as the fit models it; a yes-or-no decision is a choice of
+    one candidate, the logistic model."""
+    weighed = [_weighed(weights, bias, features) for features in candidates]
+    top = max([0.0, *(total for total, _ in weighed)])  # scores shifted so that none overflows
+    shares = [math.exp(total - top) for total, _ in weighed]
+    whole = math.exp(-top) + sum(shares)
+    return [Odds(share / whole, evidence) for share, (_, evidence) in zip(shares, weighed)]
 
 
 def _weighed(weights: dict[str, float], bias: float, features: Features) -> tuple[float, list[tuple[str, float, str]]]:

@@ -2,11 +2,11 @@
 to the article that jumps to its page that the layout model finds likeliest to go on in it
 (`stitch.page-jump`), its first paragraph joined to the cut one.
 
-The model weighs each pair of an article that jumps and a continuation on the features of
-`jump_features`: how alike the continuation's jump headline and the article's headline are,
-against the other articles that jump, and whether a word runs across the jump.
-The runtime reads the pair off the drafts; the fit reads it off labelled pages (`jump_rows`),
-so both weigh the same plain data (`JumpEnd`)."""
+The model chooses among the articles that jump and none of them, each weighed on the features
+of `jump_features`: how alike the continuation's jump headline and the article's headline
+are, against the other articles that jump, and whether a word runs across the jump. The
+runtime reads them off the drafts, the fit off labelled pages (`jump_choices`), so both weigh
+the same plain data (`JumpEnd`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ..model import Draft, IssueDraft, Role
+from ..model import Draft, IssueDraft, Role, Unit
 from ..provenance import join_link
 from ..rules import LayoutRuleId, Rulebook
 from ..words import word_across
@@ -44,25 +44,30 @@ class JumpEnd:
         )
 
 
-def jump_features(article: JumpEnd, continuation: JumpEnd, rivals: Sequence[JumpEnd]) -> Features:
-    """The features of a continuation going on an article that jumps, among `rivals` (the
-    other articles that could hold it)."""
-    features = Features()
+def jump_features(candidates: Sequence[JumpEnd], continuation: JumpEnd) -> list[Features]:
+    """The features of a continuation going on each of the articles that could hold it,
+    each weighed against the others (its rivals)."""
     jump = continuation.headline
-    if not rivals:
-        features.add("the only article that jumps")
-    if not jump:
-        features.add("no jump headline")
-    else:
-        match = _match(jump, article.headline)
-        features.add("jump headline match", match / 100, f"{jump!r} in {article.headline!r}: {match:.0f}/100")
-        if rivals:
-            best_rival = max(_match(jump, rival.headline) for rival in rivals)
-            features.add("jump headline match over the best rival", (match - best_rival) / 100, f"{match:.0f} against {best_rival:.0f}")
-    if article.tail and continuation.opening and not ends_sentence(article.tail):
-        if word := word_across(article.tail, continuation.opening):
-            features.add("a word runs across the jump", detail=f"{article.tail[-3:]}|{continuation.opening[:3]}: {word}")
-    return features
+    matches = [_match(jump, article.headline) for article in candidates]
+    found = []
+    for k, article in enumerate(candidates):
+        features = Features()
+        rivals = matches[:k] + matches[k + 1 :]
+        if not rivals:
+            features.add("the only article that jumps")
+        if not jump:
+            features.add("no jump headline")
+        else:
+            match = matches[k]
+            features.add("jump headline match", match / 100, f"{jump!r} in {article.headline!r}: {match:.0f}/100")
+            if rivals:
+                best = max(rivals)
+                features.add("jump headline match over the best rival", (match - best) / 100, f"{match:.0f} against {best:.0f}")
+        if article.tail and continuation.opening and not ends_sentence(article.tail):
+            if word := word_across(article.tail, continuation.opening):
+                features.add("a word runs across the jump", detail=f"{article.tail[-3:]}|{continuation.opening[:3]}: {word}")
+        found.append(features)
+    return found
 
 
 def _match(jump: str, headline: str) -> float:
@@ -109,19 +114,15 @@ def jump_choices(parts: Iterable[JumpPart]) -> list[Choice]:
             articles = [a for a, _ in candidates]
             ends = [end for _, end in candidates]
             gold = articles.index(part.article) if part.article in articles else None
-            choices.append((_weighed_all(ends, part.end), gold))
-            choices.append((_weighed_all(ends, JumpEnd("", part.end.opening, part.end.tail)), gold))
+            choices.append((jump_features(ends, part.end), gold))
+            choices.append((jump_features(ends, JumpEnd("", part.end.opening, part.end.tail)), gold))
             if gold is not None:
-                choices.append((_weighed_all(ends[:gold] + ends[gold + 1 :], part.end), None))
+                choices.append((jump_features(ends[:gold] + ends[gold + 1 :], part.end), None))
                 del waiting[part.article]
         first = whole.setdefault(part.article, part.end)
         if part.jumps_to is not None:
             waiting[part.article] = (JumpEnd(first.headline, first.opening, part.end.tail), part.page, part.jumps_to)
     return [choice for choice in choices if choice[0]]
-
-
-def _weighed_all(candidates: list[JumpEnd], continuation: JumpEnd) -> list[Features]:
-    return [jump_features(end, continuation, candidates[:k] + candidates[k + 1 :]) for k, end in enumerate(candidates)]
 
 
 def stitch_pages(issue: IssueDraft, rulebook: Rulebook, model: LayoutModel) -> None:
@@ -144,7 +145,7 @@ def stitch_pages(issue: IssueDraft, rulebook: Rulebook, model: LayoutModel) -> N
         ]
         if not candidates:
             continue
-        weighed = model.choose(_weighed_all([JumpEnd.of(d) for d in candidates], JumpEnd.of(fragment)))
+        weighed = model.choose(jump_features([JumpEnd.of(d) for d in candidates], JumpEnd.of(fragment)))
         ranked = sorted(zip(weighed, candidates), key=lambda pair: -pair[0].probability)
         odds, best = ranked[0]
         said = _said(ranked)
@@ -155,7 +156,7 @@ def stitch_pages(issue: IssueDraft, rulebook: Rulebook, model: LayoutModel) -> N
             drafts.remove(fragment)
 
 
-def _recorded_at(fragment: Draft) -> list:
+def _recorded_at(fragment: Draft) -> list[Unit]:
     """The lines a stitch of the fragment is recorded at: its jump headline, else its first line."""
     return fragment.headline or fragment.body[:1]
 
