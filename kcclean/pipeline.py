@@ -292,9 +292,7 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
         found = cache.entries.load("issue", key)
         if found is not None:
             layout, record, pickled, digest = found
-            if record.key == cache.keys.repair:
-                return _kept_issue(pickled, digest)
-            if record.holds_for(cache.keys, rulebook):
+            if record.key == cache.keys.repair or record.holds_for(cache.keys, rulebook):
                 return _kept_issue(pickled, digest)
         else:
             layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
