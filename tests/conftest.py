@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from kcclean.rules import Rulebook, load_rulebook
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 # The real transcripts live beside the repository, not in it; tests over them skip without them.
+# The module of `kcclean fix`, to patch its steps (`kcclean.cli.fix` is the command itself)
+FIX = importlib.import_module("kcclean.cli.fix")
 SEEDS = Path(os.environ.get("KCCLEAN_SEEDS", ROOT.parent / "shared" / "seeds"))
 
 # Hypothesis profiles. CI tries the same examples on every run (derandomize), so a submission

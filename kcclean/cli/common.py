@@ -223,8 +223,12 @@ def warn(issue: Issue) -> None:
         say_warning(message)
 
 
+def warning_line(message: str) -> str:
+    return f"kcclean: warning: {visible(message)}"
+
+
 def say_warning(message: str) -> None:
-    typer.echo(f"kcclean: warning: {visible(message)}", err=True)
+    typer.echo(warning_line(message), err=True)
 
 
 

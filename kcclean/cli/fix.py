@@ -37,11 +37,11 @@ from .common import (
     progress,
     rulebook_of,
     run_cache,
-    say_warning,
     terminate_as_interrupt,
     user_errors,
-    warn,
+    warning_line,
 )
+from .unchanged import Said, fingerprint, keep, replayed
 
 
 def _engine(
@@ -126,8 +126,9 @@ def fix(
     A rerun costs only what changed: each issue's result is kept in the cache (kcclean cache
     dir) under the bytes of its files, the rules and the settings, and used again while
     they are the same; after a changed character rule only the issues it can change are
-    repaired again, their layout not read anew. --no-cache neither uses nor keeps it. The
-    output is the same either way.
+    repaired again, their layout not read anew. A rerun with nothing changed, the output
+    folder as it left it, writes nothing and says what it said. --no-cache neither uses nor
+    keeps it. The output is the same either way.
     """
     with user_errors(), terminate_as_interrupt():
         rulebook = rulebook_of(rules, select, ignore, unsafe, layout_model, review)
@@ -143,6 +144,12 @@ def fix(
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         cache = run_cache(rulebook, no_cache)
+        printed = None if cache is None or dry_run or urls or STDIN in files else fingerprint(cache, rulebook, files, missing, out)
+        if (exit_code := replayed(cache, out, printed, quiet)) is not None:
+            if exit_code:
+                raise typer.Exit(exit_code)
+            return
+        said = Said(quiet)
         folder = nullcontext() if dry_run else OutputFolder(out, force, cache and cache.hashes(out))
         size = 0 if urls else sum(path.stat().st_size for path in files if path != STDIN)
         files_done: set[str] = set()  # a file holding several issues counts once
@@ -159,7 +166,7 @@ def fix(
                 typer.echo(f"kcclean: removed {visible(str(stale))}, left by a run that was killed", err=True)
             for item, part in clean(files, keys):
                 if isinstance(item, KccleanError):
-                    typer.echo(f"kcclean: skipped {visible(str(item))}", err=True)
+                    said.error(f"kcclean: skipped {visible(str(item))}")
                     report.add_skipped(item)
                     worst = max(worst, item.exit_code)
                     terminal.advance(1)
@@ -168,11 +175,12 @@ def fix(
                     report.add_issue(item)
                 else:
                     _add(item, part, folder, report, shown)
-                if not quiet:
-                    warn(item)
+                for message in item.warnings:  # bad bytes replaced, a rule switched off
+                    said.warning(warning_line(message))
                 for name in item.sources:
+                    line = said.noted(file_line(name, item))
                     if not quiet:
-                        terminal.say(file_line(name, item))
+                        terminal.say(line)
                     if dry_run and not quiet:
                         for change in item.changes:
                             if change.source == name and change.kind != "record":
@@ -184,8 +192,7 @@ def fix(
                 terminal.note(f"cleaning {item.sources[-1]}: {counted(issues_done, 'issue')} done")
             for source, message in keys.repeated():
                 report.add_warning(source, message)
-                if not quiet:
-                    say_warning(message)
+                said.warning(warning_line(message))
             if not dry_run:
                 with folder.open("report.json") as handle:
                     report.write_json(handle)
@@ -196,10 +203,13 @@ def fix(
                     shown.publish()
         total = report.summary()
         where = "nothing written (dry run)" if dry_run else visible(f"wrote {out}/ (open {out}/report.html)")
-        typer.echo(
+        last = (
             f"{counted(total['files'], 'file')}, {counted(total['articles'], 'article')}, {counted(total['fixes'], 'fix')}, "
             f"{counted(total['suggestions'], 'suggestion')}, {counted(total['warnings'], 'warning')}; {where}"
         )
+        typer.echo(last)
+        if not dry_run and cache is not None:
+            keep(cache, out, printed, folder.published, said, last, worst)
         if worst:
             raise typer.Exit(worst)
 

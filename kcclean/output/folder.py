@@ -18,7 +18,6 @@ as cleaning them on some disks, and the main process would otherwise do it for e
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -39,6 +38,7 @@ from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
 from .hashed import Hashed, Remembered, clock
 from .kept import KeptFolders, Records
+from .lock import FolderLock
 
 MARKER = ".kcclean"  # the manifest: kcclean made this folder, and what each file held
 PARTS = ".parts"  # in the staging folder: article files written by workers, not yet in place
@@ -50,19 +50,8 @@ OWN_FILES = ("articles.jsonl", "issues.jsonl", "report.json", "report.html")
 _NAME_MAX, _BESIDE = 255, 32
 _LISTED = 5  # changed or added files named in the refusal; the rest counted
 _FRONT_MATTER_FIELDS = (
-    "id",
-    "source",
-    "sources",
-    "date",
-    "issue",
-    "page",
-    "headline",
-    "byline",
-    "kind",
-    "continued_to",
-    "continued_from",
-    "truncated",
-    "changes",
+    "id", "source", "sources", "date", "issue", "page", "headline", "byline",
+    "kind", "continued_to", "continued_from", "truncated", "changes",
 )
 _SLUG_LENGTH = 24
 
@@ -278,9 +267,10 @@ class OutputFolder:
         self.staging: Path | None = None
         self.stale: list[Path] = []  # staging folders of killed runs, removed on entry
         self._made: list[Path] = []
-        self._lock: int | None = None
+        self._lock = FolderLock(self._beside("lock"), target)
         self._found: dict[str, str] = {}  # what the target held at the start (`contents`)
         self._hashed = Hashed(0)  # the same, with the lstat of each file
+        self.published: Hashed | None = None  # the folder `finish` published (`_remember`)
         self._remembered = remembered
         self._written: dict[str, str] = {}  # the manifest's files: SHA-256 by path
         self._articles = self._issues = self._manifest = None
@@ -305,7 +295,7 @@ class OutputFolder:
         self._made = [p for p in (parent, *parent.parents) if not p.exists()]  # removed on failure
         with self._writing():
             parent.mkdir(parents=True, exist_ok=True)
-            self._lock = self._locked()
+            self._lock.take()
         self._found = self._checked()
         self._kept = KeptFolders(self._found)
         with self._writing():
@@ -321,32 +311,9 @@ class OutputFolder:
         with self._writing("issues.jsonl"):
             self._issues = open(self.staging / "issues.jsonl", "w", encoding="utf-8")
 
-    def _locked(self) -> int:
-        """A lock beside the target, held for the run: a second run into the same folder would
-        take this one's output for hand edits, or publish over it."""
-        path = self._beside("lock")
-        while True:
-            handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(handle)
-                raise OutputError(
-                    f"{self.target}: another kcclean run is writing this folder; wait for it to finish or choose another --out"
-                ) from None
-            try:
-                if os.path.samestat(os.fstat(handle), os.stat(path, follow_symlinks=False)):
-                    return handle
-            except FileNotFoundError:
-                pass
-            os.close(handle)  # the run that held it removed it meanwhile: lock the new one
-
-    def _unlock(self) -> None:
-        if self._lock is not None:
-            with suppress(OSError):
-                os.unlink(self._beside("lock"))  # before closing: no run locks a removed file
-            os.close(self._lock)
-            self._lock = None
+    def in_use(self) -> bool:
+        """Whether a run is writing the folder now."""
+        return self._lock.held_by_a_run()
 
     def _checked(self) -> dict[str, str]:
         """What the target holds now, once it is known that replacing it loses nothing: it is
@@ -361,7 +328,7 @@ class OutputFolder:
             raise OutputError(
                 f"{self.target}: folder exists and was not made by kcclean; choose another --out or empty it first"
             )
-        now = clock(self._lock)
+        now = clock(self._lock.handle)
         self._hashed = contents(self.place, self._remembered and self._remembered.load(), now)
         found = self._hashed.held
         changed, added = ([], []) if self.force else differences(found, read_manifest(self.target))
@@ -485,8 +452,10 @@ class OutputFolder:
             shutil.rmtree(old, ignore_errors=True)
 
     def _remember(self) -> None:
-        """Keep the SHA-256 of the files just published, with their lstat, for the next run."""
-        self._remembered.store(Hashed.published(self.place, self._written, clock(self._lock)))
+        """Keep the SHA-256 of the files just published (the manifest's too: a rerun with nothing
+        changed checks the folder by them), with their lstat, for the next run."""
+        self.published = Hashed.published(self.place, {**self._written, MARKER: file_hash(self.place / MARKER)}, clock(self._lock.handle))
+        self._remembered.store(self.published)
 
     def _moved_aside(self) -> Path | None:
         """The target renamed out of the way, where nothing more is written into it by name, and
@@ -538,7 +507,7 @@ class OutputFolder:
                     self._manifest.close()
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
-            self._unlock()
+            self._lock.release()
             for folder in self._made:  # deepest first; only the empty ones this run made
                 try:
                     folder.rmdir()

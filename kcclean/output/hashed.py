@@ -90,6 +90,30 @@ class Hashed:
             return None
         return self.held[path]
 
+    def unchanged(self, folder: Path) -> bool:
+        """Whether `folder` holds just the files whose lstat this holds, each unchanged since
+        (`known`); nothing is read."""
+        seen = 0
+
+        def walk(where: str, prefix: str) -> bool:
+            nonlocal seen
+            try:
+                entries = list(os.scandir(where))
+            except OSError:
+                return False
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not walk(entry.path, f"{prefix}{entry.name}/"):
+                        return False
+                    continue
+                path = prefix + entry.name
+                if path not in self.signatures or self.known(path, entry.stat(follow_symlinks=False)) is None:
+                    return False
+                seen += 1
+            return True
+
+        return walk(str(folder), "") and seen == len(self.signatures)
+
     def hash(self, path: str, where: str, earlier: Hashed | None) -> None:
         """Note what the file at `path` (in the folder; `where` on the disk) holds: its SHA-256,
         taken from `earlier` when the file has not changed since, or where a link leads."""

@@ -1,0 +1,137 @@
+"""A rerun of `fix` with nothing changed is answered from the last run's record
+(kcclean/cli/unchanged.py): it reads, cleans and writes nothing, and says and exits as that
+run did. Anything that could change the output or the words makes a full run."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIX, FIXTURES, run, tree
+
+from kcclean.cli import unchanged
+from kcclean.output.folder import OutputFolder
+from kcclean_dev.rule_files import table_rule
+
+pytestmark = pytest.mark.usefixtures("workdir")
+
+
+@pytest.fixture(autouse=True)
+def _inputs_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inputs here are written by the test itself, a moment before the run."""
+    monkeypatch.setattr(unchanged, "_SETTLED_NS", 0)
+
+
+def _issue(folder: str = "in") -> Path:
+    """The sample issue, with a byte that is not UTF-8 (a warning) in its second page."""
+    shutil.copytree(FIXTURES / "sample", folder, ignore=shutil.ignore_patterns("*.labels", "*.expected"))
+    page = Path(folder, "2023-05-10_p2.txt")
+    data = page.read_bytes()
+    stop = data.index("。".encode())
+    page.write_bytes(data[:stop] + b"\xff" + data[stop:])
+    return Path(folder)
+
+
+def _nothing_is_cleaned_or_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(FIX, "clean_files", lambda *args, **kwargs: pytest.fail("the rerun cleaned"))
+    monkeypatch.setattr(OutputFolder, "__enter__", lambda self: pytest.fail("the rerun wrote"))
+
+
+@pytest.mark.parametrize("quiet", [(), ("-q",)], ids=["said", "quiet"])
+def test_a_rerun_with_nothing_changed_says_and_exits_as_the_run_did_and_touches_nothing(quiet, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _issue()
+    first = run("fix", "--jobs", "1", inputs, "missing.txt", "--out", "out", *quiet)
+    assert first.exit_code == 2 and "skipped missing.txt" in first.output
+    assert ("byte 178 (0xFF) is not UTF-8" in first.output) != bool(quiet)  # a warning, unless quiet
+    written = {path: os.lstat(path) for path in Path("out").rglob("*")}
+    with monkeypatch.context() as patched:
+        _nothing_is_cleaned_or_written(patched)
+        again = run("fix", "--jobs", "1", inputs, "missing.txt", "--out", "out", *quiet)
+    assert (again.exit_code, again.output) == (first.exit_code, first.output)
+    assert {path: os.lstat(path) for path in Path("out").rglob("*")} == written
+
+
+def test_a_quiet_rerun_of_a_run_that_said_everything_says_what_a_quiet_run_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _issue()
+    run("fix", "--jobs", "1", inputs, "missing.txt", "--out", "out")
+    with monkeypatch.context() as patched:
+        _nothing_is_cleaned_or_written(patched)
+        replayed = run("fix", "--jobs", "1", inputs, "missing.txt", "--out", "out", "-q")
+    monkeypatch.setattr(FIX, "replayed", lambda *args: None)
+    worked = run("fix", "--jobs", "1", inputs, "missing.txt", "--out", "out", "-q")
+    assert (replayed.exit_code, replayed.output) == (worked.exit_code, worked.output)
+    assert "kcclean: warning" not in replayed.output and "skipped missing.txt" in replayed.output
+
+
+def _input_edited() -> tuple[str, ...]:
+    page = Path("in", "2023-05-10_p1.txt")
+    page.write_text(page.read_text(encoding="utf-8").replace("柯城", "柯城区", 1), encoding="utf-8")
+    return ()
+
+
+def _rule_added() -> tuple[str, ...]:
+    Path("mine").mkdir()
+    Path("mine", "house.toml").write_text(table_rule("house.place-name", "柯城区", "柯城"), encoding="utf-8")
+    return ("--rules", "mine")
+
+
+def _output_file_removed() -> tuple[str, ...]:
+    next(Path("out").glob("*/*.md")).unlink()
+    return ()
+
+
+@pytest.mark.parametrize("change", [_input_edited, _rule_added, _output_file_removed, lambda: ("--ignore", "punct")],
+                         ids=["input edited", "rule added", "output file removed", "setting changed"])
+def test_a_change_the_output_depends_on_makes_a_full_run(change, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _issue()
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    options = change()
+    rerun = run("fix", "--jobs", "1", inputs, "--out", "out", *options)
+    assert rerun.exit_code == 0, rerun.output
+    cold = run("fix", "--jobs", "1", inputs, "--out", "cold", "--no-cache", *options)
+    assert cold.exit_code == 0
+    assert tree("out") == tree("cold")
+
+
+def test_an_output_file_edited_by_hand_is_refused_as_in_any_run() -> None:
+    inputs = _issue()
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    article = next(Path("out").glob("*/*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "我的更正\n", encoding="utf-8")
+    rerun = run("fix", "--jobs", "1", inputs, "--out", "out")
+    assert rerun.exit_code != 0 and "edited by hand" in rerun.output
+
+
+def test_a_rerun_from_another_folder_says_where_it_wrote_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _issue().absolute()
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    Path("elsewhere").mkdir()
+    monkeypatch.chdir("elsewhere")
+    assert "wrote ../out/" in run("fix", "--jobs", "1", inputs, "--out", "../out").output
+
+
+def test_a_folder_another_run_is_writing_is_refused_as_in_any_run() -> None:
+    inputs = _issue()
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    lock = os.open(".out.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rerun = run("fix", "--jobs", "1", inputs, "--out", "out")
+    finally:
+        os.close(lock)
+    assert rerun.exit_code == 2 and "another kcclean run is writing this folder" in rerun.output
+
+
+def test_inputs_changed_just_before_a_run_make_the_next_run_a_full_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file changed in the same tick of the file system's clock as the run looked at it
+    would keep its times: such a run keeps no record to answer the next one from."""
+    monkeypatch.setattr(unchanged, "_SETTLED_NS", 2_000_000_000)
+    inputs = _issue()
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    cleaned = []
+    monkeypatch.setattr(FIX, "clean_files", lambda *args, real=FIX.clean_files, **kwargs: cleaned.append(1) or real(*args, **kwargs))
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    assert cleaned == [1]
