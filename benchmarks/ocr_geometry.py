@@ -41,7 +41,7 @@ import regex  # noqa: E402
 from kcclean.evaluate import Scores, load_articles, match_articles, score  # noqa: E402
 from kcclean.model import Text  # noqa: E402
 from kcclean.pipeline import clean_files  # noqa: E402
-from kcclean.rules import load_rulebook  # noqa: E402
+from kcclean.rules import Settings, load_rulebook  # noqa: E402
 
 WEEKDAYS = "一二三四五六日"
 _DROPPED = regex.compile(r"[\s\p{P}]")  # what the engine drops from a headline: spaces, dashes, quotes
@@ -185,6 +185,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=26, help="body font size in pixels")
     parser.add_argument("--lines", type=int, default=40, help="body lines a page holds")
     scan_options(parser)
+    parser.add_argument("--unsafe", action="store_true", help="apply the suggestions too, as `kcclean fix --unsafe` does")
     parser.add_argument("--keep", type=Path, help="a folder to write each page's OCR JSON and plain text into")
     args = parser.parse_args()
     RapidOCR = engine_class()
@@ -192,12 +193,12 @@ def main() -> None:
     cache = json.loads(args.cache.read_text(encoding="utf-8")) if args.cache and args.cache.is_file() else {}
     folder = args.keep or Path(__import__("tempfile").mkdtemp(prefix="kcclean-ocr-"))
     folder.mkdir(parents=True, exist_ok=True)
-    rulebook = load_rulebook()
+    rulebook = load_rulebook(Settings(unsafe=args.unsafe))
     texts = articles(args.seed)
     engine = None
     started = time.perf_counter()
     print(f"pages of the fixtures' articles, {args.width} characters a column at {args.size} px, "
-          f"scan {args.scale}/{args.blur}/{args.noise} (scale/blur/noise)")
+          f"scan {args.scale}/{args.blur}/{args.noise} (scale/blur/noise){', suggestions applied' if args.unsafe else ''}")
     print(f"{'layout':10} {'input':10} {'articles':>8} {'body CER':>8} {'recall':>7} {'headlines':>9} {'found':>6} {'break F1':>8}")
     for columns in (int(c) for c in args.columns.split(",")):
         setter = Setter(columns, args.width, args.size, args.lines)
