@@ -5,8 +5,10 @@ run did. Anything that could change the output or the words makes a full run."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from conftest import FIX, FIXTURES, run, tree
 
 from kcclean.cli import unchanged
 from kcclean.output.folder import OutputFolder
+from kcclean.output.hashed import Hashed
 from kcclean_dev.rule_files import table_rule
 
 pytestmark = pytest.mark.usefixtures("workdir")
@@ -135,3 +138,20 @@ def test_inputs_changed_just_before_a_run_make_the_next_run_a_full_one(monkeypat
     monkeypatch.setattr(FIX, "clean_files", lambda *args, real=FIX.clean_files, **kwargs: cleaned.append(1) or real(*args, **kwargs))
     run("fix", "--jobs", "1", inputs, "--out", "out")
     assert cleaned == [1]
+
+
+def test_the_folder_is_told_unchanged_by_lstat_and_by_content_in_the_clock_s_last_tick(tmp_path: Path) -> None:
+    """Files written in the tick the run read the clock in (the manifest, the last files) have
+    the clock's time: their lstat cannot vouch for them, their content can."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.md").write_text("一", encoding="utf-8")
+    digest = hashlib.sha256("一".encode()).hexdigest()
+    for clock in (time.time_ns() + 10**9, 0):  # after every file's times; in their tick
+        record = Hashed.published(folder, {"a.md": digest}, clock)
+        assert record.unchanged(folder)
+        (folder / "b.md").write_text("二", encoding="utf-8")
+        assert not record.unchanged(folder), "a file added"
+        (folder / "b.md").unlink()
+    record.held["a.md"] = hashlib.sha256("二".encode()).hexdigest()
+    assert not record.unchanged(folder), "in the clock's tick, its content is what tells"

@@ -91,8 +91,9 @@ class Hashed:
         return self.held[path]
 
     def unchanged(self, folder: Path) -> bool:
-        """Whether `folder` holds just the files whose lstat this holds, each unchanged since
-        (`known`); nothing is read."""
+        """Whether `folder` holds just the files whose lstat this holds, each unchanged since:
+        by its lstat (`known`), or, when its times are those of the clock's tick (the last files
+        a run writes), by its SHA-256."""
         seen = 0
 
         def walk(where: str, prefix: str) -> bool:
@@ -107,7 +108,10 @@ class Hashed:
                         return False
                     continue
                 path = prefix + entry.name
-                if path not in self.signatures or self.known(path, entry.stat(follow_symlinks=False)) is None:
+                status = entry.stat(follow_symlinks=False)
+                if self.signatures.get(path) != signature(status):
+                    return False
+                if self.known(path, status) is None and _digest_or_none(entry.path) != self.held[path]:
                     return False
                 seen += 1
             return True
@@ -127,12 +131,23 @@ class Hashed:
             self.signatures[path] = signature(status)
         else:
             try:
-                with open(where, "rb") as handle:
-                    self.held[path] = hashlib.file_digest(handle, "sha256").hexdigest()
+                self.held[path] = _digest(where)
             except OSError as error:  # the same at the start and the end: not an edit, but never a manifest's hash
                 self.held[path] = f"unreadable: {error.strerror}"
             else:
                 self.signatures[path] = signature(status)
+
+
+def _digest(where: str) -> str:
+    with open(where, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _digest_or_none(where: str) -> str | None:
+    try:
+        return _digest(where)
+    except OSError:
+        return None
 
 
 class Remembered(Protocol):
