@@ -13,7 +13,8 @@ depends on, so that such an entry is either right or never looked up:
   (`Issue.cached`), and the *repair key* it was repaired under: every rule, and the
   settings.
 
-Two are kept for an output folder, by its place on the disk, and checked otherwise:
+Three are kept for an output folder, by its place on the disk, and checked otherwise: the
+record of its last run (`cli.unchanged`), and
 
 - `shown` (`ShownPack`): what the last run into the folder wrote of each issue, found by
   the issue's SHA-256 and its key in the run: its article files' records and its part of
@@ -42,25 +43,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import enum
-import functools
 import hashlib
 import os
 import pickle
 import re
 import secrets
 import shutil
-import sys
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import ahocorasick_rs
 import lz4.frame
-import opencc
 
-from .about import __version__
+from .digests import canonical, code_digest, digest
 from .errors import KccleanError
 from .layout.issues import PageFacts
 from .model import Issue
@@ -70,7 +65,6 @@ from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule,
 
 # Bump when the layout of an entry file changes: entries of another format are not read.
 FORMAT = 2
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_folder() -> Path:
@@ -196,7 +190,7 @@ class RunKeys:
         shaping = [r for r in rulebook.all_rules if isinstance(r, (LayoutRule, LexiconRule))]
         settings = rulebook.settings
         model = settings.layout_model
-        layout = _digest(
+        layout = digest(
             code_digest(),
             [(canonical(r), rulebook.active(r.id), canonical(rulebook.verdict(r.id)), canonical(rulebook.verdict(r.id, False)))
              for r in shaping],
@@ -206,21 +200,21 @@ class RunKeys:
         )
         # what a repair reads of the rulebook: its text rules (`text_rules`), the rules that
         # protect spans, whether a change is applied (the settings)
-        context = _digest(
+        context = digest(
             layout, settings.select, settings.ignore, canonical(settings.unsafe), [canonical(r) for r in rulebook.protectors]
         )
-        return cls(layout, context, tuple(_digest(canonical(r)) for r in rulebook.text_rules))
+        return cls(layout, context, tuple(digest(canonical(r)) for r in rulebook.text_rules))
 
     @property
     def repair(self) -> str:
-        return _digest(self.context, self.text_rules)
+        return digest(self.context, self.text_rules)
 
     def file(self, name: str, data: bytes) -> str:
-        return _digest("file", self.layout, name, hashlib.sha256(data).hexdigest())
+        return digest("file", self.layout, name, hashlib.sha256(data).hexdigest())
 
     def issue(self, pages: list[str]) -> str:
         """The key of an issue's entry: its pages' (which hold the layout key)."""
-        return _digest("issue", pages)
+        return digest("issue", pages)
 
 
 # Kinds of rule whose quick scan (`may_change`) looks for one of a set of characters: one
@@ -278,7 +272,7 @@ def _quiet(rule: Rule, characters: str) -> bool:
 
 def page_key(file_key: str, number: int) -> str:
     """The key of the number-th page (issue) of a file."""
-    return _digest(file_key, number)
+    return digest(file_key, number)
 
 
 def _file_bytes(path: Path) -> str:
@@ -286,58 +280,6 @@ def _file_bytes(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as error:
         return f"unreadable: {error}"
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@functools.cache
-def code_digest() -> str:
-    """kcclean's version, the bytes of every file of the package (code and data: a checkout
-    being worked on never reuses results of other code), Python's version and the versions
-    of the libraries kcclean depends on (OpenCC's tables, ftfy's heuristics)."""
-    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for library in ("opencc", "rapidfuzz", "regex", "ahocorasick-rs", "ftfy", "lz4"):
-        try:
-            digest.update(f"{library} {metadata.version(library)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library} absent\0".encode())
-    return digest.hexdigest()
-
-
-# Objects a rule keeps that are built from its other fields when it is compiled (an
-# Aho-Corasick automaton of its table, an OpenCC converter of its `convert`): they add
-# nothing to what the rule is, and have no stable form to hash.
-_DERIVED = (ahocorasick_rs.AhoCorasick, opencc.OpenCC)
-
-
-def canonical(value: object) -> object:
-    """A value as plain data of one spelling in every process (sets sorted, patterns as
-    their source), for keys: pickle's bytes of a set depend on the process's hash seed.
-    Raises TypeError for a value it does not know, so a new kind of rule field is not
-    silently left out of the keys."""
-    if value is None or isinstance(value, (str, int, float, bool, bytes)):
-        return value if not isinstance(value, enum.Enum) else str(value)
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((canonical(v) for v in value), key=repr)
-    if isinstance(value, dict):
-        return sorted(([canonical(k), canonical(v)] for k, v in value.items()), key=repr)
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, re.Pattern) or type(value).__name__ == "Pattern":  # re's and regex's
-        return ["pattern", value.pattern, value.flags]
-    if dataclasses.is_dataclass(value):
-        return [type(value).__qualname__] + [
-            [f.name, canonical(getattr(value, f.name))] for f in dataclasses.fields(value) if f.compare
-        ]
-    if isinstance(value, _DERIVED):
-        return type(value).__qualname__
-    raise TypeError(f"no canonical form for {type(value).__module__}.{type(value).__qualname__}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -385,16 +327,16 @@ class RunCache:
         return _FACTS[key]
 
     def _facts_key(self, folder: str) -> str:
-        return _digest("pages", self.keys.layout, folder)
+        return digest("pages", self.keys.layout, folder)
 
     def shown(self, out: Path) -> ShownPack:
         """What the last run into the output folder `out` wrote of each issue, and where this
         run's is kept."""
-        return ShownPack(self.entries, _digest("shown", str(Path(os.path.realpath(out)))), self.keys.layout)
+        return ShownPack(self.entries, digest("shown", str(Path(os.path.realpath(out)))), self.keys.layout)
 
     def hashes(self, out: Path) -> FolderHashes:
         """Where the SHA-256 of the files of the output folder `out` are kept between runs."""
-        return FolderHashes(self.entries, _digest("hashes", str(Path(os.path.realpath(out)))))
+        return FolderHashes(self.entries, digest("hashes", str(Path(os.path.realpath(out)))))
 
 
 class FactsFound:
@@ -477,7 +419,7 @@ class ShownPack:
         return pickle.loads(index)
 
     def _key(self, issue: Issue) -> str | None:
-        return None if issue.cached is None else _digest("shown", self._layout, issue.cached, issue.key)
+        return None if issue.cached is None else digest("shown", self._layout, issue.cached, issue.key)
 
     def load(self, issue: Issue) -> Shown | None:
         """What the last run into the folder wrote of the issue (its key made unique in this

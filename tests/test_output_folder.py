@@ -24,10 +24,10 @@ from kcclean.output.folder import (
     article_markdown,
     contents,
     differences,
-    file_hash,
     read_manifest,
     slug,
 )
+from kcclean.output.hashed import file_sha256
 from kcclean.pipeline import clean_files
 
 SAMPLE = sorted((FIXTURES / "sample").glob("*.txt"))
@@ -245,7 +245,7 @@ def test_issues_whose_keys_make_the_same_folder_name_keep_every_article(tmp_path
     manifest = json.loads((target / ".kcclean").read_text(encoding="utf-8"))["files"]
     written = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file() and p.name != ".kcclean")
     assert sorted(manifest) == written
-    assert all(manifest[name] == file_hash(target / name) for name in written)
+    assert all(manifest[name] == file_sha256(target / name) for name in written)
 
 
 def test_an_article_name_that_leads_outside_the_folder_is_refused(tmp_path: Path, monkeypatch, rulebook) -> None:

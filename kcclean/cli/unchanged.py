@@ -21,7 +21,6 @@ tells of the edit.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -29,7 +28,8 @@ from pathlib import Path
 
 import typer
 
-from ..cache import RunCache, canonical
+from ..cache import RunCache
+from ..digests import canonical, digest
 from ..errors import KccleanError
 from ..output.folder import OutputFolder
 from ..output.hashed import Hashed, signature
@@ -83,12 +83,11 @@ def fingerprint(cache: RunCache, rulebook: Rulebook, files: list[Path], missing:
         if max(status.st_mtime_ns, status.st_ctime_ns) >= settled:
             return None
         inputs.append((str(path), signature(status)))
-    parts = (cache.keys.repair, canonical(rulebook.settings), inputs, [str(error) for error in missing], os.getcwd(), str(out))
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return digest(cache.keys.repair, canonical(rulebook.settings), inputs, [str(error) for error in missing], os.getcwd(), str(out))
 
 
 def _entry(out: Path) -> str:
-    return hashlib.sha256(f"run {os.path.realpath(out)}".encode("utf-8", "surrogatepass")).hexdigest()
+    return digest("run", os.path.realpath(out))
 
 
 def replayed(cache: RunCache, out: Path, printed: str | None, quiet: bool) -> int | None:

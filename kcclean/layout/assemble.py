@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from ..model import Draft, IssueDraft, Page, Role, Unit
+from ..model import Draft, IssueDraft, Page, Role
 from ..rules import LayoutRuleId, Rulebook
 from ..words import word_across
 from .cues import CREDIT, is_photo_credit

@@ -36,7 +36,7 @@ from ..errors import KccleanError, OutputError
 from ..layout.issues import safe_name
 from ..model import SUBHEAD_MARK, Article, Issue
 from ..words import shortened
-from .hashed import Hashed, Remembered, clock
+from .hashed import Hashed, Remembered, clock, file_sha256
 from .kept import KeptFolders, Records
 from .lock import FolderLock
 
@@ -92,11 +92,6 @@ def slug(article: Article) -> str:
         return "untitled"
     longest = max(article.headline, key=len)
     return safe_name(shortened(longest.split(" ")[-1], _SLUG_LENGTH), _SLUG_LENGTH)
-
-
-def file_hash(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def read_manifest(target: Path) -> dict[str, str]:
@@ -428,7 +423,7 @@ class OutputFolder:
         with self._writing(PARTS):
             os.rmdir(self.parts)  # empty: every part was moved into place
         tops = sorted(entry.name for entry in os.scandir(self.staging) if entry.is_file() and entry.name != MARKER)
-        self._list((top, file_hash(self.staging / top)) for top in tops)
+        self._list((top, file_sha256(self.staging / top)) for top in tops)
         with self._writing(MARKER):
             self._manifest.write("\n}\n}\n")
             self._manifest.close()
@@ -454,7 +449,7 @@ class OutputFolder:
     def _remember(self) -> None:
         """Keep the SHA-256 of the files just published (the manifest's too: a rerun with nothing
         changed checks the folder by them), with their lstat, for the next run."""
-        self.published = Hashed.published(self.place, {**self._written, MARKER: file_hash(self.place / MARKER)}, clock(self._lock.handle))
+        self.published = Hashed.published(self.place, {**self._written, MARKER: file_sha256(self.place / MARKER)}, clock(self._lock.handle))
         self._remembered.store(self.published)
 
     def _moved_aside(self) -> Path | None:

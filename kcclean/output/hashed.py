@@ -111,7 +111,7 @@ class Hashed:
                 status = entry.stat(follow_symlinks=False)
                 if self.signatures.get(path) != signature(status):
                     return False
-                if self.known(path, status) is None and _digest_or_none(entry.path) != self.held[path]:
+                if self.known(path, status) is None and _sha256_or_none(entry.path) != self.held[path]:
                     return False
                 seen += 1
             return True
@@ -131,21 +131,21 @@ class Hashed:
             self.signatures[path] = signature(status)
         else:
             try:
-                self.held[path] = _digest(where)
+                self.held[path] = file_sha256(where)
             except OSError as error:  # the same at the start and the end: not an edit, but never a manifest's hash
                 self.held[path] = f"unreadable: {error.strerror}"
             else:
                 self.signatures[path] = signature(status)
 
 
-def _digest(where: str) -> str:
-    with open(where, "rb") as handle:
+def file_sha256(path: str | Path) -> str:
+    with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _digest_or_none(where: str) -> str | None:
+def _sha256_or_none(path: str) -> str | None:
     try:
-        return _digest(where)
+        return file_sha256(path)
     except OSError:
         return None
 
