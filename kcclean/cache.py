@@ -30,9 +30,9 @@ and only the repair runs, and only where a version of the rule can change someth
 An entry is one file: a header naming the format and the key, the SHA-256 of the header
 and the value, then the value (pickled, compressed by LZ4: a fifth of zlib's time, at four
 fifths of its ratio). One whose header or checksum does not match (cut short, damaged,
-another entry's) is not used and is written again.
-Entries are written to a temporary file and renamed into place, so a reader sees a whole
-entry or none, and runs (and worker processes) can share a cache.
+another entry's, half-written) is not used and is written again. A new entry is written to
+a temporary file and renamed into place; one written again is overwritten where it is, and
+a reader meeting it half-written has a miss. So runs (and worker processes) can share a cache.
 
 The cache lives in the user's cache folder (`cache_folder`), not in the output folder:
 that folder is replaced whole on every run, and its manifest guards it against hand edits;
@@ -122,11 +122,22 @@ class Cache:
             return None
 
     def store(self, kind: str, key: str, value: object) -> None:
-        """Keep the value under the key, atomically; skipped if the disk refuses."""
+        """Keep the value under the key; skipped if the disk refuses. An entry of the key is
+        overwritten where it is (replacing the file cost three times as long: its blocks are
+        freed); a reader that meets it half-written finds its checksum wrong, a miss. A new
+        entry is written to a temporary file and renamed into place."""
         data = lz4.frame.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # a third of the bytes to write
-        path = self._path(kind, key)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         header = self._header(kind, key)
+        entry = header + hashlib.sha256(header + data).digest() + data  # the key checked with the value
+        path = self._path(kind, key)
+        try:
+            with open(path, "r+b") as handle:
+                handle.write(entry)
+                handle.truncate()
+            return
+        except OSError:  # none yet (or one that cannot be written: replaced)
+            pass
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             try:
                 handle = open(temporary, "wb")
@@ -134,8 +145,7 @@ class Cache:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 handle = open(temporary, "wb")
             with handle:
-                handle.write(header + hashlib.sha256(header + data).digest())  # the key checked with the value
-                handle.write(data)
+                handle.write(entry)
             os.replace(temporary, path)
         except OSError:
             try:

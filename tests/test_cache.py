@@ -16,7 +16,8 @@ import pytest
 from conftest import FIX, FIXTURES, run, tree
 
 from kcclean import pipeline
-from kcclean.cache import FORMAT, Cache, RunCache, ShownPack, canonical
+from kcclean.cache import FORMAT, Cache, RunCache, ShownPack
+from kcclean.digests import canonical
 from kcclean.output import hashed
 from kcclean.output.report import Report
 from kcclean.rules import load_rulebook
@@ -415,3 +416,16 @@ def test_a_rule_that_can_change_nothing_in_an_issue_leaves_its_entry_as_it_was(o
     Path("mine", "house.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")  # 囯 is not in the sample
     assert _fix(SAMPLE, "out", "--rules", "mine") == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
     assert {path.name: path.read_bytes() for path in _entries(issues)} == held
+
+
+def test_an_entry_written_again_over_a_longer_one_reads_as_the_new_one_alone(own_cache: Path) -> None:
+    """An entry written again is overwritten where it is: what the old one held past the new
+    one's end is cut off, and one left half-written by a reader's view is a miss."""
+    entries = Cache(own_cache)
+    entries.store("issue", "key", "长" * 10_000)
+    entries.store("issue", "key", "短")
+    assert entries.load("issue", "key") == "短"
+    path = own_cache / f"v{FORMAT}" / "issue" / "key"
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 3])
+    assert entries.load("issue", "key") is None
