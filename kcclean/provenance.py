@@ -209,6 +209,14 @@ class Trace:
 
     pieces: tuple[Piece, ...]
 
+    # Pickled as its pieces: a frozen dataclass's own state looks up its fields for each
+    # object, and an issue kept in the cache holds a trace per text.
+    def __getstate__(self) -> tuple[Piece, ...]:
+        return self.pieces
+
+    def __setstate__(self, pieces: tuple[Piece, ...]) -> None:
+        object.__setattr__(self, "pieces", pieces)
+
     @classmethod
     def of(cls, source: Source, start: int, size: int) -> Trace:
         """The trace of `source.text[start:start + size]` taken as it is."""
