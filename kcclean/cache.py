@@ -246,14 +246,20 @@ class RepairRecord:
     characters: str  # every character those texts held: its input's, and what changes put in
 
     @classmethod
-    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
+    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook, earlier: RepairRecord | None = None) -> RepairRecord:
+        """The record of the issue as `keys` repaired it; `earlier`, the record of an earlier
+        repair of its layout, tells which rules the two runs share are quiet when the texts
+        held the same characters then (a rule's quick scan is asked only of the others)."""
         # a rule scans the texts of a scope joined by newlines
         held = set("\n").union(*(source.text for source in issue.inputs), *(change.after for change in issue.changes))
-        return cls._made("".join(sorted(held)), keys, rulebook)
-
-    @classmethod
-    def _made(cls, characters: str, keys: RunKeys, rulebook: Rulebook) -> RepairRecord:
-        quiet = frozenset(digest for digest, rule in zip(keys.text_rules, rulebook.text_rules) if _quiet(rule, characters))
+        characters = "".join(sorted(held))
+        known = earlier if earlier is not None and earlier.characters == characters else None
+        shared = frozenset(known.rules) if known is not None else frozenset()
+        quiet = frozenset(
+            digest
+            for digest, rule in zip(keys.text_rules, rulebook.text_rules)
+            if (digest in known.quiet if digest in shared else _quiet(rule, characters))
+        )
         return cls(keys.repair, keys.context, keys.text_rules, quiet, characters)
 
     def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> bool:

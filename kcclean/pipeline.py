@@ -291,15 +291,16 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
         key = cache.keys.issue(page_keys)
         found = cache.entries.load("issue", key)
         if found is not None:
-            layout, record, pickled, digest = found
-            if record.key == cache.keys.repair or record.holds_for(cache.keys, rulebook):
+            layout, earlier, pickled, digest = found
+            if earlier.key == cache.keys.repair or earlier.holds_for(cache.keys, rulebook):
                 return _kept_issue(pickled, digest)
         else:
+            earlier = None
             layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
         # the layout repaired as a rerun repairs it, from what the cache keeps: an issue repaired
         # the same way is then the same to its pickled bytes (`Issue.cached`), its objects shared alike
         issue = repaired(*pickle.loads(layout), rulebook)
-        record = RepairRecord.of(issue, cache.keys, rulebook)
+        record = RepairRecord.of(issue, cache.keys, rulebook, earlier)
         pickled = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
         issue.cached = hashlib.sha256(pickled).hexdigest()
         cache.entries.store("issue", key, (layout, record, pickled, issue.cached))

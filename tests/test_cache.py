@@ -16,11 +16,12 @@ import pytest
 from conftest import FIX, FIXTURES, run, tree
 
 from kcclean import pipeline
-from kcclean.cache import FORMAT, Cache, RunCache, ShownPack
+from kcclean.cache import FORMAT, Cache, RepairRecord, RunCache, ShownPack
 from kcclean.digests import canonical
 from kcclean.output import hashed
+from kcclean.model import Source
 from kcclean.output.report import Report
-from kcclean.rules import load_rulebook
+from kcclean.rules import Settings, load_rulebook
 from kcclean_dev import generator
 from kcclean_dev.rule_files import table_rule
 
@@ -250,6 +251,22 @@ def test_the_keys_tell_apart_every_rule_and_setting(tmp_path: Path) -> None:
     assert other.repair != keys.repair and other.layout == keys.layout
     with pytest.raises(TypeError):
         canonical(object())
+
+
+def test_a_record_made_after_an_earlier_one_is_the_record_made_afresh(tmp_path: Path) -> None:
+    """What an earlier repair's record says of the rules both runs have is taken over when the
+    texts held the same characters; a rule only this run has is asked, quiet or not."""
+    Path(tmp_path, "mine").mkdir()
+    Path(tmp_path, "mine", "house.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")
+    before, after = load_rulebook(), load_rulebook(Settings(rule_dirs=[tmp_path / "mine"]))
+    issue = pipeline.build_issue(pipeline.load_pages(Source.of("a.txt", (SAMPLE / "2023-05-10_p1.txt").read_text(encoding="utf-8")), after), after)
+    keys_before, keys_after = (RunCache.of(book, pytest.fail, tmp_path).keys for book in (before, after))
+    earlier = RepairRecord.of(issue, keys_before, before)
+    afresh = RepairRecord.of(issue, keys_after, after)
+    added = next(d for d, rule in zip(keys_after.text_rules, after.text_rules) if rule.id == "house.country")
+    assert added in afresh.quiet and added not in earlier.rules  # the sample holds no 囯
+    assert RepairRecord.of(issue, keys_after, after, earlier) == afresh
+    assert RepairRecord.of(issue, keys_after, after, dataclasses.replace(earlier, characters="", quiet=frozenset(earlier.rules))) == afresh
 
 
 def _hashed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
