@@ -8,6 +8,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from conftest import FIX, FIXTURES, run, tree
 from kcclean.cli import unchanged
 from kcclean.output.folder import OutputFolder
 from kcclean.output.hashed import Hashed
+from kcclean.output.lock import FolderLock
 from kcclean_dev.rule_files import table_rule
 
 pytestmark = pytest.mark.usefixtures("workdir")
@@ -134,8 +136,7 @@ def test_inputs_changed_just_before_a_run_make_the_next_run_a_full_one(monkeypat
     monkeypatch.setattr(unchanged, "_SETTLED_NS", 2_000_000_000)
     inputs = _issue()
     run("fix", "--jobs", "1", inputs, "--out", "out")
-    cleaned = []
-    monkeypatch.setattr(FIX, "clean_files", lambda *args, real=FIX.clean_files, **kwargs: cleaned.append(1) or real(*args, **kwargs))
+    cleaned = _cleaned_again(monkeypatch)
     run("fix", "--jobs", "1", inputs, "--out", "out")
     assert cleaned == [1]
 
@@ -155,3 +156,65 @@ def test_the_folder_is_told_unchanged_by_lstat_and_by_content_in_the_clock_s_las
         (folder / "b.md").unlink()
     record.held["a.md"] = hashlib.sha256("二".encode()).hexdigest()
     assert not record.unchanged(folder), "in the clock's tick, its content is what tells"
+
+
+def _comment_added(rule: Path) -> None:
+    rule.write_text(rule.read_text(encoding="utf-8") + "# 本规则由编辑部维护\n", encoding="utf-8")
+
+
+def _switched_off_rule_changed(rule: Path) -> None:
+    rule.write_text(table_rule("house.place-name", "柯城区", "柯城县"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("edit", "options"), [(_comment_added, ()), (_switched_off_rule_changed, ("--ignore", "house"))],
+                         ids=["a comment added", "a rule switched off changed"])
+def test_a_rule_file_edited_where_no_text_changes_makes_a_full_run_all_the_same(edit, options) -> None:
+    """The report names the rules a run had by their files as written, those switched off too."""
+    inputs = _issue()
+    Path("mine").mkdir()
+    rule = Path("mine", "house.toml")
+    rule.write_text(table_rule("house.place-name", "柯城区", "柯城"), encoding="utf-8")
+    run("fix", "--jobs", "1", inputs, "--out", "out", "--rules", "mine", *options)
+    edit(rule)
+    run("fix", "--jobs", "1", inputs, "--out", "out", "--rules", "mine", *options)
+    run("fix", "--jobs", "1", inputs, "--out", "cold", "--rules", "mine", "--no-cache", *options)
+    assert tree("out") == tree("cold")
+
+
+def _cleaned_again(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    cleaned: list[int] = []
+    monkeypatch.setattr(FIX, "clean_files", lambda *args, real=FIX.clean_files, **kwargs: cleaned.append(1) or real(*args, **kwargs))
+    return cleaned
+
+
+def test_a_run_that_could_not_clean_a_file_is_not_answered_from_its_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What stopped it (a full disk, a bug) may be gone by the next run."""
+    inputs = _issue()
+    Path(inputs, "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    first = run("fix", "--jobs", "1", inputs, "--out", "out")
+    assert first.exit_code == 2 and "skipped" in first.output
+    cleaned = _cleaned_again(monkeypatch)
+    assert run("fix", "--jobs", "1", inputs, "--out", "out").output == first.output
+    assert cleaned == [1]
+
+
+def test_a_run_with_kcclean_debug_set_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _issue()
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    cleaned = _cleaned_again(monkeypatch)
+    monkeypatch.setenv("KCCLEAN_DEBUG", "1")
+    run("fix", "--jobs", "1", inputs, "--out", "out")
+    assert cleaned == [1]
+
+
+def test_a_run_is_not_refused_for_another_run_s_glance_at_its_lock(tmp_path: Path) -> None:
+    """A rerun asking whether a run holds the lock holds it for a moment: the run that comes
+    for it then waits, and is refused only by a run that keeps it."""
+    path = tmp_path / ".out.lock"
+    glance = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(glance, fcntl.LOCK_SH)
+    threading.Timer(0.02, os.close, (glance,)).start()
+    lock = FolderLock(path, tmp_path / "out")
+    lock.take()
+    assert lock.handle is not None
+    lock.release()

@@ -33,6 +33,7 @@ from ..digests import canonical, digest
 from ..errors import KccleanError
 from ..output.folder import OutputFolder
 from ..output.hashed import Hashed, signature
+from ..output.report import rules_digest
 from ..rules import Rulebook
 
 _SETTLED_NS = 2_000_000_000  # an input changed more recently than this may change again unseen
@@ -40,14 +41,16 @@ _SETTLED_NS = 2_000_000_000  # an input changed more recently than this may chan
 
 @dataclass(slots=True)
 class Said:
-    """What a run says, line by line, as (kind, line): `say` on standard output and `warning`
-    on standard error unless the run is quiet, `error` on standard error always."""
+    """What a run says beside its last line, as (kind, line): `say` on standard output and
+    `warning` on standard error, unless the run is quiet. A file it could not clean (`error`)
+    is said, not kept: such a run keeps no record."""
 
     quiet: bool
     lines: list[tuple[str, str]] = field(default_factory=list)
+    failed: bool = False  # a file could not be cleaned
 
     def error(self, line: str) -> None:
-        self.lines.append(("error", line))
+        self.failed = True
         typer.echo(line, err=True)
 
     def warning(self, line: str) -> None:
@@ -83,7 +86,9 @@ def fingerprint(cache: RunCache, rulebook: Rulebook, files: list[Path], missing:
         if max(status.st_mtime_ns, status.st_ctime_ns) >= settled:
             return None
         inputs.append((str(path), signature(status)))
-    return digest(cache.keys.repair, canonical(rulebook.settings), inputs, [str(error) for error in missing], os.getcwd(), str(out))
+    # the report's run id is made of the rules' files as written (comments too), switched off or not
+    run_id = rules_digest(rulebook).hexdigest()
+    return digest(cache.keys.repair, run_id, canonical(rulebook.settings), inputs, [str(error) for error in missing], os.getcwd(), str(out))
 
 
 def _entry(out: Path) -> str:
@@ -94,19 +99,19 @@ def replayed(cache: RunCache, out: Path, printed: str | None, quiet: bool) -> in
     """When the last run into `out` had this fingerprint (`printed`), no run is writing the
     folder and it is as that run published it: what it said said again, and its exit code;
     else None."""
-    if printed is None or OutputFolder(out).in_use():
+    if printed is None or os.environ.get("KCCLEAN_DEBUG") or OutputFolder(out).in_use():  # a run to debug does the work
         return None
     record = cache.entries.load("run", _entry(out))
     if not isinstance(record, RunRecord) or record.fingerprint != printed or not record.folder.unchanged(Path(os.path.realpath(out))):
         return None
-    for kind, line in record.said:
-        if kind == "error" or not quiet:
-            typer.echo(line, err=kind != "say")
+    for kind, line in [] if quiet else record.said:
+        typer.echo(line, err=kind == "warning")
     typer.echo(record.total)
     return record.exit_code
 
 
 def keep(cache: RunCache, out: Path, printed: str | None, folder: Hashed | None, said: Said, total: str, exit_code: int) -> None:
-    """The record of a run that published `out` (as `folder`), for the next run into it."""
-    if printed is not None and folder is not None:
+    """The record of a run that published `out` (as `folder`), for the next run into it; none
+    when a file could not be cleaned: what stopped it (a full disk, a bug) may be gone next time."""
+    if printed is not None and folder is not None and not said.failed:
         cache.entries.store("run", _entry(out), RunRecord(printed, folder, tuple(said.lines), total, exit_code))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from contextlib import suppress
 from pathlib import Path
 
 from ..errors import OutputError
+
+_TRIES, _PAUSE = 3, 0.05  # seconds
 
 
 class FolderLock:
@@ -19,12 +22,17 @@ class FolderLock:
         self.handle: int | None = None  # open while held: a file of the folder's disk (`hashed.clock`)
 
     def take(self) -> None:
+        tries = _TRIES
         while True:
             handle = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(handle)
+                tries -= 1
+                if tries:  # a run asking whether it is held (`held_by_a_run`) holds it for a moment
+                    time.sleep(_PAUSE)
+                    continue
                 raise OutputError(
                     f"{self.target}: another kcclean run is writing this folder; wait for it to finish or choose another --out"
                 ) from None
