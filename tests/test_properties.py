@@ -160,6 +160,16 @@ def test_damaged_transcripts_keep_every_character(articles, cuts, commas, strays
     assert_idempotent_on_own_output(issue, rulebook)
 
 
+def test_a_line_labelled_a_credit_with_no_credit_s_form_comes_back_from_its_article_file_unchanged(rulebook) -> None:
+    """Blank lines around a stray line made a short English line a credit, out of reach of
+    the body's rules; its article file, which sets it as a paragraph, was then repaired
+    again (hypothesis found it: 说don' and t worry。 cut apart by a lone vertical tab)."""
+    text = "丰丰丰丰\n\n本报讯（记者 方心怡）一一。\n\n\x0b\n\nt worry。\n"
+    issue = clean_text(text, rulebook=rulebook)
+    assert_nothing_lost(text, issue)
+    assert_idempotent_on_own_output(issue, rulebook)
+
+
 # --- the same properties over every real and hand-written transcript ------------------------
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ..model import Page, Role, Unit
 from ..rules import LINE_DECISIONS, LayoutRuleId, LexiconRule, Rulebook
-from .cues import MARKER, ends_sentence, page_number
+from .cues import MARKER, credit_across, ends_sentence, page_number, without_strays
 from .cuts import certain_cut
 from .decisions import LayoutModel
-from .features import constraints, line_features
+from .features import Features, constraints, line_features
 from .review import kept, reviewed
 
 # The role each label of the model gives a line (a furniture line and a body line are told
@@ -34,6 +34,9 @@ _SHOWN = frozenset({Role.HEADLINE, Role.SUBHEAD})
 _FURNITURE = frozenset({Role.MASTHEAD, Role.BANNER})
 _NO_HEADLINE = ("banner", "body")  # what a headline with no article under it can be
 _FURNITURE_LABELS = ("masthead", "banner")
+# The features of a line set as a credit: a photo credit (（张三 摄）, 图/李四), a source line
+# (来源：…), the second line of a credit wrapped over two.
+_CREDIT_FORMS = frozenset({"credit", "credit line", "source line", "after a credit wrapped over two lines"})
 
 
 def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
@@ -58,6 +61,9 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
             unit.role = _ROLE_OF_LABEL[role.label]
             if unit.role is Role.BODY and "lead cue" in known.values:
                 unit.role = Role.LEAD
+            elif unit.role is Role.CREDIT and not _set_as_credit(page.units, index, known):
+                # written out as a paragraph of its article and read back as one: repaired as one
+                unit.role = Role.BODY
         if unit.role in _SHOWN or (unit.role in _FURNITURE and unit.lexicon is None):
             unit.why = role.explain()
         if role.label == "head" and index == last_text:
@@ -66,6 +72,16 @@ def classify(page: Page, rulebook: Rulebook, model: LayoutModel) -> Page:
             unit.otherwise = (otherwise, role.explain(otherwise, _NO_HEADLINE) if otherwise == "body" else "")
     page.cuts, page.open_ends = page_cuts(page)
     return page
+
+
+def _set_as_credit(units: list[Unit], index: int, known: Features) -> bool:
+    """Is the line set as a credit (`_CREDIT_FORMS`, or the first line of one wrapped over
+    two)? A line labelled credit without such a form keeps only the label: its spaces are not
+    a credit's, and its article file gives it back as a paragraph."""
+    following = units[index + 1] if index + 1 < len(units) else None
+    return not known.values.keys().isdisjoint(_CREDIT_FORMS) or (
+        following is not None and credit_across(without_strays(units[index].text), following)
+    )
 
 
 def _furniture(unit: Unit, label: str, page: Page, rulebook: Rulebook) -> Role:
