@@ -227,10 +227,12 @@ class RunKeys:
         return digest("issue", pages)
 
 
-# Kinds of rule whose quick scan (`may_change`) looks for one of a set of characters: one
-# that finds none in a text holding every character an issue's texts ever held finds none
-# in any of them. (The mojibake rule's looks for sequences; it also protects spans, which
-# changes what other rules do without a change of its own: never taken as quiet.)
+# Kinds of rule that tell from characters alone that they have nothing to do
+# (`may_change_text_of`: one of a set of characters, or a table entry's every character):
+# one that has nothing to do in a text holding every character an issue's texts ever held
+# has nothing to do in any of them. (The mojibake rule's scan looks for sequences; it also
+# protects spans, which changes what other rules do without a change of its own: never taken
+# as quiet.)
 _SCANNED_FOR_CHARACTERS = (TableRule, RegexRule, ScriptRule, ConfusionRule, PairsRule)
 
 
@@ -283,7 +285,7 @@ class RepairRecord:
 
 def _quiet(rule: Rule, characters: str) -> bool:
     """Whether the rule can change nothing in a text holding only `characters`."""
-    return isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change(characters)
+    return isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change_text_of(characters)
 
 
 def page_key(file_key: str, number: int) -> str:

@@ -99,7 +99,8 @@ def test_a_rule_that_can_change_nothing_in_an_issue_does_not_repair_it_again(mon
     _fix(SAMPLE, "out")
     Path("mine").mkdir()
     # a rule's quick scan looks for the first character of its wrong strings: 囯 is not in the sample
-    for step, wrong, right in (("added", "囯家", "国家"), ("changed", "囯内", "国内"), ("removed", None, None)):
+    # 柯囯: its first character is in the sample, but an entry is found only where all of its are
+    for step, wrong, right in (("added", "囯家", "国家"), ("changed", "囯内", "国内"), ("changed again", "柯囯", "柯国"), ("removed", None, None)):
         for old in Path("mine").iterdir():
             old.unlink()
         if wrong:

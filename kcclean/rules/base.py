@@ -158,6 +158,11 @@ class Rule:
         sites = self.edit_sites()
         return sites is None or sites.search(text) is not None
 
+    def may_change_text_of(self, characters: str) -> bool:
+        """False when the rule has nothing to do in any text made of these characters alone
+        (`cache.RepairRecord`: every character an issue's texts ever held)."""
+        return self.may_change(characters)
+
     def edit_sites(self) -> re.Pattern | None:
         """The characters the rule can change, as a pattern every edit covers a match of; None
         when the rule does not know them."""

@@ -28,6 +28,8 @@ class TableRule(Rule):
     # the first characters of the entries that change something, as a `re` class: a text
     # without any of them (most texts, for a table of rare strings) is not scanned
     starts: re.Pattern | None = None
+    # the characters of each entry that changes something, by its first character
+    spelled: dict[str, list[frozenset[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def compile(self) -> None:
         # Exceptions are searched with the entries: leftmost-longest matching lets an
@@ -36,8 +38,17 @@ class TableRule(Rule):
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         )
-        firsts = sorted({key[0] for key, value in self.table.items() if key and value != key})
-        self.starts = re.compile(f"[{re.escape(''.join(firsts))}]" if firsts else "(?!)")
+        self.spelled = {}
+        for key, value in self.table.items():
+            if key and value != key:
+                self.spelled.setdefault(key[0], []).append(frozenset(key))
+        self.starts = re.compile(f"[{re.escape(''.join(sorted(self.spelled)))}]" if self.spelled else "(?!)")
+
+    def may_change_text_of(self, characters: str) -> bool:
+        """An entry is found only in a text that holds all of its characters: 柯成区 not in an
+        issue holding 柯 and 区 but no 成, which the quick scan for 柯 alone cannot tell."""
+        held = set(characters)
+        return any(spelled <= held for first in self.spelled.keys() & held for spelled in self.spelled[first])
 
     def edit_sites(self) -> re.Pattern | None:
         return self.starts
