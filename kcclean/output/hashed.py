@@ -91,32 +91,10 @@ class Hashed:
         return self.held[path]
 
     def unchanged(self, folder: Path) -> bool:
-        """Whether `folder` holds just the files whose lstat this holds, each unchanged since:
-        by its lstat (`known`), or, when its times are those of the clock's tick (the last files
-        a run writes), by its SHA-256."""
-        seen = 0
-
-        def walk(where: str, prefix: str) -> bool:
-            nonlocal seen
-            try:
-                entries = list(os.scandir(where))
-            except OSError:
-                return False
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not walk(entry.path, f"{prefix}{entry.name}/"):
-                        return False
-                    continue
-                path = prefix + entry.name
-                status = entry.stat(follow_symlinks=False)
-                if self.signatures.get(path) != signature(status):
-                    return False
-                if self.known(path, status) is None and _sha256_or_none(entry.path) != self.held[path]:
-                    return False
-                seen += 1
-            return True
-
-        return walk(str(folder), "") and seen == len(self.signatures)
+        """Whether `folder` holds just the files this holds, each as it was: told by its lstat
+        where that can (`known`), else by its SHA-256 (the last files a run writes share the
+        tick of the clock read after them)."""
+        return Hashed.of(folder, self, self.clock).held == self.held
 
     def hash(self, path: str, where: str, earlier: Hashed | None) -> None:
         """Note what the file at `path` (in the folder; `where` on the disk) holds: its SHA-256,
@@ -142,12 +120,6 @@ def file_sha256(path: str | Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
-
-def _sha256_or_none(path: str) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None
 
 
 class Remembered(Protocol):
