@@ -144,7 +144,7 @@ def fix(
             report.add_skipped(error)
         worst = max((error.exit_code for error in missing), default=0)  # the run's exit code
         cache = run_cache(rulebook, no_cache)
-        printed = None if cache is None or dry_run or urls or STDIN in files else fingerprint(cache, rulebook, files, missing, out)
+        printed = None if cache is None or dry_run or urls or STDIN in files else fingerprint(cache, rulebook, report.rules_id, files, missing, out)
         if (exit_code := replayed(cache, out, printed, quiet)) is not None:
             if exit_code:
                 raise typer.Exit(exit_code)

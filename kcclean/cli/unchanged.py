@@ -33,7 +33,6 @@ from ..digests import canonical, digest
 from ..errors import KccleanError
 from ..output.folder import OutputFolder
 from ..output.hashed import Hashed, signature
-from ..output.report import rules_digest
 from ..rules import Rulebook
 
 _SETTLED_NS = 2_000_000_000  # an input changed more recently than this may change again unseen
@@ -73,9 +72,13 @@ class RunRecord:
     exit_code: int
 
 
-def fingerprint(cache: RunCache, rulebook: Rulebook, files: list[Path], missing: list[KccleanError], out: Path) -> str | None:
-    """What a run's output and its words depend on (the folder it runs in and `--out` as typed
-    name its files), or None when an input may be changing still."""
+def fingerprint(
+    cache: RunCache, rulebook: Rulebook, rules_id: str, files: list[Path], missing: list[KccleanError], out: Path
+) -> str | None:
+    """What a run's output and its words depend on, or None when an input may be changing
+    still. `rules_id`: the report's run id of the rules alone (`Report.rules_id`: every rule
+    file as written, comments and rules switched off included); the folder the run runs in
+    and `--out` as typed name its files."""
     settled = time.time_ns() - _SETTLED_NS
     inputs = []
     for path in files:
@@ -86,9 +89,7 @@ def fingerprint(cache: RunCache, rulebook: Rulebook, files: list[Path], missing:
         if max(status.st_mtime_ns, status.st_ctime_ns) >= settled:
             return None
         inputs.append((str(path), signature(status)))
-    # the report's run id is made of the rules' files as written (comments too), switched off or not
-    run_id = rules_digest(rulebook).hexdigest()
-    return digest(cache.keys.repair, run_id, canonical(rulebook.settings), inputs, [str(error) for error in missing], os.getcwd(), str(out))
+    return digest(cache.keys.repair, rules_id, canonical(rulebook.settings), inputs, [str(error) for error in missing], os.getcwd(), str(out))
 
 
 def _entry(out: Path) -> str:

@@ -77,7 +77,8 @@ class Report:
         self.articles = 0
         self.issues = 0
         self.skipped = 0
-        self._run = rules_digest(rulebook)  # the run id: grows with each input as it is added
+        self._run = _rules_digest(rulebook)  # the run id: grows with each input as it is added
+        self.rules_id = self._run.hexdigest()  # its part made of the rules and settings alone
 
     @_spooling
     def add_issue(self, issue: Issue, part: IssuePart | None = None) -> IssuePart:
@@ -462,7 +463,7 @@ def _warning_line(source: str, article: str | None, message: str) -> str:
     return _encode({"source": source, "article": article, "message": message}) + "\n"
 
 
-def rules_digest(rulebook: Rulebook) -> hashlib._Hash:
+def _rules_digest(rulebook: Rulebook) -> hashlib._Hash:
     """A digest of what decides a run's changes: the version, the settings, every rule (its
     file's text, its exceptions, those a review narrows it by) and the layout decisions of review files."""
     digest = hashlib.sha256(__version__.encode())
