@@ -120,6 +120,11 @@ def credit_across(text: str, following: Unit) -> bool:
     return text.count("（") > text.count("）") and not following.block_start and bool(CREDIT.search(text + following.text))
 
 
+def opens_wrapped_credit(units: list[Unit], index: int) -> bool:
+    """Does the line open a credit that the next line closes (`credit_across`)?"""
+    return index + 1 < len(units) and credit_across(without_strays(units[index].text), units[index + 1])
+
+
 def is_lead(text: str) -> bool:
     return bool(LEAD.match(without_strays(text)))
 

@@ -39,6 +39,7 @@ from .cues import (
     near_width,
     notice_title,
     opens_with_continuation,
+    opens_wrapped_credit,
     without_strays,
 )
 from .cuts import GAIN_CAP, certain_cut, reads_joined, starts_paragraph
@@ -443,7 +444,7 @@ def _article_follows(lines: _Lines, index: int) -> tuple[str | None, int]:
     for at in range(position, min(len(units), position + _LOOKAHEAD)):
         unit, values = units[at], own[at].values
         # the line's own features say what its text is: a photo credit, a lead, a byline
-        if "credit" in values or "credit line" in values or (at + 1 < len(units) and credit_across(without_strays(unit.text), units[at + 1])):
+        if "credit" in values or "credit line" in values or opens_wrapped_credit(units, at):
             return _CREDITED, position
         if "lead cue" in values or lines.byline(at):
             return (_LEAD_FIRST if at == position else _LEAD_LATER), position

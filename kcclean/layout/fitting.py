@@ -19,10 +19,10 @@ from ..rules import Rulebook
 from .cuts import IssueText
 from .decisions import LABELS, NEVER_FOLLOWS, LayoutModel
 from .features import Constraint, Features, constraints, line_features
+from .issues import page_facts
 from .joins import weigh_break
 from .labelling import LabelledPage
 from .lines import split_units
-from .issues import page_facts
 from .pages import Choice, JumpEnd, JumpPart, jump_choices
 from .roles import page_cuts, take_markers
 

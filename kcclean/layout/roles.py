@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import Page, Role, Unit
 from ..rules import LINE_DECISIONS, LayoutRuleId, LexiconRule, Rulebook
-from .cues import MARKER, credit_across, ends_sentence, page_number, without_strays
+from .cues import MARKER, ends_sentence, opens_wrapped_credit, page_number
 from .cuts import certain_cut
 from .decisions import LayoutModel
 from .features import Features, constraints, line_features
@@ -78,10 +78,7 @@ def _set_as_credit(units: list[Unit], index: int, known: Features) -> bool:
     """Is the line set as a credit (`_CREDIT_FORMS`, or the first line of one wrapped over
     two)? A line labelled credit without such a form keeps only the label: its spaces are not
     a credit's, and its article file gives it back as a paragraph."""
-    following = units[index + 1] if index + 1 < len(units) else None
-    return not known.values.keys().isdisjoint(_CREDIT_FORMS) or (
-        following is not None and credit_across(without_strays(units[index].text), following)
-    )
+    return not known.values.keys().isdisjoint(_CREDIT_FORMS) or opens_wrapped_credit(units, index)
 
 
 def _furniture(unit: Unit, label: str, page: Page, rulebook: Rulebook) -> Role:
