@@ -113,8 +113,8 @@ class Cache:
         except OSError:
             return None
         header = self._header(kind, key)
-        digest, value = data[len(header) : len(header) + 32], data[len(header) + 32 :]
-        if not data.startswith(header) or hashlib.sha256(header + value).digest() != digest:
+        checksum, value = data[len(header) : len(header) + 32], data[len(header) + 32 :]
+        if not data.startswith(header) or hashlib.sha256(header + value).digest() != checksum:
             return None
         try:
             return pickle.loads(lz4.frame.decompress(value))
@@ -258,9 +258,9 @@ class RepairRecord:
         known = earlier if earlier is not None and earlier.characters == characters else None
         shared = frozenset(known.rules) if known is not None else frozenset()
         quiet = frozenset(
-            digest
-            for digest, rule in zip(keys.text_rules, rulebook.text_rules)
-            if (digest in known.quiet if digest in shared else _quiet(rule, characters))
+            rule_key
+            for rule_key, rule in zip(keys.text_rules, rulebook.text_rules)
+            if (rule_key in known.quiet if rule_key in shared else _quiet(rule, characters))
         )
         return cls(keys.repair, keys.context, keys.text_rules, quiet, characters)
 
@@ -280,7 +280,7 @@ class RepairRecord:
         if [d for d in self.rules if d in now] != [d for d in keys.text_rules if d in before]:
             return False
         added = now - before
-        return all(_quiet(rule, self.characters) for digest, rule in zip(keys.text_rules, rulebook.text_rules) if digest in added)
+        return all(_quiet(rule, self.characters) for rule_key, rule in zip(keys.text_rules, rulebook.text_rules) if rule_key in added)
 
 
 def _quiet(rule: Rule, characters: str) -> bool:
