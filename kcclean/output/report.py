@@ -74,9 +74,7 @@ class Report:
         self.suggested: Counter[str] = Counter()
         self.recorded: Counter[str] = Counter()
         self.pairs: dict[str, Counter[tuple[str, str, bool]]] = {}
-        self.articles = 0
-        self.issues = 0
-        self.skipped = 0
+        self.articles = self.issues = self.skipped = 0
         self._run = _rules_digest(rulebook)  # the run id: grows with each input as it is added
         self.rules_id = self._run.hexdigest()  # its part made of the rules and settings alone
 
