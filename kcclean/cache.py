@@ -25,7 +25,8 @@ record of its last run (`cli.unchanged`), and
 
 A changed character rule changes the repair key only: the pages and layouts are used again
 and only the repair runs, and only where a version of the rule can change something
-(`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue).
+(`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue,
+and a literal table one of its entries in a text the issue's repair held).
 
 An entry is one file: a header naming the format and the key, the SHA-256 of the header
 and the value, then the value (pickled, compressed by LZ4: a fifth of zlib's time, at four
@@ -246,23 +247,25 @@ class RepairRecord:
     rules: tuple[str, ...]  # the text rules, in order (`RunKeys.text_rules`)
     quiet: frozenset[str]  # those that can change nothing in any text the issue ever held
     characters: str  # every character those texts held: its input's, and what changes put in
+    texts: str  # every text its repair held, joined by newlines (`rules.engine.repair`)
 
     @classmethod
-    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook, earlier: RepairRecord | None = None) -> RepairRecord:
-        """The record of the issue as `keys` repaired it; `earlier`, the record of an earlier
-        repair of its layout, tells which rules the two runs share are quiet when the texts
-        held the same characters then (a rule's quick scan is asked only of the others)."""
+    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook, texts: str, earlier: RepairRecord | None = None) -> RepairRecord:
+        """The record of the issue as `keys` repaired it, holding `texts`; `earlier`, the
+        record of an earlier repair of its layout, tells which rules the two runs share are
+        quiet when that repair held the same texts (a rule's quick scan is asked only of the
+        others)."""
         # a rule scans the texts of a scope joined by newlines
         held = set("\n").union(*(source.text for source in issue.inputs), *(change.after for change in issue.changes))
         characters = "".join(sorted(held))
-        known = earlier if earlier is not None and earlier.characters == characters else None
+        known = earlier if earlier is not None and (earlier.characters, earlier.texts) == (characters, texts) else None
         shared = frozenset(known.rules) if known is not None else frozenset()
         quiet = frozenset(
             rule_key
             for rule_key, rule in zip(keys.text_rules, rulebook.text_rules)
-            if (rule_key in known.quiet if rule_key in shared else _quiet(rule, characters))
+            if (rule_key in known.quiet if rule_key in shared else _quiet(rule, characters, texts))
         )
-        return cls(keys.repair, keys.context, keys.text_rules, quiet, characters)
+        return cls(keys.repair, keys.context, keys.text_rules, quiet, characters, texts)
 
     def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> bool:
         """Whether the run of `keys` repairs the issue as the recorded rules did. It does when
@@ -280,12 +283,18 @@ class RepairRecord:
         if [d for d in self.rules if d in now] != [d for d in keys.text_rules if d in before]:
             return False
         added = now - before
-        return all(_quiet(rule, self.characters) for rule_key, rule in zip(keys.text_rules, rulebook.text_rules) if rule_key in added)
+        return all(
+            _quiet(rule, self.characters, self.texts) for rule_key, rule in zip(keys.text_rules, rulebook.text_rules) if rule_key in added
+        )
 
 
-def _quiet(rule: Rule, characters: str) -> bool:
-    """Whether the rule can change nothing in a text holding only `characters`."""
-    return isinstance(rule, _SCANNED_FOR_CHARACTERS) and not rule.PROTECTS and not rule.may_change_text_of(characters)
+def _quiet(rule: Rule, characters: str, texts: str) -> bool:
+    """Whether the rule can change nothing in a repair that held only `texts`, made of only
+    `characters`: a rule that would edit none of them never acts, wherever it runs, and the
+    other rules then take every step as they did."""
+    if not isinstance(rule, _SCANNED_FOR_CHARACTERS) or rule.PROTECTS:
+        return False
+    return not rule.may_change_text_of(characters) or not rule.may_edit_any_of(texts)
 
 
 def page_key(file_key: str, number: int) -> str:

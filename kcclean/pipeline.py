@@ -81,9 +81,10 @@ def laid_out(pages: list[Page], rulebook: Rulebook, model: LayoutModel | None = 
     return draft, [message for page in pages for message in (*page.source.warnings, *unmatched(page, rulebook))]
 
 
-def repaired(draft: IssueDraft, warnings: list[str], rulebook: Rulebook) -> Issue:
-    """The issue of a laid-out draft, its text repaired by the character rules (in place)."""
-    warnings = warnings + repair_issue(draft, rulebook)
+def repaired(draft: IssueDraft, warnings: list[str], rulebook: Rulebook, held: list[str] | None = None) -> Issue:
+    """The issue of a laid-out draft, its text repaired by the character rules (in place);
+    every text the repair held goes to `held` (`rules.engine.repair`)."""
+    warnings = warnings + repair_issue(draft, rulebook, held)
     record_furniture(draft)
     return finish(draft, warnings)
 
@@ -299,8 +300,9 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
             layout = pickle.dumps(laid_out([page.page(rulebook, cache) for page in pages], rulebook), pickle.HIGHEST_PROTOCOL)
         # the layout repaired as a rerun repairs it, from what the cache keeps: an issue repaired
         # the same way is then the same to its pickled bytes (`Issue.cached`), its objects shared alike
-        issue = repaired(*pickle.loads(layout), rulebook)
-        record = RepairRecord.of(issue, cache.keys, rulebook, earlier)
+        held: list[str] = []
+        issue = repaired(*pickle.loads(layout), rulebook, held)
+        record = RepairRecord.of(issue, cache.keys, rulebook, "\n".join(held), earlier)
         pickled = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
         issue.cached = hashlib.sha256(pickled).hexdigest()
         cache.entries.store("issue", key, (layout, record, pickled, issue.cached))

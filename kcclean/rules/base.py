@@ -163,6 +163,12 @@ class Rule:
         (`cache.RepairRecord`: every character an issue's texts ever held)."""
         return self.may_change(characters)
 
+    def may_edit_any_of(self, texts: str) -> bool:
+        """False when the rule would edit none of these texts, joined by newlines, wherever it
+        ran on them (`cache.RepairRecord`: every text an issue's repair held); True when it
+        cannot tell."""
+        return True
+
     def edit_sites(self) -> re.Pattern | None:
         """The characters the rule can change, as a pattern every edit covers a match of; None
         when the rule does not know them."""

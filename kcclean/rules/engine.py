@@ -42,14 +42,15 @@ class Slot:
     protected: tuple[str, list[tuple[int, int, str]]] | None = None
 
 
-def repair_issue(draft: IssueDraft, rulebook: Rulebook) -> list[str]:
+def repair_issue(draft: IssueDraft, rulebook: Rulebook, held: list[str] | None = None) -> list[str]:
     """Repair every unit of an issue's drafts with the text rules, in place; each change goes
-    to the issue (masthead lines, banners) or to the article it is in. Returns warnings."""
+    to the issue (masthead lines, banners) or to the article it is in. Returns warnings; every
+    text a unit held goes to `held` (`repair`)."""
     slots = [Slot(u, SCOPE_OF_ROLE[u.role], draft.changes) for u in (*draft.masthead, *draft.banners)]
     for article in draft.drafts:
         for unit in (*article.headline, *article.bylines, *article.body):
             slots.append(Slot(unit, SCOPE_OF_ROLE[unit.role], article.changes))
-    return repair(slots, rulebook)
+    return repair(slots, rulebook, held)
 
 
 # Passes over the texts a pass changed before giving up on a fixed point (ruff's --fix
@@ -57,8 +58,10 @@ def repair_issue(draft: IssueDraft, rulebook: Rulebook) -> list[str]:
 MAX_PASSES = 4
 
 
-def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
+def repair(slots: list[Slot], rulebook: Rulebook, held: list[str] | None = None) -> list[str]:
     """Apply every text rule to the slots in place; returns warnings (rules switched off).
+    Every text a slot held, from its first to each a rule left, goes to `held`: whatever
+    another rule would have seen of it, wherever it ran (`cache.RepairRecord`).
 
     A rule that runs before another can find its text only once the other has run
     (一:"" becomes 一：""; only then are its quotes in Chinese context), so the texts a pass
@@ -68,7 +71,9 @@ def repair(slots: list[Slot], rulebook: Rulebook) -> list[str]:
     A rule whose pattern times out is switched off for the rest of the issue: it would cost
     seconds on every text and find nothing. Only of the issue: with worker processes, what
     happens to one issue must not depend on which issues the same worker cleaned before."""
-    run = _Passes(rulebook)
+    run = _Passes(rulebook, held)
+    if held is not None:
+        held.extend(slot.unit.text for slot in slots)
     pending = run.once(slots)
     for _ in range(MAX_PASSES - 1):
         if not pending:
@@ -90,6 +95,7 @@ class _Passes:
     prepared, or timed out)."""
 
     rulebook: Rulebook
+    held: list[str] | None  # every text the slots held, when the caller asks (`repair`)
     warnings: list[str] = field(default_factory=list)
     suggested: set[tuple] = field(default_factory=set)
     prepared: set[str] = field(default_factory=set)
@@ -127,10 +133,14 @@ class _Passes:
                     if _apply(rule, slot, self.rulebook, self.suggested, self.switched_off):
                         changed.add(slot.scope)
                         edited[id(slot)] = slot
+                        if self.held is not None:
+                            self.held.append(slot.unit.text)
             except RuleTimeout as timeout:
                 culprit = self.rulebook.by_id[timeout.rule]  # this rule, or one finding protected spans for it
                 self.switched_off.add(culprit.id)
                 changed = set(scopes)  # it may have edited some units before giving up
+                if self.held is not None:
+                    self.held.extend(slot.unit.text for slot in group)
                 where = group[0].unit.trace.where(0)[0] if group else "the text"
                 self.warnings.append(
                     f"rule {culprit.id} gave up after {TIMEOUT_SECONDS:g} s on {where}: its pattern probably "

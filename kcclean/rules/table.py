@@ -50,6 +50,10 @@ class TableRule(Rule):
         held = set(characters)
         return any(spelled <= held for first in self.spelled.keys() & held for spelled in self.spelled[first])
 
+    def may_edit_any_of(self, texts: str) -> bool:
+        """An entry is found in a text only where it is spelled out; none holds a newline."""
+        return bool(self.find(texts))
+
     def edit_sites(self) -> re.Pattern | None:
         return self.starts
 
