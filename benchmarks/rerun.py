@@ -16,9 +16,11 @@ processes), over the archive `benchmarks/speed.py` makes:
   taken from the cache, and OUT is replaced;
 - rerun, a new table rule the archive lacks the characters of: again with `--rules DIR`, a
   folder holding one user table rule (囯家 → 国家: no issue holds 囯, so none is repaired again);
-- rerun, a new table rule about the paper's own name: again with the folder holding that
-  rule and one more (柯成区 → 柯城区: every issue holds 柯, so every issue is repaired again,
-  its layout read from the cache).
+- rerun, a new table rule the archive has the characters of: again with the folder holding
+  that rule and one more (柯成区 → 柯城区: most issues hold 柯, 成 and 区, but none spells
+  柯成区 in any text its repair held, so none is repaired again);
+- rerun, a new table rule that changes most issues: again with a third (柯城区 → 柯城: three
+  issues in four are repaired again, their layout read from the cache).
 
 Each round of runs has an output folder and a cache folder of its own, new: nothing is
 deleted before a first run (creating files right after deleting thousands is slower on some
@@ -36,6 +38,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import kcclean
@@ -59,6 +62,11 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):6.2f} ({values[0]:.2f}-{values[-1]:.2f})"
 
 
+def padded(text: str, width: int) -> str:
+    """The text left-aligned in `width` columns of a terminal, where a Chinese character takes two."""
+    return text + " " * max(0, width - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=8.0, help="size of the generated archive (8)")
@@ -70,18 +78,20 @@ def main() -> None:
     try:
         archive = workdir / "archive"
         files, size = make_archive(archive, args.mb)
-        rare, common = workdir / "rare_rule", workdir / "both_rules"
-        for folder in (rare, common):
+        # each folder holds the rules of the one before, and one more
+        rules = (("house.country", "囯家", "国家"), ("house.district", "柯成区", "柯城区"), ("house.place-name", "柯城区", "柯城"))
+        folders = [workdir / f"rules-{count}" for count in range(1, len(rules) + 1)]
+        for count, folder in enumerate(folders, 1):
             folder.mkdir()
-            (folder / "house-country.toml").write_text(table_rule("house.country", "囯家", "国家"), encoding="utf-8")
-        (common / "house-district.toml").write_text(table_rule("house.district", "柯成区", "柯城区"), encoding="utf-8")
+            for rule_id, wrong, right in rules[:count]:
+                (folder / f"{rule_id}.toml").write_text(table_rule(rule_id, wrong, right), encoding="utf-8")
         print(
             f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each, --jobs {args.jobs}; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
         )
         names = (
             "cold", "cold --no-cache", "rerun, nothing changed", "rerun, every input touched",
-            "+1 table rule (囯: no issue)", "+1 table rule (柯: every issue)",
+            "+1 table rule (囯家: no issue)", "+1 table rule (柯成区: spelled nowhere)", "+1 table rule (柯城区: 3 issues in 4)",
         )
         wall: dict[str, list[float]] = {name: [] for name in names}
         cpu: dict[str, list[float]] = {name: [] for name in names}
@@ -91,7 +101,7 @@ def main() -> None:
             os.environ["KCCLEAN_CACHE_DIR"] = str(workdir / f"cache-{number}")  # never the user's own cache
             steps = (
                 (names[1], ("--no-cache",)), (names[0], ()), (names[2], ()), (names[3], ()),
-                (names[4], ("--rules", str(rare))), (names[5], ("--rules", str(common))),
+                *((name, ("--rules", str(folder))) for name, folder in zip(names[4:], folders)),
             )
             for name, options in steps:
                 if name == names[3]:
@@ -109,11 +119,11 @@ def main() -> None:
             out = workdir / f"cold-{name}"
             fix(archive, out, args.jobs, "--no-cache", *options)
             identical.append(f"{name}: {'yes' if tree(out) == outputs[name] else 'NO'}")
-        print(f"{'seconds: median (min-max)':32} {'wall':>20} {'CPU':>20} {'wall / cold':>12} {'CPU / cold':>11}")
+        print(f"{'seconds: median (min-max)':38} {'wall':>20} {'CPU':>20} {'wall / cold':>12} {'CPU / cold':>11}")
         for name in names:
             ratio_wall = statistics.median(wall[name]) / statistics.median(wall[names[0]])
             ratio_cpu = statistics.median(cpu[name]) / statistics.median(cpu[names[0]])
-            print(f"{name:32} {spread(wall[name]):>20} {spread(cpu[name]):>20} {ratio_wall:>11.0%} {ratio_cpu:>11.0%}")
+            print(f"{padded(name, 38)} {spread(wall[name]):>20} {spread(cpu[name]):>20} {ratio_wall:>11.0%} {ratio_cpu:>11.0%}")
         print("output and report byte-identical to a run without the cache: " + "; ".join(identical))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
