@@ -25,8 +25,10 @@ record of its last run (`cli.unchanged`), and
 
 A changed character rule changes the repair key only: the pages and layouts are used again
 and only the repair runs, and only where a version of the rule can change something
-(`RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the issue,
-and a literal table one of its entries in a text the issue's repair held).
+(`reuse.RepairRecord.holds_for`: the rule's quick scan finds one of its characters in the
+issue, and a literal table one of its entries in a text the issue's repair held), or where
+the two versions act differently (a table grown by entries the issue never spells, or a
+rule whose file was edited above it, act alike).
 
 An entry is one file: a header naming the format and the key, the SHA-256 of the header
 and the value, then the value (pickled, compressed by LZ4: a fifth of zlib's time, at four
@@ -56,13 +58,14 @@ from typing import Any
 
 import lz4.frame
 
-from .digests import canonical, code_digest, digest
+from .digests import digest
 from .errors import KccleanError
 from .layout.issues import PageFacts
 from .model import Issue
 from .output.hashed import Hashed
 from .output.report import IssuePart
-from .rules import ConfusionRule, LayoutRule, LexiconRule, PairsRule, RegexRule, Rule, Rulebook, ScriptRule, TableRule
+from .reuse import RunKeys
+from .rules import Rulebook
 
 # Bump when the layout of an entry file changes: entries of another format are not read.
 FORMAT = 2
@@ -185,128 +188,9 @@ class Cache:
             pass
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class RunKeys:
-    """The keys of what a run's results depend on beyond their input (see the module's doc):
-    computed once in the main process, passed to every worker. `repair` is made of
-    `context` (the layout key, the settings, the rules that protect spans) and `text_rules`
-    (each character rule that runs, in order), kept apart to tell what changed."""
-
-    layout: str
-    context: str
-    text_rules: tuple[str, ...]
-
-    @classmethod
-    def of(cls, rulebook: Rulebook) -> RunKeys:
-        shaping = [r for r in rulebook.all_rules if isinstance(r, (LayoutRule, LexiconRule))]
-        settings = rulebook.settings
-        model = settings.layout_model
-        layout = digest(
-            code_digest(),
-            [(canonical(r), rulebook.active(r.id), canonical(rulebook.verdict(r.id)), canonical(rulebook.verdict(r.id, False)))
-             for r in shaping],
-            canonical(rulebook.layout),
-            # a model of the user's own by its bytes; a missing one fails when the run loads it
-            _file_bytes(model) if model is not None else None,
-        )
-        # what a repair reads of the rulebook: its text rules (`text_rules`), the rules that
-        # protect spans, whether a change is applied (the settings)
-        context = digest(
-            layout, settings.select, settings.ignore, canonical(settings.unsafe), [canonical(r) for r in rulebook.protectors]
-        )
-        return cls(layout, context, tuple(digest(canonical(r)) for r in rulebook.text_rules))
-
-    @property
-    def repair(self) -> str:
-        return digest(self.context, self.text_rules)
-
-    def file(self, name: str, data: bytes) -> str:
-        return digest("file", self.layout, name, hashlib.sha256(data).hexdigest())
-
-    def issue(self, pages: list[str]) -> str:
-        """The key of an issue's entry: its pages' (which hold the layout key)."""
-        return digest("issue", pages)
-
-
-# Kinds of rule that tell from characters alone that they have nothing to do
-# (`may_change_text_of`: one of a set of characters, or a table entry's every character):
-# one that has nothing to do in a text holding every character an issue's texts ever held
-# has nothing to do in any of them. (The mojibake rule's scan looks for sequences; it also
-# protects spans, which changes what other rules do without a change of its own: never taken
-# as quiet.)
-_SCANNED_FOR_CHARACTERS = (TableRule, RegexRule, ScriptRule, ConfusionRule, PairsRule)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RepairRecord:
-    """What an issue was repaired under, kept with it: the run's repair key, and what tells
-    whether another run's rules would repair it the same way (`holds_for`)."""
-
-    key: str
-    context: str
-    rules: tuple[str, ...]  # the text rules, in order (`RunKeys.text_rules`)
-    quiet: frozenset[str]  # those that can change nothing in any text the issue ever held
-    characters: str  # every character those texts held: its input's, and what changes put in
-    texts: str  # every text its repair held, joined by newlines (`rules.engine.repair`)
-
-    @classmethod
-    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook, texts: str, earlier: RepairRecord | None = None) -> RepairRecord:
-        """The record of the issue as `keys` repaired it, holding `texts`; `earlier`, the
-        record of an earlier repair of its layout, tells which rules the two runs share are
-        quiet when that repair held the same texts (a rule's quick scan is asked only of the
-        others)."""
-        # a rule scans the texts of a scope joined by newlines
-        held = set("\n").union(*(source.text for source in issue.inputs), *(change.after for change in issue.changes))
-        characters = "".join(sorted(held))
-        known = earlier if earlier is not None and (earlier.characters, earlier.texts) == (characters, texts) else None
-        shared = frozenset(known.rules) if known is not None else frozenset()
-        quiet = frozenset(
-            rule_key
-            for rule_key, rule in zip(keys.text_rules, rulebook.text_rules)
-            if (rule_key in known.quiet if rule_key in shared else _quiet(rule, characters, texts))
-        )
-        return cls(keys.repair, keys.context, keys.text_rules, quiet, characters, texts)
-
-    def holds_for(self, keys: RunKeys, rulebook: Rulebook) -> bool:
-        """Whether the run of `keys` repairs the issue as the recorded rules did. It does when
-        only character rules differ (the rules both have in the same order) and none that
-        differs could change anything in the issue: each rule removed (a changed rule is
-        removed and added) was quiet, and each rule added is, on every character the texts
-        held. Such a rule never acted in the recorded repair and would not act in this run's:
-        every step of it is the same. (The record is not remade for the run: the next run
-        with its rules tells the same as quickly from this one.)"""
-        if keys.context != self.context:
-            return False
-        before, now = set(self.rules), set(keys.text_rules)
-        if not (before - now) <= self.quiet:
-            return False
-        if [d for d in self.rules if d in now] != [d for d in keys.text_rules if d in before]:
-            return False
-        added = now - before
-        return all(
-            _quiet(rule, self.characters, self.texts) for rule_key, rule in zip(keys.text_rules, rulebook.text_rules) if rule_key in added
-        )
-
-
-def _quiet(rule: Rule, characters: str, texts: str) -> bool:
-    """Whether the rule can change nothing in a repair that held only `texts`, made of only
-    `characters`: a rule that would edit none of them never acts, wherever it runs, and the
-    other rules then take every step as they did."""
-    if not isinstance(rule, _SCANNED_FOR_CHARACTERS) or rule.PROTECTS:
-        return False
-    return not rule.may_change_text_of(characters) or not rule.may_edit_any_of(texts)
-
-
 def page_key(file_key: str, number: int) -> str:
     """The key of the number-th page (issue) of a file."""
     return digest(file_key, number)
-
-
-def _file_bytes(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as error:
-        return f"unreadable: {error}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

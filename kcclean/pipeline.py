@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import FactsFound, RepairRecord, RunCache, page_key
+from .cache import FactsFound, RunCache, page_key
 from .errors import InputError, InternalError, KccleanError
 from .input import display_names, read_bytes, source_of
 from .layout.assemble import assemble, record_furniture
@@ -27,6 +27,7 @@ from .layout.review import unmatched
 from .layout.roles import classify
 from .model import Issue, IssueDraft, Page, Source
 from .output.snapshot import render_plain
+from .reuse import RepairRecord
 from .rules import Example, Rulebook, Settings, load_rulebook
 from .rules.engine import repair_issue
 

@@ -16,7 +16,8 @@ import pytest
 from conftest import FIX, FIXTURES, run, tree
 
 from kcclean import pipeline
-from kcclean.cache import FORMAT, Cache, RepairRecord, RunCache, ShownPack
+from kcclean.cache import FORMAT, Cache, RunCache, ShownPack
+from kcclean.reuse import RepairRecord
 from kcclean.digests import canonical
 from kcclean.output import hashed
 from kcclean.model import Source
@@ -113,14 +114,79 @@ def test_a_rule_that_can_change_nothing_in_an_issue_does_not_repair_it_again(mon
             rerun = _fix(SAMPLE, "out", "--rules", "mine")
         assert rerun == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine"), step
         shutil.rmtree("cold")
-    # 柯城区 is in the sample; 镇(街 only before punct.paren-width makes its bracket full-width
-    for wrong in ("柯城区", "镇(街"):
+    # 镇（街道）便 is in the sample only after punct.paren-width makes its bracket full-width (a
+    # text a rule left), 镇(街 only before it, 柯城区 throughout; each rule acts where it is spelled
+    for wrong in ("镇（街道）便", "镇(街", "柯城区"):
         Path("mine", "house.toml").write_text(table_rule("house.place-name", wrong, "柯城"), encoding="utf-8")
         repairs = []
         with monkeypatch.context() as patched:
             patched.setattr(pipeline, "repaired", lambda *args, real=pipeline.repaired: repairs.append(1) or real(*args))
             assert _fix(SAMPLE, "out", "--rules", "mine") == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine")
         assert repairs == [1, 1], f"{wrong}: the issue the rule may change, repaired again (and once in the run without the cache)"
+        shutil.rmtree("cold")
+
+
+def test_a_table_rule_whose_entry_only_a_protected_span_hides_is_not_taken_as_quiet() -> None:
+    """With a URL's characters hidden, the exception n柯 no longer covers the entry 柯成 in
+    www.kc.cn柯成区, and the rule edits it: that the texts the repair held never match the
+    entry outside the exception does not make the rule quiet, added or removed."""
+    Path("in").mkdir()
+    shutil.copy(SAMPLE / "2023-05-10_p2.txt", "in")
+    page = (SAMPLE / "2023-05-10_p1.txt").read_text(encoding="utf-8")
+    Path("in", "2023-05-10_p1.txt").write_text(page + "\n\n本报讯 详情请登录www.kc.cn柯成区政府网站查询。", encoding="utf-8")
+    Path("mine").mkdir()
+    rule = table_rule("house.district", "柯成", "柯城").replace('kind = "table"', 'kind = "table"\nexceptions = ["n柯"]')
+    Path("mine", "house.toml").write_text(rule + '\n[[rule.example]]\ntext = "登录kc.cn柯成区"\n', encoding="utf-8")
+    _fix(Path("in"), "out")
+    for step in (("--rules", "mine"), ()):
+        assert _fix(Path("in"), "out", *step) == _fix(Path("in"), "cold", "--no-cache", *step), step
+        shutil.rmtree("cold")
+
+
+def _house_rule(table: dict[str, str], level: str = "safe", above: str = "") -> str:
+    """A user's rule file of one table rule, `above` written before it."""
+    (wrong, right), entries = next(iter(table.items())), "\n".join(f'"{w}" = "{r}"' for w, r in table.items())
+    return f"""{above}[[rule]]
+id = "house.place-name"
+description = "The district's name as the paper prints it."
+kind = "table"
+scope = ["body", "caption", "headline"]
+level = "{level}"
+
+[rule.table]
+{entries}
+
+[[rule.example]]
+text = "{wrong}召开会议"
+fixed = "{right}召开会议"
+
+[[rule.example]]
+text = "{right}召开会议"
+"""
+
+
+def test_a_changed_rule_that_acts_alike_in_an_issue_does_not_repair_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule that acts in the issue, changed so that it acts alike on every text the issue's
+    repair held (an entry the issue never spells added to its table, its file edited above
+    it), leaves the issue as it was; changed to act otherwise there, it repairs it again."""
+    Path("mine").mkdir()
+    rule_file = Path("mine", "house.toml")
+    rule_file.write_text(_house_rule({"柯城区": "柯城"}), encoding="utf-8")
+    _fix(SAMPLE, "out", "--rules", "mine")
+    steps = (
+        ("an entry spelled nowhere", _house_rule({"柯城区": "柯城", "区城柯": "柯城区"}), 0),
+        ("the file edited above the rule", _house_rule({"柯城区": "柯城", "区城柯": "柯城区"}, above="# the paper's names\n\n"), 0),
+        ("an entry that acts, changed", _house_rule({"柯城区": "柯城市", "区城柯": "柯城区"}), 1),
+        ("the rule made unsafe", _house_rule({"柯城区": "柯城市", "区城柯": "柯城区"}, level="unsafe"), 1),
+    )
+    for step, text, expected in steps:
+        rule_file.write_text(text, encoding="utf-8")
+        repairs = []
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "repaired", lambda *args, real=pipeline.repaired: repairs.append(1) or real(*args))
+            rerun = _fix(SAMPLE, "out", "--rules", "mine")
+        assert len(repairs) == expected, step
+        assert rerun == _fix(SAMPLE, "cold", "--no-cache", "--rules", "mine"), step
         shutil.rmtree("cold")
 
 

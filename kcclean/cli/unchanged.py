@@ -8,7 +8,7 @@ as it was published, says the same and exits the same; anything else makes a run
 other, which writes a new record.
 
 The fingerprint is the run's repair key (kcclean's code and data, every rule, the layout model,
-the review's decisions: `cache.RunKeys`), its settings, the inputs named as the run names
+the review's decisions: `reuse.RunKeys`), its settings, the inputs named as the run names
 them with their stat (device, inode, size, modification and change times), the paths it
 could not find, the folder it runs in and `--out` as typed (its words name them). A file
 edited since has another change time, which no one can set by hand; a file changed within

@@ -88,6 +88,12 @@ class Rule:
     # Whether the rule weighs the OCR engine's scores (`find_scored`): only then are a text's
     # scores gathered for it, a tuple the length of the text on every pass.
     WEIGHS_SCORES: ClassVar[bool] = False
+    # Fields that change nothing the rule does to an issue, its text or its warnings: where
+    # it is written and what it says (`reuse.RunKeys.acting`).
+    NOT_ACTING: ClassVar[frozenset[str]] = frozenset({"origin", "line", "description", "examples"})
+    # Fields whose effect on a text `found_in` tells: two rules that differ only in them act
+    # alike on a text where they find the same.
+    FOUND_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     id: str
     description: str
@@ -160,14 +166,19 @@ class Rule:
 
     def may_change_text_of(self, characters: str) -> bool:
         """False when the rule has nothing to do in any text made of these characters alone
-        (`cache.RepairRecord`: every character an issue's texts ever held)."""
+        (`reuse.RepairRecord`: every character an issue's texts ever held)."""
         return self.may_change(characters)
 
     def may_edit_any_of(self, texts: str) -> bool:
         """False when the rule would edit none of these texts, joined by newlines, wherever it
-        ran on them (`cache.RepairRecord`: every text an issue's repair held); True when it
+        ran on them (`reuse.RepairRecord`: every text an issue's repair held); True when it
         cannot tell."""
         return True
+
+    def found_in(self, texts: str) -> str | None:
+        """What the rule's `FOUND_FIELDS` find in these texts, joined by newlines, as a key
+        (`reuse.RepairRecord`): "" when it has none, None when it cannot tell."""
+        return ""
 
     def edit_sites(self) -> re.Pattern | None:
         """The characters the rule can change, as a pattern every edit covers a match of; None

@@ -61,7 +61,7 @@ MAX_PASSES = 4
 def repair(slots: list[Slot], rulebook: Rulebook, held: list[str] | None = None) -> list[str]:
     """Apply every text rule to the slots in place; returns warnings (rules switched off).
     Every text a slot held, from its first to each a rule left, goes to `held`: whatever
-    another rule would have seen of it, wherever it ran (`cache.RepairRecord`).
+    another rule would have seen of it, wherever it ran (`reuse.RepairRecord`).
 
     A rule that runs before another can find its text only once the other has run
     (一:"" becomes 一：""; only then are its quotes in Chinese context), so the texts a pass

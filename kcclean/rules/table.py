@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ import ahocorasick_rs
 
 from ..datafile import read_data_file
 from ..errors import RuleError
-from .base import Edit, Entry, Rule
+from .base import HIDDEN, Edit, Entry, Rule
 
 
 @dataclass(slots=True)
@@ -21,6 +22,7 @@ class TableRule(Rule):
 
     KIND: ClassVar[str] = "table"
     FIELDS: ClassVar[frozenset[str]] = frozenset({"table", "table_file"})
+    FOUND_FIELDS: ClassVar[frozenset[str]] = frozenset({"table", "automaton", "keys", "starts"})
 
     table: dict[str, str] = field(default_factory=dict)
     automaton: ahocorasick_rs.AhoCorasick | None = None
@@ -30,6 +32,10 @@ class TableRule(Rule):
     starts: re.Pattern | None = None
     # the characters of each entry that changes something, by its first character
     spelled: dict[str, list[frozenset[str]]] = field(default_factory=dict, compare=False, repr=False)
+    # every entry and exception, found wherever a text spells it, overlaps and all: which of
+    # them a text holds (`_spelled_in`). None when one holds a newline or HIDDEN: texts joined
+    # by newlines, or with protected spans hidden, spell it where no text does.
+    spelling: ahocorasick_rs.AhoCorasick | None = field(default=None, compare=False, repr=False)
 
     def compile(self) -> None:
         # Exceptions are searched with the entries: leftmost-longest matching lets an
@@ -43,6 +49,8 @@ class TableRule(Rule):
             if key and value != key:
                 self.spelled.setdefault(key[0], []).append(frozenset(key))
         self.starts = re.compile(f"[{re.escape(''.join(sorted(self.spelled)))}]" if self.spelled else "(?!)")
+        plain = not any("\n" in key or HIDDEN in key for key in self.keys)
+        self.spelling = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard) if plain else None
 
     def may_change_text_of(self, characters: str) -> bool:
         """An entry is found only in a text that holds all of its characters: 柯成区 not in an
@@ -50,9 +58,28 @@ class TableRule(Rule):
         held = set(characters)
         return any(spelled <= held for first in self.spelled.keys() & held for spelled in self.spelled[first])
 
+    def _spelled_in(self, texts: str) -> set[str] | None:
+        """The entries and exceptions the texts spell; None when the table cannot tell. A text
+        with its protected spans hidden (`base.HIDDEN`) spells none that the text does not."""
+        if self.spelling is None:
+            return None
+        return {self.keys[index] for index, _, _ in self.spelling.find_matches_as_indexes(texts, overlapping=True)}
+
     def may_edit_any_of(self, texts: str) -> bool:
-        """An entry is found in a text only where it is spelled out; none holds a newline."""
-        return bool(self.find(texts))
+        """Only an entry that changes something edits a text, and only where the text spells it
+        (whatever an exception or a longer entry does to the matching, hidden spans and all)."""
+        spelled = self._spelled_in(texts)
+        return spelled is None or any(self.table.get(key, key) != key and key not in self.exceptions for key in spelled)
+
+    def found_in(self, texts: str) -> str | None:
+        """The entries and exceptions the texts spell, and what the table makes of each: what
+        the table matches in a text depends on those alone (an entry it does not spell takes no
+        part in matching it), so two tables that spell the same there edit it alike."""
+        spelled = self._spelled_in(texts)
+        if spelled is None:
+            return None
+        found = sorted((key, self.table.get(key)) for key in spelled)
+        return hashlib.sha256(repr(found).encode("utf-8", "surrogatepass")).hexdigest() if found else ""
 
     def edit_sites(self) -> re.Pattern | None:
         return self.starts
