@@ -20,7 +20,10 @@ processes), over the archive `benchmarks/speed.py` makes:
   that rule and one more (柯成区 → 柯城区: most issues hold 柯, 成 and 区, but none spells
   柯成区 in any text its repair held, so none is repaired again);
 - rerun, a new table rule that changes most issues: again with a third (柯城区 → 柯城: three
-  issues in four are repaired again, their layout read from the cache).
+  issues in four are repaired again, their layout read from the cache);
+- rerun, that rule grown by an entry: the third rule's table given one more entry (城柯区 →
+  柯城区), which no issue spells: the rule acts as before wherever it acted, and no issue is
+  repaired again.
 
 Each round of runs has an output folder and a cache folder of its own, new: nothing is
 deleted before a first run (creating files right after deleting thousands is slower on some
@@ -85,6 +88,11 @@ def main() -> None:
             folder.mkdir()
             for rule_id, wrong, right in rules[:count]:
                 (folder / f"{rule_id}.toml").write_text(table_rule(rule_id, wrong, right), encoding="utf-8")
+        grown = workdir / "rules-grown"
+        shutil.copytree(folders[-1], grown)
+        last = grown / f"{rules[-1][0]}.toml"
+        last.write_text(last.read_text(encoding="utf-8").replace("[rule.table]\n", '[rule.table]\n"城柯区" = "柯城区"\n'), encoding="utf-8")
+        folders.append(grown)
         print(
             f"{size / 1e6:.1f} MB, {len(files)} files; {args.runs} runs each, --jobs {args.jobs}; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
@@ -92,6 +100,7 @@ def main() -> None:
         names = (
             "cold", "cold --no-cache", "rerun, nothing changed", "rerun, every input touched",
             "+1 table rule (囯家: no issue)", "+1 table rule (柯成区: spelled nowhere)", "+1 table rule (柯城区: 3 issues in 4)",
+            "that rule +1 entry (城柯区: nowhere)",
         )
         wall: dict[str, list[float]] = {name: [] for name in names}
         cpu: dict[str, list[float]] = {name: [] for name in names}
