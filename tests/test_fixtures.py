@@ -46,6 +46,17 @@ def test_fixture_comes_out_as_hand_cleaned(case: Path, rulebook) -> None:
     assert run(sorted(case.glob("*.txt")), rulebook) == expected
 
 
+UNSEEN = FIXTURES / "unseen"
+
+
+@pytest.mark.parametrize("case", sorted(p.parent for p in UNSEEN.rglob("*.articles")), ids=lambda case: case.name)
+def test_a_page_no_fit_and_no_generated_issue_drew_on_comes_out_as_hand_cleaned(case: Path, rulebook) -> None:
+    """Forms of other papers that kcclean was not fitted on: no labels file (the fit's pages)
+    and no `*.expected` (the articles generated issues are made of)."""
+    assert not list(case.glob("*.labels")) and not list(case.glob("*.expected"))
+    assert run(sorted(case.glob("*.txt")), rulebook) == next(case.glob("*.articles")).read_text(encoding="utf-8")
+
+
 def fingerprint(line: str) -> str:
     return hashlib.sha256(line.encode("utf-8")).hexdigest()[:16]
 

@@ -24,14 +24,22 @@ LEAD = regex.compile(
     r"^(?:本[报報](?:[讯訊]|[记記]者|消息)"
     r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
     rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
-    r"|[据據]\p{Han}{2,12}[报報]道[，,]"
+    r"|[据據]《?\p{Han}{2,12}》?[报報]道[，,]"
     r"|[据據]?新[华華]社)"
 )
-_ROLE = r"(?:本[报報]|特约|特約|见习|見習|实习|實習)?(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿)"
+# A reporter's role as papers print it, perhaps after the outlet's name or a rank
+# (衢州日报记者, 柯城区融媒体中心记者, 首席记者, 全媒体记者, 特约评论员): each part bounded, so that
+# a long line of prose is given up on at once.
+_OUTLET = r"\p{Han}{2,12}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|中心|客[户戶]端)"
+_RANK = r"(?:本[报報]|特约|特約|见习|見習|实习|實習|首席|资深|資深|融媒体?|融媒體|全媒体?|全媒體)"
+_ROLE = (
+    rf"(?:{_OUTLET})?{_RANK}{{0,2}}"
+    r"(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿|评论员|評論員)"
+)
 _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
 BYLINE_MARKS = "□■▲●◆★☆◎"
 _MARK = f"[{BYLINE_MARKS}]"
-_CREDIT_WORD = r"(?:文字?|图片?|圖片?|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
+_CREDIT_WORD = r"(?:文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
 # 文/张三 图/李四 / □ 张三, a marker and an author's name).
 _BYLINE = regex.compile(
