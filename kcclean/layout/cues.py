@@ -19,13 +19,15 @@ CLOSERS = "”’）)」』】》\"'"
 
 # Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
 # 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
-_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端|在[线線])"
+_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端|在[线線]|新[闻聞])"
 LEAD = regex.compile(
     r"^(?:本[报報](?:[讯訊]|[记記]者|消息)"
     r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
     rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
     r"|[据據]《?\p{Han}{2,12}》?[报報]道[，,]"
-    r"|[据據]?新[华華]社)"
+    r"|[据據]?新[华華]社"
+    # any outlet's name, then 讯 and its reporters in brackets: 今日柯城讯（记者 张三）
+    r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員])))"
 )
 # A reporter's role as papers print it, perhaps after the outlet's name or a rank
 # (衢州日报记者, 柯城区融媒体中心记者, 首席记者, 全媒体记者, 特约评论员): each part bounded, so that
@@ -40,11 +42,15 @@ _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
 BYLINE_MARKS = "□■▲●◆★☆◎"
 _MARK = f"[{BYLINE_MARKS}]"
 _CREDIT_WORD = r"(?:文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
+# What a name in a byline did, after it: 张三/文 李四/图, 本报记者 张三 文/图.
+_NAME_DID = r"\s*[/|｜丨]\s*(?:文|图|圖|摄影|攝影)"
+_BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
-# 文/张三 图/李四 / □ 张三, a marker and an author's name).
+# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name).
 _BYLINE = regex.compile(
-    rf"^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*"
-    rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*)$"
+    rf"^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*(?:{_BOTH_DONE})?"
+    rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*"
+    rf"|[\p{{Han}}·]{{2,4}}{_NAME_DID}(?:\s+[\p{{Han}}·]{{2,4}}{_NAME_DID})*)$"
     rf"|^{_MARK}\s*{_NAMES}$"
 )
 # A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.
@@ -56,8 +62,8 @@ CREDIT_LINE = regex.compile(
     rf"|^(?:图|圖)\s*[/|｜丨:：]\s*(?P<names>(?:{_ROLE}\s*)?{_NAMES})$"
     r"|^[（(](?:图片?|圖片?|照片)由\p{Han}[^（）()]{0,30}提供[）)]$"
 )
-# A source line: 来源：柯城发布. It stays in its article, after the text.
-SOURCE_LINE = regex.compile(r"^[来來]源[:：]\s*\S[^。！？]{0,30}$")
+# A source line: 来源：柯城发布 / 图片来源：网络. It stays in its article, after the text.
+SOURCE_LINE = regex.compile(r"^(?:图片|圖片|文章|稿件)?[来來]源[:：]\s*\S[^。！？]{0,30}$")
 # The title of a notice of any paper: what it is, last (停水通知, 招聘启事, 任前公示, 讣告).
 _NOTICE_WORDS = ("通知", "通告", "公告", "启事", "公示", "讣告", "声明", "更正", "倡议书", "公开信", "告知书", "须知")
 _NOTICE_TITLE = regex.compile(rf"^[^。！？；]{{0,38}}({'|'.join(_NOTICE_WORDS)})$")
