@@ -98,8 +98,12 @@ def _article(draft: Draft, article_id: str, issue: IssueDraft) -> Article:
 
 
 def _byline(draft: Draft) -> str | None:
-    """Who made the article: a standalone byline, the lead's bracket, a photo credit, or
-    (for kcclean's own output read back) the front matter."""
+    """Who made the article: for kcclean's own output read back, what its front matter says
+    (the run that wrote it decided, from lines the file no longer holds: a standalone byline
+    is not a paragraph); else a standalone byline, the lead's bracket, or a photo credit."""
+    matter = draft.page.front_matter
+    if "byline" in matter:
+        return matter["byline"]
     if draft.bylines:
         parts = []
         for unit in draft.bylines:
@@ -113,4 +117,4 @@ def _byline(draft: Draft) -> str | None:
         for unit in reversed(draft.body):
             if found := CREDIT.search(unit.text) or CREDIT_LINE.match(unit.text):
                 return found.group("names").strip() if found.group("names") else None
-    return draft.page.front_matter.get("byline")
+    return None
