@@ -27,12 +27,14 @@ LEAD = regex.compile(
     r"|[据據]《?\p{Han}{2,12}》?[报報]道[，,]"
     r"|[据據]?新[华華]社"
     # any outlet's name, then 讯 and its reporters in brackets: 今日柯城讯（记者 张三）
-    r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員])))"
+    r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員]))"
+    # the reporters, then 报道： (记者 陈立 报道：连日来…)
+    r"|(?:本[报報])?(?:[记記]者|通[讯訊][员員])\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4}){0,3}\s*[报報]道[:：])"
 )
 # A reporter's role as papers print it, perhaps after the outlet's name or a rank
 # (衢州日报记者, 柯城区融媒体中心记者, 首席记者, 全媒体记者, 特约评论员): each part bounded, so that
 # a long line of prose is given up on at once.
-_OUTLET = r"\p{Han}{2,12}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|中心|客[户戶]端)"
+_OUTLET = r"\p{Han}{2,12}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|中心|客[户戶]端|融媒)"
 _RANK = r"(?:本[报報]|特约|特約|见习|見習|实习|實習|首席|资深|資深|融媒体?|融媒體|全媒体?|全媒體)"
 _ROLE = (
     rf"(?:{_OUTLET})?{_RANK}{{0,2}}"
@@ -42,15 +44,19 @@ _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
 BYLINE_MARKS = "□■▲●◆★☆◎"
 _MARK = f"[{BYLINE_MARKS}]"
 _CREDIT_WORD = r"(?:文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
-# What a name in a byline did, after it: 张三/文 李四/图, 本报记者 张三 文/图.
-_NAME_DID = r"\s*[/|｜丨]\s*(?:文|图|圖|摄影|攝影)"
+# after the first credit word, a photographer's too (文/周子涵 摄/汪涛); 摄/汪涛 alone is a credit
+_LATER_CREDIT_WORD = r"(?:文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影?|攝影?|视频|視頻)\s*[/|｜丨:：]\s*"
+# What a name in a byline did, after it: 张三/文 李四/图, 柴丽娟 文 徐海 摄, 本报记者 张三 文/图
+# (the first wrote: 徐海 摄 alone is a photo credit).
+_NAME_WROTE = r"[\p{Han}·]{2,4}\s*(?:[/|｜丨]\s*(?:文|图|圖)|\s(?:文|图|圖)(?=\s|$))"
+_NAME_DID = r"[\p{Han}·]{2,4}\s*(?:[/|｜丨]\s*(?:文|图|圖|摄影?|攝影?)|\s(?:文|图|圖|摄|攝)(?=\s|$))"
 _BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
 # 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name).
 _BYLINE = regex.compile(
     rf"^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*(?:{_BOTH_DONE})?"
-    rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*"
-    rf"|[\p{{Han}}·]{{2,4}}{_NAME_DID}(?:\s+[\p{{Han}}·]{{2,4}}{_NAME_DID})*)$"
+    rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_LATER_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*"
+    rf"|{_NAME_WROTE}(?:\s+{_NAME_DID})*)$"
     rf"|^{_MARK}\s*{_NAMES}$"
 )
 # A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.

@@ -273,9 +273,9 @@ def _own(unit: Unit, index: int, page: Page, rulebook: Rulebook) -> Features:
     if size <= _KNOWN_LONGEST:
         for scope, name in (("masthead", "known masthead line"), ("banner", "known banner")):
             for lexicon in rulebook.lexicons(scope):
-                canonical = lexicon.recognise(unit.text, fuzzy=True)
+                canonical = lexicon.recognise(unit.text)
                 if canonical is not None:
-                    add(name if canonical == unit.text or lexicon.recognise(unit.text, fuzzy=False) else f"{name}, near")
+                    add(name if canonical == unit.text else f"{name}, near")  # near: restored to the known line
                     break
     _setting(features, unit, index, page)
     return features

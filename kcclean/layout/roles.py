@@ -139,7 +139,7 @@ def _known_line(unit: Unit, lexicons: list[LexiconRule], page: Page, rulebook: R
     """Is this a line a lexicon knows (masthead, banner)? A near match is restored to the
     known line, as a change of that lexicon's rule, unless the rule is switched off."""
     for lexicon in lexicons:
-        canonical = lexicon.recognise(unit.text, fuzzy=True)
+        canonical = lexicon.recognise(unit.text)
         if canonical is None:
             continue
         if canonical != unit.text and rulebook.active(lexicon.id):

@@ -26,15 +26,13 @@ class LexiconRule(Rule):
     _keys: list[str] | None = None  # entries without spaces, as they are compared
     _any_pattern: regex.Pattern | None = None  # the patterns as one alternation
 
-    def recognise(self, text: str, fuzzy: bool = True) -> str | None:
-        """The canonical form of a whole line this lexicon knows, or None; with `fuzzy`
-        false only lines it knows exactly."""
-        if self.patterns and self._any_pattern.fullmatch(text):
-            return text
+    def recognise(self, text: str) -> str | None:
+        """The canonical form of a whole line this lexicon knows, or None. A line near a
+        known one is that line damaged before it is a line a pattern describes:
+        中共衢州市柯区委主办 is 柯城区委's masthead, though any county's (中共…县委主办) is
+        masthead too."""
         if text in self.entries:
             return text
-        if not fuzzy:
-            return None
         if self._keys is None:
             self._keys = [_squeeze(entry) for entry in self.entries]
         squeezed = _squeeze(text)
@@ -47,8 +45,8 @@ class LexiconRule(Rule):
         near = process.extractOne(squeezed, self._keys, scorer=Levenshtein.distance, score_cutoff=allowed)
         if near and len(squeezed) >= _FUZZY_SHORTEST:
             return self.entries[near[2]]
-        if self._merged(squeezed):
-            return text  # two known lines read as one: furniture, but nothing to restore
+        if (self.patterns and self._any_pattern.fullmatch(text)) or self._merged(squeezed):
+            return text  # a line a pattern describes, or two known lines read as one: nothing to restore
         return None
 
     def _merged(self, squeezed: str) -> bool:
