@@ -189,11 +189,13 @@ def many_issues(folder: Path, count: int = 2000) -> Path:
 
 
 def start_fix(cwd: Path, *args: object) -> subprocess.Popen:
-    """`kcclean fix` (this checkout's) in a process group of its own, as a shell starts it."""
+    """`kcclean fix` (this checkout's) in a process group of its own, as a shell starts it:
+    Ctrl-C handled as Python does by default, even when the tests run in a background job
+    (which starts every program it runs ignoring SIGINT, and a program keeps it ignored)."""
     return subprocess.Popen(
         [sys.executable, "-m", "kcclean", "fix", *map(str, args)],
         cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
