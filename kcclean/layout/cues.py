@@ -80,7 +80,7 @@ _LOOK_THROUGH = regex.compile(rf"[{_INVISIBLE}]|(?<=\p{{Han}})[|丨l_](?=\p{{Han
 # Every character _LOOK_THROUGH can match, as a `re` class: a scan several times faster.
 _MAY_LOOK_THROUGH = re.compile(rf"[{_INVISIBLE}|丨l_]")
 MARKER = regex.compile(
-    r"[（(]\s*(?P<dir>下[转轉]|上接|[转轉]|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
+    r"[（(]\s*(?P<dir>下[转轉]|上接|紧接|緊接|承接|[续續]|[转轉]|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
 )
 INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
 _CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
