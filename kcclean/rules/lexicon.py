@@ -43,7 +43,7 @@ class LexiconRule(Rule):
         # one by two (中共雷州市柯区委主办), never by a word (中共衢州市委主办 is another paper's)
         allowed = 1 if len(squeezed) < _TWO_EDITS_FROM else 2
         near = process.extractOne(squeezed, self._keys, scorer=Levenshtein.distance, score_cutoff=allowed)
-        if near and len(squeezed) >= _FUZZY_SHORTEST:
+        if near and len(squeezed) >= _FUZZY_SHORTEST and not _another_word(squeezed, near[0]):
             return self.entries[near[2]]
         if (self.patterns and self._any_pattern.fullmatch(text)) or self._merged(squeezed):
             return text  # a line a pattern describes, or two known lines read as one: nothing to restore
@@ -86,6 +86,12 @@ class LexiconRule(Rule):
 # Lines shorter than this may differ from a known line by one edit, longer ones by two.
 _TWO_EDITS_FROM = 9
 _FUZZY_SHORTEST = 3
+
+
+def _another_word(text: str, known: str) -> bool:
+    """Do the two differ by a run of two or more characters replaced: another name in the
+    known line's place (中共衢州市衢江区委主办), not a character OCR lost, added or misread?"""
+    return any(tag == "replace" and end - start >= 2 for tag, start, end, _, _ in Levenshtein.opcodes(text, known))
 
 
 def _squeeze(text: str) -> str:
