@@ -53,8 +53,11 @@ _NAME_DID = r"[\p{Han}·]{2,4}\s*(?:[/|｜丨]\s*(?:文|图|圖|摄影?|攝影?)
 _BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
 # 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name).
+# 记者 and a word that makes a column's head, not a name: 记者手记, 记者观察
+_NOT_A_NAME = r"(?!手记|观察|调查|札记|笔记|探访|走访|体验|连线|视点|直击|来信)"
 _BYLINE = regex.compile(
-    rf"^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*(?:{_BOTH_DONE})?"
+    rf"^[（(]\s*{_ROLE}[\s:：]*{_NOT_A_NAME}{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*\s*[）)]$"  # （记者 叶子航）
+    rf"|^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NOT_A_NAME}{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*(?:{_BOTH_DONE})?"
     rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_LATER_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*"
     rf"|{_NAME_WROTE}(?:\s+{_NAME_DID})*)$"
     rf"|^{_MARK}\s*{_NAMES}$"
@@ -113,11 +116,15 @@ def notice_title(line: str) -> bool:
     return line.endswith(_NOTICE_WORDS) and bool(_NOTICE_TITLE.match(line))
 
 
+# The mark some papers print after an article's last sentence: 。（完）
+_THE_END = regex.compile(r"(?<=[。！？!?…”’])\s*[（(](?:完|全文完)[）)]\s*$")
+
+
 def ends_sentence(text: str) -> bool:
     """Does the text end where a paragraph can end: a sentence end, or a photo credit?
     Stray characters after it (a � or a zero-width space) do not hide it: repair removes them."""
     text = without_strays(text)
-    stripped = text.rstrip(CLOSERS + " ")
+    stripped = _THE_END.sub("", text).rstrip(CLOSERS + " ")
     if not stripped:
         return False
     return stripped[-1] in SENTENCE_END or (text.rstrip()[-1:] in "）)" and bool(CREDIT.search(text)))

@@ -108,7 +108,10 @@ def _byline(draft: Draft) -> str | None:
         parts = []
         for unit in draft.bylines:
             draft.changes.append(unit.record(LayoutRuleId.BYLINE, "standalone byline: kept as the article's byline"))
-            parts.append(unit.text.lstrip(BYLINE_MARKS + " "))
+            text = unit.text.lstrip(BYLINE_MARKS + " ")
+            if text[:1] in "（(" and text[-1:] in "）)":  # （记者 叶子航）: the byline is what the brackets hold
+                text = text[1:-1].strip()
+            parts.append(text)
         return " ".join(parts)
     for unit in draft.body:
         if unit.role is Role.LEAD and (names := lead_byline(unit.text)):
