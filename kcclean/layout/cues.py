@@ -21,15 +21,16 @@ CLOSERS = "”’）)」』】》\"'"
 # 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
 _SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端|在[线線]|新[闻聞])"
 LEAD = regex.compile(
-    r"^(?:本[报報](?:[讯訊]|[记記]者|消息)"
+    # the reporters, then 报道： (记者 陈立 报道：连日来…), before 本报记者 is taken for a cue alone
+    r"^(?:(?P<reporters>(?:本[报報])?(?:[记記]者|通[讯訊][员員])\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4}){0,3})\s*[报報]道[:：]"
+    r"|本[报報](?:[讯訊]|[记記]者|消息)"
     r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
     rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
     r"|[据據]《?\p{Han}{2,12}》?[报報]道[，,]"
     r"|[据據]?新[华華]社"
     # any outlet's name, then 讯 and its reporters in brackets: 今日柯城讯（记者 张三）
     r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員]))"
-    # the reporters, then 报道： (记者 陈立 报道：连日来…)
-    r"|(?:本[报報])?(?:[记記]者|通[讯訊][员員])\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4}){0,3}\s*[报報]道[:：])"
+    r")"
 )
 # A reporter's role as papers print it, perhaps after the outlet's name or a rank
 # (衢州日报记者, 柯城区融媒体中心记者, 首席记者, 全媒体记者, 特约评论员): each part bounded, so that
@@ -163,10 +164,12 @@ def bare_lead(text: str) -> bool:
 
 
 def _lead_parts(text: str) -> tuple[str | None, str]:
-    """The names in the bracket after a lead's cue, and the text after them."""
+    """The names in the bracket after a lead's cue (or before its 报道：), and the text after them."""
     found = LEAD.match(text)
     if not found:
         return None, text
+    if found.group("reporters"):
+        return found.group("reporters"), text[found.end() :]
     rest = text[found.end() :].lstrip()
     if not rest or rest[0] not in "（(":
         return None, rest
