@@ -87,8 +87,9 @@ def _group(page: Page, issue: IssueDraft, rulebook: Rulebook) -> list[Draft]:
                 current = start()
             current.headline.append(unit)
         else:
-            # text after a 下转 marker, or text that says it continues another page, starts anew
-            if current is None or current.continued_to or (unit.continued_from and not current.empty):
+            # text after a 下转 marker, or text that says it continues another page (its own
+            # （上接1版）, or one alone on the line before it), starts anew
+            if current is None or current.continued_to or ((unit.continued_from or pending_from) and not current.empty):
                 current = start()
             if role is Role.BYLINE:  # before the text or after it: the article's byline either way
                 current.bylines.append(unit)
