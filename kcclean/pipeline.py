@@ -303,7 +303,7 @@ def build_stored(pages: list[StoredPage], rulebook: Rulebook, cache: RunCache | 
         # the same way is then the same to its pickled bytes (`Issue.cached`), its objects shared alike
         held: list[str] = []
         issue = repaired(*pickle.loads(layout), rulebook, held)
-        record = RepairRecord.of(issue, cache.keys, rulebook, "\n".join(held), earlier)
+        record = RepairRecord.of(cache.keys, rulebook, "\n".join(held), earlier)
         pickled = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
         issue.cached = hashlib.sha256(pickled).hexdigest()
         cache.entries.store("issue", key, (layout, record, pickled, issue.cached))

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from .digests import canonical, code_digest, digest
-from .model import Issue
+from .output.hashed import file_sha256
 from .rules import (
     ConfusionRule,
     LayoutRule,
@@ -100,19 +100,17 @@ class RepairRecord:
     rules: tuple[str, ...]  # the text rules, in order (`RunKeys.text_rules`)
     acting: tuple[str, ...]  # their acting keys (`RunKeys.acting`)
     quiet: frozenset[str]  # those that can change nothing in any text the issue ever held
-    characters: str  # every character those texts held: its input's, and what changes put in
+    characters: str  # every character those texts held, and the newline that joins them
     texts: str  # every text its repair held, joined by newlines (`rules.engine.repair`)
     found: dict[str, str | None]  # what each rule not quiet finds in those texts (`Rule.found_in`), but ""
 
     @classmethod
-    def of(cls, issue: Issue, keys: RunKeys, rulebook: Rulebook, texts: str, earlier: RepairRecord | None = None) -> RepairRecord:
-        """The record of the issue as `keys` repaired it, holding `texts`; `earlier`, the
+    def of(cls, keys: RunKeys, rulebook: Rulebook, texts: str, earlier: RepairRecord | None = None) -> RepairRecord:
+        """The record of an issue's repair under `keys`, which held `texts`; `earlier`, the
         record of an earlier repair of its layout, tells which rules the two runs share are
         quiet when that repair held the same texts (a rule's quick scan is asked only of the
-        others)."""
-        # a rule scans the texts of a scope joined by newlines
-        held = set("\n").union(*(source.text for source in issue.inputs), *(change.after for change in issue.changes))
-        characters = "".join(sorted(held))
+        others). A rule sees nothing but those texts, joined by newlines."""
+        characters = "".join(sorted(set(texts) | {"\n"}))
         known = earlier if earlier is not None and (earlier.characters, earlier.texts) == (characters, texts) else None
         shared = frozenset(known.rules) if known is not None else frozenset()
         quiet = frozenset(
@@ -167,6 +165,6 @@ def _quiet(rule: Rule, characters: str, texts: str) -> bool:
 
 def _file_bytes(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError as error:
         return f"unreadable: {error}"

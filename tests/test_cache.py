@@ -17,11 +17,11 @@ from conftest import FIX, FIXTURES, run, tree
 
 from kcclean import pipeline
 from kcclean.cache import FORMAT, Cache, RunCache, ShownPack
-from kcclean.reuse import RepairRecord
 from kcclean.digests import canonical
-from kcclean.output import hashed
 from kcclean.model import Source
+from kcclean.output import hashed
 from kcclean.output.report import Report
+from kcclean.reuse import RepairRecord
 from kcclean.rules import Settings, load_rulebook
 from kcclean_dev import generator
 from kcclean_dev.rule_files import table_rule
@@ -334,16 +334,16 @@ def test_a_record_made_after_an_earlier_one_is_the_record_made_afresh(tmp_path: 
     before, after = load_rulebook(), load_rulebook(Settings(rule_dirs=[tmp_path / "mine"]))
     pages = pipeline.load_pages(Source.of("a.txt", (SAMPLE / "2023-05-10_p1.txt").read_text(encoding="utf-8")), after)
     held: list[str] = []
-    issue = pipeline.repaired(*pipeline.laid_out(pages, after), after, held)
+    pipeline.repaired(*pipeline.laid_out(pages, after), after, held)
     texts = "\n".join(held)
     keys_before, keys_after = (RunCache.of(book, pytest.fail, tmp_path).keys for book in (before, after))
-    earlier = RepairRecord.of(issue, keys_before, before, texts)
-    afresh = RepairRecord.of(issue, keys_after, after, texts)
+    earlier = RepairRecord.of(keys_before, before, texts)
+    afresh = RepairRecord.of(keys_after, after, texts)
     added = next(d for d, rule in zip(keys_after.text_rules, after.text_rules) if rule.id == "house.country")
     assert added in afresh.quiet and added not in earlier.rules  # the sample holds no 囯
-    assert RepairRecord.of(issue, keys_after, after, texts, earlier) == afresh
+    assert RepairRecord.of(keys_after, after, texts, earlier) == afresh
     for unlike in (dict(characters=""), dict(texts="")):  # an earlier repair that held other texts tells nothing
-        assert RepairRecord.of(issue, keys_after, after, texts, dataclasses.replace(earlier, **unlike, quiet=frozenset(earlier.rules))) == afresh
+        assert RepairRecord.of(keys_after, after, texts, dataclasses.replace(earlier, **unlike, quiet=frozenset(earlier.rules))) == afresh
 
 
 def _hashed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -121,7 +121,6 @@ def file_sha256(path: str | Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-
 class Remembered(Protocol):
     """Where a folder's `Hashed` is kept from one run to the next (`cache.FolderHashes`)."""
 
