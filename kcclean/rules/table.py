@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import ClassVar
 import ahocorasick_rs
 
 from ..datafile import read_data_file
+from ..digests import digest
 from ..errors import RuleError
 from .base import HIDDEN, Edit, Entry, Rule
 
@@ -78,8 +78,7 @@ class TableRule(Rule):
         spelled = self._spelled_in(texts)
         if spelled is None:
             return None
-        found = sorted((key, self.table.get(key)) for key in spelled)
-        return hashlib.sha256(repr(found).encode("utf-8", "surrogatepass")).hexdigest() if found else ""
+        return digest(sorted((key, self.table.get(key)) for key in spelled)) if spelled else ""
 
     def edit_sites(self) -> re.Pattern | None:
         return self.starts
