@@ -37,7 +37,7 @@ class LexiconRule(Rule):
             self._keys = [_squeeze(entry) for entry in self.entries]
         squeezed = _squeeze(text)
         best = process.extractOne(squeezed, self._keys, scorer=fuzz.ratio, score_cutoff=self.threshold)
-        if best:
+        if best and not _another_word(squeezed, best[0]):
             return self.entries[best[2]]
         # OCR loses or adds a character or two: a short line may differ by one edit, a long
         # one by two (中共雷州市柯区委主办), never by a word (中共衢州市委主办 is another paper's)
