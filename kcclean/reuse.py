@@ -102,7 +102,7 @@ class RepairRecord:
     quiet: frozenset[str]  # those that can change nothing in any text the issue ever held
     characters: str  # every character those texts held, and the newline that joins them
     texts: str  # every text its repair held, joined by newlines (`rules.engine.repair`)
-    found: dict[str, str | None]  # what each rule not quiet finds in those texts (`Rule.found_in`), but ""
+    found: dict[str, str | None]  # what each rule not quiet finds in those texts (`_found_key`), but nothing
 
     @classmethod
     def of(cls, keys: RunKeys, rulebook: Rulebook, texts: str, earlier: RepairRecord | None = None) -> RepairRecord:
@@ -121,7 +121,7 @@ class RepairRecord:
         found = {
             rule_key: found
             for rule_key, rule in zip(keys.text_rules, rulebook.text_rules)
-            if rule_key not in quiet and (found := rule.found_in(texts)) != ""
+            if rule_key not in quiet and (found := _found_key(rule.found_in(texts))) != ""
         }
         return cls(keys.repair, keys.context, keys.text_rules, keys.acting, quiet, characters, texts, found)
 
@@ -144,9 +144,14 @@ class RepairRecord:
             if not (rule_key in self.quiet if rule_key in kept else _quiet(rule, self.characters, self.texts))
         ]
         return len(recorded) == len(acting_now) and all(
-            rule_key == old_key or (acting == old_acting and _found_alike(rule.found_in(self.texts), self.found.get(old_key, "")))
+            rule_key == old_key or (acting == old_acting and _found_alike(_found_key(rule.found_in(self.texts)), self.found.get(old_key, "")))
             for (old_key, old_acting), (rule_key, acting, rule) in zip(recorded, acting_now)
         )
+
+
+def _found_key(found: tuple | None) -> str | None:
+    """What `Rule.found_in` found, as a key: "" for nothing, None when the rule cannot tell."""
+    return None if found is None else digest(found) if found else ""
 
 
 def _found_alike(now: str | None, then: str | None) -> bool:

@@ -175,10 +175,10 @@ class Rule:
         cannot tell."""
         return True
 
-    def found_in(self, texts: str) -> str | None:
-        """What the rule's `FOUND_FIELDS` find in these texts, joined by newlines, as a key
-        (`reuse.RepairRecord`): "" when it has none, None when it cannot tell."""
-        return ""
+    def found_in(self, texts: str) -> tuple | None:
+        """What the rule's `FOUND_FIELDS` find in these texts, joined by newlines, as plain
+        values (`reuse.RepairRecord`): () when it has none, None when it cannot tell."""
+        return ()
 
     def edit_sites(self) -> re.Pattern | None:
         """The characters the rule can change, as a pattern every edit covers a match of; None

@@ -10,7 +10,6 @@ from typing import ClassVar
 import ahocorasick_rs
 
 from ..datafile import read_data_file
-from ..digests import digest
 from ..errors import RuleError
 from .base import HIDDEN, Edit, Entry, Rule
 
@@ -71,14 +70,14 @@ class TableRule(Rule):
         spelled = self._spelled_in(texts)
         return spelled is None or any(self.table.get(key, key) != key and key not in self.exceptions for key in spelled)
 
-    def found_in(self, texts: str) -> str | None:
+    def found_in(self, texts: str) -> tuple[tuple[str, str | None], ...] | None:
         """The entries and exceptions the texts spell, and what the table makes of each: what
         the table matches in a text depends on those alone (an entry it does not spell takes no
         part in matching it), so two tables that spell the same there edit it alike."""
         spelled = self._spelled_in(texts)
         if spelled is None:
             return None
-        return digest(sorted((key, self.table.get(key)) for key in spelled)) if spelled else ""
+        return tuple(sorted((key, self.table.get(key)) for key in spelled))
 
     def edit_sites(self) -> re.Pattern | None:
         return self.starts
