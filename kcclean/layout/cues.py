@@ -17,21 +17,6 @@ from .cuts import CUT_STARTS, starts_paragraph
 SENTENCE_END = frozenset("。！？!?…；;：:")
 CLOSERS = "”’）)」』】》\"'"
 
-# Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
-# 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
-_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端|在[线線]|新[闻聞])"
-LEAD = regex.compile(
-    # the reporters, then 报道： (记者 陈立 报道：连日来…), before 本报记者 is taken for a cue alone
-    r"^(?:(?P<reporters>(?:本[报報])?(?:[记記]者|通[讯訊][员員])\s*[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4}){0,3})\s*[报報]道[:：]"
-    r"|本[报報](?:[讯訊]|[记記]者|消息)"
-    r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
-    rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
-    r"|[据據]《?\p{Han}{2,12}》?[报報]道[，,]"
-    r"|[据據]?新[华華]社"
-    # any outlet's name, then 讯 and its reporters in brackets: 今日柯城讯（记者 张三）
-    r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員]))"
-    r")"
-)
 # A reporter's role as papers print it, perhaps after the outlet's name or a rank
 # (衢州日报记者, 柯城区融媒体中心记者, 首席记者, 全媒体记者, 特约评论员): each part bounded, so that
 # a long line of prose is given up on at once.
@@ -42,23 +27,49 @@ _ROLE = (
     r"(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿|评论员|評論員)"
 )
 _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
-BYLINE_MARKS = "□■▲●◆★☆◎"
-_MARK = f"[{BYLINE_MARKS}]"
-_CREDIT_WORD = r"(?:文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻)\s*[/|｜丨:：]\s*"
-# after the first credit word, a photographer's too (文/周子涵 摄/汪涛); 摄/汪涛 alone is a credit
-_LATER_CREDIT_WORD = r"(?:文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影?|攝影?|视频|視頻)\s*[/|｜丨:：]\s*"
-# What a name in a byline did, after it: 张三/文 李四/图, 柴丽娟 文 徐海 摄, 本报记者 张三 文/图
-# (the first wrote: 徐海 摄 alone is a photo credit).
-_NAME_WROTE = r"[\p{Han}·]{2,4}\s*(?:[/|｜丨]\s*(?:文|图|圖)|\s(?:文|图|圖)(?=\s|$))"
-_NAME_DID = r"[\p{Han}·]{2,4}\s*(?:[/|｜丨]\s*(?:文|图|圖|摄影?|攝影?)|\s(?:文|图|圖|摄|攝)(?=\s|$))"
-_BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
-# A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
-# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name).
 # 记者 and a word that makes a column's head, not a name: 记者手记, 记者观察
 _NOT_A_NAME = r"(?!手记|观察|调查|札记|笔记|探访|走访|体验|连线|视点|直击|来信)"
+# Roles and names: 记者 严嘉慧, 本报记者 方心怡 通讯员 郑晨
+_REPORTERS = rf"{_ROLE}[\s:：]*{_NOT_A_NAME}{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*"
+
+# Leads of any paper, in simplified and traditional script: 本报讯, 本报杭州4月2日电,
+# 衢州日报讯, 新华社北京3月5日电, 某某网4月13日讯, 浙江日报消息, 据柯城发布消息, 据X报道.
+_SOURCE = r"\p{Han}{1,10}?(?:日[报報]|晚[报報]|[报報]|[网網]|社|台|[发發]布|客[户戶]端|在[线線]|新[闻聞])"
+LEAD = regex.compile(
+    # the reporters, then 报道： (记者 陈立 报道：连日来…), before 本报记者 is taken for a cue alone
+    rf"^(?:(?P<reporters>{_REPORTERS})\s*[报報]道[:：]"
+    r"|本[报報](?:[讯訊]|[记記]者|消息)"
+    r"|本[报報]\p{Han}{2,4}\d{1,2}月\d{1,2}日[电電讯訊]"
+    rf"|[据據]?{_SOURCE}(?:\p{{Han}}{{2,4}})?(?:\d{{1,2}}月\d{{1,2}}日)?(?:[讯訊]|[电電]|消息)(?=[\s（(：:，,]|$)"
+    r"|[据據]《?\p{Han}{2,12}》?[报報]道[，,]"
+    r"|[据據]?新[华華]社"
+    # any outlet's name, then 讯 and its reporters in brackets: 今日柯城讯（记者 张三）
+    r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員]))"
+    r")"
+)
+BYLINE_MARKS = "□■▲●◆★☆◎"
+_MARK = f"[{BYLINE_MARKS}]"
+_CREDIT_WORDS = r"文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻"
+_CREDIT_WORD = rf"(?:{_CREDIT_WORDS})\s*[/|｜丨:：]\s*"
+# after the first credit word, a photographer's too (文/周子涵 摄/汪涛); 摄/汪涛 alone is a credit
+_LATER_CREDIT_WORD = rf"(?:{_CREDIT_WORDS}|摄|攝)\s*[/|｜丨:：]\s*"
+
+
+def _name_and(did: str) -> str:
+    """A name, then what it did after a slash or a space: 张三/文, 柴丽娟 文."""
+    return rf"[\p{{Han}}·]{{2,4}}\s*(?:[/|｜丨]\s*(?:{did})|\s(?:{did})(?=\s|$))"
+
+
+# What a name in a byline did, after it: 张三/文 李四/图, 柴丽娟 文 徐海 摄, 本报记者 张三 文/图
+# (the first wrote: 徐海 摄 alone is a photo credit).
+_NAME_WROTE = _name_and("文|图|圖")
+_NAME_DID = _name_and("文|图|圖|摄影?|攝影?")
+_BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
+# A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
+# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name / （记者 叶子航）).
 _BYLINE = regex.compile(
-    rf"^[（(]\s*{_ROLE}[\s:：]*{_NOT_A_NAME}{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*\s*[）)]$"  # （记者 叶子航）
-    rf"|^(?:{_MARK}\s*)?(?:{_ROLE}[\s:：]*{_NOT_A_NAME}{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*(?:{_BOTH_DONE})?"
+    rf"^[（(]\s*{_REPORTERS}\s*[）)]$"
+    rf"|^(?:{_MARK}\s*)?(?:{_REPORTERS}(?:{_BOTH_DONE})?"
     rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_LATER_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*"
     rf"|{_NAME_WROTE}(?:\s+{_NAME_DID})*)$"
     rf"|^{_MARK}\s*{_NAMES}$"
