@@ -16,8 +16,10 @@ from ..model import Issue, IssueDraft, Page, Role
 
 _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
 _DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ISSUE_NUMBER = regex.compile(r"^第\s*(\d+)\s*期$")
-_PAGE_HEAD = regex.compile(r"第?\s*(\d{1,2})\s*版")
+# alone or on a dateline (2024年9月3日 星期二 第5012期); 总第1689期: the number since the first issue
+_ISSUE_NUMBER = regex.compile(r"(?:^|\s)总?第\s*(\d+)\s*期(?:\s|$)")
+_PAGE_HEAD = regex.compile(r"第?\s*(\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*版")
+_NUMERALS = "一二三四五六七八九"
 _PAGE_COUNT = regex.compile(r"^今日[一二三四五六七八九十\d]{1,3}版$")  # how many pages: not which
 T = TypeVar("T")
 
@@ -34,12 +36,23 @@ def page_facts(page: Page) -> tuple[str | None, int | None, int | None]:
         if date is None and (found := _DATE.search(unit.text)):
             year, month, day = (int(g) for g in found.groups())
             date = f"{year:04d}-{month:02d}-{day:02d}"
-        if number is None and (found := _ISSUE_NUMBER.match(unit.text)):
+        if number is None and (found := _ISSUE_NUMBER.search(unit.text)):
             number = int(found.group(1))
-            page_no = 1  # the issue number is printed in the front-page masthead
         if page_no is None and not _PAGE_COUNT.match(unit.text) and (found := _PAGE_HEAD.search(unit.text)):
-            page_no = int(found.group(1))
-    return date, number, page_no
+            page_no = _number(found.group(1))
+    # a page with an issue number and no page head is a front page (今日柯城 prints the number
+    # there); another paper prints it on every page, beside the page's head (总第1689期, 第4版)
+    return date, number, 1 if page_no is None and number is not None else page_no
+
+
+def _number(written: str) -> int:
+    """A page number in digits or in Chinese numerals up to 99 (三, 十二, 二十)."""
+    if written.isdigit():
+        return int(written)
+    if "十" not in written:
+        return _NUMERALS.index(written) + 1
+    tens, _, units = written.partition("十")
+    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
 
 
 def issue_starts(page: Page) -> list[int]:
