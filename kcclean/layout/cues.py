@@ -27,8 +27,8 @@ _ROLE = (
     r"(?:[记記]者|通[讯訊][员員]|[实實][习習]生|摄影|攝影|摄像|攝像|撰稿|评论员|評論員)"
 )
 _NAMES = r"[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4})*"
-# 记者 and a word that makes a column's head, not a name: 记者手记, 记者观察
-_NOT_A_NAME = r"(?!手记|观察|调查|札记|笔记|探访|走访|体验|连线|视点|直击|来信)"
+# 记者 and a word that makes a column's head, not a name: 记者手记, 记者观察, 记者追踪
+_NOT_A_NAME = r"(?!手记|观察|调查|札记|笔记|探访|走访|体验|连线|视点|直击|来信|追踪|追访|回访|跟踪|后记|随笔|日记|见闻|蹲点)"
 # Roles and names: 记者 严嘉慧, 本报记者 方心怡 通讯员 郑晨
 _REPORTERS = rf"{_ROLE}[\s:：]*{_NOT_A_NAME}{_NAMES}(?:\s+{_ROLE}[\s:：]*{_NAMES})*"
 
@@ -47,7 +47,7 @@ LEAD = regex.compile(
     r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員]))"
     r")"
 )
-BYLINE_MARKS = "□■▲●◆★☆◎"
+BYLINE_MARKS = "□■▲●◆◇○★☆◎"
 _MARK = f"[{BYLINE_MARKS}]"
 _CREDIT_WORDS = r"文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻"
 _CREDIT_WORD = rf"(?:{_CREDIT_WORDS})\s*[/|｜丨:：]\s*"
@@ -66,13 +66,16 @@ _NAME_WROTE = _name_and("文|图|圖")
 _NAME_DID = _name_and("文|图|圖|摄影?|攝影?")
 _BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
-# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name / （记者 叶子航）).
+# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三 or ◇叶一舟, a marker and an author's name /
+# （记者 叶子航）).
 _BYLINE = regex.compile(
     rf"^[（(]\s*{_REPORTERS}\s*[）)]$"
     rf"|^(?:{_MARK}\s*)?(?:{_REPORTERS}(?:{_BOTH_DONE})?"
     rf"|{_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES}(?:\s+{_LATER_CREDIT_WORD}(?:{_ROLE}\s*)?{_NAMES})*"
     rf"|{_NAME_WROTE}(?:\s+{_NAME_DID})*)$"
     rf"|^{_MARK}\s*{_NAMES}$"
+    # a paper's commentator, who signs with the role alone: 本报评论员, 衢州日报评论员
+    rf"|^(?:{_MARK}\s*)?(?:{_OUTLET})?(?:本[报報]|特约|特約)?[评評]论[员員]$"
 )
 # A photo credit at the end of a line: （葛继锐 王思 摄）. `names` is what the byline keeps.
 CREDIT = regex.compile(r"[（(](?P<names>[^（）()]{1,40}?\s*[摄攝])[）)]\s*$")
@@ -105,6 +108,13 @@ _NESTING = re.compile(r"[“（(”）)]")
 CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
 # How the first paragraph of a news story opens: a date or a word for recent days.
+# A column's name as papers print one over its stories (民生关注, 基层一线, 乡村振兴进行时,
+# 图说柯城): a short name ending in a word that names a kind of column. A kicker (引题) over a
+# headline has the same place and shape, but says something of its own story.
+COLUMN_NAME = regex.compile(
+    r"^(?=.{3,8}$)(?:图说\p{Han}+|\p{Han}+(?:关注|见闻|观察|视点|视角|一线|直通车|进行时|在行动|追踪|热线"
+    r"|副刊|纪实|纪事|走笔|扫描|万象|广角|掠影|风采|茶座|论坛|时评|面对面|大家谈))$"
+)
 ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|编者按|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
 OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
 
