@@ -88,8 +88,16 @@ def _output_file_removed() -> tuple[str, ...]:
     return ()
 
 
-@pytest.mark.parametrize("change", [_input_edited, _rule_added, _output_file_removed, lambda: ("--ignore", "punct")],
-                         ids=["input edited", "rule added", "output file removed", "setting changed"])
+def _output_folder_removed() -> tuple[str, ...]:
+    shutil.rmtree("out")
+    return ()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_input_edited, _rule_added, _output_file_removed, _output_folder_removed, lambda: ("--ignore", "punct")],
+    ids=["input edited", "rule added", "output file removed", "output folder removed", "setting changed"],
+)
 def test_a_change_the_output_depends_on_makes_a_full_run(change, monkeypatch: pytest.MonkeyPatch) -> None:
     inputs = _issue()
     run("fix", "--jobs", "1", inputs, "--out", "out")

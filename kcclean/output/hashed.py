@@ -99,7 +99,11 @@ class Hashed:
     def hash(self, path: str, where: str, earlier: Hashed | None) -> None:
         """Note what the file at `path` (in the folder; `where` on the disk) holds: its SHA-256,
         taken from `earlier` when the file has not changed since, or where a link leads."""
-        status = os.lstat(where)
+        try:
+            status = os.lstat(where)
+        except OSError as error:  # removed since (the whole output folder, by hand): held as absent
+            self.held[path] = f"absent: {error.strerror}"
+            return
         if stat.S_ISLNK(status.st_mode):
             self.held[path] = f"a link to {os.readlink(where)}"
         elif not stat.S_ISREG(status.st_mode):
