@@ -18,9 +18,10 @@ _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
 _DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # alone or on a dateline (2024年9月3日 星期二 第5012期); 总第1689期: the number since the first issue
 _ISSUE_NUMBER = regex.compile(r"(?:^|\s)总?第\s*(\d+)\s*期(?:\s|$)")
-_PAGE_HEAD = regex.compile(r"第?\s*(\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*版")
+# a page's head (第3版, 第三版 视点), not how many pages the issue has (今日四版, 本期8版); or its
+# number and section without 版 (3 综合新闻, A02 要闻), a whole masthead line
+_PAGE_HEAD = regex.compile(r"(?<!今日|本期|共)第?\s*(\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*版|^[A-D]?(\d{1,2})\s*[·•・:：]?\s*\p{Han}")
 _NUMERALS = "一二三四五六七八九"
-_PAGE_COUNT = regex.compile(r"^今日[一二三四五六七八九十\d]{1,3}版$")  # how many pages: not which
 T = TypeVar("T")
 
 
@@ -38,8 +39,8 @@ def page_facts(page: Page) -> tuple[str | None, int | None, int | None]:
             date = f"{year:04d}-{month:02d}-{day:02d}"
         if number is None and (found := _ISSUE_NUMBER.search(unit.text)):
             number = int(found.group(1))
-        if page_no is None and not _PAGE_COUNT.match(unit.text) and (found := _PAGE_HEAD.search(unit.text)):
-            page_no = _number(found.group(1))
+        if page_no is None and (found := _PAGE_HEAD.search(unit.text)):
+            page_no = _number(found.group(1) or found.group(2))
     # a page with an issue number and no page head is a front page (今日柯城 prints the number
     # there); another paper prints it on every page, beside the page's head (总第1689期, 第4版)
     return date, number, 1 if page_no is None and number is not None else page_no
