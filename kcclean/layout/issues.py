@@ -13,6 +13,7 @@ import regex
 
 from ..errors import KccleanError
 from ..model import Issue, IssueDraft, Page, Role
+from .cues import page_number
 
 _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
 _DATE = regex.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -21,7 +22,6 @@ _ISSUE_NUMBER = regex.compile(r"(?:^|\s)总?第\s*(\d+)\s*期(?:\s|$)")
 # a page's head (第3版, 第三版 视点), not how many pages the issue has (今日四版, 本期8版); or its
 # number and section without 版 (3 综合新闻, A02 要闻), a whole masthead line
 _PAGE_HEAD = regex.compile(r"(?<!今日|本期|共)第?\s*(\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*版|^[A-D]?(\d{1,2})\s*[·•・:：]?\s*\p{Han}")
-_NUMERALS = "一二三四五六七八九"
 T = TypeVar("T")
 
 
@@ -40,20 +40,10 @@ def page_facts(page: Page) -> tuple[str | None, int | None, int | None]:
         if number is None and (found := _ISSUE_NUMBER.search(unit.text)):
             number = int(found.group(1))
         if page_no is None and (found := _PAGE_HEAD.search(unit.text)):
-            page_no = _number(found.group(1) or found.group(2))
+            page_no = page_number(found.group(1) or found.group(2))
     # a page with an issue number and no page head is a front page (今日柯城 prints the number
     # there); another paper prints it on every page, beside the page's head (总第1689期, 第4版)
     return date, number, 1 if page_no is None and number is not None else page_no
-
-
-def _number(written: str) -> int:
-    """A page number in digits or in Chinese numerals up to 99 (三, 十二, 二十)."""
-    if written.isdigit():
-        return int(written)
-    if "十" not in written:
-        return _NUMERALS.index(written) + 1
-    tens, _, units = written.partition("十")
-    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
 
 
 def issue_starts(page: Page) -> list[int]:
