@@ -47,7 +47,7 @@ LEAD = regex.compile(
     r"|\p{Han}{2,10}?[讯訊](?=\s*[（(][^（）()]{0,30}?(?:[记記]者|通[讯訊][员員]))"
     r")"
 )
-BYLINE_MARKS = "□■▲●◆◇○★☆◎"
+BYLINE_MARKS = "□■▲●◆★☆◎"
 _MARK = f"[{BYLINE_MARKS}]"
 _CREDIT_WORDS = r"文字?|图片?|圖片?|文图|图文|文圖|圖文|摄影|攝影|视频|視頻"
 _CREDIT_WORD = rf"(?:{_CREDIT_WORDS})\s*[/|｜丨:：]\s*"
@@ -66,8 +66,7 @@ _NAME_WROTE = _name_and("文|图|圖")
 _NAME_DID = _name_and("文|图|圖|摄影?|攝影?")
 _BOTH_DONE = r"\s+(?:文\s*[/|｜丨]\s*[图圖]|[图圖]\s*[/|｜丨]\s*文|文[图圖]|[图圖]文)"
 # A standalone byline: roles and names only (记者 严嘉慧 / ■通讯员 毛小兵 胡月琴 / 文|张三 /
-# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三 or ◇叶一舟, a marker and an author's name /
-# （记者 叶子航）).
+# 文/张三 图/李四 / 张三/文 李四/图 / □ 张三, a marker and an author's name / （记者 叶子航）).
 _BYLINE = regex.compile(
     rf"^[（(]\s*{_REPORTERS}\s*[）)]$"
     rf"|^(?:{_MARK}\s*)?(?:{_REPORTERS}(?:{_BOTH_DONE})?"
@@ -108,13 +107,6 @@ _NESTING = re.compile(r"[“（(”）)]")
 CAPTION_OPENING = ("图为", "圖為", "上图", "下图", "左图", "右图")
 QUOTE_CLOSERS = "”’》」』"  # a paragraph may end on a quotation without a full stop
 # How the first paragraph of a news story opens: a date or a word for recent days.
-# A column's name as papers print one over its stories (民生关注, 基层一线, 乡村振兴进行时,
-# 图说柯城): a short name ending in a word that names a kind of column. A kicker (引题) over a
-# headline has the same place and shape, but says something of its own story.
-COLUMN_NAME = regex.compile(
-    r"^(?=.{3,8}$)(?:图说\p{Han}+|\p{Han}+(?:关注|见闻|观察|视点|视角|一线|直通车|进行时|在行动|追踪|热线"
-    r"|副刊|纪实|纪事|走笔|扫描|万象|广角|掠影|风采|茶座|论坛|时评|面对面|大家谈))$"
-)
 ARTICLE_OPENING = regex.compile(r"^(\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|编者按|近日|日前|近期|昨天|昨日|今天|今年\d{1,2}月|本月|上周|记者从|截至\d|即日起)")
 OPENING_CLAUSE = regex.compile(ARTICLE_OPENING.pattern + r"[^，,。]{0,10}[，,]")
 
