@@ -17,3 +17,9 @@ LEAD = "区领导督导防控工作\n\n本报讯（记者 方心怡）连日来�
 def test_a_forward_marker_gives_the_page_it_names(page: str, number: int) -> None:
     issue = kcclean.clean_text(f"{LEAD}（下转第{page}版）")
     assert [(a.continued_to, a.body) for a in issue.articles] == [(number, ["本报讯（记者 方心怡）连日来，区领导深入一线，检查"])]
+
+
+def test_a_marker_whose_numerals_name_no_page_is_text() -> None:
+    # 二三 is no number: the line is kept as written, not read (it stopped the run with a KeyError)
+    issue = kcclean.clean_text(f"{LEAD}（下转第二三版）")
+    assert [(a.continued_to, a.body) for a in issue.articles] == [(None, ["本报讯（记者 方心怡）连日来，区领导深入一线，检查（下转第二三版）"])]

@@ -96,8 +96,11 @@ _INVISIBLE = r"\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e
 _LOOK_THROUGH = regex.compile(rf"[{_INVISIBLE}]|(?<=\p{{Han}})[|丨l_](?=\p{{Han}})")
 # Every character _LOOK_THROUGH can match, as a `re` class: a scan several times faster.
 _MAY_LOOK_THROUGH = re.compile(rf"[{_INVISIBLE}|丨l_]")
+# A page's number as papers print it, in digits or in Chinese numerals up to 九十九 (three, 十二,
+# 二十, 二十三): what `page_number` reads.
+PAGE_NUMBER = r"\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 MARKER = regex.compile(
-    r"[（(]\s*(?P<dir>下[转轉]|上接|紧接|緊接|承接|[续續]|[转轉]|接)\s*第?\s*(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[）)]"
+    rf"[（(]\s*(?P<dir>下[转轉]|上接|紧接|緊接|承接|[续續]|[转轉]|接)\s*第?\s*(?P<page>{PAGE_NUMBER})\s*版\s*[）)]"
 )
 INNER_SENTENCE_END = regex.compile(r"[。！？!?；;](?=.)")
 _CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}

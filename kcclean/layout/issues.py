@@ -13,7 +13,7 @@ import regex
 
 from ..errors import KccleanError
 from ..model import Issue, IssueDraft, Page, Role
-from .cues import page_number
+from .cues import PAGE_NUMBER, page_number
 
 _UNSAFE_NAME = regex.compile(r"[^\w.-]+")
 # 2024年6月13日, or on another paper's dateline 2024.06.13, 2024-06-13, 2024/6/13
@@ -22,7 +22,10 @@ _DATE = regex.compile(r"(\d{4})\s*(?:年\s*|[.．/-])(\d{1,2})\s*(?:月\s*|[.．
 _ISSUE_NUMBER = regex.compile(r"(?:^|\s)总?第\s*(\d+)\s*期(?:\s|$)")
 # a page's head (第3版, 第三版 视点), not how many pages the issue has (今日四版, 本期8版); or its
 # number and section without 版, a word of its own (3 综合新闻, 第9876期 A3 民生), on a masthead line
-_PAGE_HEAD = regex.compile(r"(?<!今日|本期|共)(?<![\d一二三四五六七八九十])第?\s*(\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*版|(?:^|\s)[A-D]?(\d{1,2})\s*[·•・:：]?\s*\p{Han}{2,4}(?:[·•・]\p{Han}{2,4})?(?:\s|$)")
+_PAGE_HEAD = regex.compile(
+    rf"(?<!今日|本期|共)(?<![\d一二三四五六七八九十])第?\s*({PAGE_NUMBER})\s*版"
+    r"|(?:^|\s)[A-D]?(\d{1,2})\s*[·•・:：]?\s*\p{Han}{2,4}(?:[·•・]\p{Han}{2,4})?(?:\s|$)"
+)
 T = TypeVar("T")
 
 
